@@ -1,0 +1,41 @@
+"""End sessions that went idle for longer than the role allows, or whose tablet was revoked."""
+
+from django.contrib.auth import logout
+from django.http import JsonResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from apps.accounts.models import Device
+from apps.accounts.selectors import idle_limit_seconds
+from apps.accounts.services import SESSION_DEVICE_KEY, SESSION_LAST_ACTIVE_KEY
+
+TOUCH_EVERY_SECONDS = 30
+
+
+class SessionGuardMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            refusal = self._refusal(request, user)
+            if refusal is not None:
+                logout(request)
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": refusal[1], "code": refusal[0]}, status=401)
+                return redirect(f"/accounts/login/?next={request.path}&ended={refusal[0]}")
+        return self.get_response(request)
+
+    def _refusal(self, request, user) -> tuple[str, str] | None:
+        now = timezone.now().timestamp()
+        session = request.session
+        device_id = session.get(SESSION_DEVICE_KEY)
+        if device_id and Device.objects.filter(pk=device_id, revoked_at__isnull=False).exists():
+            return "device_revoked", "This tablet has been revoked by a supervisor."
+        last = session.get(SESSION_LAST_ACTIVE_KEY)
+        if last is not None and now - float(last) > idle_limit_seconds(user):
+            return "idle_timeout", "You were signed out after being idle. Sign in again."
+        if last is None or now - float(last) > TOUCH_EVERY_SECONDS:
+            session[SESSION_LAST_ACTIVE_KEY] = now
+        return None

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from apps.accounts import apis
+
+urlpatterns = [
+    path("auth/login/", apis.LoginApi.as_view(), name="api-login"),
+    path("auth/logout/", apis.LogoutApi.as_view(), name="api-logout"),
+    path("auth/me/", apis.MeApi.as_view(), name="api-me"),
+    path("devices/", apis.DeviceRegisterApi.as_view(), name="api-device-register"),
+    path("devices/<uuid:device_id>/revoke/", apis.DeviceRevokeApi.as_view(), name="api-device-revoke"),
+]

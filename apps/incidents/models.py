@@ -1,0 +1,229 @@
+"""Incidents (calls for service), the teams assigned to them, and what responders documented."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus, IncidentStatus
+
+
+class Source(models.TextChoices):
+    NINE_ONE_ONE = "911", "911"
+    NINE_EIGHT_EIGHT = "988", "988 crisis line"
+    TWO_ONE_ONE = "211", "211"
+    THREE_ONE_ONE = "311", "311"
+    POLICE_REQUEST = "police_request", "Police request"
+    SELF_INITIATED = "self_initiated", "Self-initiated (on view)"
+    WALK_UP = "walk_up", "Walk-up"
+
+
+class Disposition(models.TextChoices):
+    RESOLVED_ON_SCENE = "resolved_on_scene", "Resolved on scene"
+    TRANSPORTED = "transported", "Transported"
+    REFERRED = "referred", "Referred"
+    DECLINED_SERVICES = "declined_services", "Declined services"
+    NO_PERSON_FOUND = "no_person_found", "No person found"
+    POLICE_REQUESTED = "police_requested", "Police requested"
+    EMS_REQUESTED = "ems_requested", "EMS requested"
+    INVOLUNTARY_HOLD = "involuntary_hold", "Involuntary hold"
+    ARREST_BY_POLICE = "arrest_by_police", "Arrest by police"
+
+
+class CallType(models.Model):
+    """A kind of call the program answers, and what a team needs to take it."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+    default_priority = models.PositiveSmallIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    required_capabilities = models.JSONField(default=list, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Incident(models.Model):
+    received_at = models.DateTimeField(db_index=True, help_text="When the call reached the program.")
+    source = models.CharField(max_length=20, choices=Source.choices, default=Source.NINE_ONE_ONE)
+    call_type = models.ForeignKey(CallType, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
+    priority = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(1), MaxValueValidator(4)])
+    summary = models.TextField()
+    location_text = models.CharField(max_length=300)
+    latitude = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
+    )
+    longitude = models.FloatField(
+        null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
+    )
+    district = models.CharField(max_length=60, blank=True, db_index=True)
+    callback = models.CharField(max_length=120, blank=True, help_text="Callback number or URI.")
+    caller_name = models.CharField(max_length=120, blank=True)
+    caller_notes = models.TextField(blank=True, help_text="What the call-taker learned.")
+    safety_notes = models.TextField(blank=True)
+    safety_flags = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=20, choices=IncidentStatus.choices, default=IncidentStatus.PENDING)
+    disposition = models.CharField(max_length=30, choices=Disposition.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    external_id = models.CharField(
+        max_length=200, blank=True, db_index=True, help_text="The call center's id for this call, e.g. an EIDO $id."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["status", "priority", "received_at"])]
+
+    @property
+    def reference(self) -> str:
+        return f"FL-{self.received_at:%y%m%d}-{self.pk:05d}" if self.pk else "FL-new"
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.location_text}"
+
+
+class Assignment(models.Model):
+    """One team sent to one incident, with a stamp for every step of the response."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="assignments")
+    team = models.ForeignKey("teams.Team", on_delete=models.PROTECT, related_name="assignments")
+    status = models.CharField(max_length=20, choices=AssignmentStatus.choices, default=AssignmentStatus.DISPATCHED)
+    dispatched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    dispatched_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    en_route_at = models.DateTimeField(null=True, blank=True)
+    on_scene_at = models.DateTimeField(null=True, blank=True)
+    transport_started_at = models.DateTimeField(null=True, blank=True)
+    at_destination_at = models.DateTimeField(null=True, blank=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    escalated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the board was alerted that the team had not acknowledged."
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-dispatched_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team"],
+                condition=models.Q(status__in=sorted(ACTIVE_ASSIGNMENT_STATUSES)),
+                name="one_active_assignment_per_team",
+            ),
+        ]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_ASSIGNMENT_STATUSES
+
+    def __str__(self) -> str:
+        return f"{self.team} → {self.incident.reference if self.incident_id else '?'} ({self.status})"
+
+
+class IncidentLogEntry(models.Model):
+    """The incident's timeline: every step, in the program's words, for the board and for review."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="timeline")
+    at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=40)
+    text = models.CharField(max_length=300)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name_plural = "incident log entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%H:%M:%S} {self.text}"
+
+
+class Encounter(models.Model):
+    """A team's contact with people at an incident. Its content lives in append-only versions."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, help_text="Chosen by the tablet that created it.")
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="encounters")
+    assignment = models.ForeignKey(
+        Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="encounters"
+    )
+    team = models.ForeignKey("teams.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="encounters")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    current_version = models.PositiveIntegerField(default=0)
+    disposition = models.CharField(max_length=30, choices=Disposition.choices, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Encounter {str(self.id)[:8]} at {self.incident.reference if self.incident_id else '?'}"
+
+
+class EncounterVersion(models.Model):
+    """One complete statement of an encounter. Never edited; a newer version supersedes it."""
+
+    encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    people_served = models.PositiveSmallIntegerField(default=1)
+    needs = models.JSONField(default=list, blank=True)
+    services_provided = models.JSONField(default=list, blank=True)
+    disposition = models.CharField(max_length=30, choices=Disposition.choices)
+    followup_needed = models.BooleanField(default=False)
+    referral_needed = models.BooleanField(default=False)
+    narrative = models.TextField(blank=True)
+    person = models.JSONField(
+        default=dict, blank=True, help_text="Optional: name or alias, age range, language, housing status."
+    )
+    authored_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    device = models.ForeignKey("accounts.Device", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    device_time = models.DateTimeField(null=True, blank=True, help_text="The tablet's clock: data, not truth.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["encounter", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["encounter", "number"], name="encounter_version_number_unique")
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("Encounter versions are append-only; record a new version instead.")
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return f"v{self.number} of {self.encounter_id}"
+
+
+class EncounterNote(models.Model):
+    """A note added to an encounter later, from any device, overwriting nothing."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4)
+    encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    device_time = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"Note on {self.encounter_id}"

@@ -1,0 +1,98 @@
+"""Reads about incidents with the visibility rules applied, and the response-time intervals."""
+
+from django.db.models import DurationField, ExpressionWrapper, F, Max, Min, Prefetch, Q, QuerySet
+
+from apps.accounts.roles import Role, role_of
+from apps.accounts.selectors import user_team_id
+from apps.audit.services import audit_record
+from apps.common.errors import NotFound
+from apps.incidents.models import Assignment, Encounter, Incident, IncidentLogEntry
+from apps.incidents.states import OPEN_INCIDENT_STATUSES
+
+SEE_ALL_INCIDENTS = {Role.DISPATCHER, Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMINISTRATOR}
+
+
+def incidents_visible_to(user) -> QuerySet[Incident]:
+    role = role_of(user)
+    base = Incident.objects.select_related("call_type")
+    if role in SEE_ALL_INCIDENTS:
+        return base
+    if role == Role.RESPONDER:
+        team_id = user_team_id(user)
+        if team_id is None:
+            return base.none()
+        return base.filter(assignments__team_id=team_id).distinct()
+    return base.none()
+
+
+def incident_get_for(*, user, incident_id) -> Incident:
+    """One incident with assignments and timeline; reading it is audited (it holds caller details)."""
+    incident = (
+        incidents_visible_to(user)
+        .prefetch_related(
+            Prefetch("assignments", queryset=Assignment.objects.select_related("team").order_by("dispatched_at")),
+            Prefetch("timeline", queryset=IncidentLogEntry.objects.select_related("actor")),
+        )
+        .filter(pk=incident_id)
+        .first()
+    )
+    if incident is None:
+        audit_record(actor=user, action="incident.view", object_type="incidents.incident", object_id=incident_id,
+                     outcome="denied")
+        raise NotFound("No such incident.")
+    audit_record(actor=user, action="incident.view", obj=incident)
+    return incident
+
+
+def encounters_visible_to(user) -> QuerySet[Encounter]:
+    """People's records: the assigned team, dispatchers while the call is open, supervisors."""
+    role = role_of(user)
+    base = Encounter.objects.select_related("incident", "assignment", "team")
+    if role in {Role.SUPERVISOR, Role.ADMINISTRATOR}:
+        return base
+    if role == Role.DISPATCHER:
+        return base.filter(incident__status__in=OPEN_INCIDENT_STATUSES)
+    if role == Role.RESPONDER:
+        team_id = user_team_id(user)
+        if team_id is None:
+            return base.none()
+        return base.filter(Q(team_id=team_id) | Q(incident__assignments__team_id=team_id)).distinct()
+    return base.none()
+
+
+def encounter_get_for(*, user, encounter_id) -> Encounter:
+    encounter = encounters_visible_to(user).filter(pk=encounter_id).first()
+    if encounter is None:
+        audit_record(actor=user, action="encounter.view", object_type="incidents.encounter",
+                     object_id=encounter_id, outcome="denied")
+        raise NotFound("No such encounter.")
+    audit_record(actor=user, action="encounter.view", obj=encounter)
+    return encounter
+
+
+def incidents_with_response_intervals(queryset: QuerySet[Incident] | None = None) -> QuerySet[Incident]:
+    """Annotate call-to-dispatch, dispatch-to-en-route, en-route-to-on-scene, total and time on scene.
+
+    Everything comes from the first team's stamps in one aggregate query.
+    """
+    queryset = Incident.objects.all() if queryset is None else queryset
+    duration = DurationField()
+    return queryset.annotate(
+        first_dispatched_at=Min("assignments__dispatched_at"),
+        first_en_route_at=Min("assignments__en_route_at"),
+        first_on_scene_at=Min("assignments__on_scene_at"),
+        last_cleared_at=Max("assignments__cleared_at"),
+    ).annotate(
+        call_to_dispatch=ExpressionWrapper(F("first_dispatched_at") - F("received_at"), output_field=duration),
+        dispatch_to_en_route=ExpressionWrapper(F("first_en_route_at") - F("first_dispatched_at"), output_field=duration),
+        en_route_to_on_scene=ExpressionWrapper(F("first_on_scene_at") - F("first_en_route_at"), output_field=duration),
+        total_response=ExpressionWrapper(F("first_on_scene_at") - F("received_at"), output_field=duration),
+        time_on_scene=ExpressionWrapper(F("last_cleared_at") - F("first_on_scene_at"), output_field=duration),
+    )
+
+
+def assignments_for_team(*, team_id: int, active_only: bool = True) -> QuerySet[Assignment]:
+    from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES
+
+    qs = Assignment.objects.filter(team_id=team_id).select_related("incident", "incident__call_type", "team")
+    return qs.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES) if active_only else qs

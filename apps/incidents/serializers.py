@@ -1,0 +1,103 @@
+"""How incidents, assignments and encounters look on the wire (shared by REST, sync and conflicts)."""
+
+from apps.incidents.models import Assignment, Encounter, EncounterNote, EncounterVersion, Incident
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def assignment_payload(assignment: Assignment) -> dict:
+    return {
+        "id": assignment.pk,
+        "incident": assignment.incident_id,
+        "team": assignment.team_id,
+        "team_call_sign": assignment.team.call_sign,
+        "status": assignment.status,
+        "version": assignment.version,
+        "dispatched_at": _iso(assignment.dispatched_at),
+        "acknowledged_at": _iso(assignment.acknowledged_at),
+        "en_route_at": _iso(assignment.en_route_at),
+        "on_scene_at": _iso(assignment.on_scene_at),
+        "transport_started_at": _iso(assignment.transport_started_at),
+        "at_destination_at": _iso(assignment.at_destination_at),
+        "cleared_at": _iso(assignment.cleared_at),
+        "cancelled_at": _iso(assignment.cancelled_at),
+        "escalated_at": _iso(assignment.escalated_at),
+    }
+
+
+def incident_payload(incident: Incident, *, with_related: bool = False) -> dict:
+    data = {
+        "id": incident.pk,
+        "reference": incident.reference,
+        "status": incident.status,
+        "version": incident.version,
+        "received_at": _iso(incident.received_at),
+        "source": incident.source,
+        "call_type": incident.call_type.code if incident.call_type_id else None,
+        "call_type_name": incident.call_type.name if incident.call_type_id else None,
+        "priority": incident.priority,
+        "summary": incident.summary,
+        "location_text": incident.location_text,
+        "latitude": incident.latitude,
+        "longitude": incident.longitude,
+        "district": incident.district,
+        "callback": incident.callback,
+        "caller_name": incident.caller_name,
+        "caller_notes": incident.caller_notes,
+        "safety_notes": incident.safety_notes,
+        "safety_flags": incident.safety_flags,
+        "disposition": incident.disposition or None,
+        "closed_at": _iso(incident.closed_at),
+        "cancelled_at": _iso(incident.cancelled_at),
+    }
+    if with_related:
+        data["assignments"] = [assignment_payload(a) for a in incident.assignments.all()]
+        data["timeline"] = [
+            {"at": _iso(entry.at), "kind": entry.kind, "text": entry.text,
+             "actor": entry.actor.username if entry.actor_id else None}
+            for entry in incident.timeline.all()
+        ]
+    return data
+
+
+def encounter_version_payload(version: EncounterVersion) -> dict:
+    return {
+        "number": version.number,
+        "people_served": version.people_served,
+        "needs": version.needs,
+        "services_provided": version.services_provided,
+        "disposition": version.disposition,
+        "followup_needed": version.followup_needed,
+        "referral_needed": version.referral_needed,
+        "narrative": version.narrative,
+        "person": version.person,
+        "authored_by": version.authored_by.username,
+        "device_time": _iso(version.device_time),
+        "created_at": _iso(version.created_at),
+    }
+
+
+def note_payload(note: EncounterNote) -> dict:
+    return {"id": str(note.pk), "text": note.text, "author": note.author.username,
+            "created_at": _iso(note.created_at), "device_time": _iso(note.device_time)}
+
+
+def encounter_payload(encounter: Encounter, *, all_versions: bool = False) -> dict:
+    versions = list(encounter.versions.select_related("authored_by").order_by("number"))
+    current = versions[-1] if versions else None
+    data = {
+        "id": str(encounter.pk),
+        "incident": encounter.incident_id,
+        "assignment": encounter.assignment_id,
+        "team": encounter.team_id,
+        "version": encounter.current_version,
+        "disposition": encounter.disposition or None,
+        "created_at": _iso(encounter.created_at),
+        "current": encounter_version_payload(current) if current else None,
+        "notes": [note_payload(n) for n in encounter.notes.select_related("author")],
+    }
+    if all_versions:
+        data["versions"] = [encounter_version_payload(v) for v in versions]
+    return data

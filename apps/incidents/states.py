@@ -1,0 +1,89 @@
+"""The state machines of incidents and assignments: which moves are allowed, and what each stamps.
+
+Services consult these tables; nothing else decides whether a transition is legal.
+"""
+
+from django.db import models
+
+
+class IncidentStatus(models.TextChoices):
+    PENDING = "pending", "Waiting for a team"
+    DISPATCHED = "dispatched", "Team dispatched"
+    ON_SCENE = "on_scene", "Team on scene"
+    CLOSED = "closed", "Closed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class AssignmentStatus(models.TextChoices):
+    DISPATCHED = "dispatched", "Dispatched"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    EN_ROUTE = "en_route", "En route"
+    ON_SCENE = "on_scene", "On scene"
+    TRANSPORTING = "transporting", "Transporting"
+    AT_DESTINATION = "at_destination", "At destination"
+    CLEARED = "cleared", "Cleared"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+A = AssignmentStatus
+
+ASSIGNMENT_TRANSITIONS: dict[str, set[str]] = {
+    A.DISPATCHED: {A.ACKNOWLEDGED, A.EN_ROUTE, A.ON_SCENE, A.CANCELLED},
+    A.ACKNOWLEDGED: {A.EN_ROUTE, A.ON_SCENE, A.CANCELLED},
+    A.EN_ROUTE: {A.ON_SCENE, A.CANCELLED},
+    A.ON_SCENE: {A.TRANSPORTING, A.CLEARED},
+    A.TRANSPORTING: {A.AT_DESTINATION, A.CLEARED},
+    A.AT_DESTINATION: {A.CLEARED},
+    A.CLEARED: set(),
+    A.CANCELLED: set(),
+}
+
+# The timestamp each assignment status stamps when it is entered.
+ASSIGNMENT_STAMPS: dict[str, str] = {
+    A.DISPATCHED: "dispatched_at",
+    A.ACKNOWLEDGED: "acknowledged_at",
+    A.EN_ROUTE: "en_route_at",
+    A.ON_SCENE: "on_scene_at",
+    A.TRANSPORTING: "transport_started_at",
+    A.AT_DESTINATION: "at_destination_at",
+    A.CLEARED: "cleared_at",
+    A.CANCELLED: "cancelled_at",
+}
+
+ACTIVE_ASSIGNMENT_STATUSES = {A.DISPATCHED, A.ACKNOWLEDGED, A.EN_ROUTE, A.ON_SCENE, A.TRANSPORTING, A.AT_DESTINATION}
+FINISHED_ASSIGNMENT_STATUSES = {A.CLEARED, A.CANCELLED}
+
+# Statuses a responder reports from the field (the public status API accepts exactly these).
+FIELD_STATUSES = [A.EN_ROUTE, A.ON_SCENE, A.TRANSPORTING, A.AT_DESTINATION, A.CLEARED]
+
+# The team status that each assignment status puts the team in.
+TEAM_STATUS_FOR_ASSIGNMENT = {
+    A.DISPATCHED: "assigned",
+    A.ACKNOWLEDGED: "assigned",
+    A.EN_ROUTE: "en_route",
+    A.ON_SCENE: "on_scene",
+    A.TRANSPORTING: "transporting",
+    A.AT_DESTINATION: "at_destination",
+    A.CLEARED: "available",
+    A.CANCELLED: "available",
+}
+
+I = IncidentStatus
+
+INCIDENT_TRANSITIONS: dict[str, set[str]] = {
+    I.PENDING: {I.DISPATCHED, I.ON_SCENE, I.CANCELLED, I.CLOSED},
+    I.DISPATCHED: {I.PENDING, I.ON_SCENE, I.CLOSED, I.CANCELLED},
+    I.ON_SCENE: {I.DISPATCHED, I.PENDING, I.CLOSED},
+    I.CLOSED: set(),
+    I.CANCELLED: set(),
+}
+
+OPEN_INCIDENT_STATUSES = {I.PENDING, I.DISPATCHED, I.ON_SCENE}
+
+
+def assignment_can_move(current: str, target: str) -> bool:
+    return target in ASSIGNMENT_TRANSITIONS.get(current, set())
+
+
+def incident_can_move(current: str, target: str) -> bool:
+    return current == target or target in INCIDENT_TRANSITIONS.get(current, set())

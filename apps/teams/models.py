@@ -1,0 +1,155 @@
+"""Teams (units), who is on them, their shifts, and their status with its full history."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Capability(models.TextChoices):
+    PEER_SUPPORT = "peer_support", "Peer support"
+    CLINICIAN = "clinician", "Mental-health clinician"
+    EMT = "emt", "EMT"
+    PARAMEDIC = "paramedic", "Paramedic"
+    SPANISH = "spanish", "Spanish speaker"
+    VEHICLE = "vehicle", "Vehicle"
+    TRANSPORT = "transport", "Can transport"
+    RADIO = "radio", "Radio"
+
+
+class UnitStatus(models.TextChoices):
+    AVAILABLE = "available", "Available"
+    ASSIGNED = "assigned", "Assigned"
+    EN_ROUTE = "en_route", "En route"
+    ON_SCENE = "on_scene", "On scene"
+    TRANSPORTING = "transporting", "Transporting"
+    AT_DESTINATION = "at_destination", "At destination"
+    OUT_OF_SERVICE = "out_of_service", "Out of service"
+    OFF_DUTY = "off_duty", "Off duty"
+
+
+# Statuses in which a team is working a call.
+BUSY_STATUSES = {
+    UnitStatus.ASSIGNED,
+    UnitStatus.EN_ROUTE,
+    UnitStatus.ON_SCENE,
+    UnitStatus.TRANSPORTING,
+    UnitStatus.AT_DESTINATION,
+}
+
+
+class Team(models.Model):
+    call_sign = models.CharField(max_length=20, unique=True, help_text="What dispatch calls the unit on the radio.")
+    name = models.CharField(max_length=100, blank=True)
+    capabilities = models.JSONField(default=list, blank=True, help_text="Capability codes, e.g. clinician, emt.")
+    vehicle = models.CharField(max_length=60, blank=True, help_text="Vehicle number or plate.")
+    radio = models.CharField(max_length=60, blank=True, help_text="Radio identifier.")
+    home_district = models.CharField(max_length=60, blank=True)
+    active = models.BooleanField(default=True)
+    status = models.CharField(max_length=20, choices=UnitStatus.choices, default=UnitStatus.OFF_DUTY)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    last_latitude = models.FloatField(null=True, blank=True)
+    last_longitude = models.FloatField(null=True, blank=True)
+    last_position_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["call_sign"]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        unknown = set(self.capabilities or []) - set(Capability.values)
+        if unknown:
+            raise ValidationError({"capabilities": f"Unknown capabilities: {', '.join(sorted(unknown))}."})
+
+    def __str__(self) -> str:
+        return self.call_sign
+
+
+class Membership(models.Model):
+    """A responder's place on a team; one active team at a time."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
+    position = models.CharField(max_length=60, blank=True, help_text="e.g. peer specialist, clinician, EMT.")
+    active = models.BooleanField(default=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["team", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(active=True), name="one_active_team_per_user"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.team}"
+
+
+class Shift(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="shifts")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="shifts")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
+
+
+class UnitStatusChange(models.Model):
+    """Every status a team has been in, in order; never edited."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="status_history")
+    status = models.CharField(max_length=20, choices=UnitStatus.choices)
+    previous_status = models.CharField(max_length=20, choices=UnitStatus.choices, blank=True)
+    changed_at = models.DateTimeField(db_index=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assignment = models.ForeignKey(
+        "incidents.Assignment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.team} → {self.status}"
+
+
+class Certification(models.Model):
+    """A responder's training or certification; expiries raise follow-ups."""
+
+    class Kind(models.TextChoices):
+        EMT = "emt", "EMT"
+        PARAMEDIC = "paramedic", "Paramedic"
+        CPR = "cpr", "CPR / BLS"
+        NALOXONE = "naloxone", "Naloxone administration"
+        CIT = "cit", "Crisis intervention (CIT)"
+        DEESCALATION = "deescalation", "De-escalation"
+        PEER_SPECIALIST = "peer_specialist", "Certified peer specialist"
+        CLINICAL_LICENSE = "clinical_license", "Clinical license"
+        DRIVER = "driver", "Emergency vehicle operation"
+        OTHER = "other", "Other"
+
+    responder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certifications")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=120, blank=True)
+    issued_on = models.DateField()
+    expires_on = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=80, blank=True, help_text="License or certificate number.")
+
+    class Meta:
+        ordering = ["expires_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.responder}"

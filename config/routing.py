@@ -1,0 +1,3 @@
+from apps.streams.routing import websocket_urlpatterns
+
+__all__ = ["websocket_urlpatterns"]

@@ -1,0 +1,7 @@
+"""The embedded default: one laptop, no services. SQLite (WAL), in-memory channels, file broker."""
+
+from .base import *  # noqa: F403
+from .base import VAR_DIR, database_from_env, env_bool
+
+DEBUG = env_bool("DEBUG", True)
+DATABASES = {"default": database_from_env(VAR_DIR / "firstline.sqlite3")}

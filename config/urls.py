@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from apps.common import pages
+
+API_APPS = ["accounts", "teams", "incidents", "streams", "board", "intake", "field", "followups", "resources", "audit"]
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("healthz", pages.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("apps.accounts.page_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+urlpatterns += [path("api/v1/", include(f"apps.{app}.urls")) for app in API_APPS]
+urlpatterns += [path("", include(f"apps.{app}.page_urls")) for app in API_APPS if app != "accounts"]

@@ -1,5 +1,6 @@
 #!/usr/bin/env python
 """Django's command-line entry point; the embedded settings are the default."""
+
 import os
 import sys
 

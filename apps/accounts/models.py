@@ -82,3 +82,6 @@ class DeviceSession(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.device} session of {self.user}"

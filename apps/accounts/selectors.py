@@ -14,8 +14,13 @@ def user_team_id(user: User) -> int | None:
 
 
 def user_summary(user: User) -> dict:
-    return {"id": user.pk, "username": user.username, "role": user.role, "team": user_team_id(user),
-            "name": user.get_full_name() or user.username}
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "role": user.role,
+        "team": user_team_id(user),
+        "name": user.get_full_name() or user.username,
+    }
 
 
 def idle_limit_seconds(user: User) -> int:

@@ -24,17 +24,29 @@ def auth_login(*, request, username: str, password: str, device_id=None) -> User
     """Check the password (and the tablet, if one is named) and open a session."""
     user = authenticate(request, username=username, password=password)
     if user is None:
-        audit_record(actor=None, action="auth.login", object_type="accounts.user", object_id=username[:60],
-                     outcome=Outcome.DENIED, detail={"reason": "bad credentials"})
+        audit_record(
+            actor=None,
+            action="auth.login",
+            object_type="accounts.user",
+            object_id=username[:60],
+            outcome=Outcome.DENIED,
+            detail={"reason": "bad credentials"},
+        )
         raise PermissionRefused("That username and password do not match an active account.")
     device = None
     if device_id:
         device = Device.objects.filter(pk=device_id).first()
         if device is None or device.is_revoked:
-            audit_record(actor=user, action="auth.login", obj=user, outcome=Outcome.DENIED,
-                         detail={"reason": "device revoked or unknown", "device": str(device_id)})
-            raise PermissionRefused("This tablet is not registered to the program or has been revoked.",
-                                    extra={"code": "device_revoked"})
+            audit_record(
+                actor=user,
+                action="auth.login",
+                obj=user,
+                outcome=Outcome.DENIED,
+                detail={"reason": "device revoked or unknown", "device": str(device_id)},
+            )
+            raise PermissionRefused(
+                "This tablet is not registered to the program or has been revoked.", extra={"code": "device_revoked"}
+            )
     login(request, user)
     request.session[SESSION_LAST_ACTIVE_KEY] = timezone.now().timestamp()
     if device is not None:
@@ -101,8 +113,9 @@ def device_revoke(*, actor: User, device_id, reason: str = "") -> Device:
         user_ids = _end_sessions(device)
         for user_id in user_ids:
             stream_append(stream=user_stream(user_id), kind="device.revoked", data={"device": str(device.pk)})
-        audit_record(actor=actor, action="device.revoke", obj=device,
-                     detail={"reason": reason, "sessions_ended_for": user_ids})
+        audit_record(
+            actor=actor, action="device.revoke", obj=device, detail={"reason": reason, "sessions_ended_for": user_ids}
+        )
     return device
 
 

@@ -15,7 +15,8 @@ class AccessContext:
 
 
 _current: contextvars.ContextVar[AccessContext] = contextvars.ContextVar(
-    "firstline_access_context", default=AccessContext()
+    "firstline_access_context",
+    default=AccessContext(),  # noqa: B039 (frozen)
 )
 
 

@@ -49,4 +49,5 @@ class AuditEntry(models.Model):
         raise RuntimeError("Audit entries are append-only.")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_username or '-'} {self.action} {self.object_type}:{self.object_id}"
+        who = self.actor_username or "-"
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {who} {self.action} {self.object_type}:{self.object_id}"

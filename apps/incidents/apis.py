@@ -201,8 +201,9 @@ class EncounterNoteApi(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        note = services.encounter_add_note(actor=request.user, encounter_id=encounter_id,
-                                           note_id=fields.pop("id", None), **fields)
+        note = services.encounter_add_note(
+            actor=request.user, encounter_id=encounter_id, note_id=fields.pop("id", None), **fields
+        )
         return Response(note_payload(note), status=status.HTTP_201_CREATED)
 
 
@@ -216,9 +217,11 @@ class TeamAssignmentsApi(APIView):
         if team_id is None:
             raise PermissionRefused("You are not on a team.")
         assignments = selectors.assignments_for_team(team_id=team_id)
-        return Response({
-            "team": team_id,
-            "results": [
-                {**assignment_payload(a), "incident_detail": incident_payload(a.incident)} for a in assignments
-            ],
-        })
+        return Response(
+            {
+                "team": team_id,
+                "results": [
+                    {**assignment_payload(a), "incident_detail": incident_payload(a.incident)} for a in assignments
+                ],
+            }
+        )

@@ -57,12 +57,8 @@ class Incident(models.Model):
     priority = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(1), MaxValueValidator(4)])
     summary = models.TextField()
     location_text = models.CharField(max_length=300)
-    latitude = models.FloatField(
-        null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)]
-    )
-    longitude = models.FloatField(
-        null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)]
-    )
+    latitude = models.FloatField(null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)])
     district = models.CharField(max_length=60, blank=True, db_index=True)
     callback = models.CharField(max_length=120, blank=True, help_text="Callback number or URI.")
     caller_name = models.CharField(max_length=120, blank=True)
@@ -144,7 +140,9 @@ class IncidentLogEntry(models.Model):
     at = models.DateTimeField(db_index=True)
     kind = models.CharField(max_length=40)
     text = models.CharField(max_length=300)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     assignment = models.ForeignKey(Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     data = models.JSONField(default=dict, blank=True)
 
@@ -199,9 +197,7 @@ class EncounterVersion(models.Model):
 
     class Meta:
         ordering = ["encounter", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["encounter", "number"], name="encounter_version_number_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["encounter", "number"], name="encounter_version_number_unique")]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

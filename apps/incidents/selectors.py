@@ -37,8 +37,13 @@ def incident_get_for(*, user, incident_id) -> Incident:
         .first()
     )
     if incident is None:
-        audit_record(actor=user, action="incident.view", object_type="incidents.incident", object_id=incident_id,
-                     outcome="denied")
+        audit_record(
+            actor=user,
+            action="incident.view",
+            object_type="incidents.incident",
+            object_id=incident_id,
+            outcome="denied",
+        )
         raise NotFound("No such incident.")
     audit_record(actor=user, action="incident.view", obj=incident)
     return incident
@@ -63,8 +68,13 @@ def encounters_visible_to(user) -> QuerySet[Encounter]:
 def encounter_get_for(*, user, encounter_id) -> Encounter:
     encounter = encounters_visible_to(user).filter(pk=encounter_id).first()
     if encounter is None:
-        audit_record(actor=user, action="encounter.view", object_type="incidents.encounter",
-                     object_id=encounter_id, outcome="denied")
+        audit_record(
+            actor=user,
+            action="encounter.view",
+            object_type="incidents.encounter",
+            object_id=encounter_id,
+            outcome="denied",
+        )
         raise NotFound("No such encounter.")
     audit_record(actor=user, action="encounter.view", obj=encounter)
     return encounter
@@ -84,7 +94,9 @@ def incidents_with_response_intervals(queryset: QuerySet[Incident] | None = None
         last_cleared_at=Max("assignments__cleared_at"),
     ).annotate(
         call_to_dispatch=ExpressionWrapper(F("first_dispatched_at") - F("received_at"), output_field=duration),
-        dispatch_to_en_route=ExpressionWrapper(F("first_en_route_at") - F("first_dispatched_at"), output_field=duration),
+        dispatch_to_en_route=ExpressionWrapper(
+            F("first_en_route_at") - F("first_dispatched_at"), output_field=duration
+        ),
         en_route_to_on_scene=ExpressionWrapper(F("first_on_scene_at") - F("first_en_route_at"), output_field=duration),
         total_response=ExpressionWrapper(F("first_on_scene_at") - F("received_at"), output_field=duration),
         time_on_scene=ExpressionWrapper(F("last_cleared_at") - F("first_on_scene_at"), output_field=duration),

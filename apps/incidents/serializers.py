@@ -55,8 +55,12 @@ def incident_payload(incident: Incident, *, with_related: bool = False) -> dict:
     if with_related:
         data["assignments"] = [assignment_payload(a) for a in incident.assignments.all()]
         data["timeline"] = [
-            {"at": _iso(entry.at), "kind": entry.kind, "text": entry.text,
-             "actor": entry.actor.username if entry.actor_id else None}
+            {
+                "at": _iso(entry.at),
+                "kind": entry.kind,
+                "text": entry.text,
+                "actor": entry.actor.username if entry.actor_id else None,
+            }
             for entry in incident.timeline.all()
         ]
     return data
@@ -80,8 +84,13 @@ def encounter_version_payload(version: EncounterVersion) -> dict:
 
 
 def note_payload(note: EncounterNote) -> dict:
-    return {"id": str(note.pk), "text": note.text, "author": note.author.username,
-            "created_at": _iso(note.created_at), "device_time": _iso(note.device_time)}
+    return {
+        "id": str(note.pk),
+        "text": note.text,
+        "author": note.author.username,
+        "created_at": _iso(note.created_at),
+        "device_time": _iso(note.device_time),
+    }
 
 
 def encounter_payload(encounter: Encounter, *, all_versions: bool = False) -> dict:

@@ -41,18 +41,33 @@ from apps.teams.models import Team, UnitStatus
 from apps.teams.services import team_move
 
 INCIDENT_EDITABLE_FIELDS = [
-    "summary", "location_text", "latitude", "longitude", "district", "callback", "caller_name",
-    "caller_notes", "safety_notes", "safety_flags", "priority", "call_type",
+    "summary",
+    "location_text",
+    "latitude",
+    "longitude",
+    "district",
+    "callback",
+    "caller_name",
+    "caller_notes",
+    "safety_notes",
+    "safety_flags",
+    "priority",
+    "call_type",
 ]
 
 
 # --- helpers -----------------------------------------------------------------------------------
 
+
 def _log(incident: Incident, *, kind: str, text: str, actor=None, assignment=None, at=None, data=None) -> None:
     IncidentLogEntry.objects.create(
-        incident=incident, kind=kind, text=text[:300], at=at or timezone.now(),
+        incident=incident,
+        kind=kind,
+        text=text[:300],
+        at=at or timezone.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
-        assignment=assignment, data=data or {},
+        assignment=assignment,
+        data=data or {},
     )
 
 
@@ -104,7 +119,9 @@ def _refresh_incident_status(incident: Incident, *, actor, at: datetime) -> None
     active = [s for s in statuses if s in ACTIVE_ASSIGNMENT_STATUSES]
     if incident.status not in OPEN_INCIDENT_STATUSES:
         return
-    if any(s in {AssignmentStatus.ON_SCENE, AssignmentStatus.TRANSPORTING, AssignmentStatus.AT_DESTINATION} for s in active):
+    if any(
+        s in {AssignmentStatus.ON_SCENE, AssignmentStatus.TRANSPORTING, AssignmentStatus.AT_DESTINATION} for s in active
+    ):
         target = IncidentStatus.ON_SCENE
     elif active:
         target = IncidentStatus.DISPATCHED
@@ -131,6 +148,7 @@ def _refresh_incident_status(incident: Incident, *, actor, at: datetime) -> None
 
 
 # --- incidents ---------------------------------------------------------------------------------
+
 
 def incident_create(
     *,
@@ -161,17 +179,33 @@ def incident_create(
     if priority is None:
         priority = call_type.default_priority if call_type else 3
     incident = Incident(
-        summary=summary, location_text=location_text, call_type=call_type or None, priority=priority,
-        source=source, latitude=latitude, longitude=longitude, district=district, callback=callback,
-        caller_name=caller_name, caller_notes=caller_notes, safety_notes=safety_notes,
-        safety_flags=list(safety_flags or []), received_at=received_at or timezone.now(),
-        external_id=external_id, created_by=actor if actor.is_authenticated else None,
+        summary=summary,
+        location_text=location_text,
+        call_type=call_type or None,
+        priority=priority,
+        source=source,
+        latitude=latitude,
+        longitude=longitude,
+        district=district,
+        callback=callback,
+        caller_name=caller_name,
+        caller_notes=caller_notes,
+        safety_notes=safety_notes,
+        safety_flags=list(safety_flags or []),
+        received_at=received_at or timezone.now(),
+        external_id=external_id,
+        created_by=actor if actor.is_authenticated else None,
     )
     incident.full_clean()
     with transaction.atomic():
         incident.save()
-        _log(incident, kind="incident.created", text=f"Call received from {incident.get_source_display()}.",
-             actor=actor, at=incident.received_at)
+        _log(
+            incident,
+            kind="incident.created",
+            text=f"Call received from {incident.get_source_display()}.",
+            actor=actor,
+            at=incident.received_at,
+        )
         audit_record(actor=actor, action="incident.create", obj=incident)
         streams_append(streams=[BOARD], kind="incident.created", data=_incident_event_data(incident))
     return incident
@@ -189,8 +223,9 @@ def incident_update(*, actor, incident_id, base_version: int | None = None, **ch
         if base_version is not None and base_version != incident.version:
             from apps.incidents.serializers import incident_payload
 
-            raise Conflict("Someone else changed this call. Here is their version.",
-                           extra={"server": incident_payload(incident)})
+            raise Conflict(
+                "Someone else changed this call. Here is their version.", extra={"server": incident_payload(incident)}
+            )
         if incident.status not in OPEN_INCIDENT_STATUSES:
             raise ApplicationError("This call is closed; its details can no longer change.")
         changed = {}
@@ -205,8 +240,9 @@ def incident_update(*, actor, incident_id, base_version: int | None = None, **ch
         incident.save(update_fields=[*changed, "version", "updated_at"])
         _log(incident, kind="incident.updated", text=f"Details changed: {', '.join(sorted(changed))}.", actor=actor)
         audit_record(actor=actor, action="incident.update", obj=incident, detail={"fields": sorted(changed)})
-        streams_append(streams=[BOARD], kind="incident.updated",
-                       data={**_incident_event_data(incident), "fields": sorted(changed)})
+        streams_append(
+            streams=[BOARD], kind="incident.updated", data={**_incident_event_data(incident), "fields": sorted(changed)}
+        )
     return incident
 
 
@@ -260,6 +296,7 @@ def incident_close(*, actor, incident_id, disposition: str) -> Incident:
 
 # --- assignments -------------------------------------------------------------------------------
 
+
 def incident_assign(*, actor, incident_id, team_id, at: datetime | None = None) -> Assignment:
     """Send a team to a call. The team must be available; the call must be open."""
     if not can_dispatch(actor):
@@ -273,22 +310,33 @@ def incident_assign(*, actor, incident_id, team_id, at: datetime | None = None) 
         if incident.status not in OPEN_INCIDENT_STATUSES:
             raise ApplicationError("This call is closed or cancelled; it cannot take a team.")
         if team.status != UnitStatus.AVAILABLE:
-            raise ApplicationError(f"{team.call_sign} is {team.get_status_display().lower()}, not available.",
-                                   extra={"team": [f"{team.call_sign} is not available."]})
-        assignment = Assignment(incident=incident, team=team, dispatched_at=at,
-                                dispatched_by=actor if actor.is_authenticated else None)
+            raise ApplicationError(
+                f"{team.call_sign} is {team.get_status_display().lower()}, not available.",
+                extra={"team": [f"{team.call_sign} is not available."]},
+            )
+        assignment = Assignment(
+            incident=incident, team=team, dispatched_at=at, dispatched_by=actor if actor.is_authenticated else None
+        )
         try:
             with transaction.atomic():
                 assignment.save()
         except IntegrityError as error:
             raise ApplicationError(f"{team.call_sign} already has an active call.") from error
         team_move(team=team, status=UnitStatus.ASSIGNED, actor=actor, assignment=assignment, at=at)
-        _log(incident, kind="assignment.created", text=f"{team.call_sign} dispatched.", actor=actor,
-             assignment=assignment, at=at)
-        audit_record(actor=actor, action="assignment.create", obj=assignment,
-                     detail={"incident": incident.pk, "team": team.pk})
-        streams_append(streams=[BOARD, team_stream(team.pk)], kind="assignment.created",
-                       data=_assignment_event_data(assignment))
+        _log(
+            incident,
+            kind="assignment.created",
+            text=f"{team.call_sign} dispatched.",
+            actor=actor,
+            assignment=assignment,
+            at=at,
+        )
+        audit_record(
+            actor=actor, action="assignment.create", obj=assignment, detail={"incident": incident.pk, "team": team.pk}
+        )
+        streams_append(
+            streams=[BOARD, team_stream(team.pk)], kind="assignment.created", data=_assignment_event_data(assignment)
+        )
         _refresh_incident_status(incident, actor=actor, at=at)
     return assignment
 
@@ -307,11 +355,20 @@ def assignment_acknowledge(*, actor, assignment_id, at: datetime | None = None) 
         assignment.acknowledged_at = at
         assignment.version += 1
         assignment.save(update_fields=["status", "acknowledged_at", "version"])
-        _log(assignment.incident, kind="assignment.acknowledged", text=f"{assignment.team.call_sign} acknowledged.",
-             actor=actor, assignment=assignment, at=at)
+        _log(
+            assignment.incident,
+            kind="assignment.acknowledged",
+            text=f"{assignment.team.call_sign} acknowledged.",
+            actor=actor,
+            assignment=assignment,
+            at=at,
+        )
         audit_record(actor=actor, action="assignment.acknowledge", obj=assignment)
-        streams_append(streams=[BOARD, team_stream(assignment.team_id)], kind="assignment.acknowledged",
-                       data=_assignment_event_data(assignment))
+        streams_append(
+            streams=[BOARD, team_stream(assignment.team_id)],
+            kind="assignment.acknowledged",
+            data=_assignment_event_data(assignment),
+        )
     return assignment
 
 
@@ -327,10 +384,19 @@ def _assignment_finish(assignment: Assignment, *, status: str, actor, at: dateti
     team = Team.objects.select_for_update().get(pk=assignment.team_id)
     team_move(team=team, status=TEAM_STATUS_FOR_ASSIGNMENT[status], actor=actor, assignment=assignment, at=at)
     verb = "cleared" if status == AssignmentStatus.CLEARED else f"cancelled ({reason})" if reason else "cancelled"
-    _log(assignment.incident, kind=f"assignment.{status}", text=f"{team.call_sign} {verb}.", actor=actor,
-         assignment=assignment, at=at)
-    streams_append(streams=[BOARD, team_stream(assignment.team_id)], kind="assignment.status",
-                   data=_assignment_event_data(assignment))
+    _log(
+        assignment.incident,
+        kind=f"assignment.{status}",
+        text=f"{team.call_sign} {verb}.",
+        actor=actor,
+        assignment=assignment,
+        at=at,
+    )
+    streams_append(
+        streams=[BOARD, team_stream(assignment.team_id)],
+        kind="assignment.status",
+        data=_assignment_event_data(assignment),
+    )
 
 
 def assignment_set_status(*, actor, assignment_id, status: str, at: datetime | None = None) -> Assignment:
@@ -362,11 +428,19 @@ def assignment_set_status(*, actor, assignment_id, status: str, at: datetime | N
             assignment.save(update_fields=["status", ASSIGNMENT_STAMPS[status], "acknowledged_at", "version"])
             team = Team.objects.select_for_update().get(pk=assignment.team_id)
             team_move(team=team, status=TEAM_STATUS_FOR_ASSIGNMENT[status], actor=actor, assignment=assignment, at=at)
-            _log(assignment.incident, kind=f"assignment.{status}",
-                 text=f"{team.call_sign} {AssignmentStatus(status).label.lower()}.", actor=actor,
-                 assignment=assignment, at=at)
-            streams_append(streams=[BOARD, team_stream(assignment.team_id)], kind="assignment.status",
-                           data=_assignment_event_data(assignment))
+            _log(
+                assignment.incident,
+                kind=f"assignment.{status}",
+                text=f"{team.call_sign} {AssignmentStatus(status).label.lower()}.",
+                actor=actor,
+                assignment=assignment,
+                at=at,
+            )
+            streams_append(
+                streams=[BOARD, team_stream(assignment.team_id)],
+                kind="assignment.status",
+                data=_assignment_event_data(assignment),
+            )
         audit_record(actor=actor, action="assignment.status", obj=assignment, detail={"status": status})
         incident = Incident.objects.select_for_update().get(pk=assignment.incident_id)
         _refresh_incident_status(incident, actor=actor, at=at)
@@ -392,6 +466,7 @@ def assignment_cancel(*, actor, assignment_id, reason: str) -> Assignment:
 
 
 # --- encounters --------------------------------------------------------------------------------
+
 
 def _check_documents_incident(actor, incident: Incident, assignment: Assignment | None) -> None:
     if is_supervisor(actor):
@@ -438,14 +513,18 @@ def encounter_record(
         if assignment_id is not None:
             assignment = Assignment.objects.filter(pk=assignment_id, incident=incident).first()
             if assignment is None:
-                raise ApplicationError("That assignment is not part of this call.", extra={"assignment": ["Not on this call."]})
+                raise ApplicationError(
+                    "That assignment is not part of this call.", extra={"assignment": ["Not on this call."]}
+                )
         _check_documents_incident(actor, incident, assignment)
         encounter = None
         if encounter_id is not None:
             encounter = Encounter.objects.select_for_update().filter(pk=encounter_id).first()
         if encounter is None:
             encounter = Encounter(
-                incident=incident, assignment=assignment, created_by=actor,
+                incident=incident,
+                assignment=assignment,
+                created_by=actor,
                 team_id=assignment.team_id if assignment else user_team_id(actor),
             )
             if encounter_id is not None:
@@ -457,30 +536,50 @@ def encounter_record(
         if base_version is not None and base_version != encounter.current_version:
             from apps.incidents.serializers import encounter_payload
 
-            raise Conflict("This encounter was updated on another device. Both versions are shown.",
-                           extra={"server": encounter_payload(encounter)})
+            raise Conflict(
+                "This encounter was updated on another device. Both versions are shown.",
+                extra={"server": encounter_payload(encounter)},
+            )
         version = EncounterVersion(
-            encounter=encounter, number=encounter.current_version + 1, people_served=people_served,
-            needs=list(needs or []), services_provided=list(services_provided or []), disposition=disposition,
-            followup_needed=followup_needed, referral_needed=referral_needed, narrative=narrative,
-            person=dict(person or {}), authored_by=actor, device=device, device_time=device_time,
+            encounter=encounter,
+            number=encounter.current_version + 1,
+            people_served=people_served,
+            needs=list(needs or []),
+            services_provided=list(services_provided or []),
+            disposition=disposition,
+            followup_needed=followup_needed,
+            referral_needed=referral_needed,
+            narrative=narrative,
+            person=dict(person or {}),
+            authored_by=actor,
+            device=device,
+            device_time=device_time,
         )
         version.full_clean(exclude=["encounter", "authored_by"])
         version.save()
         encounter.current_version = version.number
         encounter.disposition = disposition
         encounter.save(update_fields=["current_version", "disposition"])
-        _log(incident, kind="encounter.recorded",
-             text=f"Encounter documented (version {version.number}).", actor=actor,
-             data={"encounter": str(encounter.pk), "version": version.number})
+        _log(
+            incident,
+            kind="encounter.recorded",
+            text=f"Encounter documented (version {version.number}).",
+            actor=actor,
+            data={"encounter": str(encounter.pk), "version": version.number},
+        )
         audit_record(actor=actor, action="encounter.write", obj=encounter, detail={"version": version.number})
         streams = [BOARD] + ([team_stream(encounter.team_id)] if encounter.team_id else [])
-        streams_append(streams=streams, kind="encounter.recorded",
-                       data={"encounter": str(encounter.pk), "incident": incident.pk, "version": version.number})
+        streams_append(
+            streams=streams,
+            kind="encounter.recorded",
+            data={"encounter": str(encounter.pk), "incident": incident.pk, "version": version.number},
+        )
     return version
 
 
-def encounter_add_note(*, actor, encounter_id, text: str, note_id=None, device_time: datetime | None = None) -> EncounterNote:
+def encounter_add_note(
+    *, actor, encounter_id, text: str, note_id=None, device_time: datetime | None = None
+) -> EncounterNote:
     text = (text or "").strip()
     if not text:
         raise ApplicationError("The note is empty.", extra={"text": ["This field is required."]})
@@ -493,7 +592,12 @@ def encounter_add_note(*, actor, encounter_id, text: str, note_id=None, device_t
         if note_id is not None:
             note.id = note_id
         note.save(force_insert=True)
-        _log(encounter.incident, kind="encounter.note", text="Note added to an encounter.", actor=actor,
-             data={"encounter": str(encounter.pk), "note": str(note.pk)})
+        _log(
+            encounter.incident,
+            kind="encounter.note",
+            text="Note added to an encounter.",
+            actor=actor,
+            data={"encounter": str(encounter.pk), "note": str(note.pk)},
+        )
         audit_record(actor=actor, action="encounter.note", obj=encounter, detail={"note": str(note.pk)})
     return note

@@ -25,8 +25,7 @@ def team_payload(team) -> dict:
         "longitude": team.last_longitude,
         "position_at": team.last_position_at.isoformat() if team.last_position_at else None,
         "current_assignment": (
-            {"id": current[0].pk, "incident": current[0].incident_id, "status": current[0].status}
-            if current else None
+            {"id": current[0].pk, "incident": current[0].incident_id, "status": current[0].status} if current else None
         ),
     }
 

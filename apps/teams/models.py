@@ -78,9 +78,7 @@ class Membership(models.Model):
     class Meta:
         ordering = ["team", "user"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["user"], condition=models.Q(active=True), name="one_active_team_per_user"
-            )
+            models.UniqueConstraint(fields=["user"], condition=models.Q(active=True), name="one_active_team_per_user")
         ]
 
     def __str__(self) -> str:

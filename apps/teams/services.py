@@ -27,15 +27,21 @@ def team_event_data(team: Team) -> dict:
     }
 
 
-def team_move(*, team: Team, status: str, actor=None, assignment=None, at: datetime | None = None, note: str = "") -> None:
+def team_move(
+    *, team: Team, status: str, actor=None, assignment=None, at: datetime | None = None, note: str = ""
+) -> None:
     """Put a locked team in `status`, keep the history, and tell the board and the team."""
     at = at or timezone.now()
     if team.status == status:
         return
     UnitStatusChange.objects.create(
-        team=team, status=status, previous_status=team.status, changed_at=at,
+        team=team,
+        status=status,
+        previous_status=team.status,
+        changed_at=at,
         changed_by=actor if actor is not None and actor.is_authenticated else None,
-        assignment=assignment, note=note[:200],
+        assignment=assignment,
+        note=note[:200],
     )
     team.status = status
     team.status_changed_at = at
@@ -68,9 +74,7 @@ def team_set_status(*, actor, team_id: int, status: str, note: str = "") -> Team
         if team is None:
             raise NotFound("No such team.")
         if team.status in BUSY_STATUSES:
-            raise ApplicationError(
-                f"{team.call_sign} is working a call. Clear or cancel the assignment first."
-            )
+            raise ApplicationError(f"{team.call_sign} is working a call. Clear or cancel the assignment first.")
         team_move(team=team, status=status, actor=actor, note=note)
         audit_record(actor=actor, action="team.status", obj=team, detail={"status": status, "note": note})
     return team
@@ -81,8 +85,10 @@ def team_report_position(*, actor, team_id: int, latitude: float, longitude: flo
     if not _may_act_for_team(actor, team_id):
         raise PermissionRefused("You can report only your own team's position.")
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        raise ApplicationError("That position is not on Earth.",
-                               extra={"latitude": ["Between -90 and 90."], "longitude": ["Between -180 and 180."]})
+        raise ApplicationError(
+            "That position is not on Earth.",
+            extra={"latitude": ["Between -90 and 90."], "longitude": ["Between -180 and 180."]},
+        )
     now = timezone.now()
     with transaction.atomic():
         team = Team.objects.select_for_update().filter(pk=team_id).first()
@@ -100,16 +106,30 @@ def team_report_position(*, actor, team_id: int, latitude: float, longitude: flo
     return team
 
 
-def team_create(*, actor, call_sign: str, name: str = "", capabilities: list[str] | None = None,
-                vehicle: str = "", radio: str = "", home_district: str = "") -> Team:
+def team_create(
+    *,
+    actor,
+    call_sign: str,
+    name: str = "",
+    capabilities: list[str] | None = None,
+    vehicle: str = "",
+    radio: str = "",
+    home_district: str = "",
+) -> Team:
     if not is_supervisor(actor):
         raise PermissionRefused("Only a supervisor can create a team.")
     unknown = set(capabilities or []) - set(Capability.values)
     if unknown:
         raise ApplicationError("Unknown capabilities.", extra={"capabilities": sorted(unknown)})
     with transaction.atomic():
-        team = Team(call_sign=call_sign.strip(), name=name, capabilities=list(capabilities or []),
-                    vehicle=vehicle, radio=radio, home_district=home_district)
+        team = Team(
+            call_sign=call_sign.strip(),
+            name=name,
+            capabilities=list(capabilities or []),
+            vehicle=vehicle,
+            radio=radio,
+            home_district=home_district,
+        )
         team.full_clean()
         team.save()
         audit_record(actor=actor, action="team.create", obj=team)
@@ -126,6 +146,5 @@ def membership_set(*, actor, team: Team, user, position: str = "") -> Membership
         membership, _ = Membership.objects.update_or_create(
             user=user, team=team, active=True, defaults={"position": position}
         )
-        audit_record(actor=actor, action="team.membership", obj=membership,
-                     detail={"team": team.pk, "user": user.pk})
+        audit_record(actor=actor, action="team.membership", obj=membership, detail={"team": team.pk, "user": user.pk})
     return membership

@@ -4,6 +4,8 @@ Every value that differs between a laptop and production comes from the environm
 nowhere else; dev, test and production only choose defaults.
 """
 
+import contextlib
+import importlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -40,7 +42,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "daphne",
-    "django.contrib.admin",
+    "apps.common.admin_config.FirstlineAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -113,9 +115,7 @@ def database_from_env(default_sqlite_path: Path) -> dict:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": default_sqlite_path,
         "OPTIONS": {
-            "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=15000;"
-            ),
+            "init_command": ("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=15000;"),
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
@@ -228,10 +228,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app may declare its periodic tasks in apps/<app>/schedule.py as a plain BEAT_SCHEDULE dict.
 CELERY_BEAT_SCHEDULE: dict = {}
 for _app in ("streams", "incidents", "teams", "intake", "followups", "resources", "field", "board"):
-    try:
-        CELERY_BEAT_SCHEDULE.update(__import__(f"apps.{_app}.schedule", fromlist=["BEAT_SCHEDULE"]).BEAT_SCHEDULE)
-    except ModuleNotFoundError:
-        pass
+    with contextlib.suppress(ModuleNotFoundError):
+        CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"apps.{_app}.schedule").BEAT_SCHEDULE)
 FIRSTLINE_SWEEP_SECONDS = env_int("FIRSTLINE_SWEEP_SECONDS", 30)
 
 # --- program rules ----------------------------------------------------------------------------

@@ -9,7 +9,9 @@ from .base import VAR_DIR, database_from_env
 
 DEBUG = False
 DATABASES = {"default": database_from_env(VAR_DIR / "test.sqlite3")}
-DATABASES["default"].setdefault("TEST", {})
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not memory, so real server and worker processes started by tests can share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"login": "1000/min", "intake": "1000/min"}}  # noqa: F405

@@ -1,0 +1,79 @@
+"""The supervisor admin: who may enter, and the base class every app's ModelAdmin uses.
+
+Supervisors and administrators enter; nobody else does, whatever their staff flag says. Within,
+permissions follow the role, not Django's per-model permission rows, so a new model is covered the
+day it is registered.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+
+from apps.accounts.roles import ADMIN_ROLES, Role, role_of
+from apps.common.errors import ApplicationError
+
+
+class FirstlineAdminSite(admin.AdminSite):
+    site_header = "Firstline supervisor admin"
+    site_title = "Firstline admin"
+    index_title = "Program administration"
+
+    def has_permission(self, request) -> bool:
+        user = request.user
+        return bool(user.is_active and (user.is_superuser or role_of(user) in ADMIN_ROLES))
+
+
+class SupervisorAdmin(admin.ModelAdmin):
+    """Supervisors view, add and change; deleting is off unless a subclass allows it.
+
+    Records of what happened (incidents, encounters, audit) are never deleted from the admin.
+    """
+
+    allow_delete = False
+    read_only = False
+
+    def _may_enter(self, request) -> bool:
+        return self.admin_site.has_permission(request)
+
+    def has_module_permission(self, request):
+        return self._may_enter(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._may_enter(request)
+
+    def has_add_permission(self, request):
+        return self._may_enter(request) and not self.read_only
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_enter(request) and not self.read_only
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_enter(request) and self.allow_delete and not self.read_only
+
+    def run_service(self, request, func, /, *args, success: str | None = None, **kwargs):
+        """Call a service from an admin action and turn its refusal into a message, not a 500."""
+        try:
+            result = func(*args, **kwargs)
+        except (ApplicationError, ValidationError) as error:
+            text = getattr(error, "message", None) or "; ".join(getattr(error, "messages", [str(error)]))
+            self.message_user(request, text, level=messages.ERROR)
+            return None
+        if success:
+            self.message_user(request, success, level=messages.SUCCESS)
+        return result
+
+
+class SupervisorInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+
+__all__ = ["ADMIN_ROLES", "FirstlineAdminSite", "Role", "SupervisorAdmin", "SupervisorInline"]

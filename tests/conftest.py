@@ -1,0 +1,363 @@
+"""Fixtures shared by every test: people in each role, a team, API clients, and real servers.
+
+Tests marked `services` need PostgreSQL and Redis, tests marked `browser` need Debian's Chromium.
+On a laptop without them they are skipped with a reason; with FIRSTLINE_REQUIRE_SERVICES=1 (CI)
+a skip of any test fails the run.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from apps.accounts.roles import Role
+from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory, TeamFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("FIRSTLINE_CHROMIUM", "/usr/bin/chromium")
+REQUIRE_SERVICES = os.environ.get("FIRSTLINE_REQUIRE_SERVICES") == "1"
+
+
+def services_available() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql") and bool(settings.REDIS_URL)
+
+
+def browser_available() -> bool:
+    return Path(CHROMIUM).exists()
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "services" in item.keywords and not services_available():
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL and Redis (set DATABASE_URL and REDIS_URL)"))
+        if "browser" in item.keywords and not browser_available():
+            item.add_marker(pytest.mark.skip(reason=f"needs Chromium at {CHROMIUM} (apt-get install chromium)"))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not REQUIRE_SERVICES:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
+    if skipped:
+        if reporter:
+            reporter.write_line(
+                f"FIRSTLINE_REQUIRE_SERVICES=1 and {skipped} test(s) were skipped: failing the run.", red=True
+            )
+        session.exitstatus = 1
+
+
+# --- people -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def team(db):
+    return TeamFactory()
+
+
+@pytest.fixture
+def responder(db, team):
+    user = UserFactory(role=Role.RESPONDER, username="responder-a")
+    MembershipFactory(team=team, user=user)
+    return user
+
+
+@pytest.fixture
+def other_team(db):
+    return TeamFactory()
+
+
+@pytest.fixture
+def other_responder(db, other_team):
+    user = UserFactory(role=Role.RESPONDER, username="responder-b")
+    MembershipFactory(team=other_team, user=user)
+    return user
+
+
+@pytest.fixture
+def dispatcher(db):
+    return UserFactory(role=Role.DISPATCHER, username="dispatcher-a")
+
+
+@pytest.fixture
+def call_taker(db):
+    return UserFactory(role=Role.CALL_TAKER, username="calltaker-a")
+
+
+@pytest.fixture
+def supervisor(db):
+    return UserFactory(role=Role.SUPERVISOR, username="supervisor-a")
+
+
+@pytest.fixture
+def analyst(db):
+    return UserFactory(role=Role.ANALYST, username="analyst-a")
+
+
+@pytest.fixture
+def partner_user(db):
+    return UserFactory(role=Role.PARTNER, username="partner-a", partner_organization=OrganizationFactory())
+
+
+@pytest.fixture
+def api():
+    """An API client that logs in through the real login endpoint and sends CSRF like a browser."""
+
+    class LoggedInClient(APIClient):
+        def login_as(self, user, device=None):
+            body = {"username": user.username, "password": PASSWORD}
+            if device is not None:
+                body["device"] = str(device)
+            response = self.post("/api/v1/auth/login/", body, format="json")
+            assert response.status_code == 200, response.content
+            self.credentials(HTTP_X_CSRFTOKEN=self.cookies["csrftoken"].value)
+            return response
+
+    return LoggedInClient(enforce_csrf_checks=True)
+
+
+# --- real servers -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def child_env() -> dict:
+    """Environment for a child process that must see the test database, not the dev one."""
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("postgresql"):
+        user = db.get("USER") or "postgres"
+        password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+        env["DATABASE_URL"] = (
+            f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+        )
+    else:
+        env["DATABASE_URL"] = f"sqlite:///{db['NAME']}"
+    env["PYTHONPATH"] = str(ROOT)
+    return env
+
+
+def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early with {process.returncode}")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"nothing listened on {port} within {timeout}s")
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 10) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+class AsgiServer:
+    """A real daphne process serving config.asgi against the test database."""
+
+    def __init__(self, port: int | None = None, extra_env: dict | None = None):
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}"
+        self.extra_env = extra_env or {}
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "AsgiServer":
+        env = {**child_env(), **self.extra_env}
+        self.log = open(ROOT / "var" / f"test-daphne-{self.port}.log", "wb")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "config.asgi:application"],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        wait_for_port(self.port, self.process)
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process)
+            self.log.close()
+
+
+@pytest.fixture
+def asgi_server(transactional_db):
+    """Start a daphne process for this test; data must be committed (transactional_db) to be seen."""
+    (ROOT / "var").mkdir(exist_ok=True)
+    server = AsgiServer().start()
+    yield server
+    server.stop()
+
+
+class CeleryWorker:
+    """A real Celery worker (and optionally beat) as child processes, on the configured broker."""
+
+    def __init__(self, *, beat: bool = False, extra_env: dict | None = None):
+        self.beat = beat
+        self.extra_env = extra_env or {}
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "CeleryWorker":
+        env = {**child_env(), **self.extra_env}
+        args = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=1",
+            "--pool=prefork",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ]
+        if self.beat:
+            args += ["--beat", "--schedule", str(ROOT / "var" / f"test-beat-{os.getpid()}")]
+        (ROOT / "var").mkdir(exist_ok=True)
+        self.log = open(ROOT / "var" / f"test-celery-{os.getpid()}.log", "ab")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            args, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        time.sleep(0.5)
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker process group, as a crash would."""
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        if self.process is not None:
+            self.log.close()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    worker = CeleryWorker().start()
+    yield worker
+    worker.stop()
+
+
+# --- browser ------------------------------------------------------------------------------------
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright; never a downloaded browser."""
+    if not browser_available():
+        pytest.skip(f"needs Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are still sync.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_login(chromium, asgi_server):
+    """Return a function that opens a new browser context signed in as a user, on the real server."""
+    contexts = []
+
+    def login(user, *, path: str = "/", viewport=None):
+        context = chromium.new_context(base_url=asgi_server.url, viewport=viewport or {"width": 1280, "height": 800})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        if path:
+            page.goto(path)
+        return page
+
+    yield login
+    for context in contexts:
+        context.close()
+
+
+def which(name: str) -> str | None:
+    return shutil.which(name)
+
+
+class RedisServer:
+    """A private redis-server on its own port, so chaos tests can restart it without touching others."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "RedisServer":
+        binary = which("redis-server")
+        if binary is None:
+            pytest.skip("needs redis-server on PATH")
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port, self.process, timeout=10)
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            stop_process(self.process)
+            self.process = None
+
+    def restart(self, down_seconds: float = 1.0) -> None:
+        self.stop()
+        time.sleep(down_seconds)
+        self.start()
+
+
+@pytest.fixture
+def private_redis():
+    server = RedisServer().start()
+    yield server
+    server.stop()

@@ -5,3 +5,5 @@ from .base import VAR_DIR, database_from_env, env_bool
 
 DEBUG = env_bool("DEBUG", True)
 DATABASES = {"default": database_from_env(VAR_DIR / "firstline.sqlite3")}
+
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 (WhiteNoise warns about a missing folder)

@@ -1,0 +1,278 @@
+"""Supervisor admin for people, their roles and the program's tablets.
+
+Supervisors manage users, but only an administrator (or a superuser) can make someone a supervisor
+or an administrator, and a supervisor cannot change an administrator's account. Tablets are
+registered and revoked through the accounts services, so the admin follows the same rules as the API.
+Session keys are never shown: they are credentials.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
+from django.http import HttpResponseRedirect
+
+from apps.accounts import services
+from apps.accounts.models import Device, DeviceSession, User
+from apps.accounts.roles import ADMIN_ROLES, Role, role_of
+from apps.audit.services import audit_record
+from apps.common.admin import SupervisorAdmin, SupervisorInline
+from apps.common.errors import ApplicationError
+from apps.teams.models import Membership
+
+ADMIN_REVOKE_REASON = "Revoked by supervisor in admin"
+ROLE_GRANT_REFUSAL = "Only an administrator can make someone a supervisor or administrator."
+
+
+# --- saving through services ----------------------------------------------------------------------
+
+
+class ServiceRefused(Exception):
+    """A service refused an admin save; the whole save is rolled back and the supervisor is told why."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
+def service_error_text(error: Exception) -> str:
+    return getattr(error, "message", None) or "; ".join(getattr(error, "messages", [str(error)]))
+
+
+class ServiceSaveMixin:
+    """For admins whose save_model calls a service: a refusal becomes a message, never a 500.
+
+    Django's change form runs inside one transaction; raising out of it undoes anything already
+    written, then the supervisor is sent back to the form with the service's own words.
+    """
+
+    def call_service(self, func, /, **kwargs):
+        try:
+            return func(**kwargs)
+        except (ApplicationError, ValidationError) as error:
+            raise ServiceRefused(service_error_text(error)) from error
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRefused as refusal:
+            self.message_user(request, refusal.text, level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def changed_fields(form) -> list[str]:
+    return sorted(name for name in form.changed_data if not name.startswith("password"))
+
+
+# --- users ----------------------------------------------------------------------------------------
+
+
+def may_grant_admin_roles(actor) -> bool:
+    return bool(actor.is_active and (actor.is_superuser or role_of(actor) == Role.ADMINISTRATOR))
+
+
+def is_protected_account(user: User) -> bool:
+    """Accounts that only an administrator may change: administrators and superusers."""
+    return user.is_superuser or user.role == Role.ADMINISTRATOR
+
+
+class RoleRulesMixin:
+    """Form checks shared by the add and change forms: who may grant which role, partners' organization."""
+
+    actor = None  # set by UserAdmin.get_form
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._role_before = self.instance.role if self.instance.pk else None
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role in ADMIN_ROLES and role != self._role_before and not may_grant_admin_roles(self.actor):
+            self.add_error("role", ROLE_GRANT_REFUSAL)
+        if "partner_organization" in self.fields:
+            if role == Role.PARTNER and not cleaned.get("partner_organization"):
+                self.add_error("partner_organization", "A partner user must belong to a partner organization.")
+        return cleaned
+
+
+class UserCreateForm(RoleRulesMixin, BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("username", "role", "partner_organization", "first_name", "last_name", "email", "phone")
+
+
+class UserEditForm(RoleRulesMixin, UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+class MembershipOfUserInline(SupervisorInline):
+    model = Membership
+    fk_name = "user"
+    fields = ("team", "position", "active", "started_at", "ended_at")
+    readonly_fields = fields
+    verbose_name = "team membership"
+    verbose_name_plural = "team memberships (change them under Teams › Memberships)"
+
+
+@admin.register(User)
+class UserAdmin(SupervisorAdmin, DjangoUserAdmin):
+    form = UserEditForm
+    add_form = UserCreateForm
+    inlines = [MembershipOfUserInline]
+    list_display = ("username", "full_name", "role", "current_team", "partner_organization", "is_active", "last_login")
+    list_filter = ("role", "is_active", "is_superuser")
+    search_fields = ("username", "first_name", "last_name", "email", "phone")
+    list_select_related = ("partner_organization",)
+    ordering = ("username",)
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Person", {"fields": ("first_name", "last_name", "email", "phone")}),
+        ("Program", {"fields": ("role", "partner_organization")}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
+        ("Person", {"fields": ("first_name", "last_name", "email", "phone")}),
+        ("Program", {"fields": ("role", "partner_organization")}),
+    )
+    filter_horizontal = ()
+
+    def get_queryset(self, request):
+        team = Membership.objects.filter(user=OuterRef("pk"), active=True).values("team__call_sign")[:1]
+        return super().get_queryset(request).annotate(current_team_call_sign=Subquery(team))
+
+    @admin.display(description="Name")
+    def full_name(self, obj):
+        return obj.get_full_name()
+
+    @admin.display(description="Team", ordering="current_team_call_sign")
+    def current_team(self, obj):
+        return getattr(obj, "current_team_call_sign", None) or "-"
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["is_staff", "last_login", "date_joined"]
+        if not request.user.is_superuser:
+            readonly.append("is_superuser")
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        if obj is not None and is_protected_account(obj) and not may_grant_admin_roles(request.user):
+            return False
+        return True
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def save_model(self, request, obj, form, change):
+        # The form already refused this; checked again so no other path through the admin slips by.
+        before = form._role_before
+        if obj.role in ADMIN_ROLES and obj.role != before and not may_grant_admin_roles(request.user):
+            raise PermissionDenied(ROLE_GRANT_REFUSAL)
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action="user.update" if change else "user.create",
+            obj=obj,
+            detail={"fields": changed_fields(form), "role": obj.role},
+        )
+
+
+# --- tablets --------------------------------------------------------------------------------------
+
+
+class RevokedFilter(admin.SimpleListFilter):
+    title = "revoked"
+    parameter_name = "revoked"
+
+    def lookups(self, request, model_admin):
+        return [("no", "In service"), ("yes", "Revoked")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(revoked_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(revoked_at__isnull=True)
+        return queryset
+
+
+class SessionOfDeviceInline(SupervisorInline):
+    model = DeviceSession
+    fields = ("user", "started_at", "ended_at")
+    readonly_fields = fields
+    verbose_name_plural = "sessions opened on this tablet"
+
+
+@admin.register(Device)
+class DeviceAdmin(ServiceSaveMixin, SupervisorAdmin):
+    list_display = ("name", "team", "registered_at", "last_seen_at", "last_user", "revoked_at")
+    list_filter = (RevokedFilter, "team")
+    search_fields = ("name", "id")
+    list_select_related = ("team", "last_user")
+    actions = ["revoke_selected"]
+    inlines = [SessionOfDeviceInline]
+    readonly_fields = (
+        "id",
+        "registered_at",
+        "registered_by",
+        "last_seen_at",
+        "last_user",
+        "revoked_at",
+        "revoked_by",
+        "revoked_reason",
+    )
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("name", "team")
+        return ("id", "name", "team", *self.readonly_fields[1:])
+
+    def get_readonly_fields(self, request, obj=None):
+        return () if obj is None else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.full_clean()
+            obj.save()
+            audit_record(actor=request.user, action="device.update", obj=obj, detail={"fields": changed_fields(form)})
+            return
+        device = self.call_service(services.device_register, actor=request.user, name=obj.name, team=obj.team)
+        obj.pk, obj.registered_at, obj.registered_by = device.pk, device.registered_at, device.registered_by
+        obj._state.adding = False
+
+    @admin.action(description="Revoke selected tablets")
+    def revoke_selected(self, request, queryset):
+        revoked = 0
+        for device in queryset:
+            if device.is_revoked:
+                continue
+            result = self.run_service(
+                request, services.device_revoke, actor=request.user, device_id=device.pk, reason=ADMIN_REVOKE_REASON
+            )
+            revoked += result is not None
+        if revoked:
+            self.message_user(
+                request, f"Revoked {revoked} tablet(s); their sessions have ended.", level=messages.SUCCESS
+            )
+
+
+@admin.register(DeviceSession)
+class DeviceSessionAdmin(SupervisorAdmin):
+    read_only = True
+    list_display = ("device", "user", "started_at", "ended_at")
+    list_filter = ("ended_at",)
+    search_fields = ("device__name", "user__username")
+    list_select_related = ("device", "user")
+    date_hierarchy = "started_at"
+    fields = ("device", "user", "started_at", "ended_at")  # never the session key: it is a credential
+
+
+__all__ = ["DeviceAdmin", "DeviceSessionAdmin", "ServiceRefused", "ServiceSaveMixin", "UserAdmin", "forms"]

@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Run Firstline on a fresh machine, or run its tests, with nothing but Python 3.11 and pip.
+
+    python3 scripts/firstline.py run    # venv, install, migrate, demo program, serve everything
+    python3 scripts/firstline.py test   # venv, install, lint, migration check, the whole test suite
+
+The embedded run needs no services: SQLite, an in-process channel layer and a Celery worker and beat
+on a broker kept in files under var/. Set DATABASE_URL and REDIS_URL to use PostgreSQL and Redis.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = Path(os.environ.get("FIRSTLINE_VENV", ROOT / ".venv"))
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / "python"
+
+DEMO_LOGINS = [
+    ("dispatcher", "dispatcher", "/board/"),
+    ("calltaker", "call-taker", "/intake/screen/"),
+    ("responder1 … responder18", "responder", "/field/"),
+    ("supervisor", "supervisor", "/admin/"),
+    ("partner", "partner", "/partners/"),
+    ("analyst", "analyst", "—"),
+]
+
+
+def say(message: str) -> None:
+    print(f"\033[1m» {message}\033[0m", flush=True)
+
+
+def ensure_environment(*, with_tests: bool) -> None:
+    """Create the virtual environment and install what pyproject.toml asks for, once per change."""
+    if sys.version_info[:2] != (3, 11):
+        say(f"Firstline is built for Python 3.11; this is {sys.version.split()[0]}. Trying anyway.")
+    if not PYTHON.exists():
+        say(f"Creating the virtual environment in {VENV}")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    extras = ".[test]" if with_tests else "."
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    stamp = VENV / f".firstline-installed-{'test' if with_tests else 'run'}"
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    say("Installing Firstline's dependencies (first run takes a minute)")
+    subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "-e", extras], check=True, cwd=ROOT)
+    stamp.write_text(digest)
+
+
+def manage(*args: str, env: dict | None = None) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], check=True, cwd=ROOT, env=env)
+
+
+def run(port: int, host: str) -> int:
+    ensure_environment(with_tests=False)
+    env = dict(os.environ)
+    env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    say("Preparing the database")
+    manage("migrate", "--noinput", env=env)
+    say("Loading the demo program (Riverton)")
+    manage("load_demo", env=env)
+    children: list[tuple[str, subprocess.Popen]] = []
+
+    def start(name: str, *args: str) -> None:
+        children.append((name, subprocess.Popen([PYTHON, "-m", *args], cwd=ROOT, env=env)))
+
+    start("web", "daphne", "-b", host, "-p", str(port), "config.asgi:application")
+    start("worker", "celery", "-A", "config", "worker", "--loglevel=WARNING", "--concurrency=2")
+    start("beat", "celery", "-A", "config", "beat", "--loglevel=WARNING")
+    base = f"http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}"  # noqa: S104
+    time.sleep(2)
+    print()
+    print(f"  Firstline is running at {base}/")
+    print(f"    Dispatch board      {base}/board/")
+    print(f"    Responder tablet    {base}/field/")
+    print(f"    Call screening      {base}/intake/screen/")
+    print(f"    Partner inbox       {base}/partners/")
+    print(f"    Supervisor admin    {base}/admin/")
+    print(f"    API docs            {base}/api/docs/")
+    print()
+    print("  Demo logins (password for all: firstline-demo)")
+    for username, role, page in DEMO_LOGINS:
+        print(f"    {username:<26} {role:<12} {page}")
+    print()
+    print("  Press Ctrl-C to stop.")
+    stopping = False
+
+    def stop(*_args) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    code = 0
+    while not stopping:
+        for name, process in children:
+            if process.poll() is not None:
+                say(f"The {name} process stopped (exit {process.returncode}); shutting down.")
+                stopping, code = True, 1
+        time.sleep(0.5)
+    say("Stopping")
+    for _name, process in children:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 15
+    for _name, process in children:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return code
+
+
+def test(pytest_args: list[str]) -> int:
+    ensure_environment(with_tests=True)
+    env = dict(os.environ)
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    say("ruff check")
+    lint = subprocess.run([PYTHON, "-m", "ruff", "check", "."], cwd=ROOT)
+    say("makemigrations --check")
+    migrations = subprocess.run([PYTHON, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=ROOT, env=env)
+    say("pytest")
+    tests = subprocess.run([PYTHON, "-m", "pytest", *pytest_args], cwd=ROOT, env=env)
+    for name, result in [("ruff", lint), ("makemigrations --check", migrations)]:
+        if result.returncode:
+            say(f"{name} failed")
+    return lint.returncode or migrations.returncode or tests.returncode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command")
+    run_parser = sub.add_parser("run", help="serve Firstline with the demo program")
+    run_parser.add_argument("--port", type=int, default=int(os.environ.get("FIRSTLINE_PORT", "8000")))
+    run_parser.add_argument("--host", default=os.environ.get("FIRSTLINE_HOST", "127.0.0.1"))
+    test_parser = sub.add_parser("test", help="run the checks and the test suite")
+    test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    args = parser.parse_args()
+    if args.command == "test":
+        return test(args.pytest_args)
+    return run(getattr(args, "port", 8000), getattr(args, "host", "127.0.0.1"))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

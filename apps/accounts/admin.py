@@ -6,10 +6,10 @@ registered and revoked through the accounts services, so the admin follows the s
 Session keys are never shown: they are credentials.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseRedirect
@@ -92,9 +92,8 @@ class RoleRulesMixin:
         role = cleaned.get("role")
         if role in ADMIN_ROLES and role != self._role_before and not may_grant_admin_roles(self.actor):
             self.add_error("role", ROLE_GRANT_REFUSAL)
-        if "partner_organization" in self.fields:
-            if role == Role.PARTNER and not cleaned.get("partner_organization"):
-                self.add_error("partner_organization", "A partner user must belong to a partner organization.")
+        if role == Role.PARTNER and "partner_organization" in self.fields and not cleaned.get("partner_organization"):
+            self.add_error("partner_organization", "A partner user must belong to a partner organization.")
         return cleaned
 
 
@@ -164,9 +163,8 @@ class UserAdmin(SupervisorAdmin, DjangoUserAdmin):
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        if obj is not None and is_protected_account(obj) and not may_grant_admin_roles(request.user):
-            return False
-        return True
+        # A supervisor may look at an administrator's account but not change it (or its password).
+        return obj is None or not is_protected_account(obj) or may_grant_admin_roles(request.user)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -184,6 +182,11 @@ class UserAdmin(SupervisorAdmin, DjangoUserAdmin):
             obj=obj,
             detail={"fields": changed_fields(form), "role": obj.role},
         )
+
+
+# Permissions follow the role, not Django's groups, so the groups page would only mislead.
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
 
 
 # --- tablets --------------------------------------------------------------------------------------
@@ -275,4 +278,4 @@ class DeviceSessionAdmin(SupervisorAdmin):
     fields = ("device", "user", "started_at", "ended_at")  # never the session key: it is a credential
 
 
-__all__ = ["DeviceAdmin", "DeviceSessionAdmin", "ServiceRefused", "ServiceSaveMixin", "UserAdmin", "forms"]
+__all__ = ["DeviceAdmin", "DeviceSessionAdmin", "ServiceRefused", "ServiceSaveMixin", "UserAdmin"]

@@ -1,11 +1,12 @@
 """End sessions that went idle for longer than the role allows, or whose tablet was revoked."""
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
-from apps.accounts.models import Device
+from apps.accounts.models import Device, DeviceSession
 from apps.accounts.selectors import idle_limit_seconds
 from apps.accounts.services import SESSION_DEVICE_KEY, SESSION_LAST_ACTIVE_KEY
 
@@ -25,7 +26,17 @@ class SessionGuardMiddleware:
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": refusal[1], "code": refusal[0]}, status=401)
                 return redirect(f"/accounts/login/?next={request.path}&ended={refusal[0]}")
+        elif request.path.startswith("/api/") and self._session_of_revoked_device(request):
+            # Revocation deleted the session, so the tablet arrives anonymous: tell it why, so it wipes.
+            return JsonResponse(
+                {"detail": "This tablet has been revoked by a supervisor.", "code": "device_revoked"}, status=401
+            )
         return self.get_response(request)
+
+    @staticmethod
+    def _session_of_revoked_device(request) -> bool:
+        key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        return bool(key) and DeviceSession.objects.filter(session_key=key, device__revoked_at__isnull=False).exists()
 
     def _refusal(self, request, user) -> tuple[str, str] | None:
         now = timezone.now().timestamp()

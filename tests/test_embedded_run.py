@@ -32,7 +32,7 @@ def test_the_run_command_serves_the_demo_program_and_stops_cleanly(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}}
     env.update({
         "FIRSTLINE_VAR_DIR": str(tmp_path / "var"),
-        "FIRSTLINE_VENV": str(Path(sys.executable).resolve().parent.parent),
+        "FIRSTLINE_VENV": sys.prefix,
         "FIRSTLINE_SKIP_INSTALL": "1",
         "DJANGO_SETTINGS_MODULE": "config.settings.dev",
     })
@@ -64,7 +64,8 @@ def test_the_run_command_serves_the_demo_program_and_stops_cleanly(tmp_path):
         assert "daphne" in children and "worker" in children and "beat" in children, children
         child_pids = [int(line.split()[0]) for line in children.splitlines()]
     finally:
-        os.kill(runner.pid, signal.SIGINT)
+        if runner.poll() is None:
+            os.kill(runner.pid, signal.SIGINT)
         try:
             runner.wait(timeout=30)
         finally:

@@ -1,0 +1,27 @@
+"""Intake settings, read with defaults so the app works before the shared settings name them."""
+
+from django.conf import settings
+
+
+def duplicate_distance_m() -> float:
+    """How close (metres) a new call must be to an open incident to be flagged as a likely duplicate."""
+    return float(getattr(settings, "FIRSTLINE_DUPLICATE_DISTANCE_METERS", 200))
+
+
+def duplicate_window_minutes() -> float:
+    """How recent (minutes) the open incident must be for a new call near it to be flagged."""
+    return float(getattr(settings, "FIRSTLINE_DUPLICATE_MINUTES", 60))
+
+
+def open311_default_days() -> int:
+    """GeoReport v2: without dates, GET requests returns the last 90 days."""
+    return int(getattr(settings, "FIRSTLINE_OPEN311_DEFAULT_DAYS", 90))
+
+
+def program_agency_uri() -> str:
+    """How Firstline names itself as an agency in the EIDO it emits."""
+    return getattr(settings, "FIRSTLINE_EIDO_AGENCY_ID", "urn:firstline:agency:community-response")
+
+
+def program_name() -> str:
+    return getattr(settings, "FIRSTLINE_PROGRAM_NAME", "Firstline Community Response")

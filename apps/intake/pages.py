@@ -1,0 +1,127 @@
+"""The call-taker's screening page: one screen, keyboard first, the policy in force, a recorded decision.
+
+The page is a plain form (it works without JavaScript); "Check" shows what the policy says and why,
+"Confirm" records the decision through call_screen, which creates the incident or the handback.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+
+from apps.accounts.roles import can_create_incident
+from apps.common.errors import ApplicationError
+from apps.incidents.models import CallType, Source
+from apps.intake import selectors, services
+from apps.intake.models import ResponseType, ScreeningDecision
+
+ANSWER_CHOICES = [("yes", "Yes"), ("no", "No"), ("unknown", "Unknown")]
+SHORTCUTS = [
+    ("Alt+T", "Call type"),
+    ("Alt+L", "Location"),
+    ("Alt+S", "What is happening"),
+    ("Y / N / U", "Answer the focused question and go to the next"),
+    ("Alt+C", "Check eligibility"),
+    ("Alt+O", "Override the result"),
+    ("Alt+D", "Confirm the decision"),
+    ("Alt+N", "New call"),
+]
+
+
+def _form_values(post) -> dict:
+    return {
+        "call_type": post.get("call_type", ""),
+        "location_text": post.get("location_text", "").strip(),
+        "summary": post.get("summary", "").strip(),
+        "callback": post.get("callback", "").strip(),
+        "caller_name": post.get("caller_name", "").strip(),
+        "source": post.get("source", Source.NINE_ONE_ONE),
+        "latitude": post.get("latitude", "").strip(),
+        "longitude": post.get("longitude", "").strip(),
+        "override": post.get("override", ""),
+        "override_reason": post.get("override_reason", "").strip(),
+    }
+
+
+def _coordinates(values: dict, errors: dict) -> tuple[float | None, float | None]:
+    lat, lon = values["latitude"], values["longitude"]
+    if not lat and not lon:
+        return None, None
+    try:
+        latitude, longitude = float(lat), float(lon)
+    except ValueError:
+        errors["latitude"] = ["Give both latitude and longitude as numbers, or leave both empty."]
+        return None, None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        errors["latitude"] = ["Those coordinates are out of range."]
+        return None, None
+    return latitude, longitude
+
+
+@login_required
+def screen(request):
+    if not can_create_incident(request.user):
+        raise PermissionDenied
+    version = selectors.policy_in_force()
+    taken = {row.call_type_id for row in version.call_types.all()} if version else set()
+    call_types = [(ct, ct.pk in taken) for ct in CallType.objects.filter(active=True).order_by("name")]
+    questions = list(version.questions.all()) if version else []
+    context = {
+        "version": version,
+        "call_types": call_types,
+        "answer_choices": ANSWER_CHOICES,
+        "response_types": ResponseType.choices,
+        "response_labels": dict(ResponseType.choices),
+        "sources": Source.choices,
+        "shortcuts": SHORTCUTS,
+        "values": _form_values({}),
+        "answers": {},
+        "errors": {},
+        "evaluation": None,
+        "recent": selectors.decisions_recent(user=request.user, limit=5),
+    }
+    done = request.GET.get("done")
+    if done and done.isdigit():
+        context["done"] = (
+            ScreeningDecision.objects.select_related("incident", "call_type", "policy_version")
+            .filter(pk=done, decided_by=request.user)
+            .first()
+        )
+    if request.method == "POST" and version is not None:
+        values = _form_values(request.POST)
+        answers = {q.key: request.POST.get(f"q_{q.key}", "unknown") for q in questions}
+        context.update(values=values, answers=answers)
+        errors: dict = {}
+        latitude, longitude = _coordinates(values, errors)
+        try:
+            call_type = services.call_type_resolve(values["call_type"])
+            if call_type is None:
+                errors["call_type"] = ["Choose the call type."]
+            if not errors:
+                context["evaluation"] = services.screening_evaluate(
+                    version=version, call_type=call_type, answers=answers
+                )
+            if not errors and request.POST.get("action") == "decide":
+                decision = services.call_screen(
+                    actor=request.user,
+                    answers=answers,
+                    call_type=call_type,
+                    location_text=values["location_text"],
+                    summary=values["summary"],
+                    override=values["override"] or None,
+                    override_reason=values["override_reason"],
+                    source=values["source"] if values["source"] in Source.values else None,
+                    latitude=latitude,
+                    longitude=longitude,
+                    callback=values["callback"],
+                    caller_name=values["caller_name"],
+                )
+                return redirect(f"{request.path}?done={decision.pk}")
+        except (ApplicationError, ValidationError) as error:
+            extra = getattr(error, "extra", None) or getattr(error, "message_dict", None) or {}
+            errors.update({k: v for k, v in extra.items() if isinstance(v, list)})
+            errors.setdefault("__all__", [getattr(error, "message", None) or "; ".join(error.messages)])
+        context["errors"] = errors
+    context["question_rows"] = [(q, context["answers"].get(q.key, "unknown")) for q in questions]
+    context["general_errors"] = context["errors"].get("__all__", [])
+    context["error_list"] = [m for k, msgs in context["errors"].items() if k != "__all__" for m in msgs]
+    return render(request, "intake/screen.html", context, status=400 if context["errors"] else 200)

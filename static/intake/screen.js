@@ -1,0 +1,96 @@
+// Screening page shortcuts (listed on the page). The form works without this script.
+//  - Alt+<letter> jumps to the field or presses the button marked data-shortcut="<letter>".
+//  - Y / N / U answer the focused screening question and move to the next one.
+(function () {
+  "use strict";
+  var answers = { y: "yes", n: "no", u: "unknown" };
+  var questions = Array.prototype.slice.call(document.querySelectorAll("fieldset.question"));
+
+  function letterOf(event) {
+    // event.code survives Alt on every layout ("KeyD"); event.key may not (e.g. macOS gives "∂").
+    if (event.code && event.code.indexOf("Key") === 0) return event.code.slice(3).toLowerCase();
+    return (event.key || "").toLowerCase();
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey) return;
+    var letter = letterOf(event);
+    if (event.altKey) {
+      var target = document.querySelector('[data-shortcut="' + letter + '"]');
+      if (!target) return;
+      event.preventDefault();
+      if (target.tagName === "BUTTON" || target.tagName === "A") target.click();
+      else target.focus();
+      return;
+    }
+    var value = answers[letter];
+    if (!value || event.shiftKey) return;
+    var active = event.target;
+    var fieldset = active && active.closest ? active.closest("fieldset.question") : null;
+    if (!fieldset || (active.tagName === "INPUT" && active.type !== "radio")) return;
+    var radio = fieldset.querySelector('input[type=radio][value="' + value + '"]');
+    if (!radio) return;
+    event.preventDefault();
+    radio.checked = true;
+    radio.dispatchEvent(new Event("change", { bubbles: true }));
+    var next = questions[questions.indexOf(fieldset) + 1];
+    var focusTarget = next ? next.querySelector("input:checked") || next.querySelector("input") : document.getElementById("btn-check");
+    if (focusTarget) focusTarget.focus();
+  });
+})();
+
+// Live preview: as answers change, ask the server what the policy says (nothing is recorded).
+(function () {
+  "use strict";
+  var form = document.getElementById("screen-form");
+  var panel = document.getElementById("live-result");
+  var labelsNode = document.getElementById("response-labels");
+  if (!form || !panel || !window.fetch) return;
+  var labels = labelsNode ? JSON.parse(labelsNode.textContent) : {};
+  var pending = 0;
+
+  function answers() {
+    var out = {};
+    Array.prototype.forEach.call(form.querySelectorAll("fieldset.question"), function (fs) {
+      var checked = fs.querySelector("input:checked");
+      if (checked) out[fs.getAttribute("data-key")] = checked.value;
+    });
+    return out;
+  }
+
+  function render(body) {
+    panel.className = "notice result result-" + body.response_type;
+    panel.textContent = "";
+    var heading = document.createElement("strong");
+    heading.textContent = "Policy says: " + (labels[body.response_type] || body.response_type) + " · priority " + body.priority;
+    panel.appendChild(heading);
+    var list = document.createElement("ul");
+    body.reasons.forEach(function (reason) {
+      var item = document.createElement("li");
+      item.textContent = reason;
+      list.appendChild(item);
+    });
+    panel.appendChild(list);
+    panel.hidden = false;
+  }
+
+  function preview() {
+    var callType = form.querySelector("#id_call_type").value;
+    if (!callType) { panel.hidden = true; return; }
+    var ticket = ++pending;
+    fetch("/api/v1/intake/screen/", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": form.querySelector("[name=csrfmiddlewaretoken]").value },
+      body: JSON.stringify({ call_type: callType, answers: answers(), dry_run: true }),
+    }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (body) {
+      if (body && ticket === pending) render(body);
+    }).catch(function () { /* the Check button still works */ });
+  }
+
+  form.addEventListener("change", function (event) {
+    if (event.target.id === "id_call_type" || event.target.type === "radio") preview();
+  });
+})();

@@ -1,0 +1,175 @@
+"""REST doors for follow-ups and referrals: validate, call one service, answer."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.roles import Role, role_of
+from apps.audit.services import audit_record
+from apps.followups import selectors, services
+from apps.followups.models import FollowUp, Referral
+from apps.followups.serializers import followup_payload, referral_payload
+
+
+class FollowUpListCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        id = serializers.UUIDField(required=False)
+        kind = serializers.ChoiceField(choices=FollowUp.Kind.choices)
+        due_at = serializers.DateTimeField()
+        team = serializers.IntegerField(required=False, allow_null=True)
+        assignee = serializers.IntegerField(required=False, allow_null=True)
+        encounter = serializers.UUIDField(required=False, allow_null=True)
+        responder = serializers.IntegerField(required=False, allow_null=True)
+        notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+        def validate(self, attrs):
+            if attrs.get("team") is None and attrs.get("assignee") is None:
+                raise serializers.ValidationError({"team": ["Give a team or an assignee."]})
+            return attrs
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        f = services.followup_create(
+            actor=request.user,
+            kind=v["kind"],
+            due_at=v["due_at"],
+            team_id=v.get("team"),
+            assignee_id=v.get("assignee"),
+            encounter_id=v.get("encounter"),
+            responder_id=v.get("responder"),
+            notes=v.get("notes", ""),
+            followup_id=v.get("id"),
+        )
+        return Response(followup_payload(f), status=status.HTTP_201_CREATED)
+
+    def get(self, request):
+        qs = selectors.followups_visible_to(request.user)
+        wanted = request.query_params.get("status")
+        if wanted:
+            qs = qs.filter(status__in=wanted.split(","))
+        else:
+            qs = qs.exclude(status__in=[FollowUp.Status.DONE, FollowUp.Status.CANCELLED])
+        if request.query_params.get("mine") == "1":
+            qs = qs.filter(assignee=request.user)
+        rows = list(qs.order_by("due_at")[:200])
+        audit_record(
+            actor=request.user, action="followup.list", object_type="followups.followup", detail={"count": len(rows)}
+        )
+        return Response({"results": [followup_payload(f) for f in rows]})
+
+
+class FollowUpDetailApi(APIView):
+    def get(self, request, followup_id):
+        f = selectors.followup_get_for(user=request.user, followup_id=followup_id)
+        return Response(followup_payload(f))
+
+
+class FollowUpCompleteApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        outcome = serializers.ChoiceField(choices=FollowUp.Outcome.choices)
+        notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+        next_due_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request, followup_id):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        f = services.followup_complete(actor=request.user, followup_id=followup_id, **data.validated_data)
+        return Response(followup_payload(f))
+
+
+class ReferralListCreateApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        id = serializers.UUIDField(required=False)
+        encounter = serializers.UUIDField()
+        service = serializers.UUIDField()
+        consent = serializers.JSONField()
+        need = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+        notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+        send = serializers.BooleanField(required=False, default=True)
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        referral = services.referral_create(
+            actor=request.user,
+            encounter_id=v["encounter"],
+            service_id=v["service"],
+            consent=v["consent"],
+            need=v["need"],
+            notes=v["notes"],
+            referral_id=v.get("id"),
+            send=v["send"],
+        )
+        referral = selectors.referral_get_for(user=request.user, referral_id=referral.pk)
+        return Response(referral_payload(referral), status=status.HTTP_201_CREATED)
+
+    def get(self, request):
+        qs = selectors.referrals_visible_to(request.user)
+        wanted = request.query_params.get("status")
+        if wanted:
+            qs = qs.filter(status__in=wanted.split(","))
+        rows = list(qs.order_by("-created_at")[:200])
+        audit_record(
+            actor=request.user, action="referral.list", object_type="followups.referral", detail={"count": len(rows)}
+        )
+        if role_of(request.user) == Role.PARTNER:
+            results = [selectors.referral_disclosure(r) for r in rows]
+        else:
+            results = [referral_payload(r) for r in rows]
+        return Response({"results": results})
+
+
+class ReferralDetailApi(APIView):
+    def get(self, request, referral_id):
+        referral = selectors.referral_get_for(user=request.user, referral_id=referral_id)
+        if role_of(request.user) == Role.PARTNER:
+            return Response(selectors.referral_disclosure(referral))
+        return Response(referral_payload(referral))
+
+
+class ReferralTransitionApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=Referral.Status.choices)
+        reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request, referral_id):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.referral_transition(actor=request.user, referral_id=referral_id, **data.validated_data)
+        return ReferralDetailApi().get(request, referral_id)
+
+
+class ConsentRevokeApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request, referral_id):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.consent_revoke(actor=request.user, referral_id=referral_id, **data.validated_data)
+        referral = selectors.referral_get_for(user=request.user, referral_id=referral_id)
+        return Response(referral_payload(referral))
+
+
+class EncounterReferralsApi(APIView):
+    """The loop as seen from the encounter: each referral with every stamped step, and follow-ups."""
+
+    def get(self, request, encounter_id):
+        referrals = selectors.encounter_referrals_for(user=request.user, encounter_id=encounter_id)
+        followups = selectors.encounter_followups_for(user=request.user, encounter_id=encounter_id)
+        return Response(
+            {
+                "encounter": str(encounter_id),
+                "referrals": [referral_payload(r) for r in referrals],
+                "followups": [followup_payload(f) for f in followups],
+            }
+        )

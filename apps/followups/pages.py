@@ -1,0 +1,145 @@
+"""Pages: the partner inbox (/partners/) and the supervisor's follow-up page. Forms call services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from apps.accounts.roles import Role, is_supervisor, role_of
+from apps.audit.services import audit_record
+from apps.common.errors import ApplicationError, NotFound
+from apps.followups import selectors, services
+from apps.followups.models import Referral
+from apps.followups.webhooks import webhook_retry
+
+# What a partner may do next from each status, as buttons (status, label, needs a reason).
+PARTNER_ACTIONS = {
+    Referral.Status.SENT: [("accepted", "Accept", False), ("declined", "Decline", True)],
+    Referral.Status.ACCEPTED: [
+        ("in_progress", "Mark in progress", False),
+        ("delivered", "Service delivered", False),
+        ("not_delivered", "Not delivered", True),
+    ],
+    Referral.Status.IN_PROGRESS: [("delivered", "Service delivered", False), ("not_delivered", "Not delivered", True)],
+    Referral.Status.DECLINED: [("closed", "Close", False)],
+    Referral.Status.DELIVERED: [("closed", "Close", False)],
+    Referral.Status.NOT_DELIVERED: [("closed", "Close", False)],
+    Referral.Status.CANCELLED: [("closed", "Close", False)],
+}
+
+
+FIELD_LABELS = {
+    "need": "Need",
+    "needs": "Needs noted",
+    "notes": "Notes from the team",
+    "name": "Name",
+    "age_range": "Age range",
+    "language": "Language",
+    "housing_status": "Housing",
+    "contact": "How to reach them",
+}
+
+
+def _partner_only(request) -> None:
+    if role_of(request.user) != Role.PARTNER:
+        raise PermissionDenied("The partner inbox is for partner organizations.")
+
+
+@login_required
+def partner_inbox(request):
+    _partner_only(request)
+    status = request.GET.get("status") or None
+    if status and status not in Referral.Status.values:
+        status = None
+    rows = list(selectors.partner_referrals(user=request.user, status=status)[:200])
+    audit_record(
+        actor=request.user,
+        action="referral.list",
+        object_type="followups.referral",
+        detail={"count": len(rows), "status": status or ""},
+    )
+    items = [(r, selectors.referral_disclosure(r)) for r in rows]
+    return render(
+        request,
+        "followups/partner_inbox.html",
+        {
+            "items": items,
+            "status": status,
+            "statuses": [(s, label) for s, label in Referral.Status.choices if s != Referral.Status.DRAFT],
+            "organization": request.user.partner_organization,
+        },
+    )
+
+
+@login_required
+def partner_referral(request, referral_id):
+    _partner_only(request)
+    try:
+        referral = selectors.referral_get_for(user=request.user, referral_id=referral_id)
+    except NotFound:
+        raise Http404("No such referral.") from None
+    disclosure = selectors.referral_disclosure(referral)
+    shared = [
+        (field, FIELD_LABELS.get(field, field), ", ".join(value) if isinstance(value, list) else value)
+        for field, value in disclosure["shared"].items()
+    ]
+    return render(
+        request,
+        "followups/partner_referral.html",
+        {
+            "referral": referral,
+            "disclosure": disclosure,
+            "shared": shared,
+            "history": list(referral.history.all()),
+            "actions": PARTNER_ACTIONS.get(referral.status, []),
+            "not_delivered_reasons": Referral.NotDeliveredReason.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def partner_transition(request, referral_id):
+    _partner_only(request)
+    status = request.POST.get("status", "")
+    reason = request.POST.get("reason", "")
+    try:
+        services.referral_transition(actor=request.user, referral_id=referral_id, status=status, reason=reason)
+    except NotFound:
+        raise Http404("No such referral.") from None
+    except ApplicationError as error:
+        details = "; ".join(
+            str(m) for values in error.extra.values() for m in (values if isinstance(values, list) else [values])
+        )
+        messages.error(request, f"{error.message} {details}".strip())
+    else:
+        messages.success(request, "Saved. The referring team has been told.")
+    return redirect("partner-referral", referral_id=referral_id)
+
+
+def _supervisor_only(request) -> None:
+    if not is_supervisor(request.user):
+        raise PermissionDenied("This page is for supervisors.")
+
+
+@login_required
+def supervision(request):
+    _supervisor_only(request)
+    overview = selectors.supervision_overview()
+    audit_record(actor=request.user, action="followup.supervision_view", object_type="followups.followup")
+    return render(request, "followups/supervision.html", overview)
+
+
+@login_required
+@require_POST
+def supervision_retry(request, delivery_id):
+    _supervisor_only(request)
+    try:
+        webhook_retry(actor=request.user, delivery_id=delivery_id)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The delivery will be tried again within a minute.")
+    return redirect("followups-supervision")

@@ -1,0 +1,181 @@
+"""Reads about follow-ups and referrals, already filtered to what the user may see.
+
+A partner sees only its own organization's referrals, never drafts, and only the fields the
+person's consent allows (`referral_disclosure`); reading a referral is audit-logged.
+"""
+
+from datetime import timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from apps.accounts.roles import Role, role_of
+from apps.accounts.selectors import user_team_id
+from apps.audit.services import audit_record
+from apps.common.errors import NotFound
+from apps.followups.models import FollowUp, Referral, ReferralStatusChange, WebhookDelivery
+from apps.followups.services import SCOPE_FIELDS, consent_active
+
+SEE_ALL_FOLLOWUPS = {Role.SUPERVISOR, Role.ADMINISTRATOR, Role.DISPATCHER}
+SEE_ALL_REFERRALS = {Role.SUPERVISOR, Role.ADMINISTRATOR}
+
+
+def followups_visible_to(user) -> QuerySet[FollowUp]:
+    role = role_of(user)
+    base = FollowUp.objects.select_related("team", "assignee", "responder")
+    if role in SEE_ALL_FOLLOWUPS:
+        return base
+    if role == Role.RESPONDER:
+        team_id = user_team_id(user)
+        condition = Q(assignee=user) | Q(responder=user)
+        if team_id is not None:
+            condition |= Q(team_id=team_id)
+        return base.filter(condition)
+    return base.none()
+
+
+def followup_get_for(*, user, followup_id) -> FollowUp:
+    f = followups_visible_to(user).filter(pk=followup_id).first()
+    if f is None:
+        raise NotFound("No such follow-up.")
+    audit_record(actor=user, action="followup.view", obj=f)
+    return f
+
+
+def _with_history(qs: QuerySet[Referral]) -> QuerySet[Referral]:
+    return qs.select_related("service__organization", "encounter", "consent", "created_by").prefetch_related(
+        Prefetch("history", queryset=ReferralStatusChange.objects.select_related("actor").order_by("at", "id"))
+    )
+
+
+def referrals_visible_to(user) -> QuerySet[Referral]:
+    role = role_of(user)
+    base = _with_history(Referral.objects.all())
+    if role in SEE_ALL_REFERRALS:
+        return base
+    if role == Role.RESPONDER:
+        team_id = user_team_id(user)
+        condition = Q(created_by=user)
+        if team_id is not None:
+            condition |= Q(encounter__team_id=team_id)
+        return base.filter(condition)
+    if role == Role.PARTNER and user.partner_organization_id:
+        return base.filter(service__organization_id=user.partner_organization_id).exclude(status=Referral.Status.DRAFT)
+    return base.none()
+
+
+def referral_get_for(*, user, referral_id) -> Referral:
+    referral = referrals_visible_to(user).filter(pk=referral_id).first()
+    if referral is None:
+        audit_record(
+            actor=user,
+            action="referral.view",
+            object_type="followups.referral",
+            object_id=referral_id,
+            outcome="denied",
+        )
+        raise NotFound("No such referral.")
+    audit_record(actor=user, action="referral.view", obj=referral)
+    return referral
+
+
+def encounter_referrals_for(*, user, encounter_id) -> list[Referral]:
+    """The referrals made from an encounter, with every step, for whoever may read the encounter."""
+    from apps.incidents.selectors import encounter_get_for
+
+    encounter = encounter_get_for(user=user, encounter_id=encounter_id)
+    return list(_with_history(Referral.objects.filter(encounter=encounter)).order_by("created_at"))
+
+
+def encounter_followups_for(*, user, encounter_id) -> list[FollowUp]:
+    from apps.incidents.selectors import encounter_get_for
+
+    encounter = encounter_get_for(user=user, encounter_id=encounter_id)
+    return list(FollowUp.objects.select_related("team", "assignee").filter(encounter=encounter).order_by("due_at"))
+
+
+def _person_fields(referral: Referral) -> dict:
+    from apps.incidents.models import EncounterVersion
+
+    encounter = referral.encounter
+    version = (
+        EncounterVersion.objects.filter(encounter_id=encounter.pk, number=encounter.current_version)
+        .only("person", "needs")
+        .first()
+    )
+    person = (version.person if version else {}) or {}
+    return {
+        "need": referral.need,
+        "needs": list(version.needs) if version else [],
+        "notes": referral.notes,
+        "name": person.get("name") or person.get("alias") or "",
+        "age_range": person.get("age_range", ""),
+        "language": person.get("language", ""),
+        "housing_status": person.get("housing_status", ""),
+        "contact": person.get("contact") or person.get("phone") or "",
+    }
+
+
+def referral_disclosure(referral: Referral, *, now=None) -> dict:
+    """What may leave the program about this referral: the loop's state always, personal fields only
+    while the consent is in force and only those it names."""
+    consent = getattr(referral, "consent", None)
+    active = consent_active(consent, now=now)
+    body = {
+        "id": str(referral.pk),
+        "status": referral.status,
+        "status_changed_at": referral.status_changed_at.isoformat() if referral.status_changed_at else None,
+        "status_reason": referral.status_reason,
+        "version": referral.version,
+        "service": {"id": str(referral.service_id), "name": referral.service.name},
+        "organization": {"id": str(referral.service.organization_id), "name": referral.service.organization.name},
+        "created_at": referral.created_at.isoformat(),
+        "consent": {
+            "active": active,
+            "scope": list(consent.scope) if consent and active else [],
+            "expires_at": consent.expires_at.isoformat() if consent and consent.expires_at and active else None,
+            "revoked": bool(consent and consent.revoked_at),
+        },
+        "shared": {},
+    }
+    if active:
+        values = _person_fields(referral)
+        body["shared"] = {field: values[field] for field in SCOPE_FIELDS if field in consent.scope}
+    return body
+
+
+def partner_referrals(*, user, status: str | None = None) -> QuerySet[Referral]:
+    qs = referrals_visible_to(user) if role_of(user) == Role.PARTNER else Referral.objects.none()
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-status_changed_at")
+
+
+def supervision_overview(*, now=None, limit: int = 100) -> dict:
+    """What the supervisor page shows: due, overdue, coming up, and partner deliveries in trouble."""
+    now = now or timezone.now()
+    followups = FollowUp.objects.select_related("team", "assignee", "responder")
+    deliveries = WebhookDelivery.objects.select_related("endpoint__organization", "referral__service")
+    return {
+        "now": now,
+        "overdue": list(followups.filter(status=FollowUp.Status.OVERDUE).order_by("due_at")[:limit]),
+        "due": list(followups.filter(status=FollowUp.Status.DUE).order_by("due_at")[:limit]),
+        "upcoming": list(
+            followups.filter(status=FollowUp.Status.OPEN, due_at__lte=now + timedelta(hours=24)).order_by("due_at")[
+                :limit
+            ]
+        ),
+        "failed": list(deliveries.filter(status=WebhookDelivery.Status.FAILED).order_by("-failed_at")[:limit]),
+        "retrying": list(
+            deliveries.filter(status=WebhookDelivery.Status.PENDING, attempts__gt=0).order_by("next_attempt_at")[:limit]
+        ),
+        "retried": list(
+            deliveries.filter(status=WebhookDelivery.Status.DELIVERED, attempts__gt=1).order_by("-delivered_at")[:20]
+        ),
+        "counts": {
+            "overdue": followups.filter(status=FollowUp.Status.OVERDUE).count(),
+            "due": followups.filter(status=FollowUp.Status.DUE).count(),
+            "failed": deliveries.filter(status=WebhookDelivery.Status.FAILED).count(),
+            "retrying": deliveries.filter(status=WebhookDelivery.Status.PENDING, attempts__gt=0).count(),
+        },
+    }

@@ -1,0 +1,237 @@
+"""Supervisor admin for the resource directory: organizations and partnerships, services, need codes,
+the HSDS datapackage upload and the missing-partnerships report (the last two are entries in the
+app index that open their own page).
+"""
+
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from apps.audit.models import Door
+from apps.common.admin import SupervisorAdmin, SupervisorInline
+from apps.resources import services
+from apps.resources.models import (
+    DirectoryImport,
+    Location,
+    MissingPartnershipsReport,
+    Organization,
+    Program,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    ServiceCapacity,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from apps.resources.reports import missing_partnerships
+
+PARTNERSHIP_FIELDS = ("partnership_status", "agreement_start", "agreement_end", "partnership_notes")
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SupervisorAdmin):
+    list_display = ("name", "partnership_status", "agreement_start", "agreement_end")
+    list_filter = ("partnership_status",)
+    search_fields = ("name", "alternate_name")
+    fieldsets = (
+        (None, {"fields": ("name", "alternate_name", "description", "email", "website", "parent_organization")}),
+        ("Partnership with the program", {"fields": (*PARTNERSHIP_FIELDS, "liaison_contacts")}),
+        ("More HSDS fields", {"classes": ("collapse",), "fields": ("tax_status", "tax_id", "year_incorporated",
+                                                                   "legal_status", "logo", "uri")}),
+    )  # fmt: skip
+    raw_id_fields = ("parent_organization", "liaison_contacts")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_model(self, request, obj, form, change):
+        partnership_changed = any(f in form.changed_data for f in PARTNERSHIP_FIELDS)
+        wanted = {f: getattr(obj, f) for f in PARTNERSHIP_FIELDS}
+        super().save_model(request, obj, form, change)
+        if partnership_changed:
+            # The partnership itself goes through the service, so it is checked and audited.
+            self.run_service(
+                request,
+                services.partnership_update,
+                actor=request.user,
+                organization_id=obj.pk,
+                status=wanted["partnership_status"],
+                agreement_start=wanted["agreement_start"],
+                agreement_end=wanted["agreement_end"],
+                notes=wanted["partnership_notes"],
+            )
+
+
+class CapacityInline(SupervisorInline):
+    model = ServiceCapacity
+    fields = ("available", "total", "unit", "updated_at", "updated_by")
+    readonly_fields = fields
+
+
+class ServiceAtLocationInline(SupervisorInline):
+    model = ServiceAtLocation
+    fields = ("location", "description")
+    readonly_fields = fields
+
+
+@admin.register(Service)
+class ServiceAdmin(SupervisorAdmin):
+    list_display = ("name", "organization", "status", "capacity_display")
+    list_filter = ("status",)
+    search_fields = ("name", "organization__name")
+    list_select_related = ("organization", "capacity")
+    raw_id_fields = ("organization", "program")
+    inlines = [CapacityInline, ServiceAtLocationInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    @admin.display(description="Capacity")
+    def capacity_display(self, obj):
+        try:
+            capacity = obj.capacity
+        except ServiceCapacity.DoesNotExist:
+            return "—"
+        return f"{capacity.available}/{capacity.total or '?'} {capacity.unit}"
+
+
+@admin.register(TaxonomyTerm)
+class TaxonomyTermAdmin(SupervisorAdmin):
+    list_display = ("name", "code", "taxonomy", "need_code")
+    list_editable = ("need_code",)
+    list_filter = ("need_code",)
+    search_fields = ("name", "code")
+    raw_id_fields = ("parent", "taxonomy_detail")
+
+
+@admin.register(Taxonomy)
+class TaxonomyAdmin(SupervisorAdmin):
+    list_display = ("name", "version")
+
+
+@admin.register(Location)
+class LocationAdmin(SupervisorAdmin):
+    list_display = ("name", "location_type", "latitude", "longitude")
+    search_fields = ("name",)
+    raw_id_fields = ("organization",)
+
+
+@admin.register(Program)
+class ProgramAdmin(SupervisorAdmin):
+    list_display = ("name", "organization")
+    raw_id_fields = ("organization",)
+
+
+@admin.register(Schedule)
+class ScheduleAdmin(SupervisorAdmin):
+    list_display = ("id", "service", "freq", "byday", "opens_at", "closes_at")
+    raw_id_fields = ("service", "location", "service_at_location")
+
+
+class UploadForm(forms.Form):
+    package = forms.FileField(label="HSDS datapackage (.zip with datapackage.json and CSVs)")
+
+
+class _PageAdmin(SupervisorAdmin):
+    """An app-index entry that opens one page instead of a list of records."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        from django.urls import path
+
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [path("", self.admin_site.admin_view(self.page_view), name="{}_{}_changelist".format(*info))]
+
+    def context(self, request, **extra):
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, "title": self.title, **extra}
+
+
+@admin.register(DirectoryImport)
+class DirectoryImportAdmin(_PageAdmin):
+    title = "Import an HSDS datapackage"
+
+    def page_view(self, request):
+        if request.method == "GET" and request.GET.get("download") == "zip":
+            return self._download(request)
+        result = None
+        form = UploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            with tempfile.TemporaryDirectory() as tmp:
+                target = Path(tmp) / "upload.zip"
+                with target.open("wb") as handle:
+                    for chunk in form.cleaned_data["package"].chunks():
+                        handle.write(chunk)
+                result = self._import(request, target)
+        return TemplateResponse(request, "resources/admin_import.html", self.context(request, form=form, result=result))
+
+    def _download(self, request):
+        """The whole directory as an HSDS datapackage zip (what export_hsds writes)."""
+        from django.http import HttpResponse
+
+        from apps.audit.services import audit_record
+        from apps.resources.exporter import export_hsds, zip_folder
+
+        with tempfile.TemporaryDirectory(prefix="hsds-export-") as tmp:
+            counts = export_hsds(Path(tmp) / "package")
+            content = zip_folder(Path(tmp) / "package", Path(tmp) / "directory-hsds.zip").read_bytes()
+        audit_record(
+            actor=request.user,
+            action="resources.export",
+            object_type="resources.directory",
+            detail={"rows": sum(counts.values())},
+            door=Door.EXPORT,
+        )
+        response = HttpResponse(content, content_type="application/zip")
+        response["Content-Disposition"] = 'attachment; filename="directory-hsds.zip"'
+        return response
+
+    def _import(self, request, target):
+        from apps.resources.importer import RowError
+
+        try:
+            result = services.directory_import(actor=request.user, path=target, door=Door.ADMIN)
+        except RowError as error:
+            self.message_user(request, f"The file could not be read: {error}", level=messages.ERROR)
+            return None
+        totals = result.totals()
+        self.message_user(
+            request,
+            f"Import finished: {totals['created']} created, {totals['updated']} updated, "
+            f"{totals['unchanged']} unchanged, {totals['rejected']} rejected.",
+            level=messages.WARNING if totals["rejected"] else messages.SUCCESS,
+        )
+        return result
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError("The start must be on or before the end.")
+        return data
+
+
+@admin.register(MissingPartnershipsReport)
+class MissingPartnershipsReportAdmin(_PageAdmin):
+    title = "Missing partnerships: needs no active partner could take"
+
+    def page_view(self, request):
+        end = timezone.localdate()
+        initial = {"start": end - timedelta(days=30), "end": end}
+        form = PeriodForm(request.GET or initial)
+        report = None
+        if form.is_valid():
+            report = missing_partnerships(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+        return TemplateResponse(
+            request, "resources/admin_missing_partnerships.html", self.context(request, form=form, report=report)
+        )

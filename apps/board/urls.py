@@ -1,3 +1,14 @@
-"""REST endpoints of this app, mounted under /api/v1/."""
+"""REST endpoints of the board, mounted under /api/v1/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from apps.board import apis
+
+urlpatterns = [
+    path("board/", apis.BoardSnapshotApi.as_view(), name="api-board"),
+    path(
+        "board/assignments/<int:assignment_id>/reassign/",
+        apis.AssignmentReassignApi.as_view(),
+        name="api-board-reassign",
+    ),
+]

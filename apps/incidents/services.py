@@ -574,6 +574,11 @@ def encounter_record(
             kind="encounter.recorded",
             data={"encounter": str(encounter.pk), "incident": incident.pk, "version": version.number},
         )
+        # Program rules (e.g. "referred → check in within 48 h") run once the version is committed.
+        from apps.followups.services import followups_on_encounter_recorded
+
+        version_id = version.pk
+        transaction.on_commit(lambda: followups_on_encounter_recorded(encounter_version_id=version_id))
     return version
 
 
@@ -601,3 +606,76 @@ def encounter_add_note(
         )
         audit_record(actor=actor, action="encounter.note", obj=encounter, detail={"note": str(note.pk)})
     return note
+
+
+# --- reassignment and escalation (live dispatch) -----------------------------------------------
+
+
+def incident_reassign(*, actor, assignment_id, team_id, reason: str = "Reassigned") -> Assignment:
+    """Take a team off a call and send another in one step: both happen, or neither does."""
+    if not can_dispatch(actor):
+        raise PermissionRefused("Only a dispatcher or supervisor can reassign a call.")
+    reason = (reason or "").strip() or "Reassigned"
+    with transaction.atomic():
+        current = _lock_assignment(assignment_id)
+        if current.team_id == int(team_id):
+            raise ApplicationError("That team is already on this call.", extra={"team": ["Choose another team."]})
+        assignment_cancel(actor=actor, assignment_id=current.pk, reason=reason)
+        replacement = incident_assign(actor=actor, incident_id=current.incident_id, team_id=team_id)
+    return replacement
+
+
+def assignments_escalate_overdue(*, now: datetime | None = None, limit: int = 100) -> list[int]:
+    """Alert the board about every dispatched assignment nobody on the team acknowledged in time.
+
+    Rows are claimed with SKIP LOCKED, so two sweeps running at once never escalate a row twice,
+    and `escalated_at` makes the sweep idempotent. Returns the ids it escalated.
+    """
+    from datetime import timedelta
+
+    from django.conf import settings
+
+    now = now or timezone.now()
+    limit_seconds = settings.FIRSTLINE_ACK_LIMIT_SECONDS
+    cutoff = now - timedelta(seconds=limit_seconds)
+    escalated: list[int] = []
+    with transaction.atomic():
+        overdue = list(
+            Assignment.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("team")
+            .filter(
+                status=AssignmentStatus.DISPATCHED,
+                acknowledged_at__isnull=True,
+                escalated_at__isnull=True,
+                dispatched_at__lte=cutoff,
+            )
+            .order_by("dispatched_at")[:limit]
+        )
+        for assignment in overdue:
+            assignment.escalated_at = now
+            assignment.version += 1
+            assignment.save(update_fields=["escalated_at", "version"])
+            _log(
+                assignment.incident,
+                kind="assignment.escalated",
+                text=f"{assignment.team.call_sign} has not acknowledged after {limit_seconds} seconds.",
+                assignment=assignment,
+                at=now,
+            )
+            audit_record(
+                actor=None,
+                action="assignment.escalate",
+                obj=assignment,
+                detail={"limit_seconds": limit_seconds},
+            )
+            streams_append(
+                streams=[BOARD],
+                kind="assignment.escalated",
+                data={
+                    **_assignment_event_data(assignment),
+                    "escalated_at": now.isoformat(),
+                    "dispatched_at": assignment.dispatched_at.isoformat(),
+                },
+            )
+            escalated.append(assignment.pk)
+    return escalated

@@ -38,3 +38,39 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stream}#{self.seq} {self.kind}"
+
+
+class StreamCursor(models.Model):
+    """The last seq a user acknowledged on a stream: what their client had safely received."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    stream = models.CharField(max_length=64)
+    seq = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "stream"], name="stream_cursor_user_stream_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.stream} @ {self.seq}"
+
+
+class AssignmentReceipt(models.Model):
+    """A team member's tablet acknowledged (at the protocol level) the event that sent it to a call.
+
+    This is proof of delivery, not a person's acknowledgement: the assignment stays `dispatched` and
+    can still be escalated until someone on the team acknowledges it.
+    """
+
+    assignment = models.ForeignKey("incidents.Assignment", on_delete=models.CASCADE, related_name="receipts")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    stream = models.CharField(max_length=64)
+    seq = models.BigIntegerField()
+    delivered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["delivered_at"]
+        constraints = [models.UniqueConstraint(fields=["assignment", "user"], name="assignment_receipt_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"assignment {self.assignment_id} delivered to {self.user_id}"

@@ -1,3 +1,7 @@
 """Websocket routes of the live stream."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from apps.streams.consumers import StreamConsumer
+
+websocket_urlpatterns = [path("ws/v1/stream/", StreamConsumer.as_asgi())]

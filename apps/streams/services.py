@@ -1,14 +1,20 @@
 """Appending events. Call only inside the transaction that made the change the event describes."""
 
+import asyncio
+import json
 import logging
+import os
+import threading
+from datetime import datetime
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
-from apps.streams.models import Event, StreamCounter
-from apps.streams.names import group_for
+from apps.streams.models import AssignmentReceipt, Event, StreamCounter, StreamCursor
+from apps.streams.names import BOARD, group_for, team_stream
 
 logger = logging.getLogger(__name__)
 
@@ -26,13 +32,49 @@ def _next_seq(stream: str) -> int:
     return StreamCounter.objects.filter(stream=stream).values_list("last_seq", flat=True).get()
 
 
-def ring_doorbell(stream: str, seq: int) -> None:
+# Doorbells carry the event itself when it is small, so a consumer that is up to date sends it
+# without reading the database; a consumer that sees a gap reads the log instead.
+DOORBELL_EVENT_MAX_CHARS = 4000
+DOORBELL_TIMEOUT_SECONDS = 2
+
+
+_doorbell_loop: asyncio.AbstractEventLoop | None = None
+_doorbell_pid: int | None = None
+_doorbell_lock = threading.Lock()
+
+
+def _loop_for_doorbells() -> asyncio.AbstractEventLoop:
+    """One event loop thread per process keeps the Redis connections open between doorbells.
+
+    `async_to_sync` from a plain thread (a Celery worker, a management command, a test) would start
+    a new loop, and so a new Redis connection, for every doorbell: tens of milliseconds each.
+    """
+    global _doorbell_loop, _doorbell_pid
+    with _doorbell_lock:
+        if _doorbell_loop is None or _doorbell_pid != os.getpid() or _doorbell_loop.is_closed():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="firstline-doorbell", daemon=True).start()
+            _doorbell_loop, _doorbell_pid = loop, os.getpid()
+        return _doorbell_loop
+
+
+def ring_doorbell(stream: str, seq: int, event: dict | None = None) -> None:
     """Tell connected consumers that `stream` has reached `seq`; losing this message loses nothing."""
     layer = get_channel_layer()
     if layer is None:
         return
+    message = {"type": "stream.doorbell", "stream": stream, "seq": seq}
+    if event is not None and len(json.dumps(event, default=str)) <= DOORBELL_EVENT_MAX_CHARS:
+        message["event"] = event
     try:
-        async_to_sync(layer.group_send)(group_for(stream), {"type": "stream.doorbell", "stream": stream, "seq": seq})
+        if isinstance(layer, InMemoryChannelLayer):
+            # Its queues belong to this process's server loop, which async_to_sync reaches.
+            async_to_sync(layer.group_send)(group_for(stream), message)
+        else:
+            future = asyncio.run_coroutine_threadsafe(
+                layer.group_send(group_for(stream), message), _loop_for_doorbells()
+            )
+            future.result(timeout=DOORBELL_TIMEOUT_SECONDS)
     except Exception:  # the log is the truth; a missed doorbell is caught up by the next one or a poll
         logger.warning("doorbell for %s#%s could not be sent", stream, seq, exc_info=True)
 
@@ -42,10 +84,77 @@ def stream_append(*, stream: str, kind: str, data: dict) -> Event:
         raise RuntimeError("stream_append must run inside the transaction of the change it describes")
     seq = _next_seq(stream)
     event = Event.objects.create(stream=stream, seq=seq, kind=kind, data=data)
-    transaction.on_commit(lambda: ring_doorbell(stream, seq))
+    message = event.as_message()
+    transaction.on_commit(lambda: ring_doorbell(stream, seq, message))
     return event
 
 
 def streams_append(*, streams: list[str], kind: str, data: dict) -> list[Event]:
     # Sorted so two transactions touching the same streams take the counter locks in one order.
     return [stream_append(stream=stream, kind=kind, data=data) for stream in sorted(set(streams))]
+
+
+def stream_prune(*, older_than: datetime) -> int:
+    """Delete events past retention. Counters stay, so a client behind the oldest kept event gets `resync`."""
+    deleted, _ = Event.objects.filter(created_at__lt=older_than).delete()
+    return deleted
+
+
+def stream_cursor_record(*, user, stream: str, seq: int) -> None:
+    """Remember the furthest seq this user's client acknowledged on a stream (never moves back)."""
+    updated = StreamCursor.objects.filter(user=user, stream=stream, seq__lt=seq).update(seq=seq)
+    if not updated:
+        StreamCursor.objects.get_or_create(user=user, stream=stream, defaults={"seq": seq})
+
+
+def stream_ack(*, user, stream: str, seq: int, after: int) -> list[int]:
+    """Record that the user's client received `stream` up to `seq` (having acknowledged `after` before).
+
+    On a team stream, an ack from a member of that team covering an `assignment.created` event is
+    the tablet's proof of delivery: it is stored once per assignment and user, and the first one per
+    assignment is announced on the board as `assignment.delivered`. It does not acknowledge the
+    assignment for the team: only a person does that, and until then escalation still applies.
+    Returns the ids of assignments newly delivered.
+    """
+    from apps.accounts.roles import is_responder
+    from apps.accounts.selectors import user_team_id
+    from apps.incidents.models import Assignment
+
+    delivered: list[int] = []
+    with transaction.atomic():
+        stream_cursor_record(user=user, stream=stream, seq=seq)
+        if not stream.startswith("team:") or not is_responder(user) or stream != team_stream(user_team_id(user) or 0):
+            return delivered
+        events = list(
+            Event.objects.filter(stream=stream, kind="assignment.created", seq__gt=after, seq__lte=seq).only(
+                "seq", "data"
+            )
+        )
+        if not events:
+            return delivered
+        now = timezone.now()
+        by_id = {e.data.get("assignment"): e for e in events if e.data.get("assignment")}
+        assignments = Assignment.objects.filter(pk__in=list(by_id)).select_for_update()
+        for assignment in assignments:
+            event = by_id[assignment.pk]
+            first = not AssignmentReceipt.objects.filter(assignment=assignment).exists()
+            _receipt, created = AssignmentReceipt.objects.get_or_create(
+                assignment=assignment,
+                user=user,
+                defaults={"stream": stream, "seq": event.seq, "delivered_at": now},
+            )
+            if created and first:
+                delivered.append(assignment.pk)
+                streams_append(
+                    streams=[BOARD],
+                    kind="assignment.delivered",
+                    data={
+                        "assignment": assignment.pk,
+                        "incident": assignment.incident_id,
+                        "team": assignment.team_id,
+                        "status": assignment.status,
+                        "user": user.pk,
+                        "delivered_at": now.isoformat(),
+                    },
+                )
+    return delivered

@@ -11,3 +11,39 @@ def teams_for_board() -> QuerySet[Team]:
     return Team.objects.filter(active=True).prefetch_related(
         Prefetch("assignments", queryset=current, to_attr="current_assignments")
     )
+
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance; good enough to rank teams across one city."""
+    from math import asin, cos, radians, sin, sqrt
+
+    phi1, phi2 = radians(lat1), radians(lat2)
+    dphi, dlambda = radians(lat2 - lat1), radians(lon2 - lon1)
+    a = sin(dphi / 2) ** 2 + cos(phi1) * cos(phi2) * sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * asin(sqrt(a))
+
+
+def team_recommend(*, teams, required_capabilities, latitude=None, longitude=None) -> tuple[Team | None, float | None]:
+    """The nearest available team that has every capability the call type needs.
+
+    Teams without a known position rank after every team with one (then by call sign), so a
+    recommendation exists even before the first position ping. Pure: pass the teams already loaded.
+    """
+    from apps.teams.models import UnitStatus
+
+    needed = set(required_capabilities or [])
+    best: tuple | None = None
+    for team in teams:
+        if not team.active or team.status != UnitStatus.AVAILABLE or not needed <= set(team.capabilities or []):
+            continue
+        known = None not in (latitude, longitude, team.last_latitude, team.last_longitude)
+        distance = distance_km(latitude, longitude, team.last_latitude, team.last_longitude) if known else None
+        key = (0 if known else 1, distance or 0.0, team.call_sign)
+        if best is None or key < best[0]:
+            best = (key, team, distance)
+    if best is None:
+        return None, None
+    return best[1], best[2]

@@ -1,0 +1,151 @@
+"""The dispatcher's board as one consistent snapshot, in a fixed number of queries."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from apps.accounts.roles import can_dispatch
+from apps.audit.services import audit_record
+from apps.common.errors import PermissionRefused
+from apps.incidents.models import Assignment, Incident
+from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, OPEN_INCIDENT_STATUSES
+from apps.intake.selectors import current_response_targets
+from apps.streams.models import AssignmentReceipt, StreamCounter
+from apps.streams.names import BOARD
+from apps.teams.selectors import team_recommend, teams_for_board
+
+MAX_INCIDENTS = 500
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _assignment(assignment: Assignment, team_call_signs: dict[int, str]) -> dict:
+    receipts = list(assignment.receipts.all())
+    return {
+        "id": assignment.pk,
+        "incident": assignment.incident_id,
+        "team": assignment.team_id,
+        "team_call_sign": team_call_signs.get(assignment.team_id, ""),
+        "status": assignment.status,
+        "version": assignment.version,
+        "dispatched_at": _iso(assignment.dispatched_at),
+        "acknowledged_at": _iso(assignment.acknowledged_at),
+        "en_route_at": _iso(assignment.en_route_at),
+        "on_scene_at": _iso(assignment.on_scene_at),
+        "escalated_at": _iso(assignment.escalated_at),
+        "delivered_at": _iso(receipts[0].delivered_at) if receipts else None,
+    }
+
+
+def _lock_board_head() -> int:
+    """Hold the board counter while reading, so no board event commits between head and snapshot."""
+    counter = StreamCounter.objects.select_for_update().filter(stream=BOARD).first()
+    if counter is None:
+        counter, _ = StreamCounter.objects.get_or_create(stream=BOARD, defaults={"last_seq": 0})
+        counter = StreamCounter.objects.select_for_update().get(stream=BOARD)
+    return counter.last_seq
+
+
+def board_snapshot(*, user) -> dict:
+    if not can_dispatch(user):
+        raise PermissionRefused("The board is for dispatchers and supervisors.")
+    now = timezone.now()
+    targets = {int(k): int(v) for k, v in current_response_targets().items()}
+    active = Assignment.objects.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).prefetch_related(
+        Prefetch("receipts", queryset=AssignmentReceipt.objects.order_by("delivered_at"))
+    )
+    with transaction.atomic():
+        seq = _lock_board_head()
+        incidents = list(
+            Incident.objects.filter(status__in=OPEN_INCIDENT_STATUSES)
+            .select_related("call_type")
+            .prefetch_related(Prefetch("assignments", queryset=active, to_attr="active_assignments"))
+            .order_by("priority", "received_at")[:MAX_INCIDENTS]
+        )
+        teams = list(teams_for_board())
+        audit_record(actor=user, action="board.view", detail={"incidents": len(incidents), "seq": seq})
+    call_signs = {team.pk: team.call_sign for team in teams}
+    incident_rows = []
+    for incident in incidents:
+        target = targets.get(incident.priority)
+        age = (now - incident.received_at).total_seconds()
+        required = list(incident.call_type.required_capabilities or []) if incident.call_type_id else []
+        recommended, distance = team_recommend(
+            teams=teams, required_capabilities=required, latitude=incident.latitude, longitude=incident.longitude
+        )
+        incident_rows.append(
+            {
+                "id": incident.pk,
+                "reference": incident.reference,
+                "status": incident.status,
+                "version": incident.version,
+                "priority": incident.priority,
+                "received_at": _iso(incident.received_at),
+                "age_seconds": int(age),
+                "target_minutes": target,
+                "due_at": _iso(incident.received_at + timedelta(minutes=target)) if target else None,
+                "call_type": incident.call_type.code if incident.call_type_id else None,
+                "call_type_name": incident.call_type.name if incident.call_type_id else None,
+                "required_capabilities": required,
+                "summary": incident.summary[:200],
+                "location_text": incident.location_text,
+                "latitude": incident.latitude,
+                "longitude": incident.longitude,
+                "safety_flags": incident.safety_flags,
+                "assignments": [_assignment(a, call_signs) for a in incident.active_assignments],
+                "recommended_team": (
+                    {"id": recommended.pk, "call_sign": recommended.call_sign, "distance_km": distance}
+                    if recommended
+                    else None
+                ),
+            }
+        )
+    team_rows = []
+    for team in teams:
+        current = team.current_assignments[0] if team.current_assignments else None
+        team_rows.append(
+            {
+                "id": team.pk,
+                "call_sign": team.call_sign,
+                "name": team.name,
+                "status": team.status,
+                "status_changed_at": _iso(team.status_changed_at),
+                "seconds_in_status": int((now - team.status_changed_at).total_seconds())
+                if team.status_changed_at
+                else None,
+                "capabilities": team.capabilities,
+                "current_assignment": (
+                    {
+                        "id": current.pk,
+                        "incident": current.incident_id,
+                        "reference": current.incident.reference,
+                        "status": current.status,
+                    }
+                    if current
+                    else None
+                ),
+                "position": (
+                    {
+                        "latitude": team.last_latitude,
+                        "longitude": team.last_longitude,
+                        "at": _iso(team.last_position_at),
+                        "age_seconds": int((now - team.last_position_at).total_seconds()),
+                    }
+                    if team.last_position_at and team.last_latitude is not None
+                    else None
+                ),
+            }
+        )
+    return {
+        "seq": seq,
+        "server_time": _iso(now),
+        "response_targets": {str(k): v for k, v in sorted(targets.items())},
+        "ack_limit_seconds": settings.FIRSTLINE_ACK_LIMIT_SECONDS,
+        "incidents": incident_rows,
+        "teams": team_rows,
+    }

@@ -1,0 +1,303 @@
+"""The websocket door of the live stream (/ws/v1/stream/); see docs/streams.md for the protocol.
+
+It authenticates by session, lets a user follow only the streams they may read, replays the log
+from each cursor, then forwards events as doorbells ring. It never sends a seq twice or out of
+order on one connection: every send goes through `_deliver`, which only sends `last sent + 1`, and
+any gap is filled by reading the log. It writes nothing but acknowledgements (via a service).
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from apps.streams import conf, hub
+from apps.streams.names import group_for
+from apps.streams.selectors import events_after, stream_may_read, stream_positions, streams_default_for
+from apps.streams.services import stream_ack
+
+logger = logging.getLogger(__name__)
+
+# Close codes (documented in docs/streams.md).
+CLOSE_PROTOCOL = 4400  # malformed frame, unknown type, a second hello, bad cursor
+CLOSE_UNAUTHENTICATED = 4401  # no signed-in session
+CLOSE_FORBIDDEN = 4403  # a stream this user may not read
+CLOSE_HELLO_TIMEOUT = 4408  # no hello in time
+CLOSE_DEVICE_REVOKED = 4410  # the tablet was revoked; sign in again on a registered tablet
+CLOSE_TOO_LARGE = 4413  # a frame over the size limit
+CLOSE_RATE_LIMITED = 4429  # too many messages
+
+
+class StreamConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        self.user = self.scope.get("user")
+        self.sent: dict[str, int] = {}
+        self.acked: dict[str, int] = {}
+        self.dirty: set[str] = set()
+        self.wake = asyncio.Event()
+        self.send_lock = asyncio.Lock()
+        self.closing = False
+        self.helloed = False
+        self.tasks: list[asyncio.Task] = []
+        self.groups_joined: list[str] = []
+        self.tokens = float(conf.rate_burst())
+        self.tokens_at = time.monotonic()
+        self.max_frame = conf.max_frame_bytes()
+        await self.accept()
+        if self.user is None or not self.user.is_authenticated or not self.user.is_active:
+            await self._close(CLOSE_UNAUTHENTICATED)
+            return
+        self.tasks.append(asyncio.create_task(self._keepalive()))
+
+    async def disconnect(self, code):
+        self.closing = True
+        hub.unregister(self)
+        for task in self.tasks:
+            task.cancel()
+        for group in self.groups_joined:
+            with contextlib.suppress(Exception):
+                await self.channel_layer.group_discard(group, self.channel_name)
+
+    # --- incoming ---------------------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        if self.closing:
+            return
+        raw = text_data if text_data is not None else bytes_data
+        size = len(raw.encode() if isinstance(raw, str) else raw or b"")
+        if size > self.max_frame:
+            await self._close(CLOSE_TOO_LARGE)
+            return
+        if not self._take_token():
+            await self._close(CLOSE_RATE_LIMITED)
+            return
+        try:
+            message = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            await self._close(CLOSE_PROTOCOL)
+            return
+        kind = message.get("type") if isinstance(message, dict) else None
+        if kind == "hello" and not self.helloed:
+            await self._hello(message)
+        elif kind == "ack" and self.helloed:
+            await self._ack(message)
+        elif kind == "ping":
+            await self._send_json({"type": "pong"})
+        elif kind == "pong":
+            return
+        else:
+            await self._close(CLOSE_PROTOCOL)
+
+    def _take_token(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(float(conf.rate_burst()), self.tokens + (now - self.tokens_at) * conf.rate_per_second())
+        self.tokens_at = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    async def _hello(self, message):
+        cursors = message.get("cursors")
+        if cursors is None:
+            cursors = {}
+        if not isinstance(cursors, dict) or len(cursors) > conf.max_streams():
+            await self._close(CLOSE_PROTOCOL)
+            return
+        if not cursors:
+            cursors = dict.fromkeys(await database_sync_to_async(streams_default_for)(self.user))
+        for stream, cursor in cursors.items():
+            bad_cursor = cursor is not None and (isinstance(cursor, bool) or not isinstance(cursor, int) or cursor < 0)
+            if not isinstance(stream, str) or bad_cursor:
+                await self._close(CLOSE_PROTOCOL)
+                return
+        allowed = await database_sync_to_async(lambda: all(stream_may_read(self.user, s) for s in cursors))()
+        if not allowed:
+            await self._close(CLOSE_FORBIDDEN)
+            return
+        self.helloed = True
+        # Join the groups first so nothing committed from here on can ring unheard; the replay
+        # below reads everything committed before, and `_deliver` drops what was already sent.
+        for stream in cursors:
+            group = group_for(stream)
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        positions = await database_sync_to_async(stream_positions)(
+            cursors={s: (c if c is not None else 0) for s, c in cursors.items()}
+        )
+        resyncs = []
+        for stream, cursor in cursors.items():
+            head, gap = positions[stream]["head"], positions[stream]["gap"]
+            if cursor is None:
+                self.sent[stream] = head  # no cursor: live events only, from the current head
+            elif gap:
+                self.sent[stream] = head
+                resyncs.append({"type": "resync", "stream": stream, "seq": head})
+            else:
+                self.sent[stream] = cursor
+            self.acked[stream] = self.sent[stream]
+        hub.register(self, list(cursors))
+        await self._send_json({"type": "welcome", "streams": {s: positions[s]["head"] for s in cursors}})
+        for resync in resyncs:
+            await self._send_json(resync)
+        self.dirty.update(cursors)
+        self.tasks.append(asyncio.create_task(self._pump()))
+        self.wake.set()
+
+    async def _ack(self, message):
+        stream, seq = message.get("stream"), message.get("seq")
+        if stream not in self.sent or isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+            await self._close(CLOSE_PROTOCOL)
+            return
+        seq = min(seq, self.sent[stream])  # never record more than was sent
+        previous = self.acked.get(stream, 0)
+        if seq <= previous:
+            return
+        self.acked[stream] = seq
+        try:
+            await database_sync_to_async(stream_ack)(user=self.user, stream=stream, seq=seq, after=previous)
+        except Exception:
+            logger.warning("could not record ack %s#%s for user %s", stream, seq, self.user.pk, exc_info=True)
+
+    # --- outgoing ---------------------------------------------------------------------------------
+
+    async def stream_doorbell(self, message):
+        """A service committed `seq` on a stream we follow (through the channel layer)."""
+        stream, seq = message.get("stream"), message.get("seq", 0)
+        if stream not in self.sent or seq <= self.sent[stream]:
+            return
+        event = message.get("event")
+        if event is not None and seq == self.sent[stream] + 1 and stream not in self.dirty:
+            await self._deliver(stream, [event])
+        else:
+            self._mark_dirty(stream)
+
+    def poke(self, stream: str, head: int) -> None:
+        """The poller saw `stream` at `head` (an event from another process, or a lost doorbell)."""
+        if stream in self.sent and head > self.sent[stream]:
+            self._mark_dirty(stream)
+
+    def _mark_dirty(self, stream: str) -> None:
+        self.dirty.add(stream)
+        self.wake.set()
+
+    async def _pump(self):
+        """Read the log after what was sent and send it, for every stream marked behind."""
+        batch = conf.replay_batch()
+        while not self.closing:
+            await self.wake.wait()
+            self.wake.clear()
+            while self.dirty and not self.closing:
+                stream = self.dirty.pop()
+                while not self.closing:
+                    after = self.sent[stream]
+                    messages = await database_sync_to_async(self._read)(stream, after, batch)
+                    if not messages:
+                        break
+                    if messages[0]["seq"] != after + 1:
+                        await self._resync(stream)
+                        break
+                    await self._deliver(stream, messages)
+                    if len(messages) < batch:
+                        break
+
+    @staticmethod
+    def _read(stream: str, after: int, limit: int) -> list[dict]:
+        return [event.as_message() for event in events_after(stream=stream, seq=after, limit=limit)]
+
+    async def _resync(self, stream: str):
+        """Events we still owe were pruned while connected: tell the client to refetch by REST."""
+        from apps.streams.selectors import stream_head
+
+        head = await database_sync_to_async(stream_head)(stream=stream)
+        async with self.send_lock:
+            if head > self.sent[stream]:
+                self.sent[stream] = head
+                await self._send_json({"type": "resync", "stream": stream, "seq": head})
+
+    async def _deliver(self, stream: str, messages: list[dict]):
+        async with self.send_lock:
+            for message in messages:
+                if self.closing:
+                    return
+                current = self.sent[stream]
+                if message["seq"] <= current:
+                    continue
+                if message["seq"] != current + 1:
+                    self._mark_dirty(stream)
+                    return
+                self.sent[stream] = message["seq"]
+                await self.send(text_data=json.dumps(message))
+                if message["kind"] == "device.revoked" and stream.startswith("user:"):
+                    await self._close(CLOSE_DEVICE_REVOKED)
+                    return
+
+    def _still_allowed(self) -> int | None:
+        """None if the session still stands and every stream is still readable, else a close code.
+
+        Signing out, a revoked tablet or an ended session deletes the session; leaving a team
+        takes away its stream. An open socket must not outlive either for long.
+        """
+        from django.contrib.auth import get_user_model
+
+        session = self.scope.get("session")
+        key = getattr(session, "session_key", None)
+        if key is None or not session.exists(key):
+            return CLOSE_UNAUTHENTICATED
+        user = get_user_model().objects.filter(pk=self.user.pk, is_active=True).first()
+        if user is None:
+            return CLOSE_UNAUTHENTICATED
+        if not all(stream_may_read(user, stream) for stream in self.sent):
+            return CLOSE_FORBIDDEN
+        return None
+
+    async def _keepalive(self):
+        """Ping every so often; refuse a silent connection; rejoin groups a restarted Redis forgot;
+        now and then make sure the session and the right to each stream still stand."""
+        started = time.monotonic()
+        timeout = conf.hello_timeout_seconds()
+        interval = conf.ping_seconds()
+        recheck_every = conf.recheck_seconds()
+        next_ping = started + interval
+        next_recheck = started + recheck_every
+        while not self.closing:
+            now = time.monotonic()
+            if not self.helloed and now - started >= timeout:
+                await self._close(CLOSE_HELLO_TIMEOUT)
+                return
+            wake_at = min(next_ping, next_recheck, started + timeout if not self.helloed else next_ping)
+            await asyncio.sleep(max(wake_at - now, 0.01))
+            if self.closing:
+                return
+            now = time.monotonic()
+            if now >= next_recheck:
+                next_recheck = now + recheck_every
+                if self.helloed:
+                    code = await database_sync_to_async(self._still_allowed)()
+                    if code is not None:
+                        await self._close(code)
+                        return
+            if now >= next_ping:
+                next_ping = now + interval
+                if self.helloed:
+                    await self._send_json({"type": "ping"})
+                    for group in self.groups_joined:
+                        with contextlib.suppress(Exception):
+                            await self.channel_layer.group_add(group, self.channel_name)
+
+    async def _send_json(self, message: dict):
+        if self.closing:
+            return
+        async with self.send_lock:
+            await self.send(text_data=json.dumps(message))
+
+    async def _close(self, code: int):
+        if self.closing:
+            return
+        self.closing = True
+        hub.unregister(self)
+        await self.close(code=code)

@@ -1,0 +1,75 @@
+"""The consumers connected to this process, and the poller that rings them without a channel layer.
+
+In the embedded mode the in-memory channel layer only reaches consumers in this process, so events
+written by another process (the Celery worker, a management command) would never ring. The poller
+reads the counters of the streams local consumers follow every few hundred milliseconds and wakes
+the consumers that are behind. With Redis it runs slowly, as a repair for a doorbell Redis lost.
+It never sends events itself: each consumer reads the log and decides what it has not sent yet.
+"""
+
+import asyncio
+import contextlib
+import logging
+
+from channels.db import database_sync_to_async
+
+from apps.streams import conf
+from apps.streams.selectors import stream_heads
+
+logger = logging.getLogger(__name__)
+
+_consumers: dict[str, set] = {}
+_poller: asyncio.Task | None = None
+
+
+def register(consumer, streams) -> None:
+    for stream in streams:
+        _consumers.setdefault(stream, set()).add(consumer)
+    _ensure_poller()
+
+
+def unregister(consumer) -> None:
+    for stream in list(_consumers):
+        _consumers[stream].discard(consumer)
+        if not _consumers[stream]:
+            del _consumers[stream]
+
+
+def local_count() -> int:
+    return len({c for consumers in _consumers.values() for c in consumers})
+
+
+def _ensure_poller() -> None:
+    global _poller
+    loop = asyncio.get_running_loop()
+    if _poller is not None and not _poller.done() and _poller.get_loop() is loop:
+        return
+    _poller = loop.create_task(_poll_forever(), name="firstline-stream-poller")
+
+
+@database_sync_to_async
+def _read_heads(streams: list[str]) -> dict[str, int]:
+    return stream_heads(streams=streams)
+
+
+async def _poll_forever() -> None:
+    # With Redis the doorbell normally arrives within milliseconds; poking a consumer for an event
+    # still in flight would make it read the database for nothing. So there the poller only pokes
+    # for heads it already saw on the previous tick: events a doorbell should have announced by now.
+    previous: dict[str, int] = {}
+    while _consumers:
+        await asyncio.sleep(conf.poll_seconds())
+        streams = sorted(_consumers)
+        if not streams:
+            break
+        try:
+            heads = await _read_heads(streams)
+        except Exception:  # a database blip: try again next tick
+            logger.warning("stream poller could not read the counters", exc_info=True)
+            continue
+        due = heads if conf.embedded() else {s: previous[s] for s in heads if s in previous}
+        previous = heads
+        for stream, head in due.items():
+            for consumer in list(_consumers.get(stream, ())):
+                with contextlib.suppress(Exception):
+                    consumer.poke(stream, head)

@@ -1,0 +1,54 @@
+"""Embedded mode (no Redis): events written by another process reach connected clients quickly."""
+
+import subprocess
+import sys
+import time
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.test import override_settings
+
+from tests.conftest import ROOT, child_env
+from tests.streams.helpers import communicator, headers_for, hello, receive
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WRITE_FROM_ANOTHER_PROCESS = """
+import time
+from django.db import transaction
+from apps.streams.services import stream_append
+with transaction.atomic():
+    stream_append(stream="board", kind="test.elsewhere", data={})
+print(time.time(), flush=True)
+"""
+
+
+def test_an_event_written_by_another_process_arrives_within_a_second_without_redis(dispatcher):
+    headers = headers_for(dispatcher)
+    env = child_env()
+    env.pop("REDIS_URL", None)  # the writer has no channel layer that could reach us: only the poller can
+    env["CELERY_BROKER_URL"] = "memory://"
+
+    async def scenario():
+        comm = communicator(headers)
+        await hello(comm, {"board": 0})
+        writer = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", WRITE_FROM_ANOTHER_PROCESS],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        committed_at = float(writer.stdout.strip().splitlines()[-1])
+        message = await receive(comm, timeout=5)
+        received_at = time.time()
+        await comm.disconnect()
+        return message, received_at - committed_at
+
+    layers = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    with override_settings(CHANNEL_LAYERS=layers, FIRSTLINE_STREAM_POLL_SECONDS=0.3):
+        message, latency = async_to_sync(scenario)()
+    assert message["kind"] == "test.elsewhere"
+    assert latency < 1.0

@@ -216,9 +216,10 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_queue),
         "data_folder_out": str(_queue),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
-    for _folder in (_queue, VAR_DIR / "celery" / "processed"):
+    for _folder in (_queue, VAR_DIR / "celery" / "processed", VAR_DIR / "celery" / "control"):
         _folder.mkdir(parents=True, exist_ok=True)
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
@@ -242,6 +243,15 @@ FIRSTLINE_SWEEP_SECONDS = env_int("FIRSTLINE_SWEEP_SECONDS", 30)
 FIRSTLINE_RESPONSE_TARGET_MINUTES = {1: 10, 2: 20, 3: 45, 4: 120}
 FIRSTLINE_ACK_LIMIT_SECONDS = env_int("FIRSTLINE_ACK_LIMIT_SECONDS", 60)
 FIRSTLINE_STREAM_RETENTION = timedelta(days=env_int("FIRSTLINE_STREAM_RETENTION_DAYS", 14))
+# The live stream's limits (docs/streams.md). Poll 0 = automatic: 0.3 s embedded, 2 s with Redis.
+FIRSTLINE_STREAM_PING_SECONDS = float(env("FIRSTLINE_STREAM_PING_SECONDS", "30"))
+FIRSTLINE_STREAM_HELLO_TIMEOUT_SECONDS = float(env("FIRSTLINE_STREAM_HELLO_TIMEOUT_SECONDS", "10"))
+FIRSTLINE_STREAM_RECHECK_SECONDS = float(env("FIRSTLINE_STREAM_RECHECK_SECONDS", "300"))
+FIRSTLINE_STREAM_MAX_FRAME_BYTES = env_int("FIRSTLINE_STREAM_MAX_FRAME_BYTES", 16384)
+FIRSTLINE_STREAM_RATE_BURST = env_int("FIRSTLINE_STREAM_RATE_BURST", 300)
+FIRSTLINE_STREAM_RATE_PER_SECOND = float(env("FIRSTLINE_STREAM_RATE_PER_SECOND", "60"))
+FIRSTLINE_STREAM_MAX_STREAMS = env_int("FIRSTLINE_STREAM_MAX_STREAMS", 50)
+FIRSTLINE_STREAM_POLL_SECONDS = float(env("FIRSTLINE_STREAM_POLL_SECONDS", "0"))
 # Intake: duplicate detection window and Open311 defaults.
 FIRSTLINE_DUPLICATE_DISTANCE_METERS = env_int("FIRSTLINE_DUPLICATE_DISTANCE_METERS", 200)
 FIRSTLINE_DUPLICATE_MINUTES = env_int("FIRSTLINE_DUPLICATE_MINUTES", 60)

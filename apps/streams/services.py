@@ -19,15 +19,16 @@ from apps.streams.names import BOARD, group_for, team_stream
 logger = logging.getLogger(__name__)
 
 
-def _next_seq(stream: str) -> int:
-    updated = StreamCounter.objects.filter(stream=stream).update(last_seq=F("last_seq") + 1)
+def _reserve_seqs(stream: str, count: int = 1) -> int:
+    """Take the next `count` sequence numbers of `stream`; returns the last one taken."""
+    updated = StreamCounter.objects.filter(stream=stream).update(last_seq=F("last_seq") + count)
     if not updated:
         # First event of this stream: create the counter, tolerating a concurrent creator.
         with transaction.atomic():
-            _counter, created = StreamCounter.objects.get_or_create(stream=stream, defaults={"last_seq": 1})
+            _counter, created = StreamCounter.objects.get_or_create(stream=stream, defaults={"last_seq": count})
         if created:
-            return 1
-        StreamCounter.objects.filter(stream=stream).update(last_seq=F("last_seq") + 1)
+            return count
+        StreamCounter.objects.filter(stream=stream).update(last_seq=F("last_seq") + count)
     # The UPDATE above holds the row lock until commit, so this read is ours alone.
     return StreamCounter.objects.filter(stream=stream).values_list("last_seq", flat=True).get()
 
@@ -82,11 +83,29 @@ def ring_doorbell(stream: str, seq: int, event: dict | None = None) -> None:
 def stream_append(*, stream: str, kind: str, data: dict) -> Event:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("stream_append must run inside the transaction of the change it describes")
-    seq = _next_seq(stream)
+    seq = _reserve_seqs(stream)
     event = Event.objects.create(stream=stream, seq=seq, kind=kind, data=data)
     message = event.as_message()
     transaction.on_commit(lambda: ring_doorbell(stream, seq, message))
     return event
+
+
+def stream_append_many(*, stream: str, kind: str, datas: list[dict]) -> list[Event]:
+    """Several events of one kind on one stream with one counter update (a sweep delivering a batch).
+
+    One doorbell rings for the last seq; consumers read the rest from the log.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("stream_append_many must run inside the transaction of the change it describes")
+    if not datas:
+        return []
+    last = _reserve_seqs(stream, len(datas))
+    first = last - len(datas) + 1
+    events = Event.objects.bulk_create(
+        [Event(stream=stream, seq=first + i, kind=kind, data=data) for i, data in enumerate(datas)]
+    )
+    transaction.on_commit(lambda: ring_doorbell(stream, last))
+    return events
 
 
 def streams_append(*, streams: list[str], kind: str, data: dict) -> list[Event]:

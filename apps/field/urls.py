@@ -1,3 +1,11 @@
 """REST endpoints of this app, mounted under /api/v1/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from apps.field import apis
+
+urlpatterns = [
+    path("field/sync/", apis.SyncApi.as_view(), name="api-field-sync"),
+    path("field/bootstrap/", apis.BootstrapApi.as_view(), name="api-field-bootstrap"),
+    path("field/resources/", apis.ResourcesApi.as_view(), name="api-field-resources"),
+]

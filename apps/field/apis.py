@@ -1,0 +1,112 @@
+"""REST doors of the tablet app: the sync endpoint, the working set, and the resource cache.
+
+The sync endpoint answers 200 with one result per mutation even when some are refused: a batch is
+never all-or-nothing. Only a malformed envelope is a 400, and a revoked or unknown tablet a 401.
+"""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.services import SESSION_DEVICE_KEY
+from apps.audit.models import Outcome
+from apps.audit.services import audit_record
+from apps.field import conf, selectors, services
+
+
+def _device_refusal(request, device_id):
+    """Check the tablet before the person: a revoked tablet is told so even after its session ended."""
+    device = selectors.device_for_sync(device_id=device_id)
+    if device is None:
+        return None, Response(
+            {
+                "detail": "This tablet is not registered to the program. Ask your supervisor for its id.",
+                "code": "device_unknown",
+            },
+            status=status.HTTP_401_UNAUTHORIZED,
+        )
+    if device.is_revoked:
+        audit_record(
+            actor=request.user,
+            action="field.sync",
+            obj=device,
+            outcome=Outcome.DENIED,
+            detail={"reason": "device revoked"},
+        )
+        return None, Response(
+            {
+                "detail": "This tablet was revoked by a supervisor. Its local data must be erased.",
+                "code": "device_revoked",
+            },
+            status=status.HTTP_401_UNAUTHORIZED,
+        )
+    if not request.user.is_authenticated:
+        return None, Response(
+            {"detail": "Sign in again to send your changes.", "code": "not_authenticated"},
+            status=status.HTTP_401_UNAUTHORIZED,
+        )
+    session_device = request.session.get(SESSION_DEVICE_KEY)
+    if session_device and session_device != str(device.pk):
+        return None, Response(
+            {"device": ["This session was opened on another tablet. Sign in again on this one."]},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    return device, None
+
+
+class SyncApi(APIView):
+    """Apply a batch of queued mutations, each exactly once. See docs/sync.md."""
+
+    permission_classes = [AllowAny]
+
+    class InputSerializer(serializers.Serializer):
+        device = serializers.UUIDField()
+        mutations = serializers.ListField(child=serializers.JSONField(), allow_empty=True)
+
+        def validate_mutations(self, value):
+            limit = conf.max_batch()
+            if len(value) > limit:
+                raise serializers.ValidationError(f"Send at most {limit} mutations per batch.")
+            return value
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request):
+        envelope = self.InputSerializer(data=request.data)
+        envelope.is_valid(raise_exception=True)
+        device, refusal = _device_refusal(request, envelope.validated_data["device"])
+        if refusal is not None:
+            return refusal
+        results = services.sync_apply(actor=request.user, device=device, mutations=envelope.validated_data["mutations"])
+        return Response({"results": results})
+
+
+class BootstrapApi(APIView):
+    """The working set the tablet caches; `?device=` lets a revoked tablet learn it at this contact too."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        device = None
+        device_id = request.query_params.get("device")
+        if device_id:
+            try:
+                device_id = serializers.UUIDField().to_internal_value(device_id)
+            except serializers.ValidationError:
+                return Response({"device": ["Must be a UUID."]}, status=status.HTTP_400_BAD_REQUEST)
+            device, refusal = _device_refusal(request, device_id)
+            if refusal is not None:
+                return refusal
+        elif not request.user.is_authenticated:
+            return Response(
+                {"detail": "Sign in first.", "code": "not_authenticated"}, status=status.HTTP_401_UNAUTHORIZED
+            )
+        return Response(selectors.field_working_set(user=request.user, device=device))
+
+
+class ResourcesApi(APIView):
+    """The resource directory, shaped for the tablet's offline search."""
+
+    def get(self, request):
+        return Response(selectors.field_resources(user=request.user))

@@ -1,0 +1,113 @@
+"""What a tablet may hold: its team's working set and the resource directory, nothing more.
+
+Every person's record read here is audit-logged, because the tablet will keep a copy.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.accounts.models import Device, User
+from apps.accounts.roles import is_responder
+from apps.accounts.selectors import idle_limit_seconds, user_summary, user_team_id
+from apps.audit.services import audit_record
+from apps.common.errors import PermissionRefused
+from apps.field import conf
+from apps.incidents.models import Assignment, Disposition, Encounter
+from apps.incidents.serializers import assignment_payload, encounter_payload, incident_payload
+from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, FIELD_STATUSES, AssignmentStatus
+from apps.incidents.vocab import NEEDS, SERVICES_PROVIDED
+from apps.streams.names import team_stream, user_stream
+from apps.streams.selectors import stream_head
+from apps.teams.models import Team
+
+# Optional person details on an encounter: short lists so the responder taps instead of typing.
+AGE_RANGES = ["Under 18", "18–24", "25–34", "35–44", "45–54", "55–64", "65 or older"]
+HOUSING_STATUSES = {
+    "housed": "Housed",
+    "unsheltered": "Unsheltered (outside, car, tent)",
+    "sheltered": "In a shelter",
+    "unstably_housed": "Couch-surfing or at risk",
+    "unknown": "Did not say",
+}
+
+
+def device_for_sync(*, device_id) -> Device | None:
+    return Device.objects.filter(pk=device_id).first()
+
+
+def field_working_set(*, user: User, device: Device | None = None) -> dict:
+    """The bootstrap a tablet caches: the team's calls, its recent encounters, and the words it uses."""
+    team_id = user_team_id(user)
+    if not is_responder(user) or team_id is None:
+        raise PermissionRefused("The field app is for responders on a team. Ask your supervisor to add you to one.")
+    now = timezone.now()
+    recent = now - timedelta(hours=conf.recent_encounter_hours())
+    team = Team.objects.get(pk=team_id)
+    assignments = list(
+        Assignment.objects.filter(team_id=team_id)
+        .filter(Q(status__in=ACTIVE_ASSIGNMENT_STATUSES) | Q(cleared_at__gte=recent))
+        .select_related("incident", "incident__call_type", "team")
+        .order_by("dispatched_at")[:20]
+    )
+    incident_ids = {a.incident_id for a in assignments}
+    encounters = list(
+        Encounter.objects.filter(Q(team_id=team_id) & (Q(created_at__gte=recent) | Q(incident_id__in=incident_ids)))
+        .select_related("incident")
+        .order_by("-created_at")[: conf.recent_encounter_limit()]
+    )
+    for incident_id in sorted(incident_ids):
+        audit_record(
+            actor=user,
+            action="incident.view",
+            object_type="incidents.incident",
+            object_id=incident_id,
+            detail={"via": "field.bootstrap"},
+        )
+    for encounter in encounters:
+        audit_record(actor=user, action="encounter.view", obj=encounter, detail={"via": "field.bootstrap"})
+    return {
+        "server_time": now.isoformat(),
+        "me": user_summary(user),
+        "device": {"id": str(device.pk), "name": device.name} if device else None,
+        "idle_seconds": idle_limit_seconds(user),
+        "time_zone": settings.FIRSTLINE_PROGRAM_TIME_ZONE,
+        "team": {"id": team.pk, "call_sign": team.call_sign, "name": team.name, "status": team.status},
+        "assignments": [
+            {
+                **assignment_payload(a),
+                "active": a.status in ACTIVE_ASSIGNMENT_STATUSES,
+                "incident_detail": incident_payload(a.incident),
+            }
+            for a in assignments
+        ],
+        "encounters": [encounter_payload(e) for e in encounters],
+        "cursors": {
+            team_stream(team.pk): stream_head(stream=team_stream(team.pk)),
+            user_stream(user.pk): stream_head(stream=user_stream(user.pk)),
+        },
+        "vocab": {
+            "needs": NEEDS,
+            "services_provided": SERVICES_PROVIDED,
+            "dispositions": dict(Disposition.choices),
+            "statuses": {str(s): AssignmentStatus(s).label for s in FIELD_STATUSES},
+            "age_ranges": AGE_RANGES,
+            "housing": HOUSING_STATUSES,
+        },
+    }
+
+
+def field_resources(*, user: User) -> dict:
+    """The resource directory for offline search; the directory app shapes each service."""
+    try:
+        from apps.resources.selectors import services_for_field_cache
+    except ImportError:
+        return {
+            "available": False,
+            "detail": "The resource directory is not available on this server yet.",
+            "results": [],
+        }
+    results = list(services_for_field_cache())
+    return {"available": True, "generated_at": timezone.now().isoformat(), "results": results}

@@ -1,0 +1,416 @@
+"""Applying a tablet's batch of mutations, each exactly once, through the domain services.
+
+Nothing here changes a domain record itself: every mutation type maps onto one service of the app
+that owns the record (incidents, follow-ups), which checks permission, locks, audits and appends
+events. This module only adds the exactly-once bookkeeping (AppliedMutation) and turns each
+service's answer into one result per mutation. It must never write a change without its
+AppliedMutation row in the same transaction.
+"""
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework import serializers
+
+from apps.accounts.models import Device, User
+from apps.audit.models import Outcome
+from apps.audit.services import audit_record
+from apps.common.api import validation_error_detail
+from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
+from apps.field.models import AppliedMutation
+
+logger = logging.getLogger(__name__)
+
+APPLIED, DUPLICATE, CONFLICT, REJECTED = "applied", "duplicate", "conflict", "rejected"
+# The HTTP status each result would have had as a request of its own (the batch itself answers 200).
+HTTP_STATUS = {APPLIED: 200, DUPLICATE: 200, CONFLICT: 409}
+
+
+@dataclass
+class MutationContext:
+    actor: User
+    device: Device
+    mutation_id: Any
+    record: Any
+    base_version: int | None
+    data: dict
+    device_time: datetime | None
+
+
+class MutationSerializer(serializers.Serializer):
+    """The envelope of one mutation; `data` is validated by the handler of its type."""
+
+    id = serializers.UUIDField()
+    type = serializers.CharField(max_length=40)
+    record = serializers.CharField(max_length=64, required=False, allow_null=True, allow_blank=True, default=None)
+    base_version = serializers.IntegerField(required=False, allow_null=True, min_value=0, default=None)
+    data = serializers.DictField(required=False, default=dict)
+    device_time = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+    def validate_type(self, value):
+        if value not in HANDLERS:
+            raise serializers.ValidationError(
+                f"Unknown mutation type '{value}'. Known types: {', '.join(sorted(HANDLERS))}."
+            )
+        return value
+
+
+def body_hash(raw: dict) -> str:
+    """The same change sent twice hashes the same; the device clock is metadata, not the change."""
+    body = {key: raw.get(key) for key in ("type", "record", "base_version", "data")}
+    if body["record"] is not None:
+        body["record"] = str(body["record"])
+    if body["data"] is None:
+        body["data"] = {}
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _validated(serializer_class, data: dict) -> dict:
+    serializer = serializer_class(data=data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _record_int(ctx: MutationContext, what: str) -> int:
+    try:
+        return int(str(ctx.record))
+    except (TypeError, ValueError):
+        raise ApplicationError(f"Say which {what}.", extra={"record": [f"Give the {what} id."]}) from None
+
+
+def _record_uuid(ctx: MutationContext, what: str) -> str:
+    try:
+        return str(serializers.UUIDField().to_internal_value(ctx.record))
+    except serializers.ValidationError:
+        raise ApplicationError(
+            f"The {what} needs an id chosen by the tablet.", extra={"record": ["Must be a UUID."]}
+        ) from None
+
+
+def _field_time(ctx: MutationContext, *, not_before: datetime | None) -> datetime:
+    """When a tap happened: the tablet's clock if it is plausible (after dispatch, not in the future)."""
+    now = timezone.now()
+    moment = ctx.device_time
+    if moment is None or moment > now or (not_before is not None and moment < not_before):
+        return now
+    return moment
+
+
+# --- handlers: one per mutation type; each returns (record id, record payload) -------------------------
+
+
+def _assignment_acknowledge(ctx: MutationContext) -> tuple[str, dict]:
+    from apps.incidents.models import Assignment
+    from apps.incidents.serializers import assignment_payload
+    from apps.incidents.services import assignment_acknowledge
+
+    assignment_id = _record_int(ctx, "assignment")
+    dispatched_at = Assignment.objects.filter(pk=assignment_id).values_list("dispatched_at", flat=True).first()
+    at = _field_time(ctx, not_before=dispatched_at)
+    assignment = assignment_acknowledge(actor=ctx.actor, assignment_id=assignment_id, at=at)
+    return str(assignment.pk), assignment_payload(assignment)
+
+
+class _StatusData(serializers.Serializer):
+    status = serializers.CharField(max_length=20)
+
+
+def _assignment_status(ctx: MutationContext) -> tuple[str, dict]:
+    from apps.incidents.models import Assignment
+    from apps.incidents.serializers import assignment_payload
+    from apps.incidents.services import assignment_set_status
+    from apps.incidents.states import FIELD_STATUSES
+
+    assignment_id = _record_int(ctx, "assignment")
+    data = _validated(_StatusData, ctx.data)
+    if data["status"] not in FIELD_STATUSES:
+        allowed = ", ".join(str(s) for s in FIELD_STATUSES)
+        raise ApplicationError("Unknown status.", extra={"status": [f"Use one of: {allowed}."]})
+    dispatched_at = Assignment.objects.filter(pk=assignment_id).values_list("dispatched_at", flat=True).first()
+    at = _field_time(ctx, not_before=dispatched_at)
+    assignment = assignment_set_status(actor=ctx.actor, assignment_id=assignment_id, status=data["status"], at=at)
+    return str(assignment.pk), assignment_payload(assignment)
+
+
+def _encounter_write(ctx: MutationContext, *, amend: bool) -> tuple[str, dict]:
+    from apps.incidents.apis import EncounterInputSerializer, encounter_record_from
+    from apps.incidents.models import Encounter
+    from apps.incidents.serializers import encounter_payload
+
+    encounter_id = _record_uuid(ctx, "encounter")
+    data = dict(ctx.data)
+    data.pop("id", None)
+    data.pop("base_version", None)
+    if amend:
+        if ctx.base_version is None:
+            raise ApplicationError(
+                "Say which version was edited.", extra={"base_version": ["Required to amend an encounter."]}
+            )
+        existing = Encounter.objects.filter(pk=encounter_id).values("incident_id", "assignment_id").first()
+        if existing is None:
+            raise NotFound("No such encounter.")
+        data.setdefault("incident", existing["incident_id"])
+        data.setdefault("assignment", existing["assignment_id"])
+    validated = _validated(EncounterInputSerializer, data)
+    validated["id"] = encounter_id
+    # A create is an edit of "nothing yet": if the id already exists, that is a conflict, not a silent append.
+    validated["base_version"] = ctx.base_version if amend else 0
+    if validated.get("device_time") is None:
+        validated["device_time"] = ctx.device_time
+    version = encounter_record_from(validated, actor=ctx.actor, device=ctx.device)
+    return encounter_id, encounter_payload(version.encounter)
+
+
+class _NoteData(serializers.Serializer):
+    id = serializers.UUIDField(required=False)
+    text = serializers.CharField(max_length=5000)
+    device_time = serializers.DateTimeField(required=False, allow_null=True)
+
+
+def _encounter_note(ctx: MutationContext) -> tuple[str, dict]:
+    from apps.incidents.serializers import note_payload
+    from apps.incidents.services import encounter_add_note
+
+    encounter_id = _record_uuid(ctx, "encounter")
+    data = _validated(_NoteData, ctx.data)
+    note = encounter_add_note(
+        actor=ctx.actor,
+        encounter_id=encounter_id,
+        text=data["text"],
+        # Without its own id the note takes the mutation's, so it too is created at most once.
+        note_id=data.get("id") or ctx.mutation_id,
+        device_time=data.get("device_time") or ctx.device_time,
+    )
+    return encounter_id, {**note_payload(note), "encounter": encounter_id}
+
+
+def _followups_function(name: str) -> Callable:
+    """The follow-ups app is optional to this one: without it, say so instead of failing."""
+    try:
+        from apps.followups import services as followup_services
+
+        return getattr(followup_services, name)
+    except (ImportError, AttributeError):
+        raise ApplicationError(
+            "This server cannot record follow-ups and referrals yet. The entry stays on the tablet under "
+            "'Needs attention'; tell your supervisor.",
+            extra={"type": [f"apps.followups.services.{name} is not available."]},
+        ) from None
+
+
+def _followups_payload(name: str, obj) -> dict:
+    try:
+        from apps.followups import serializers as followup_serializers
+
+        return getattr(followup_serializers, name)(obj)
+    except (ImportError, AttributeError):
+        return {"id": str(obj.pk)}
+
+
+class _FollowupCreateData(serializers.Serializer):
+    kind = serializers.CharField(max_length=40)
+    due_at = serializers.DateTimeField()
+    team = serializers.IntegerField(required=False, allow_null=True)
+    assignee = serializers.IntegerField(required=False, allow_null=True)
+    encounter = serializers.UUIDField(required=False, allow_null=True)
+    responder = serializers.IntegerField(required=False, allow_null=True)
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+def _followup_create(ctx: MutationContext) -> tuple[str, dict]:
+    followup_id = _record_uuid(ctx, "follow-up")
+    data = _validated(_FollowupCreateData, ctx.data)
+    create = _followups_function("followup_create")
+    followup = create(
+        actor=ctx.actor,
+        kind=data["kind"],
+        due_at=data["due_at"],
+        team_id=data.get("team"),
+        assignee_id=data.get("assignee"),
+        encounter_id=data.get("encounter"),
+        responder_id=data.get("responder"),
+        notes=data.get("notes", ""),
+        followup_id=followup_id,
+    )
+    return str(followup.pk), _followups_payload("followup_payload", followup)
+
+
+class _FollowupCompleteData(serializers.Serializer):
+    outcome = serializers.CharField(max_length=60)
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    next_due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+def _followup_complete(ctx: MutationContext) -> tuple[str, dict]:
+    followup_id = _record_uuid(ctx, "follow-up")
+    data = _validated(_FollowupCompleteData, ctx.data)
+    complete = _followups_function("followup_complete")
+    followup = complete(actor=ctx.actor, followup_id=followup_id, **data)
+    return str(followup.pk), _followups_payload("followup_payload", followup)
+
+
+class _ReferralCreateData(serializers.Serializer):
+    encounter = serializers.UUIDField()
+    service = serializers.UUIDField()
+    consent = serializers.DictField()
+    need = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+def _referral_create(ctx: MutationContext) -> tuple[str, dict]:
+    referral_id = _record_uuid(ctx, "referral")
+    data = _validated(_ReferralCreateData, ctx.data)
+    create = _followups_function("referral_create")
+    referral = create(
+        actor=ctx.actor,
+        encounter_id=data["encounter"],
+        service_id=data["service"],
+        consent=data["consent"],
+        need=data["need"],
+        notes=data["notes"],
+        referral_id=referral_id,
+    )
+    return str(referral.pk), _followups_payload("referral_payload", referral)
+
+
+HANDLERS: dict[str, Callable[[MutationContext], tuple[str, dict]]] = {
+    "assignment.acknowledge": _assignment_acknowledge,
+    "assignment.status": _assignment_status,
+    "encounter.create": lambda ctx: _encounter_write(ctx, amend=False),
+    "encounter.amend": lambda ctx: _encounter_write(ctx, amend=True),
+    "encounter.note": _encounter_note,
+    "followup.create": _followup_create,
+    "followup.complete": _followup_complete,
+    "referral.create": _referral_create,
+}
+
+
+# --- the batch -------------------------------------------------------------------------------------------
+
+
+def _result(mutation_id, status: str, *, record=None, errors=None, http_status: int | None = None) -> dict:
+    return {
+        "id": str(mutation_id) if mutation_id is not None else None,
+        "status": status,
+        "record": record,
+        "errors": errors or {},
+        "http_status": http_status or HTTP_STATUS.get(status, 400),
+    }
+
+
+def _from_stored(stored: AppliedMutation, digest: str) -> dict:
+    if stored.body_hash == digest:
+        return _result(stored.id, DUPLICATE, record=stored.result.get("record"))
+    return _result(
+        stored.id,
+        CONFLICT,
+        record=None,
+        errors={"id": ["This mutation id was already used for a different change. Queue it with a new id."]},
+    )
+
+
+def _errors_of(error: Exception) -> dict:
+    if isinstance(error, serializers.ValidationError):
+        detail = error.detail
+        return detail if isinstance(detail, dict) else {"detail": [str(d) for d in detail]}
+    if isinstance(error, DjangoValidationError):
+        return validation_error_detail(error)
+    if isinstance(error, ApplicationError):
+        extra = {k: v for k, v in error.extra.items() if k != "server"}
+        return {"detail": error.message, **extra}
+    return {"detail": str(error)}
+
+
+def _apply_one(*, actor: User, device: Device, raw: Any, stored: dict, seen: dict) -> dict:
+    if not isinstance(raw, dict):
+        return _result(None, REJECTED, errors={"detail": "Each mutation must be a JSON object."})
+    envelope = MutationSerializer(data=raw)
+    if not envelope.is_valid():
+        return _result(raw.get("id"), REJECTED, errors=envelope.errors)
+    fields = envelope.validated_data
+    mutation_id = fields["id"]
+    digest = body_hash(raw)
+    earlier = seen.get(mutation_id) or stored.get(mutation_id)
+    if earlier is not None:
+        return _from_stored(earlier, digest)
+
+    ctx = MutationContext(
+        actor=actor,
+        device=device,
+        mutation_id=mutation_id,
+        record=fields["record"],
+        base_version=fields["base_version"],
+        data=fields["data"],
+        device_time=fields["device_time"],
+    )
+    try:
+        with transaction.atomic():
+            record_id, payload = HANDLERS[fields["type"]](ctx)
+            row = AppliedMutation.objects.create(
+                id=mutation_id,
+                device=device,
+                user=actor,
+                type=fields["type"],
+                record=str(record_id)[:64],
+                body_hash=digest,
+                result={"status": APPLIED, "record": payload},
+                device_time=ctx.device_time,
+            )
+        seen[mutation_id] = row
+        return _result(mutation_id, APPLIED, record=payload)
+    except Conflict as error:
+        outcome = _result(
+            mutation_id, CONFLICT, record=error.extra.get("server"), errors={"detail": error.message}, http_status=409
+        )
+    except (PermissionRefused, NotFound) as error:
+        audit_record(
+            actor=actor,
+            action=f"field.sync.{fields['type']}",
+            object_type="field.mutation",
+            object_id=str(ctx.record or "")[:64],
+            outcome=Outcome.DENIED,
+            detail={"mutation": str(mutation_id), "device": str(device.pk), "reason": error.message},
+        )
+        outcome = _result(mutation_id, REJECTED, errors=_errors_of(error), http_status=error.status_code)
+    except (ApplicationError, DjangoValidationError, serializers.ValidationError) as error:
+        outcome = _result(mutation_id, REJECTED, errors=_errors_of(error))
+    except IntegrityError:
+        logger.info("mutation %s hit a unique constraint; checking for a concurrent apply", mutation_id)
+        outcome = _result(
+            mutation_id, REJECTED, errors={"detail": "The change could not be saved. It stays queued; try again."}
+        )
+        outcome["http_status"] = 503
+    # Another request may have applied this very mutation while we worked: its stored answer wins.
+    concurrent = AppliedMutation.objects.filter(pk=mutation_id).first()
+    if concurrent is not None:
+        seen[mutation_id] = concurrent
+        return _from_stored(concurrent, digest)
+    return outcome
+
+
+def sync_apply(*, actor: User, device: Device, mutations: list) -> list[dict]:
+    """Apply a batch in order, each mutation in its own transaction; one result per mutation.
+
+    A mutation that fails does not stop the batch: later mutations are still applied.
+    """
+    ids = []
+    for raw in mutations:
+        if isinstance(raw, dict):
+            try:
+                ids.append(serializers.UUIDField().to_internal_value(raw.get("id")))
+            except serializers.ValidationError:
+                continue
+    stored = {row.id: row for row in AppliedMutation.objects.filter(pk__in=ids)} if ids else {}
+    seen: dict = {}
+    results = [_apply_one(actor=actor, device=device, raw=raw, stored=stored, seen=seen) for raw in mutations]
+    Device.objects.filter(pk=device.pk).update(last_seen_at=timezone.now(), last_user=actor)
+    return results

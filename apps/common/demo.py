@@ -44,7 +44,7 @@ from apps.teams.services import membership_set, team_create, team_move, team_set
 DEMO_PASSWORD = "firstline-demo"  # noqa: S105 (public by design: the demo logins)
 SEED = 20260601
 NAMESPACE = uuid.UUID("5b0f5e0e-7c8a-4c35-9d0e-2f64f1a0c0de")
-EXTENSION_APPS = ("resources", "intake", "followups")
+EXTENSION_APPS = ("resources", "intake", "followups", "field")
 HISTORY_DAYS = 7
 CALLS_PER_DAY = (40, 60)
 

@@ -59,6 +59,14 @@ def _loop_for_doorbells() -> asyncio.AbstractEventLoop:
         return _doorbell_loop
 
 
+def _loop_running_here() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def ring_doorbell(stream: str, seq: int, event: dict | None = None) -> None:
     """Tell connected consumers that `stream` has reached `seq`; losing this message loses nothing."""
     layer = get_channel_layer()
@@ -69,8 +77,15 @@ def ring_doorbell(stream: str, seq: int, event: dict | None = None) -> None:
         message["event"] = event
     try:
         if isinstance(layer, InMemoryChannelLayer):
-            # Its queues belong to this process's server loop, which async_to_sync reaches.
-            async_to_sync(layer.group_send)(group_for(stream), message)
+            # Its queues belong to this process's server loop, which async_to_sync reaches. A thread
+            # that already runs a loop of its own (a browser driver in a test) cannot use async_to_sync.
+            send = async_to_sync(layer.group_send)
+            if _loop_running_here():
+                worker = threading.Thread(target=send, args=(group_for(stream), message), daemon=True)
+                worker.start()
+                worker.join(DOORBELL_TIMEOUT_SECONDS)
+            else:
+                send(group_for(stream), message)
         else:
             future = asyncio.run_coroutine_threadsafe(
                 layer.group_send(group_for(stream), message), _loop_for_doorbells()

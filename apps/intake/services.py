@@ -7,7 +7,6 @@ appends its board event in the same transaction.
 
 import hashlib
 import hmac
-import math
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -22,6 +21,7 @@ from apps.accounts.roles import Role, can_create_incident, can_dispatch, is_supe
 from apps.audit.models import Outcome
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, NotFound, PermissionRefused
+from apps.common.geo import bounding_box, distance_km
 from apps.incidents.models import CallType, Incident, Source
 from apps.incidents.services import incident_cancel, incident_create
 from apps.incidents.states import OPEN_INCIDENT_STATUSES
@@ -322,31 +322,22 @@ def call_type_resolve(call_type) -> CallType | None:
     return found
 
 
-def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6371000.0
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(math.sqrt(a))
-
-
 def _flag_duplicates(incident: Incident) -> list[DuplicateFlag]:
     if incident.latitude is None or incident.longitude is None:
         return []
     limit_m = conf.duplicate_distance_m()
     since = incident.received_at - timedelta(minutes=conf.duplicate_window_minutes())
-    box = limit_m / 111_000 + 0.001
-    lon_box = box / max(math.cos(math.radians(incident.latitude)), 0.01)
+    south, north, west, east = bounding_box(incident.latitude, incident.longitude, limit_m / 1000 + 0.1)
     candidates = Incident.objects.filter(
         status__in=OPEN_INCIDENT_STATUSES,
         received_at__gte=since,
         received_at__lte=incident.received_at + timedelta(minutes=1),
-        latitude__range=(incident.latitude - box, incident.latitude + box),
-        longitude__range=(incident.longitude - lon_box, incident.longitude + lon_box),
+        latitude__range=(south, north),
+        longitude__range=(west, east),
     ).exclude(pk=incident.pk)
     flags = []
     for other in candidates:
-        distance = _distance_m(incident.latitude, incident.longitude, other.latitude, other.longitude)
+        distance = distance_km(incident.latitude, incident.longitude, other.latitude, other.longitude) * 1000
         if distance <= limit_m:
             minutes = abs((incident.received_at - other.received_at).total_seconds()) / 60
             flags.append(

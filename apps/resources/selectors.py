@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.common.geo import bounding_box, distance_km
 from apps.incidents.vocab import NEEDS
 from apps.resources import conf
 from apps.resources.cards import build_cards, schedules_by_service
@@ -27,22 +28,6 @@ from apps.resources.models import (
     ServiceAtLocation,
     TaxonomyTerm,
 )
-
-EARTH_RADIUS_KM = 6371.0088
-KM_PER_DEGREE_LAT = 111.045
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
-
-
-def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
-    dlat = radius_km / KM_PER_DEGREE_LAT
-    dlon = radius_km / (KM_PER_DEGREE_LAT * max(math.cos(math.radians(lat)), 0.01))
-    return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 
 def program_now(now: datetime | None = None) -> datetime:
@@ -122,7 +107,7 @@ def services_search(*, query: SearchQuery, now: datetime | None = None) -> list[
             location__longitude__range=(west, east),
         ).values_list("service_id", "location__latitude", "location__longitude")
         for service_id, lat, lon in rows:
-            km = haversine_km(query.latitude, query.longitude, lat, lon)
+            km = distance_km(query.latitude, query.longitude, lat, lon)
             if km <= radius and km < distances.get(service_id, math.inf):
                 distances[service_id] = km
         ordered = sorted(distances, key=lambda sid: (distances[sid], str(sid)))

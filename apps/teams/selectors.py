@@ -1,5 +1,6 @@
 from django.db.models import Prefetch, QuerySet
 
+from apps.common.geo import distance_km
 from apps.incidents.models import Assignment
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES
 from apps.teams.models import Team
@@ -11,19 +12,6 @@ def teams_for_board() -> QuerySet[Team]:
     return Team.objects.filter(active=True).prefetch_related(
         Prefetch("assignments", queryset=current, to_attr="current_assignments")
     )
-
-
-EARTH_RADIUS_KM = 6371.0088
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle (haversine) distance; good enough to rank teams across one city."""
-    from math import asin, cos, radians, sin, sqrt
-
-    phi1, phi2 = radians(lat1), radians(lat2)
-    dphi, dlambda = radians(lat2 - lat1), radians(lon2 - lon1)
-    a = sin(dphi / 2) ** 2 + cos(phi1) * cos(phi2) * sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * asin(sqrt(a))
 
 
 def team_recommend(*, teams, required_capabilities, latitude=None, longitude=None) -> tuple[Team | None, float | None]:

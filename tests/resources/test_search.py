@@ -7,7 +7,8 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from apps.resources.selectors import SearchQuery, haversine_km, services_for_field_cache, services_search
+from apps.common.geo import distance_km
+from apps.resources.selectors import SearchQuery, services_for_field_cache, services_search
 from tests.resources.builders import DOWNTOWN, make_service, need_term
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_nearest_services_come_first_and_far_ones_are_left_out():
     make_service("Near pantry", at=(39.748, -104.992), needs=("food",))
     results = search(need="shelter", latitude=DOWNTOWN[0], longitude=DOWNTOWN[1], radius_km=10)
     assert names(results) == ["Near shelter", "Mid shelter", "Far shelter"]
-    assert results[0]["distance_km"] == pytest.approx(haversine_km(*DOWNTOWN, 39.750, -104.992), abs=0.01)
+    assert results[0]["distance_km"] == pytest.approx(distance_km(*DOWNTOWN, 39.750, -104.992), abs=0.01)
     assert results[0]["distance_km"] < results[1]["distance_km"] < results[2]["distance_km"] < 10
 
 

@@ -10,16 +10,14 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
-from django.http import HttpResponseRedirect
 
 from apps.accounts import services
 from apps.accounts.models import Device, DeviceSession, User
 from apps.accounts.roles import ADMIN_ROLES, Role, role_of
 from apps.audit.services import audit_record
-from apps.common.admin import SupervisorAdmin, SupervisorInline
-from apps.common.errors import ApplicationError
+from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline, changed_fields
 from apps.teams.models import Membership
 
 ADMIN_REVOKE_REASON = "Revoked by supervisor in admin"
@@ -27,43 +25,6 @@ ROLE_GRANT_REFUSAL = "Only an administrator can make someone a supervisor or adm
 
 
 # --- saving through services ----------------------------------------------------------------------
-
-
-class ServiceRefused(Exception):
-    """A service refused an admin save; the whole save is rolled back and the supervisor is told why."""
-
-    def __init__(self, text: str):
-        super().__init__(text)
-        self.text = text
-
-
-def service_error_text(error: Exception) -> str:
-    return getattr(error, "message", None) or "; ".join(getattr(error, "messages", [str(error)]))
-
-
-class ServiceSaveMixin:
-    """For admins whose save_model calls a service: a refusal becomes a message, never a 500.
-
-    Django's change form runs inside one transaction; raising out of it undoes anything already
-    written, then the supervisor is sent back to the form with the service's own words.
-    """
-
-    def call_service(self, func, /, **kwargs):
-        try:
-            return func(**kwargs)
-        except (ApplicationError, ValidationError) as error:
-            raise ServiceRefused(service_error_text(error)) from error
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        except ServiceRefused as refusal:
-            self.message_user(request, refusal.text, level=messages.ERROR)
-            return HttpResponseRedirect(request.get_full_path())
-
-
-def changed_fields(form) -> list[str]:
-    return sorted(name for name in form.changed_data if not name.startswith("password"))
 
 
 # --- users ----------------------------------------------------------------------------------------
@@ -278,4 +239,4 @@ class DeviceSessionAdmin(SupervisorAdmin):
     fields = ("device", "user", "started_at", "ended_at")  # never the session key: it is a credential
 
 
-__all__ = ["DeviceAdmin", "DeviceSessionAdmin", "ServiceRefused", "ServiceSaveMixin", "UserAdmin"]
+__all__ = ["DeviceAdmin", "DeviceSessionAdmin", "UserAdmin"]

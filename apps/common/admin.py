@@ -7,6 +7,7 @@ day it is registered.
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 
 from apps.accounts.roles import ADMIN_ROLES, Role, role_of
 from apps.common.errors import ApplicationError
@@ -54,12 +55,48 @@ class SupervisorAdmin(admin.ModelAdmin):
         try:
             result = func(*args, **kwargs)
         except (ApplicationError, ValidationError) as error:
-            text = getattr(error, "message", None) or "; ".join(getattr(error, "messages", [str(error)]))
-            self.message_user(request, text, level=messages.ERROR)
+            self.message_user(request, service_error_text(error), level=messages.ERROR)
             return None
         if success:
             self.message_user(request, success, level=messages.SUCCESS)
         return result
+
+
+class ServiceRefused(Exception):
+    """A service refused an admin save; the whole save is rolled back and the supervisor is told why."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
+def service_error_text(error: Exception) -> str:
+    return getattr(error, "message", None) or "; ".join(getattr(error, "messages", [str(error)]))
+
+
+class ServiceSaveMixin:
+    """For admins whose save_model calls a service: a refusal becomes a message, never a 500.
+
+    Django's change form runs inside one transaction; raising out of it undoes anything already
+    written, then the supervisor is sent back to the form with the service's own words.
+    """
+
+    def call_service(self, func, /, **kwargs):
+        try:
+            return func(**kwargs)
+        except (ApplicationError, ValidationError) as error:
+            raise ServiceRefused(service_error_text(error)) from error
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRefused as refusal:
+            self.message_user(request, refusal.text, level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def changed_fields(form) -> list[str]:
+    return sorted(name for name in form.changed_data if not name.startswith("password"))
 
 
 class SupervisorInline(admin.TabularInline):
@@ -76,4 +113,13 @@ class SupervisorInline(admin.TabularInline):
         return self.admin_site.has_permission(request)
 
 
-__all__ = ["ADMIN_ROLES", "FirstlineAdminSite", "Role", "SupervisorAdmin", "SupervisorInline"]
+__all__ = [
+    "ADMIN_ROLES",
+    "FirstlineAdminSite",
+    "Role",
+    "ServiceRefused",
+    "ServiceSaveMixin",
+    "SupervisorAdmin",
+    "SupervisorInline",
+    "changed_fields",
+]

@@ -12,10 +12,9 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 
-from apps.accounts.admin import ServiceSaveMixin, changed_fields
 from apps.audit.models import Door
 from apps.audit.services import audit_record
-from apps.common.admin import SupervisorAdmin, SupervisorInline
+from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline, changed_fields
 from apps.incidents import services
 from apps.incidents.models import (
     Assignment,

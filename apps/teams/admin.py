@@ -14,9 +14,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from apps.accounts.admin import ServiceSaveMixin, changed_fields
 from apps.audit.services import audit_record
-from apps.common.admin import SupervisorAdmin, SupervisorInline
+from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline, changed_fields
 from apps.teams import services
 from apps.teams.models import Capability, Certification, Membership, Shift, Team, UnitStatus, UnitStatusChange
 

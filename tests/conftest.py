@@ -35,6 +35,8 @@ def browser_available() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
+    # Browser modules last, so a driver's event loop never shares the thread with websocket tests.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
     for item in items:
         if "services" in item.keywords and not services_available():
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL and Redis (set DATABASE_URL and REDIS_URL)"))
@@ -282,20 +284,30 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """Debian's Chromium driven by Playwright; never a downloaded browser."""
+    """Debian's Chromium driven by Playwright; never a downloaded browser.
+
+    Module-scoped: Playwright's sync API keeps an event loop running in this thread while it is
+    open, which would break later tests that use async_to_sync (websocket tests) in the same thread.
+    """
     if not browser_available():
         pytest.skip(f"needs Chromium at {CHROMIUM}")
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are still sync.
+    # The test's own ORM calls stay sync while Playwright's loop runs; allow them for this module only.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture

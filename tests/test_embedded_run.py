@@ -30,16 +30,24 @@ def get(url: str, **kwargs) -> tuple[int, bytes]:
 def test_the_run_command_serves_the_demo_program_and_stops_cleanly(tmp_path):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"}}
-    env.update({
-        "FIRSTLINE_VAR_DIR": str(tmp_path / "var"),
-        "FIRSTLINE_VENV": sys.prefix,
-        "FIRSTLINE_SKIP_INSTALL": "1",
-        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
-    })
+    env.update(
+        {
+            "FIRSTLINE_VAR_DIR": str(tmp_path / "var"),
+            "FIRSTLINE_VENV": sys.prefix,
+            "FIRSTLINE_SKIP_INSTALL": "1",
+            "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        }
+    )
     log = open(tmp_path / "run.log", "wb")  # noqa: SIM115
     child_pids: list[int] = []
-    runner = subprocess.Popen([sys.executable, "scripts/firstline.py", "run", "--port", str(port)], cwd=ROOT, env=env,
-                              stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    runner = subprocess.Popen(
+        [sys.executable, "scripts/firstline.py", "run", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 240
@@ -55,9 +63,12 @@ def test_the_run_command_serves_the_demo_program_and_stops_cleanly(tmp_path):
             pytest.fail("Firstline did not come up: " + (tmp_path / "run.log").read_text()[-3000:])
         output = (tmp_path / "run.log").read_text()
         assert f"{base}/board/" in output and "firstline-demo" in output
-        status, body = get(f"{base}/api/v1/auth/login/", method="POST",
-                           data=json.dumps({"username": "dispatcher", "password": "firstline-demo"}).encode(),
-                           headers={"Content-Type": "application/json"})
+        status, body = get(
+            f"{base}/api/v1/auth/login/",
+            method="POST",
+            data=json.dumps({"username": "dispatcher", "password": "firstline-demo"}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
         assert status == 200, body
         assert json.loads(body)["user"]["role"] == "dispatcher"
         children = subprocess.run(["pgrep", "-P", str(runner.pid), "-a"], capture_output=True, text=True).stdout

@@ -11,10 +11,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_check(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}}
+    dropped = {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env_overrides})
-    return subprocess.run([sys.executable, "manage.py", "check", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 GOOD = {
@@ -52,8 +54,13 @@ def test_health_check_answers(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("fixture", "target"),
-    [("dispatcher", "/board/"), ("responder", "/field/"), ("call_taker", "/intake/screen/"),
-     ("supervisor", "/admin/"), ("partner_user", "/partners/")],
+    [
+        ("dispatcher", "/board/"),
+        ("responder", "/field/"),
+        ("call_taker", "/intake/screen/"),
+        ("supervisor", "/admin/"),
+        ("partner_user", "/partners/"),
+    ],
 )
 def test_home_sends_each_role_to_its_screen(client, request, fixture, target):
     client.force_login(request.getfixturevalue(fixture))

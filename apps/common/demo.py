@@ -79,7 +79,7 @@ DISTRICTS = [
         39.788,
         -104.985,
         ("Ash St", "Birch St", "Federal Ave", "Howell Rd"),
-        ("Northside Rec Center", "King Soopers parking lot on Howell Rd"),
+        ("Northside Rec Center", "Howell Road grocery parking lot"),
     ),
     District(
         "Eastgate",

@@ -99,8 +99,8 @@ def moments() -> list[datetime]:
 
 
 def hand_written(need: str, point, moment: datetime) -> list:
-    from apps.resources.hours import DAY_CODES
     from apps.common.geo import bounding_box
+    from apps.resources.hours import DAY_CODES
 
     south, north, west, east = bounding_box(point[0], point[1], RADIUS_KM)
     yesterday = moment.date() - timedelta(days=1)

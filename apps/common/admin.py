@@ -7,6 +7,7 @@ day it is registered.
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpResponseRedirect
 
 from apps.accounts.roles import ADMIN_ROLES, Role, role_of
@@ -31,6 +32,8 @@ class SupervisorAdmin(admin.ModelAdmin):
 
     allow_delete = False
     read_only = False
+    # Links a supervisor types without a scheme (partner webhooks, websites) are https.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def _may_enter(self, request) -> bool:
         return self.admin_site.has_permission(request)

@@ -147,9 +147,9 @@ def main() -> int:
     run_parser.add_argument("--host", default=os.environ.get("FIRSTLINE_HOST", "127.0.0.1"))
     test_parser = sub.add_parser("test", help="run the checks and the test suite")
     test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    if sys.argv[1:2] == ["test"] and "-h" not in sys.argv[2:3] and "--help" not in sys.argv[2:3]:
+        return test(sys.argv[2:])  # everything after `test` goes to pytest untouched
     args = parser.parse_args()
-    if args.command == "test":
-        return test(args.pytest_args)
     return run(getattr(args, "port", 8000), getattr(args, "host", "127.0.0.1"))
 
 

@@ -7,6 +7,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.roles import Role, role_of
 from apps.audit.services import audit_record
+from apps.common.errors import ApplicationError
 from apps.followups import selectors, services
 from apps.followups.models import FollowUp, Referral
 from apps.followups.serializers import followup_payload, referral_payload
@@ -50,7 +51,13 @@ class FollowUpListCreateApi(APIView):
         qs = selectors.followups_visible_to(request.user)
         wanted = request.query_params.get("status")
         if wanted:
-            qs = qs.filter(status__in=wanted.split(","))
+            statuses = wanted.split(",")
+            unknown = [s for s in statuses if s not in FollowUp.Status.values]
+            if unknown:
+                raise ApplicationError(
+                    "Invalid value.", extra={"status": [f"Choose from {', '.join(FollowUp.Status.values)}."]}
+                )
+            qs = qs.filter(status__in=statuses)
         else:
             qs = qs.exclude(status__in=[FollowUp.Status.DONE, FollowUp.Status.CANCELLED])
         if request.query_params.get("mine") == "1":
@@ -114,7 +121,13 @@ class ReferralListCreateApi(APIView):
         qs = selectors.referrals_visible_to(request.user)
         wanted = request.query_params.get("status")
         if wanted:
-            qs = qs.filter(status__in=wanted.split(","))
+            statuses = wanted.split(",")
+            unknown = [s for s in statuses if s not in FollowUp.Status.values]
+            if unknown:
+                raise ApplicationError(
+                    "Invalid value.", extra={"status": [f"Choose from {', '.join(FollowUp.Status.values)}."]}
+                )
+            qs = qs.filter(status__in=statuses)
         rows = list(qs.order_by("-created_at")[:200])
         audit_record(
             actor=request.user, action="referral.list", object_type="followups.referral", detail={"count": len(rows)}

@@ -153,6 +153,15 @@ def _is_referring_side(actor, referral: Referral) -> bool:
     return referral.created_by_id == actor.pk or (team_id is not None and referral.encounter.team_id == team_id)
 
 
+def _check_may_replay(actor, existing: Referral) -> None:
+    """A replayed client id answers with the stored referral (or a 409 carrying it), so only the
+    referring side that may read it gets that answer; anyone else is told there is no such referral."""
+    from apps.followups.selectors import referrals_visible_to
+
+    if not referrals_visible_to(actor).filter(pk=existing.pk).exists():
+        raise NotFound("No such referral.")
+
+
 def referral_create(
     *,
     actor,
@@ -173,9 +182,12 @@ def referral_create(
     from apps.resources.models import Service
 
     clean = consent_validate(consent)
+    if not (is_supervisor(actor) or is_responder(actor)):
+        raise PermissionRefused("Only responders and supervisors make referrals.")
     if referral_id is not None:
         existing = Referral.objects.filter(pk=referral_id).first()
         if existing is not None:
+            _check_may_replay(actor, existing)
             if str(existing.encounter_id) != str(encounter_id) or str(existing.service_id) != str(service_id):
                 from apps.followups.serializers import referral_payload
 
@@ -183,8 +195,6 @@ def referral_create(
                     "A different referral already has this id.", extra={"server": referral_payload(existing)}
                 )
             return existing
-    if not (is_supervisor(actor) or is_responder(actor)):
-        raise PermissionRefused("Only responders and supervisors make referrals.")
     encounter = encounters_visible_to(actor).filter(pk=encounter_id).first()
     if encounter is None:
         raise NotFound("No such encounter.")
@@ -213,6 +223,7 @@ def referral_create(
         existing = Referral.objects.filter(pk=referral.pk).first()
         if existing is None:
             raise
+        _check_may_replay(actor, existing)
         return existing
     if send and consent_active(referral.consent):
         referral = referral_transition(actor=actor, referral_id=referral.pk, status=S.SENT)

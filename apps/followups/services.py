@@ -118,6 +118,7 @@ def followup_create(
     if followup_id is not None:
         existing = FollowUp.objects.filter(pk=followup_id).first()
         if existing is not None:
+            _check_may_replay(actor, existing)
             return _same_followup_or_conflict(
                 existing, kind, due_at, team_id, assignee_id, encounter_id, responder_id, notes
             )
@@ -144,10 +145,22 @@ def followup_create(
         existing = FollowUp.objects.filter(pk=f.pk).first()
         if existing is None:
             raise ApplicationError("That team or person does not exist.") from None
+        _check_may_replay(actor, existing)
         return _same_followup_or_conflict(
             existing, kind, due_at, team_id, assignee_id, encounter_id, responder_id, notes
         )
     return f
+
+
+def _check_may_replay(actor, existing: FollowUp) -> None:
+    """A replayed client id answers with the stored follow-up, so only someone who may read it (or
+    who created it) gets that answer; anyone else learns nothing, not even the notes in a 409."""
+    from apps.followups.selectors import followups_visible_to
+
+    if existing.created_by_id is not None and existing.created_by_id == getattr(actor, "pk", None):
+        return
+    if not followups_visible_to(actor).filter(pk=existing.pk).exists():
+        raise NotFound("No such follow-up.")
 
 
 def _same_followup_or_conflict(existing, kind, due_at, team_id, assignee_id, encounter_id, responder_id, notes):

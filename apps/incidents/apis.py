@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.common.errors import PermissionRefused
+from apps.common.nul import refuse_nul
 from apps.incidents import selectors, services
 from apps.incidents.models import Disposition, Source
 from apps.incidents.serializers import assignment_payload, encounter_payload, incident_payload, note_payload
@@ -43,13 +44,8 @@ class IncidentListCreateApi(APIView):
 
     def get(self, request):
         open_only = request.query_params.get("open", "1") != "0"
-        qs = selectors.incidents_visible_to(request.user)
-        if open_only:
-            from apps.incidents.states import OPEN_INCIDENT_STATUSES
-
-            qs = qs.filter(status__in=OPEN_INCIDENT_STATUSES)
-        qs = qs.order_by("priority", "received_at")[:200]
-        return Response({"results": [incident_payload(i) for i in qs]})
+        incidents = selectors.incidents_list_for(user=request.user, open_only=open_only)
+        return Response({"results": [incident_payload(i) for i in incidents]})
 
 
 class IncidentDetailApi(APIView):
@@ -158,7 +154,7 @@ class EncounterInputSerializer(serializers.Serializer):
     followup_needed = serializers.BooleanField(default=False)
     referral_needed = serializers.BooleanField(default=False)
     narrative = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
-    person = serializers.DictField(required=False, default=dict)
+    person = serializers.DictField(required=False, default=dict, validators=[refuse_nul])
     device_time = serializers.DateTimeField(required=False, allow_null=True)
 
 
@@ -216,7 +212,7 @@ class TeamAssignmentsApi(APIView):
         team_id = user_team_id(request.user)
         if team_id is None:
             raise PermissionRefused("You are not on a team.")
-        assignments = selectors.assignments_for_team(team_id=team_id)
+        assignments = selectors.team_assignments_for(user=request.user, team_id=team_id)
         return Response(
             {
                 "team": team_id,

@@ -49,6 +49,38 @@ def incident_get_for(*, user, incident_id) -> Incident:
     return incident
 
 
+def incidents_list_for(*, user, open_only: bool = True, limit: int = 200) -> list[Incident]:
+    """The incident list. Each row carries the caller's name and notes, so the read is audited
+    (one row naming every incident shown) like the detail is."""
+    qs = incidents_visible_to(user)
+    if open_only:
+        qs = qs.filter(status__in=OPEN_INCIDENT_STATUSES)
+    incidents = list(qs.order_by("priority", "received_at")[:limit])
+    if incidents:
+        audit_record(
+            actor=user,
+            action="incident.list",
+            object_type="incidents.incident",
+            detail={"count": len(incidents), "ids": [i.pk for i in incidents]},
+        )
+    return incidents
+
+
+def team_assignments_for(*, user, team_id: int) -> list[Assignment]:
+    """The team's active calls with their incidents (the tablet's working set); each incident read
+    is audited, as the field bootstrap does."""
+    assignments = list(assignments_for_team(team_id=team_id))
+    for incident_id in sorted({a.incident_id for a in assignments}):
+        audit_record(
+            actor=user,
+            action="incident.view",
+            object_type="incidents.incident",
+            object_id=incident_id,
+            detail={"via": "assignments.mine"},
+        )
+    return assignments
+
+
 def encounters_visible_to(user) -> QuerySet[Encounter]:
     """People's records: the assigned team, dispatchers while the call is open, supervisors."""
     role = role_of(user)

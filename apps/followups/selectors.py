@@ -37,6 +37,13 @@ def followups_visible_to(user) -> QuerySet[FollowUp]:
 def followup_get_for(*, user, followup_id) -> FollowUp:
     f = followups_visible_to(user).filter(pk=followup_id).first()
     if f is None:
+        audit_record(
+            actor=user,
+            action="followup.view",
+            object_type="followups.followup",
+            object_id=followup_id,
+            outcome="denied",
+        )
         raise NotFound("No such follow-up.")
     audit_record(actor=user, action="followup.view", obj=f)
     return f

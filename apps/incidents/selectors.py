@@ -1,6 +1,9 @@
 """Reads about incidents with the visibility rules applied, and the response-time intervals."""
 
+from datetime import timedelta
+
 from django.db.models import DurationField, ExpressionWrapper, F, Max, Min, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from apps.accounts.roles import Role, role_of
 from apps.accounts.selectors import user_team_id
@@ -9,14 +12,22 @@ from apps.common.errors import NotFound
 from apps.incidents.models import Assignment, Encounter, Incident, IncidentLogEntry
 from apps.incidents.states import OPEN_INCIDENT_STATUSES
 
-SEE_ALL_INCIDENTS = {Role.DISPATCHER, Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMINISTRATOR}
+SEE_ALL_INCIDENTS = {Role.SUPERVISOR, Role.ADMINISTRATOR}
+SEE_ACTIVE_INCIDENTS = {Role.DISPATCHER, Role.CALL_TAKER}
+# Dispatch keeps a call it just closed in view for the rest of a shift; older ones are for review.
+RECENTLY_CLOSED = timedelta(hours=12)
 
 
 def incidents_visible_to(user) -> QuerySet[Incident]:
+    """Callers' details are people's records: dispatch sees active calls (and the shift's closed
+    ones), responders their team's calls, supervisors everything."""
     role = role_of(user)
     base = Incident.objects.select_related("call_type")
     if role in SEE_ALL_INCIDENTS:
         return base
+    if role in SEE_ACTIVE_INCIDENTS:
+        since = timezone.now() - RECENTLY_CLOSED
+        return base.filter(Q(status__in=OPEN_INCIDENT_STATUSES) | Q(closed_at__gte=since) | Q(cancelled_at__gte=since))
     if role == Role.RESPONDER:
         team_id = user_team_id(user)
         if team_id is None:

@@ -3,11 +3,21 @@
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, status
+from rest_framework import exceptions, parsers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from apps.common.errors import ApplicationError
+
+
+class JSONParser(parsers.JSONParser):
+    """DRF's JSON parser, but a document nested deeper than Python can recurse is a 400, not a crash."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError as exc:
+            raise exceptions.ParseError("JSON parse error - the document is nested too deeply.") from exc
 
 
 def validation_error_detail(error: DjangoValidationError) -> dict:

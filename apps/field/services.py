@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -383,6 +383,11 @@ def _apply_one(*, actor: User, device: Device, raw: Any, stored: dict, seen: dic
         outcome = _result(mutation_id, REJECTED, errors=_errors_of(error), http_status=error.status_code)
     except (ApplicationError, DjangoValidationError, serializers.ValidationError) as error:
         outcome = _result(mutation_id, REJECTED, errors=_errors_of(error))
+    except DataError as error:
+        # A value the database cannot hold (validation should have caught it): refuse this mutation
+        # alone, so it cannot block the rest of the tablet's queue by failing the whole batch.
+        logger.warning("mutation %s could not be stored: %s", mutation_id, error)
+        outcome = _result(mutation_id, REJECTED, errors={"detail": "A value in this change cannot be stored."})
     except IntegrityError:
         logger.info("mutation %s hit a unique constraint; checking for a concurrent apply", mutation_id)
         outcome = _result(

@@ -122,10 +122,10 @@ class ReferralListCreateApi(APIView):
         wanted = request.query_params.get("status")
         if wanted:
             statuses = wanted.split(",")
-            unknown = [s for s in statuses if s not in FollowUp.Status.values]
+            unknown = [s for s in statuses if s not in Referral.Status.values]
             if unknown:
                 raise ApplicationError(
-                    "Invalid value.", extra={"status": [f"Choose from {', '.join(FollowUp.Status.values)}."]}
+                    "Invalid value.", extra={"status": [f"Choose from {', '.join(Referral.Status.values)}."]}
                 )
             qs = qs.filter(status__in=statuses)
         rows = list(qs.order_by("-created_at")[:200])

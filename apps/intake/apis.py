@@ -90,7 +90,7 @@ class EidoIntakeApi(APIView):
         center = request.auth.call_center
         try:
             document = json.loads(request.body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as error:
+        except (UnicodeDecodeError, ValueError, RecursionError) as error:
             return self._refused(center, EidoError("$", f"not valid JSON ({error})"))
         try:
             stored, created = eido_receive(call_center=center, document=document)
@@ -114,8 +114,12 @@ class EidoIntakeApi(APIView):
         services.intake_refused(
             actor=center.service_user,
             action="intake.eido.refused",
-            reason=f"{error.path}: {error.reason}",
-            detail={"call_center": center.pk, "eido_id": str(eido_id)[:200] if eido_id else None},
+            # The audit detail is jsonb, which cannot hold a NUL: keep the record of the refusal anyway.
+            reason=f"{error.path}: {error.reason}".replace("\x00", "\ufffd"),
+            detail={
+                "call_center": center.pk,
+                "eido_id": str(eido_id)[:200].replace("\x00", "\ufffd") if eido_id else None,
+            },
         )
         return Response(
             {

@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError
+from apps.common.nul import find_nul
 from apps.incidents.services import incident_update
 from apps.incidents.states import OPEN_INCIDENT_STATUSES
 from apps.intake import conf
@@ -329,6 +330,9 @@ def eido_receive(*, call_center: CallCenter, document) -> tuple[EidoDocument, bo
     Returns (document row, created). Anything refused raises before a row is written.
     """
     actor = call_center.service_user
+    nul_at = find_nul(document)
+    if nul_at:
+        raise EidoError(nul_at, "holds a NUL character, which cannot be stored")
     parsed = eido_parse(document)
     version = policy_in_force()
     if version is None:

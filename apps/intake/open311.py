@@ -5,6 +5,7 @@ Services (and their definitions) are public, as the spec intends. Requests carry
 because a request can describe a person. Errors use the spec's shape: [{"code", "description"}].
 """
 
+import re
 import xml.etree.ElementTree as ET  # building XML only; nothing is parsed here
 from datetime import timedelta
 
@@ -27,6 +28,7 @@ from apps.intake.selectors import call_type_for_service_code, policy_in_force
 from apps.intake.services import call_screen, intake_refused
 
 MAX_RESULTS = 1000
+SERVICE_CODE = re.compile(r"[-\w]+")  # as the service URL accepts it
 ITEM_NAMES = {"services": "service", "service_requests": "request", "errors": "error", "attributes": "attribute"}
 ITEM_NAMES |= {"values": "value"}
 
@@ -298,7 +300,10 @@ class RequestListView(Open311View):
         else:
             qs = self._window(qs, request.query_params)
         if request.query_params.get("service_code"):
-            qs = qs.filter(service_code__in=request.query_params["service_code"].split(","))
+            codes = request.query_params["service_code"].split(",")
+            if not all(SERVICE_CODE.fullmatch(code) for code in codes):
+                raise Open311Error("service_code is a comma-separated list of service codes.")
+            qs = qs.filter(service_code__in=codes)
         wanted_status = request.query_params.get("status")
         if wanted_status and not set(wanted_status.split(",")) <= {"open", "closed"}:
             raise Open311Error("status is open or closed.")

@@ -91,6 +91,9 @@ def screen(request):
         answers = {q.key: request.POST.get(f"q_{q.key}", "unknown") for q in questions}
         context.update(values=values, answers=answers)
         errors: dict = {}
+        for name, value in {**values, **{f"q_{k}": v for k, v in answers.items()}}.items():
+            if "\x00" in value:  # a NUL cannot be stored; refuse the form instead of failing on save
+                errors[name] = ["Remove the invisible NUL character."]
         latitude, longitude = _coordinates(values, errors)
         try:
             call_type = services.call_type_resolve(values["call_type"])

@@ -316,7 +316,8 @@ def call_type_resolve(call_type) -> CallType | None:
     code = str(call_type).strip()
     if not code:
         return None
-    found = CallType.objects.filter(code=code, active=True).first()
+    # PostgreSQL text cannot hold a NUL, so such a code cannot name a call type (and must not reach the query).
+    found = CallType.objects.filter(code=code, active=True).first() if "\x00" not in code else None
     if found is None:
         raise ApplicationError("Unknown call type.", extra={"call_type": [f"No active call type '{code}'."]})
     return found

@@ -64,8 +64,9 @@ class FieldCacheApi(APIView):
 
 class CapacityApi(APIView):
     class InputSerializer(serializers.Serializer):
-        available = serializers.IntegerField(min_value=0, allow_null=True)
-        total = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+        # The columns are PositiveIntegerField: a larger number is a 400 here, not a database error.
+        available = serializers.IntegerField(min_value=0, max_value=2_147_483_647, allow_null=True)
+        total = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False, allow_null=True)
         unit = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
     @extend_schema(summary="Update a service's available capacity (its partner staff or supervisors)")

@@ -49,6 +49,13 @@ class HsdsApi(APIView):
     permission_classes = [HsdsReadAccess]
     content_negotiation_class = JsonOnly
 
+    def initial(self, request, *args, **kwargs):
+        """Every filter here is matched against text columns, and PostgreSQL text cannot hold a NUL."""
+        super().initial(request, *args, **kwargs)
+        for name, value in request.query_params.items():
+            if "\x00" in value:
+                raise ApplicationError("Invalid value.", extra={name: ["Must not contain NUL characters."]})
+
     def flag(self, name: str) -> bool:
         value = self.request.query_params.get(name, "")
         if value.lower() in ("", "0", "false", "no"):

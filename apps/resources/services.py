@@ -30,6 +30,9 @@ def directory_import(*, actor, path, progress: ProgressFn | None = None, door: s
     return result
 
 
+MAX_PLACES = 2_147_483_647  # PositiveIntegerField's upper bound
+
+
 def may_update_capacity(user, service: Service) -> bool:
     if is_supervisor(user):
         return True
@@ -42,6 +45,13 @@ def capacity_update(
     """Record how many places a service has free now; partners of its organization or supervisors."""
     if available is not None and available < 0:
         raise ApplicationError("Available places cannot be negative.")
+    for name, value in (("available", available), ("total", total)):
+        if value is not None and value > MAX_PLACES:  # the column's limit; every door gets a 400, not a 500
+            raise ApplicationError("That number of places is too large.", extra={name: ["Enter a smaller number."]})
+    if unit and "\x00" in unit:
+        raise ApplicationError(
+            "The unit cannot contain a NUL character.", extra={"unit": ["Remove the NUL character."]}
+        )
     service = Service.objects.filter(pk=service_id).first()
     if service is None:
         raise NotFound("No such service.")

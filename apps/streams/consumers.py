@@ -77,7 +77,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
             return
         try:
             message = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # nested too deeply is malformed too
             await self._close(CLOSE_PROTOCOL)
             return
         kind = message.get("type") if isinstance(message, dict) else None

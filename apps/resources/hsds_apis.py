@@ -56,6 +56,14 @@ class HsdsApi(APIView):
             if "\x00" in value:
                 raise ApplicationError("Invalid value.", extra={name: ["Must not contain NUL characters."]})
 
+    @staticmethod
+    def one_row(entity: str, queryset, missing: str) -> list[dict]:
+        """The single row a detail door answers with, as a one-item list for the Graph builders."""
+        rows = list(values_for(entity, queryset))
+        if not rows:
+            raise NotFound(missing)
+        return rows
+
     def flag(self, name: str) -> bool:
         value = self.request.query_params.get(name, "")
         if value.lower() in ("", "0", "false", "no"):
@@ -199,9 +207,7 @@ def _minimal(rows):
 class ServiceDetailApi(HsdsApi):
     @extend_schema(summary="One HSDS service, fully nested")
     def get(self, request, service_id):
-        rows = list(values_for("service", Service.objects.filter(pk=service_id)))
-        if not rows:
-            raise NotFound("No such service.")
+        rows = self.one_row("service", Service.objects.filter(pk=service_id), "No such service.")
         return Response(Graph().services_full(rows)[0])
 
 
@@ -223,9 +229,7 @@ class OrganizationListApi(HsdsApi):
 class OrganizationDetailApi(HsdsApi):
     @extend_schema(summary="One HSDS organization, fully nested")
     def get(self, request, organization_id):
-        rows = list(values_for("organization", Organization.objects.filter(pk=organization_id)))
-        if not rows:
-            raise NotFound("No such organization.")
+        rows = self.one_row("organization", Organization.objects.filter(pk=organization_id), "No such organization.")
         return Response(Graph().organizations_full(rows, full_service=self.flag("full_service"))[0])
 
 
@@ -261,9 +265,9 @@ class ServiceAtLocationListApi(HsdsApi):
 class ServiceAtLocationDetailApi(HsdsApi):
     @extend_schema(summary="One HSDS service at a location, fully nested")
     def get(self, request, sal_id):
-        rows = list(values_for("service_at_location", ServiceAtLocation.objects.filter(pk=sal_id)))
-        if not rows:
-            raise NotFound("No such service at location.")
+        rows = self.one_row(
+            "service_at_location", ServiceAtLocation.objects.filter(pk=sal_id), "No such service at location."
+        )
         return Response(Graph().service_at_locations_full(rows)[0])
 
 
@@ -280,9 +284,7 @@ class TaxonomyListApi(HsdsApi):
 class TaxonomyDetailApi(HsdsApi):
     @extend_schema(summary="One HSDS taxonomy")
     def get(self, request, taxonomy_id):
-        rows = list(values_for("taxonomy", Taxonomy.objects.filter(pk=taxonomy_id)))
-        if not rows:
-            raise NotFound("No such taxonomy.")
+        rows = self.one_row("taxonomy", Taxonomy.objects.filter(pk=taxonomy_id), "No such taxonomy.")
         return Response(flat("taxonomy", rows[0]))
 
 

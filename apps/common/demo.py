@@ -39,7 +39,7 @@ from apps.streams.models import StreamCounter
 from apps.streams.names import BOARD
 from apps.streams.services import ring_doorbell
 from apps.teams.models import Capability, Certification, Membership, Shift, Team, UnitStatus, UnitStatusChange
-from apps.teams.services import membership_set, team_create, team_move, team_set_status
+from apps.teams.services import membership_set, team_create, team_move, team_report_position, team_set_status
 
 DEMO_PASSWORD = "firstline-demo"  # noqa: S105 (public by design: the demo logins)
 SEED = 20260601
@@ -353,6 +353,7 @@ def load_demo(*, stdout, now: datetime | None = None) -> dict:
         _history(cast=cast, rng=rng, now=now, created=created, stdout=stdout)
     _open_calls(cast=cast, now=now, created=created)
     _final_team_statuses(cast)
+    _first_positions(cast)
     _extensions(stdout=stdout)
     return created
 
@@ -766,6 +767,27 @@ def _final_team_statuses(cast: Cast) -> None:
         if team.status == wanted or team.status not in {UnitStatus.AVAILABLE, UnitStatus.OFF_DUTY}:
             continue
         team_set_status(actor=cast.supervisor, team_id=team.pk, status=wanted, note="Demo shift")
+
+
+def _first_positions(cast: Cast) -> None:
+    """Give each team on shift a position (at its call, or near its home district) so the map shows it.
+
+    Only teams that never reported one, so a second load adds no events.
+    """
+    centres = {d.name: (d.lat, d.lon) for d in DISTRICTS}
+    rng = random.Random(SEED + 2)
+    for team in Team.objects.filter(pk__in=[t.pk for t in cast.teams], last_position_at__isnull=True):
+        if team.status == UnitStatus.OFF_DUTY:
+            continue
+        current = team.assignments.filter(status__in=["on_scene", "en_route"]).select_related("incident").first()
+        if current is not None and current.incident.latitude is not None:
+            lat, lon = current.incident.latitude, current.incident.longitude
+            if current.status == "en_route":
+                lat, lon = lat + 0.008, lon - 0.006
+        else:
+            lat, lon = centres.get(team.home_district, (DISTRICTS[0].lat, DISTRICTS[0].lon))
+            lat, lon = lat + rng.uniform(-0.004, 0.004), lon + rng.uniform(-0.004, 0.004)
+        team_report_position(actor=cast.crew[team.pk][0], team_id=team.pk, latitude=lat, longitude=lon)
 
 
 # --- other apps' demo data ---------------------------------------------------------------------

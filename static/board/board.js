@@ -272,6 +272,13 @@
     );
   }
   function countdown(incident) {
+    // Once a team reached the scene the target is met or missed: show how long it took instead.
+    const arrivals = (incident.assignments || []).map((a) => a.on_scene_at).filter(Boolean).map((t) => new Date(t).getTime());
+    if (arrivals.length) {
+      const took = (Math.min(...arrivals) - new Date(incident.received_at).getTime()) / 1000;
+      const missed = incident.due_at && Math.min(...arrivals) > new Date(incident.due_at).getTime();
+      return { text: `on scene in ${clock(Math.max(0, took))}`, cls: missed ? "late" : "ok" };
+    }
     if (!incident.due_at) return { text: "no target", cls: "ok" };
     const left = (new Date(incident.due_at).getTime() - now()) / 1000;
     const total = (incident.target_minutes || 1) * 60;

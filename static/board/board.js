@@ -297,6 +297,9 @@
   function availableTeams() {
     return state.teamOrder.map((id) => state.teams.get(id)).filter((t) => t && t.status === "available");
   }
+  function hasActiveTeam(incident) {
+    return (incident.assignments || []).some((a) => !["cleared", "cancelled"].includes(a.status));
+  }
   function renderQueue() {
     const list = $("queue");
     const incidents = sortedIncidents();
@@ -323,9 +326,11 @@
           el("div", { class: "chips" }, el("span", { class: "chip" }, STATUS_LABELS[incident.status] || incident.status), assignmentChips(incident)),
           el("div", { class: "actions" },
             rec ? el("button", {
-              type: "button", class: "btn btn-primary", dataset: { assign: rec.id },
+              // A call that already has a team gets a plain button, so a second team is a choice, not a reflex.
+              type: "button", class: hasActiveTeam(incident) ? "btn" : "btn btn-primary", dataset: { assign: rec.id },
               onclick: (e) => { e.stopPropagation(); assign(incident.id, rec.id); },
-            }, `Assign ${rec.call_sign}` + (rec.distance_km !== null && rec.distance_km !== undefined ? ` (${rec.distance_km.toFixed(1)} km)` : "") + " — recommended")
+            }, (hasActiveTeam(incident) ? `Add ${rec.call_sign} as a second team` : `Assign ${rec.call_sign}`)
+              + (rec.distance_km !== null && rec.distance_km !== undefined ? ` (${rec.distance_km.toFixed(1)} km)` : "") + " — recommended")
               : el("span", { class: "hint" }, "No available team has the needed skills."),
             picker,
             el("button", { type: "button", class: "btn", onclick: (e) => { e.stopPropagation(); if (picker.value) assign(incident.id, Number(picker.value)); } }, "Assign")));

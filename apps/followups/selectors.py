@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from apps.accounts.roles import Role, role_of
 from apps.accounts.selectors import user_team_id
-from apps.audit.services import audit_record
-from apps.common.errors import NotFound
+from apps.audit.selectors import record_read_for
 from apps.followups.models import FollowUp, Referral, ReferralStatusChange, WebhookDelivery
 from apps.followups.services import SCOPE_FIELDS, consent_active
 
@@ -35,18 +34,13 @@ def followups_visible_to(user) -> QuerySet[FollowUp]:
 
 
 def followup_get_for(*, user, followup_id) -> FollowUp:
-    f = followups_visible_to(user).filter(pk=followup_id).first()
-    if f is None:
-        audit_record(
-            actor=user,
-            action="followup.view",
-            object_type="followups.followup",
-            object_id=followup_id,
-            outcome="denied",
-        )
-        raise NotFound("No such follow-up.")
-    audit_record(actor=user, action="followup.view", obj=f)
-    return f
+    return record_read_for(
+        user=user,
+        queryset=followups_visible_to(user),
+        pk=followup_id,
+        action="followup.view",
+        missing="No such follow-up.",
+    )
 
 
 def _with_history(qs: QuerySet[Referral]) -> QuerySet[Referral]:
@@ -72,18 +66,13 @@ def referrals_visible_to(user) -> QuerySet[Referral]:
 
 
 def referral_get_for(*, user, referral_id) -> Referral:
-    referral = referrals_visible_to(user).filter(pk=referral_id).first()
-    if referral is None:
-        audit_record(
-            actor=user,
-            action="referral.view",
-            object_type="followups.referral",
-            object_id=referral_id,
-            outcome="denied",
-        )
-        raise NotFound("No such referral.")
-    audit_record(actor=user, action="referral.view", obj=referral)
-    return referral
+    return record_read_for(
+        user=user,
+        queryset=referrals_visible_to(user),
+        pk=referral_id,
+        action="referral.view",
+        missing="No such referral.",
+    )
 
 
 def encounter_referrals_for(*, user, encounter_id) -> list[Referral]:

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from apps.accounts.roles import Role, role_of
 from apps.accounts.selectors import user_team_id
+from apps.audit.selectors import record_read_for
 from apps.audit.services import audit_record
-from apps.common.errors import NotFound
 from apps.incidents.models import Assignment, Encounter, Incident, IncidentLogEntry
 from apps.incidents.states import OPEN_INCIDENT_STATUSES
 
@@ -38,26 +38,16 @@ def incidents_visible_to(user) -> QuerySet[Incident]:
 
 def incident_get_for(*, user, incident_id) -> Incident:
     """One incident with assignments and timeline; reading it is audited (it holds caller details)."""
-    incident = (
-        incidents_visible_to(user)
-        .prefetch_related(
+    return record_read_for(
+        user=user,
+        queryset=incidents_visible_to(user).prefetch_related(
             Prefetch("assignments", queryset=Assignment.objects.select_related("team").order_by("dispatched_at")),
             Prefetch("timeline", queryset=IncidentLogEntry.objects.select_related("actor")),
-        )
-        .filter(pk=incident_id)
-        .first()
+        ),
+        pk=incident_id,
+        action="incident.view",
+        missing="No such incident.",
     )
-    if incident is None:
-        audit_record(
-            actor=user,
-            action="incident.view",
-            object_type="incidents.incident",
-            object_id=incident_id,
-            outcome="denied",
-        )
-        raise NotFound("No such incident.")
-    audit_record(actor=user, action="incident.view", obj=incident)
-    return incident
 
 
 def incidents_list_for(*, user, open_only: bool = True, limit: int = 200) -> list[Incident]:
@@ -109,18 +99,13 @@ def encounters_visible_to(user) -> QuerySet[Encounter]:
 
 
 def encounter_get_for(*, user, encounter_id) -> Encounter:
-    encounter = encounters_visible_to(user).filter(pk=encounter_id).first()
-    if encounter is None:
-        audit_record(
-            actor=user,
-            action="encounter.view",
-            object_type="incidents.encounter",
-            object_id=encounter_id,
-            outcome="denied",
-        )
-        raise NotFound("No such encounter.")
-    audit_record(actor=user, action="encounter.view", obj=encounter)
-    return encounter
+    return record_read_for(
+        user=user,
+        queryset=encounters_visible_to(user),
+        pk=encounter_id,
+        action="encounter.view",
+        missing="No such encounter.",
+    )
 
 
 def incidents_with_response_intervals(queryset: QuerySet[Incident] | None = None) -> QuerySet[Incident]:

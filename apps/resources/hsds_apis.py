@@ -64,6 +64,16 @@ class HsdsApi(APIView):
             raise NotFound(missing)
         return rows
 
+    def searched(self, queryset, *fields: str):
+        """The spec's `search`: a case-insensitive match in any of `fields`."""
+        search = self.request.query_params.get("search", "").strip()
+        if not search:
+            return queryset
+        condition = Q()
+        for name in fields:
+            condition |= Q(**{f"{name}__icontains": search})
+        return queryset.filter(condition)
+
     def flag(self, name: str) -> bool:
         value = self.request.query_params.get(name, "")
         if value.lower() in ("", "0", "false", "no"):
@@ -173,11 +183,7 @@ class ServiceListApi(HsdsApi):
     @extend_schema(summary="HSDS services (paginated)")
     def get(self, request):
         qs = Service.objects.order_by("name", "id")
-        search = request.query_params.get("search", "").strip()
-        if search:
-            qs = qs.filter(
-                Q(name__icontains=search) | Q(alternate_name__icontains=search) | Q(description__icontains=search)
-            )
+        qs = self.searched(qs, "name", "alternate_name", "description")
         qs = _term_filters(qs, self)
         organization_id = self.uuid_param("organization_id")
         if organization_id:
@@ -215,9 +221,7 @@ class OrganizationListApi(HsdsApi):
     @extend_schema(summary="HSDS organizations (paginated)")
     def get(self, request):
         qs = Organization.objects.order_by("name", "id")
-        search = request.query_params.get("search", "").strip()
-        if search:
-            qs = qs.filter(Q(name__icontains=search) | Q(description__icontains=search))
+        qs = self.searched(qs, "name", "description")
         full, full_service = self.flag("full"), self.flag("full_service")
         rows = values_for("organization", qs)
         graph = Graph()
@@ -237,14 +241,7 @@ class ServiceAtLocationListApi(HsdsApi):
     @extend_schema(summary="HSDS services at locations (paginated)")
     def get(self, request):
         qs = ServiceAtLocation.objects.order_by("service__name", "id")
-        search = request.query_params.get("search", "").strip()
-        if search:
-            qs = qs.filter(
-                Q(service__name__icontains=search)
-                | Q(service__description__icontains=search)
-                | Q(location__name__icontains=search)
-                | Q(description__icontains=search)
-            )
+        qs = self.searched(qs, "service__name", "service__description", "location__name", "description")
         qs = _term_filters(qs, self, "service_id")
         organization_id = self.uuid_param("organization_id")
         if organization_id:
@@ -275,9 +272,7 @@ class TaxonomyListApi(HsdsApi):
     @extend_schema(summary="HSDS taxonomies (paginated)")
     def get(self, request):
         qs = Taxonomy.objects.order_by("name", "id")
-        search = request.query_params.get("search", "").strip()
-        if search:
-            qs = qs.filter(Q(name__icontains=search) | Q(description__icontains=search))
+        qs = self.searched(qs, "name", "description")
         return self.page(values_for("taxonomy", qs), lambda page: [flat("taxonomy", r) for r in page])
 
 
@@ -292,9 +287,7 @@ class TaxonomyTermListApi(HsdsApi):
     @extend_schema(summary="HSDS taxonomy terms (paginated)")
     def get(self, request):
         qs = TaxonomyTerm.objects.order_by("name", "id")
-        search = request.query_params.get("search", "").strip()
-        if search:
-            qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search) | Q(description__icontains=search))
+        qs = self.searched(qs, "name", "code", "description")
         taxonomy_id = self.uuid_param("taxonomy_id")
         if taxonomy_id:
             qs = qs.filter(taxonomy_detail_id=taxonomy_id)

@@ -280,3 +280,9 @@ LOGGING = {
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "firstline@localhost")
+
+# --- encryption at rest -----------------------------------------------------------------------
+# Fernet keys, newest first (apps/common/crypto.py). Without any, the embedded demo and the tests
+# derive one from SECRET_KEY; production refuses to start without them.
+FIRSTLINE_FIELD_KEYS = env_list("FIRSTLINE_FIELD_KEYS")
+FIRSTLINE_FIELD_KEYS_REQUIRED = False

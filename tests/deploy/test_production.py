@@ -1,0 +1,323 @@
+"""Production as a city IT team runs it: `config.settings.production` from this checkout.
+
+One module-scoped installation: a fresh PostgreSQL database, a private redis-server, generated
+secrets, `check --deploy`, `migrate`, `collectstatic` with the manifest storage, then two daphne
+processes, a Celery worker and one beat on loopback. The tests drive it only from outside, over
+HTTP and websockets, as a browser, a tablet and a load balancer would. The clients send
+`X-Forwarded-Proto: https` as nginx does (deploy/nginx.conf); without it production redirects.
+"""
+
+import asyncio
+import gzip
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from http.cookies import SimpleCookie
+
+import psycopg
+import pytest
+from cryptography.fernet import Fernet
+from django.conf import settings
+from websockets.asyncio.client import connect
+
+from tests.conftest import ROOT, RedisServer, free_port, stop_process, wait_for_port
+
+pytestmark = [pytest.mark.services]
+
+PASSWORD = "production-test-password"  # a throwaway account in a throwaway database
+HTTPS = {"X-Forwarded-Proto": "https"}
+
+# Created once in the fresh database through Django's own shell, as an administrator would.
+PEOPLE = f"""
+from apps.accounts.models import User
+from apps.teams.models import Membership, Team
+team = Team.objects.create(call_sign="CR-1", name="Team CR-1", capabilities=["peer_support"])
+User.objects.create_user("dispatcher", password="{PASSWORD}", role="dispatcher")
+responder = User.objects.create_user("responder", password="{PASSWORD}", role="responder", email="r@example.org")
+Membership.objects.create(team=team, user=responder)
+print(responder.pk)
+"""
+
+
+def server_dsn(database: str) -> str:
+    db = settings.DATABASES["default"]
+    user = db.get("USER") or "postgres"
+    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{database}"
+
+
+class Installation:
+    """Everything a production install has, under a temporary folder, torn down afterwards."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.database = f"firstline_prodtest_{os.getpid()}_{secrets.token_hex(3)}"
+        self.redis = RedisServer()
+        self.processes: list[subprocess.Popen] = []
+        self.logs = []
+        self.ports = [free_port(), free_port()]
+        self.urls = [f"http://127.0.0.1:{port}" for port in self.ports]
+
+    def env(self) -> dict:
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "FIRSTLINE_"))}
+        env.update(
+            DJANGO_SETTINGS_MODULE="config.settings.production",
+            SECRET_KEY=secrets.token_urlsafe(64),
+            FIRSTLINE_FIELD_KEYS=Fernet.generate_key().decode(),
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            DATABASE_URL=server_dsn(self.database),
+            REDIS_URL=self.redis.url,
+            STATIC_ROOT=str(self.folder / "static"),
+            FIRSTLINE_VAR_DIR=str(self.folder / "var"),
+            FIRSTLINE_SWEEP_SECONDS="1",
+            # The consumers' slow safety poll is pushed out of the way: events must ring through Redis.
+            FIRSTLINE_STREAM_POLL_SECONDS="60",
+            PYTHONPATH=str(ROOT),
+        )
+        return env
+
+    def start(self) -> "Installation":
+        with psycopg.connect(server_dsn("postgres"), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{self.database}"')
+        self.redis.start()
+        self.environment = self.env()
+        return self
+
+    def manage(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.environment,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    def spawn(self, name: str, *args: str) -> subprocess.Popen:
+        log = open(self.folder / f"{name}.log", "wb")  # noqa: SIM115 (closed in stop)
+        process = subprocess.Popen(
+            [sys.executable, "-m", *args],
+            cwd=ROOT,
+            env=self.environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.logs.append(log)
+        self.processes.append(process)
+        return process
+
+    def serve(self) -> None:
+        webs = [
+            self.spawn(
+                f"web-{port}",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(port),
+                "--proxy-headers",
+                "config.asgi:application",
+            )
+            for port in self.ports
+        ]
+        schedule = str(self.folder / "celerybeat-schedule")
+        self.worker = self.spawn("worker", "celery", "-A", "config", "worker", "--concurrency=1", "--loglevel=INFO")
+        self.beat = self.spawn("beat", "celery", "-A", "config", "beat", "--schedule", schedule, "--loglevel=INFO")
+        for port, web in zip(self.ports, webs, strict=True):
+            wait_for_port(port, web, timeout=60)
+
+    def log(self, name: str) -> str:
+        path = self.folder / f"{name}.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
+    def stop(self) -> None:
+        for process in self.processes:
+            stop_process(process, timeout=15)
+        for log in self.logs:
+            log.close()
+        self.redis.stop()
+        with psycopg.connect(server_dsn("postgres"), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module")
+def installation(tmp_path_factory):
+    if shutil.which("redis-server") is None:
+        pytest.fail("the production test needs redis-server on PATH (apt-get install redis-server)")
+    install = Installation(tmp_path_factory.mktemp("production")).start()
+    try:
+        for step in (
+            ("check", "--deploy", "--fail-level", "WARNING"),
+            ("migrate", "--noinput"),
+            ("collectstatic", "--noinput"),
+        ):
+            result = install.manage(*step)
+            install.__dict__[step[0]] = result
+            assert result.returncode == 0, f"manage.py {' '.join(step)} failed:\n{result.stdout}\n{result.stderr}"
+        people = install.manage("shell", "-c", PEOPLE)
+        assert people.returncode == 0, people.stderr
+        install.responder_id = int(people.stdout.strip().splitlines()[-1])
+        install.serve()
+        yield install
+    finally:
+        install.stop()
+
+
+# --- an outside client ---------------------------------------------------------------------------
+
+
+class Browser:
+    """Plain HTTP with a cookie jar, CSRF and the proxy's https header, against one web process."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.cookies: dict[str, str] = {}
+        self.opener = urllib.request.build_opener(NoRedirect())
+
+    def request(self, method: str, path: str, body=None, headers=None, proxied: bool = True):
+        headers = {**(HTTPS if proxied else {}), **(headers or {})}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+            headers["Origin"] = self.base.replace("http://", "https://")
+            if "csrftoken" in self.cookies:
+                headers["X-CSRFToken"] = self.cookies["csrftoken"]
+        request = urllib.request.Request(self.base + path, data=data, headers=headers, method=method)  # noqa: S310
+        try:
+            response = self.opener.open(request, timeout=30)
+        except urllib.error.HTTPError as error:
+            response = error
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        response.content = response.read()
+        return response
+
+    def sign_in(self, username: str) -> "Browser":
+        self.request("GET", "/accounts/login/")
+        response = self.request("POST", "/api/v1/auth/login/", {"username": username, "password": PASSWORD})
+        assert response.status == 200, response.content
+        return self
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+async def first_event(url: str, cookie: str, stream: str, kind: str, action, timeout: float) -> dict:
+    """Follow `stream` from its head over a real websocket, run `action`, wait for an event of `kind`."""
+    origin = url.replace("ws://", "https://").split("/ws/")[0]
+    headers = {"Cookie": f"sessionid={cookie}", "X-Forwarded-Proto": "https"}
+    async with connect(url, origin=origin, additional_headers=headers, open_timeout=10, ping_interval=None) as ws:
+        await ws.send(json.dumps({"type": "hello", "cursors": {stream: None}}))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        acted = False
+        seen = []
+        while loop.time() < deadline:
+            try:
+                message = json.loads(await asyncio.wait_for(ws.recv(), timeout=max(0.1, deadline - loop.time())))
+            except TimeoutError:
+                break
+            seen.append(message)
+            if message["type"] == "welcome" and not acted:
+                acted = True
+                await asyncio.to_thread(action)
+            elif message["type"] == "event" and message["kind"] == kind:
+                return message
+        raise AssertionError(f"no {kind} event on {stream} within {timeout}s; saw {seen}")
+
+
+# --- the checks ----------------------------------------------------------------------------------
+
+
+def test_setup_passes_the_deploy_check_and_collects_hashed_compressed_static(installation):
+    assert "System check identified no issues" in installation.check.stdout
+    assert "post-processed" in installation.collectstatic.stdout
+    manifest = json.loads((installation.folder / "static" / "staticfiles.json").read_text())
+    assert re.fullmatch(r"vendor/leaflet/leaflet\.[0-9a-f]{12}\.js", manifest["paths"]["vendor/leaflet/leaflet.js"])
+
+
+def test_plain_http_is_redirected_to_https(installation):
+    response = Browser(installation.urls[0]).request("GET", "/accounts/login/", proxied=False)
+    assert response.status == 301
+    assert response.headers["Location"].startswith("https://127.0.0.1")
+
+
+def test_sign_in_page_and_its_static_files_load_hashed_compressed_and_cached_for_long(installation):
+    browser = Browser(installation.urls[0])
+    page = browser.request("GET", "/accounts/login/")
+    assert page.status == 200
+    assert "Strict-Transport-Security" in page.headers
+    html = page.content.decode()
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+\.[0-9a-f]{12}\.(?:css|js))"', html)
+    assert assets, f"the sign-in page links no hashed static file:\n{html[:2000]}"
+    for asset in assets:
+        plain = browser.request("GET", asset)
+        assert plain.status == 200, asset
+        assert "max-age=315360000" in plain.headers["Cache-Control"] and "immutable" in plain.headers["Cache-Control"]
+        zipped = browser.request("GET", asset, headers={"Accept-Encoding": "gzip"})
+        assert zipped.status == 200 and zipped.headers["Content-Encoding"] == "gzip", asset
+        assert gzip.decompress(zipped.content) == plain.content
+    unknown = browser.request("GET", "/static/vendor/leaflet/leaflet.js.map")
+    assert unknown.status == 404
+
+
+def test_an_api_call_works_with_a_session_and_csrf_and_refuses_without(installation):
+    anonymous = Browser(installation.urls[1]).request("GET", "/api/v1/incidents/")
+    assert anonymous.status in (401, 403)
+    browser = Browser(installation.urls[1]).sign_in("dispatcher")
+    created = browser.request("POST", "/api/v1/incidents/", {"summary": "Welfare check", "location_text": "5th & Main"})
+    assert created.status == 201, created.content
+    listed = browser.request("GET", "/api/v1/incidents/")
+    assert listed.status == 200
+    assert "Welfare check" in listed.content.decode()
+
+
+def test_an_event_made_on_one_web_process_reaches_a_websocket_on_the_other(installation):
+    watcher = Browser(installation.urls[0]).sign_in("dispatcher")
+    actor = Browser(installation.urls[1]).sign_in("dispatcher")
+    ws_url = installation.urls[0].replace("http://", "ws://") + "/ws/v1/stream/"
+
+    def create_on_the_other_process():
+        response = actor.request("POST", "/api/v1/incidents/", {"summary": "Scale-out", "location_text": "Depot"})
+        assert response.status == 201, response.content
+
+    event = asyncio.run(
+        first_event(ws_url, watcher.cookies["sessionid"], "board", "incident.created", create_on_the_other_process, 20)
+    )
+    assert event["stream"] == "board"
+
+
+def test_a_follow_up_falling_due_is_reminded_by_the_worker_and_beat(installation):
+    responder = Browser(installation.urls[1]).sign_in("responder")
+    stream = f"user:{installation.responder_id}"
+    ws_url = installation.urls[0].replace("http://", "ws://") + "/ws/v1/stream/"
+    due_at = datetime.now(UTC) + timedelta(seconds=2)
+
+    def create_follow_up():
+        body = {"kind": "check_in_call", "due_at": due_at.isoformat(), "assignee": installation.responder_id}
+        response = responder.request("POST", "/api/v1/followups/", body)
+        assert response.status == 201, response.content
+
+    try:
+        event = asyncio.run(
+            first_event(ws_url, responder.cookies["sessionid"], stream, "followup.due", create_follow_up, 45)
+        )
+    except AssertionError:
+        print(installation.log("worker")[-4000:], installation.log("beat")[-2000:])
+        raise
+    assert datetime.fromisoformat(event["at"].replace("Z", "+00:00")) >= due_at - timedelta(seconds=1)
+    assert installation.worker.poll() is None and installation.beat.poll() is None

@@ -3,6 +3,7 @@
 
     python3 scripts/firstline.py run    # venv, install, migrate, demo program, serve everything
     python3 scripts/firstline.py test   # venv, install, lint, migration check, the whole test suite
+    python3 scripts/firstline.py lock   # after editing pyproject.toml: regenerate requirements/*.txt
 
 The embedded run needs no services: SQLite, an in-process channel layer and a Celery worker and beat
 on a broker kept in files under var/. Set DATABASE_URL and REDIS_URL to use PostgreSQL and Redis.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -24,6 +26,11 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV = Path(os.environ.get("FIRSTLINE_VENV", ROOT / ".venv"))
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PYTHON = BIN / "python"
+# Every install is from a lock file with hashes: what runs (and goes into the container image), and
+# that plus the test tools. `lock` regenerates both from pyproject.toml with uv.
+LOCK = ROOT / "requirements" / "lock.txt"
+TEST_LOCK = ROOT / "requirements" / "lock-test.txt"
+UV = "uv>=0.5,<1"
 
 DEMO_LOGINS = [
     ("dispatcher", "dispatcher", "/board/"),
@@ -40,23 +47,82 @@ def say(message: str) -> None:
 
 
 def ensure_environment(*, with_tests: bool) -> None:
-    """Create the virtual environment and install what pyproject.toml asks for, once per change."""
+    """Create the virtual environment and install the locked dependencies, once per change."""
     if os.environ.get("FIRSTLINE_SKIP_INSTALL") == "1" and PYTHON.exists():
         return  # the caller already installed (used by the test that runs this very command)
     if sys.version_info[:2] != (3, 11):
         say(f"Firstline is built for Python 3.11; this is {sys.version.split()[0]}. Trying anyway.")
+    lock = TEST_LOCK if with_tests else LOCK
+    missing = lock_missing(lock, with_tests=with_tests)
+    if missing:
+        say(f"{lock.relative_to(ROOT)} lacks {', '.join(missing)} from pyproject.toml.")
+        say("Regenerate the lock files with: python3 scripts/firstline.py lock")
+        sys.exit(1)
     if not PYTHON.exists():
         say(f"Creating the virtual environment in {VENV}")
         venv.EnvBuilder(with_pip=True).create(VENV)
-    extras = ".[test]" if with_tests else "."
-    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + extras.encode()).hexdigest()
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes() + lock.read_bytes()).hexdigest()
     stamp = VENV / f".firstline-installed-{'test' if with_tests else 'run'}"
     if stamp.exists() and stamp.read_text() == digest:
         return
     say("Installing Firstline's dependencies (first run takes a minute)")
-    subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
-    subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", "-e", extras], check=True, cwd=ROOT)
+    for command in install_commands(lock, editable=True):
+        subprocess.run([PYTHON, "-m", *command], check=True, cwd=ROOT)
     stamp.write_text(digest)
+
+
+def install_commands(lock: Path, *, editable: bool) -> list[list[str]]:
+    """The pip commands that install Firstline; the Dockerfile runs the same ones (a test compares)."""
+    project = ["-e", "."] if editable else ["."]
+    return [
+        ["pip", "install", "--quiet", "--upgrade", "pip"],
+        ["pip", "install", "--quiet", "--require-hashes", "--no-deps", "-r", str(lock.relative_to(ROOT))],
+        ["pip", "install", "--quiet", "--no-deps", *project],
+    ]
+
+
+def normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def declared_dependencies(*, with_tests: bool) -> list[str]:
+    """The names pyproject.toml asks for (read without tomllib's help on older Pythons)."""
+    text = (ROOT / "pyproject.toml").read_text()
+    blocks = [re.search(r"^dependencies = \[(.*?)^\]", text, re.S | re.M).group(1)]
+    if with_tests:
+        blocks.append(re.search(r"^test = \[(.*?)^\]", text, re.S | re.M).group(1))
+    specs = [item for block in blocks for item in re.findall(r'"([^"]+)"', block)]
+    return [normalized(re.match(r"[A-Za-z0-9_.-]+", spec).group(0)) for spec in specs]
+
+
+def locked_versions(lock: Path) -> dict[str, str]:
+    if not lock.exists():
+        return {}
+    pins = re.findall(r"^([A-Za-z0-9_.-]+)==([^\s;\\]+)", lock.read_text(), re.M)
+    return {normalized(name): version for name, version in pins}
+
+
+def lock_missing(lock: Path, *, with_tests: bool) -> list[str]:
+    """Names pyproject.toml declares that the lock file does not pin (it was not regenerated)."""
+    pinned = locked_versions(lock)
+    return [name for name in declared_dependencies(with_tests=with_tests) if name not in pinned]
+
+
+def lock(upgrade: bool) -> int:
+    """Regenerate both lock files from pyproject.toml, keeping existing pins unless --upgrade."""
+    if not PYTHON.exists():
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    subprocess.run([PYTHON, "-m", "pip", "install", "--quiet", UV], check=True)
+    base = [PYTHON, "-m", "uv", "pip", "compile", "pyproject.toml", "--universal", "--python-version", "3.11"]
+    base += ["--generate-hashes", "--quiet", "--custom-compile-command", "python3 scripts/firstline.py lock"]
+    if upgrade:
+        base.append("--upgrade")
+    LOCK.parent.mkdir(exist_ok=True)
+    say(f"Locking {LOCK.relative_to(ROOT)}")
+    subprocess.run([*base, "-o", str(LOCK)], check=True, cwd=ROOT)
+    say(f"Locking {TEST_LOCK.relative_to(ROOT)} (the same pins plus the test tools)")
+    subprocess.run([*base, "--extra", "test", "--constraint", str(LOCK), "-o", str(TEST_LOCK)], check=True, cwd=ROOT)
+    return 0
 
 
 def manage(*args: str, env: dict | None = None) -> None:
@@ -147,9 +213,13 @@ def main() -> int:
     run_parser.add_argument("--host", default=os.environ.get("FIRSTLINE_HOST", "127.0.0.1"))
     test_parser = sub.add_parser("test", help="run the checks and the test suite")
     test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    lock_parser = sub.add_parser("lock", help="regenerate requirements/lock*.txt from pyproject.toml")
+    lock_parser.add_argument("--upgrade", action="store_true", help="move every pin to the newest allowed")
     if sys.argv[1:2] == ["test"] and "-h" not in sys.argv[2:3] and "--help" not in sys.argv[2:3]:
         return test(sys.argv[2:])  # everything after `test` goes to pytest untouched
     args = parser.parse_args()
+    if args.command == "lock":
+        return lock(args.upgrade)
     return run(getattr(args, "port", 8000), getattr(args, "host", "127.0.0.1"))
 
 

@@ -11,6 +11,7 @@ from apps.followups.models import (
     FollowUp,
     FollowUpRule,
     PartnerEndpoint,
+    PartnerServiceStaff,
     Referral,
     ReferralStallRule,
     ReferralStatusChange,
@@ -38,9 +39,32 @@ class ReferralStallRuleAdmin(SupervisorAdmin):
 
 @admin.register(PartnerEndpoint)
 class PartnerEndpointAdmin(SupervisorAdmin):
-    list_display = ["organization", "url", "active", "created_at"]
+    list_display = ["organization", "service", "url", "active", "created_at"]
     list_filter = ["active"]
-    raw_id_fields = ["organization"]
+    raw_id_fields = ["organization", "service"]
+
+
+@admin.register(PartnerServiceStaff)
+class PartnerServiceStaffAdmin(SupervisorAdmin):
+    """Which partner staff work for which service: who a consent to 'the service referred to' reaches."""
+
+    list_display = ["user", "service"]
+    raw_id_fields = ["user", "service"]
+    allow_delete = True
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        detail = {"user": obj.user_id, "service": str(obj.service_id)}
+        audit_record(actor=request.user, action="partner_staff.save", obj=obj, door="admin", detail=detail)
+
+    def delete_model(self, request, obj):
+        detail = {"user": obj.user_id, "service": str(obj.service_id)}
+        audit_record(actor=request.user, action="partner_staff.delete", obj=obj, door="admin", detail=detail)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 class ReminderInline(SupervisorInline):
@@ -72,7 +96,17 @@ class HistoryInline(SupervisorInline):
 
 class ConsentInline(SupervisorInline):
     model = Consent
-    fields = ["scope", "recipients", "expires_at", "substance_use_records", "given_by", "recorded_at", "revoked_at"]
+    fields = [
+        "scope",
+        "recipients",
+        "expires_at",
+        "substance_use_records",
+        "given_by",
+        "purpose",
+        "recipient_name",
+        "recorded_at",
+        "revoked_at",
+    ]
     readonly_fields = fields
 
 

@@ -9,6 +9,7 @@ from apps.accounts.roles import Role, role_of
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError
 from apps.followups import selectors, services
+from apps.followups.disclosure import referrals_part2_reasons
 from apps.followups.models import FollowUp, Referral
 from apps.followups.serializers import followup_payload, referral_payload
 
@@ -133,9 +134,10 @@ class ReferralListCreateApi(APIView):
             actor=request.user, action="referral.list", object_type="followups.referral", detail={"count": len(rows)}
         )
         if role_of(request.user) == Role.PARTNER:
-            results = [selectors.referral_disclosure(r) for r in rows]
+            results = [selectors.referral_disclose(referral=r, recipient=request.user) for r in rows]
         else:
-            results = [referral_payload(r) for r in rows]
+            part2 = referrals_part2_reasons(rows)
+            results = [referral_payload(r, part2=part2[r.pk]) for r in rows]
         return Response({"results": results})
 
 
@@ -143,7 +145,7 @@ class ReferralDetailApi(APIView):
     def get(self, request, referral_id):
         referral = selectors.referral_get_for(user=request.user, referral_id=referral_id)
         if role_of(request.user) == Role.PARTNER:
-            return Response(selectors.referral_disclosure(referral))
+            return Response(selectors.referral_disclose(referral=referral, recipient=request.user))
         return Response(referral_payload(referral))
 
 

@@ -11,6 +11,7 @@ from apps.accounts.models import User
 from apps.common.demo import demo_uuid
 from apps.followups import services
 from apps.followups.defaults import ensure_default_rules
+from apps.followups.disclosure import part2_reasons
 from apps.followups.models import FollowUp, Referral
 from apps.incidents.models import Encounter
 
@@ -21,6 +22,14 @@ CONSENT = {
     "expires_at": None,
     "substance_use_records": False,
     "given_by": "verbal",
+}
+# Written consent as 42 CFR Part 2 asks, used where the encounter holds substance-use information.
+PART2_CONSENT = {
+    **CONSENT,
+    "substance_use_records": True,
+    "given_by": "written",
+    "purpose": "Arrange a bed tonight and the follow-up care the person asked for",
+    "recipient_name": "Riverton Community Shelter, emergency shelter beds",
 }
 # (status to reach, partner steps with reasons)
 LOOPS = [
@@ -77,13 +86,17 @@ def load_demo_data(*, stdout) -> None:
         for i, (encounter, steps) in enumerate(zip(encounters[6:], LOOPS, strict=False)):
             rid = demo_uuid(f"referral:{encounter.pk}")
             existed = Referral.objects.filter(pk=rid).exists()
+            notes = "Needs a lower bunk." if i % 2 else ""
+            consent = CONSENT
+            if part2_reasons(encounter=encounter, service=service, need="shelter", notes=notes):
+                consent = {**PART2_CONSENT, "expires_at": (now + timedelta(days=180)).replace(microsecond=0)}
             services.referral_create(
                 actor=supervisor,
                 encounter_id=encounter.pk,
                 service_id=service.pk,
-                consent=CONSENT,
+                consent=consent,
                 need="shelter",
-                notes="Needs a lower bunk." if i % 2 else "",
+                notes=notes,
                 referral_id=rid,
             )
             if not existed and partner is not None:

@@ -242,6 +242,12 @@ class Consent(models.Model):
         default=False, help_text="Includes substance-use treatment records: needs written consent with an expiry."
     )
     given_by = models.CharField(max_length=10, choices=GivenBy.choices, default=GivenBy.VERBAL)
+    purpose = models.CharField(
+        max_length=300, blank=True, help_text="Why the information is shared, as written on the consent form."
+    )
+    recipient_name = models.CharField(
+        max_length=200, blank=True, help_text="Who may receive it, as named on the consent form."
+    )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -257,6 +263,8 @@ class Consent(models.Model):
             "expires_at": self.expires_at.isoformat() if self.expires_at else None,
             "substance_use_records": self.substance_use_records,
             "given_by": self.given_by,
+            "purpose": self.purpose,
+            "recipient_name": self.recipient_name,
             "recorded_at": self.recorded_at.isoformat() if self.recorded_at else None,
             "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
         }
@@ -303,6 +311,15 @@ class PartnerEndpoint(models.Model):
     """A partner organization's webhook: referrals are POSTed there, signed with the shared secret."""
 
     organization = models.ForeignKey("resources.Organization", on_delete=models.PROTECT, related_name="endpoints")
+    service = models.ForeignKey(
+        "resources.Service",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="endpoints",
+        help_text="Set when the endpoint belongs to one service: only then does it receive the person's details "
+        "under a consent limited to that service. Empty: the organization's endpoint.",
+    )
     url = models.URLField()
     secret = models.CharField(max_length=128, help_text="Shared secret for the HMAC-SHA256 signature.")
     active = models.BooleanField(default=True)
@@ -313,6 +330,22 @@ class PartnerEndpoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} → {self.url}"
+
+
+class PartnerServiceStaff(models.Model):
+    """A partner user who works for one service: the people a consent to 'only the service referred
+    to' opens a referral's personal details to. Partner users with no row here are the
+    organization's staff at large and see those details only under a consent to the organization."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_services")
+    service = models.ForeignKey("resources.Service", on_delete=models.CASCADE, related_name="partner_staff")
+
+    class Meta:
+        verbose_name_plural = "partner service staff"
+        constraints = [models.UniqueConstraint(fields=["user", "service"], name="partner_service_staff_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} works for {self.service}"
 
 
 class WebhookDelivery(models.Model):

@@ -11,6 +11,7 @@ from apps.accounts.roles import Role, is_supervisor, role_of
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, NotFound
 from apps.followups import selectors, services
+from apps.followups.disclosure import REDISCLOSURE_NOTICE
 from apps.followups.models import Referral
 from apps.followups.webhooks import webhook_retry
 
@@ -60,7 +61,7 @@ def partner_inbox(request):
         object_type="followups.referral",
         detail={"count": len(rows), "status": status or ""},
     )
-    items = [(r, selectors.referral_disclosure(r)) for r in rows]
+    items = [(r, selectors.referral_disclose(referral=r, recipient=request.user)) for r in rows]
     return render(
         request,
         "followups/partner_inbox.html",
@@ -69,6 +70,7 @@ def partner_inbox(request):
             "status": status,
             "statuses": [(s, label) for s, label in Referral.Status.choices if s != Referral.Status.DRAFT],
             "organization": request.user.partner_organization,
+            "notice": REDISCLOSURE_NOTICE,
         },
     )
 
@@ -80,7 +82,7 @@ def partner_referral(request, referral_id):
         referral = selectors.referral_get_for(user=request.user, referral_id=referral_id)
     except NotFound:
         raise Http404("No such referral.") from None
-    disclosure = selectors.referral_disclosure(referral)
+    disclosure = selectors.referral_disclose(referral=referral, recipient=request.user)
     shared = [
         (field, FIELD_LABELS.get(field, field), ", ".join(value) if isinstance(value, list) else value)
         for field, value in disclosure["shared"].items()

@@ -13,6 +13,7 @@ from apps.accounts.roles import Role, is_responder, is_supervisor, role_of
 from apps.accounts.selectors import user_team_id
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
+from apps.followups.disclosure import part2_consent_problems, referral_part2_reasons
 from apps.followups.models import Consent, Referral, ReferralStatusChange
 from apps.streams.names import team_stream, user_stream
 from apps.streams.services import streams_append
@@ -69,6 +70,14 @@ def consent_validate(consent) -> dict:
     substance = consent.get("substance_use_records", False)
     if not isinstance(substance, bool):
         errors.append("substance_use_records: true or false.")
+    purpose = consent.get("purpose") or ""
+    if not isinstance(purpose, str) or len(purpose) > 300:
+        errors.append("purpose: text of at most 300 characters.")
+        purpose = ""
+    recipient_name = consent.get("recipient_name") or ""
+    if not isinstance(recipient_name, str) or len(recipient_name) > 200:
+        errors.append("recipient_name: text of at most 200 characters.")
+        recipient_name = ""
     if errors:
         raise ApplicationError("The consent is not complete.", extra={"consent": errors})
     return {
@@ -77,11 +86,17 @@ def consent_validate(consent) -> dict:
         "given_by": given_by,
         "expires_at": expires_at,
         "substance_use_records": substance,
+        "purpose": purpose.strip(),
+        "recipient_name": recipient_name.strip(),
     }
 
 
-def consent_problems(consent: Consent | None, *, now: datetime | None = None) -> list[str]:
-    """Why this consent does not cover sending the referral; empty when it does."""
+def consent_problems(consent: Consent | None, *, now: datetime | None = None, part2: bool = False) -> list[str]:
+    """Why this consent does not cover sending the referral; empty when it does.
+
+    `part2`: the referral holds substance-use information (apps.followups.disclosure decides that
+    from its content); the consent must then meet 42 CFR Part 2 whatever its own flag says.
+    """
     now = now or timezone.now()
     if consent is None:
         return ["No consent is recorded."]
@@ -92,16 +107,24 @@ def consent_problems(consent: Consent | None, *, now: datetime | None = None) ->
         problems.append("The consent has expired.")
     if not consent.scope:
         problems.append("The consent does not allow anything to be shared.")
-    if consent.substance_use_records:
-        if consent.given_by != Consent.GivenBy.WRITTEN:
-            problems.append("Substance-use treatment records need written consent.")
-        if consent.expires_at is None:
-            problems.append("Consent for substance-use treatment records needs an end date.")
+    if part2 or consent.substance_use_records:
+        problems.extend(part2_consent_problems(consent) if part2 else _flagged_problems(consent))
     return problems
 
 
-def consent_active(consent: Consent | None, *, now: datetime | None = None) -> bool:
-    return not consent_problems(consent, now=now)
+def _flagged_problems(consent: Consent) -> list[str]:
+    """The consent says it covers substance-use records: it must meet Part 2 even if nothing else does."""
+    return [p for p in part2_consent_problems(consent) if "must say they agree" not in p]
+
+
+def consent_active(consent: Consent | None, *, now: datetime | None = None, part2: bool = False) -> bool:
+    return not consent_problems(consent, now=now, part2=part2)
+
+
+def referral_consent_problems(referral: Referral, *, now: datetime | None = None) -> list[str]:
+    """The one question every door asks before anything about the person leaves: does the consent on
+    record cover this referral as it stands now (its content decides whether Part 2 applies)?"""
+    return consent_problems(getattr(referral, "consent", None), now=now, part2=bool(referral_part2_reasons(referral)))
 
 
 # --- referrals ----------------------------------------------------------------------------------
@@ -225,7 +248,7 @@ def referral_create(
             raise
         _check_may_replay(actor, existing)
         return existing
-    if send and consent_active(referral.consent):
+    if send and not referral_consent_problems(referral):
         referral = referral_transition(actor=actor, referral_id=referral.pk, status=S.SENT)
     return referral
 
@@ -275,7 +298,7 @@ def referral_transition(*, actor, referral_id, status: str, reason: str = "") ->
             )
         now = timezone.now()
         if status == S.SENT:
-            problems = consent_problems(getattr(referral, "consent", None), now=now)
+            problems = referral_consent_problems(referral, now=now)
             if problems:
                 raise ApplicationError(
                     "This referral cannot be sent: the consent does not cover it.", extra={"consent": problems}

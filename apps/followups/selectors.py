@@ -1,7 +1,8 @@
 """Reads about follow-ups and referrals, already filtered to what the user may see.
 
 A partner sees only its own organization's referrals, never drafts, and only the fields the
-person's consent allows (`referral_disclosure`); reading a referral is audit-logged.
+person's consent allows, to the recipients it names (`referral_disclose`, apps.followups.disclosure);
+reading a referral is audit-logged, and so is every disclosure, per referral.
 """
 
 from datetime import timedelta
@@ -12,7 +13,9 @@ from django.utils import timezone
 from apps.accounts.roles import Role, role_of
 from apps.accounts.selectors import user_team_id
 from apps.audit.selectors import record_read_for
-from apps.followups.models import FollowUp, Referral, ReferralStatusChange, WebhookDelivery
+from apps.audit.services import audit_record
+from apps.followups.disclosure import REDISCLOSURE_NOTICE, recipient_allowed, recipient_label, referral_part2_reasons
+from apps.followups.models import FollowUp, PartnerEndpoint, Referral, ReferralStatusChange, WebhookDelivery
 from apps.followups.services import SCOPE_FIELDS, consent_active
 
 SEE_ALL_FOLLOWUPS = {Role.SUPERVISOR, Role.ADMINISTRATOR, Role.DISPATCHER}
@@ -112,11 +115,15 @@ def _person_fields(referral: Referral) -> dict:
     }
 
 
-def referral_disclosure(referral: Referral, *, now=None) -> dict:
-    """What may leave the program about this referral: the loop's state always, personal fields only
-    while the consent is in force and only those it names."""
+def referral_disclosure(referral: Referral, *, recipient=None, now=None) -> dict:
+    """What may leave the program about this referral for `recipient` (a partner user or a webhook
+    endpoint): the loop's state always; personal fields only while the consent covers the referral as
+    it stands (Part 2 included), only to the recipients it names, and only the fields it names. With
+    no recipient nothing personal is shown."""
     consent = getattr(referral, "consent", None)
-    active = consent_active(consent, now=now)
+    part2 = referral_part2_reasons(referral)
+    active = consent_active(consent, now=now, part2=bool(part2))
+    to_recipient = active and recipient_allowed(consent, referral, recipient)
     body = {
         "id": str(referral.pk),
         "status": referral.status,
@@ -131,12 +138,35 @@ def referral_disclosure(referral: Referral, *, now=None) -> dict:
             "scope": list(consent.scope) if consent and active else [],
             "expires_at": consent.expires_at.isoformat() if consent and consent.expires_at and active else None,
             "revoked": bool(consent and consent.revoked_at),
+            "recipient_allowed": to_recipient,
         },
+        "substance_use_protected": bool(part2),
+        "notice": REDISCLOSURE_NOTICE,
         "shared": {},
     }
-    if active:
+    if to_recipient:
         values = _person_fields(referral)
         body["shared"] = {field: values[field] for field in SCOPE_FIELDS if field in consent.scope}
+    return body
+
+
+def referral_disclose(*, referral: Referral, recipient, door: str | None = None) -> dict:
+    """`referral_disclosure`, and the audit row that says this recipient was shown this record with
+    these fields. Every door that hands a referral to a partner calls this, once per referral."""
+    body = referral_disclosure(referral, recipient=recipient)
+    audit_record(
+        actor=recipient if not isinstance(recipient, PartnerEndpoint) else None,
+        action="referral.disclose",
+        obj=referral,
+        door=door,
+        detail={
+            "recipient": recipient_label(recipient),
+            "fields": sorted(body["shared"]),
+            "substance_use_protected": body["substance_use_protected"],
+            "consent_active": body["consent"]["active"],
+            "notice": True,
+        },
+    )
     return body
 
 

@@ -32,10 +32,13 @@ def followup_payload(f: FollowUp) -> dict:
     }
 
 
-def referral_payload(r: Referral, *, with_history: bool = True) -> dict:
+def referral_payload(r: Referral, *, with_history: bool = True, part2: list[str] | None = None) -> dict:
+    """`part2`: the referral's Part 2 reasons when a list already worked them out for many at once."""
+    from apps.followups.disclosure import referral_part2_reasons
     from apps.followups.services import consent_problems
 
     consent = getattr(r, "consent", None)
+    part2 = referral_part2_reasons(r) if part2 is None else part2
     body = {
         "id": str(r.pk),
         "encounter": str(r.encounter_id),
@@ -49,7 +52,8 @@ def referral_payload(r: Referral, *, with_history: bool = True) -> dict:
         "need": r.need,
         "notes": r.notes,
         "consent": consent.as_dict() if consent else None,
-        "consent_problems": consent_problems(consent),
+        "consent_problems": consent_problems(consent, part2=bool(part2)),
+        "part2_reasons": part2,
         "created_by": r.created_by_id,
         "created_at": _iso(r.created_at),
         "version": r.version,

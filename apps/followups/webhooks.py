@@ -7,8 +7,9 @@ Signature scheme (docs/followups.md): the request carries
 A receiver recomputes the HMAC over the raw body, compares in constant time, and refuses a
 timestamp more than a few minutes from its clock (a captured request replayed later is refused).
 
-The body is built at each attempt from the referral as it is then, through the consent filter, so
-a revoked consent stops disclosure even for messages queued before the revocation.
+The body is built at each attempt from the referral as it is then, through the consent filter
+(apps.followups.disclosure: Part 2, the consent's recipients, the notice), so a revoked consent stops
+disclosure even for messages queued before the revocation; each attempt is audited as a disclosure.
 """
 
 import hashlib
@@ -88,8 +89,8 @@ def _nudge() -> None:
         logger.warning("could not enqueue webhook delivery; the sweep will send it", exc_info=True)
 
 
-def _body(delivery: WebhookDelivery, attempt: int) -> bytes:
-    from apps.followups.selectors import referral_disclosure
+def _body(delivery: WebhookDelivery, endpoint: PartnerEndpoint, attempt: int) -> bytes:
+    from apps.followups.selectors import referral_disclose
 
     referral = Referral.objects.select_related("service__organization", "encounter", "consent").get(
         pk=delivery.referral_id
@@ -99,7 +100,7 @@ def _body(delivery: WebhookDelivery, attempt: int) -> bytes:
         "delivery": str(delivery.pk),
         "attempt": attempt,
         "sent_at": timezone.now().isoformat(),
-        "referral": referral_disclosure(referral),
+        "referral": referral_disclose(referral=referral, recipient=endpoint, door="task"),
     }
     return json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
 
@@ -159,9 +160,11 @@ def webhooks_deliver_due(*, batch: int = 20, budget_seconds: float = 20.0) -> in
 def _attempt(delivery: WebhookDelivery) -> None:
     endpoint = PartnerEndpoint.objects.get(pk=delivery.endpoint_id)
     number = WebhookAttempt.objects.filter(delivery=delivery).count() + 1
-    body = _body(delivery, number)
     started = time.monotonic()
-    status_code, error = (None, "endpoint switched off") if not endpoint.active else _post(endpoint, delivery, body)
+    if endpoint.active:
+        status_code, error = _post(endpoint, delivery, _body(delivery, endpoint, number))
+    else:
+        status_code, error = None, "endpoint switched off"
     duration_ms = int((time.monotonic() - started) * 1000)
     ok = status_code is not None and 200 <= status_code < 300
     now = timezone.now()

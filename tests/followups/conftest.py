@@ -17,8 +17,7 @@ def document_encounter(*, dispatcher, responder, team, disposition="resolved_on_
         incident_id=incident.pk,
         disposition=disposition,
         person={"alias": "Sam", "age_range": "30-39", "language": "en", "housing_status": "unsheltered"},
-        needs=["shelter"],
-        **fields,
+        **{"needs": ["shelter"], **fields},
     )
     # Free the team for the next call in the same test.
     incident_services.assignment_cancel(actor=dispatcher, assignment_id=assignment.pk, reason="test done")
@@ -37,7 +36,12 @@ def shelter_service(db):
 
 @pytest.fixture
 def shelter_partner(shelter_service):
-    return UserFactory(role="partner", username="shelter-staff", partner_organization=shelter_service.organization)
+    """Staff of the service referred to: a consent to 'only the service referred to' reaches them."""
+    from apps.followups.models import PartnerServiceStaff
+
+    user = UserFactory(role="partner", username="shelter-staff", partner_organization=shelter_service.organization)
+    PartnerServiceStaff.objects.create(user=user, service=shelter_service)
+    return user
 
 
 FULL_CONSENT = {

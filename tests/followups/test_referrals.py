@@ -62,6 +62,8 @@ def test_written_consent_with_an_end_date_covers_substance_use_records(responder
         **FULL_CONSENT,
         "substance_use_records": True,
         "given_by": "written",
+        "purpose": "Arrange a bed and follow-up care",
+        "recipient_name": "Riverton Shelter, Emergency beds",
         "expires_at": (timezone.now() + timedelta(days=90)).isoformat(),
     }
     assert make_referral(responder, encounter_version, shelter_service, consent=consent).status == "sent"
@@ -83,7 +85,7 @@ def test_the_partner_sees_only_consented_fields_and_nothing_after_revocation(
 ):
     consent = {**FULL_CONSENT, "scope": ["need", "age_range"]}
     referral = make_referral(responder, encounter_version, shelter_service, consent=consent)
-    shown = selectors.referral_disclosure(referral)
+    shown = selectors.referral_disclosure(referral, recipient=shelter_partner)
     assert shown["shared"] == {"need": "shelter", "age_range": "30-39"}
     client.login(username=shelter_partner.username, password=PASSWORD)
     page = client.get(f"/partners/referrals/{referral.pk}/").content.decode()
@@ -91,7 +93,7 @@ def test_the_partner_sees_only_consented_fields_and_nothing_after_revocation(
 
     services.consent_revoke(actor=responder, referral_id=referral.pk, reason="Changed their mind")
     referral = Referral.objects.select_related("consent", "service__organization", "encounter").get(pk=referral.pk)
-    assert selectors.referral_disclosure(referral)["shared"] == {}
+    assert selectors.referral_disclosure(referral, recipient=shelter_partner)["shared"] == {}
     page = client.get(f"/partners/referrals/{referral.pk}/").content.decode()
     assert "30-39" not in page and "withdrew consent" in page
     api_view = client.get(f"/api/v1/referrals/{referral.pk}/").json()

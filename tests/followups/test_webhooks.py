@@ -97,7 +97,8 @@ def send_referral(responder, encounter_version, service, consent=None):
 
 
 def endpoint_for(service, url):
-    return PartnerEndpoint.objects.create(organization=service.organization, url=url, secret=SECRET)
+    """The service's own endpoint: a consent to 'only the service referred to' reaches it."""
+    return PartnerEndpoint.objects.create(organization=service.organization, service=service, url=url, secret=SECRET)
 
 
 def test_a_sent_referral_is_posted_signed_with_only_the_consented_fields(

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.roles import Role
 from apps.followups import services as followup_services
+from apps.followups.models import PartnerServiceStaff
 from apps.incidents import services as incident_services
 from tests.factories import (
     PASSWORD,
@@ -126,6 +127,7 @@ def build_world() -> World:
     u["analyst"] = UserFactory(role=Role.ANALYST, username=_unique("sec-analyst"))
     u["partner_x"] = UserFactory(role=Role.PARTNER, username=_unique("sec-partner-x"), partner_organization=w.org_x)
     u["partner_y"] = UserFactory(role=Role.PARTNER, username=_unique("sec-partner-y"), partner_organization=org_y)
+    PartnerServiceStaff.objects.create(user=u["partner_x"], service=w.service_x)
 
     w.incident = incident_services.incident_create(
         actor=u["dispatcher"],

@@ -26,6 +26,24 @@ CHROMIUM = os.environ.get("FIRSTLINE_CHROMIUM", "/usr/bin/chromium")
 REQUIRE_SERVICES = os.environ.get("FIRSTLINE_REQUIRE_SERVICES") == "1"
 
 
+def _flush_past_the_audit_guard() -> None:
+    """Transactional tests empty the database with TRUNCATE, which the audit log refuses by design
+    (apps/audit/migrations/0004). The test run connects as a superuser, so it switches triggers off
+    for the flush's own transaction only; the application's role could not."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        sql = original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return ["SET LOCAL session_replication_role = replica", *sql] if sql else sql
+
+    DatabaseOperations.sql_flush = sql_flush
+
+
+_flush_past_the_audit_guard()
+
+
 def services_available() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql") and bool(settings.REDIS_URL)
 

@@ -47,6 +47,10 @@ class AuditEntryAdmin(SupervisorAdmin):
         "ip",
         "outcome",
         "detail",
+        "record_ids",
+        "chain_seq",
+        "prev_hash",
+        "row_hash",
     )
     readonly_fields = fields
 

@@ -1,7 +1,14 @@
-"""The append-only access log. The application never updates or deletes a row here."""
+"""The append-only access log. The application never updates or deletes a row here.
+
+Rows are chained: each stores the hash of the row before it and a hash over its own content
+(apps/audit/chain.py), so `manage.py audit_verify` finds any edit or deletion, even one made by
+someone who could switch the database's triggers off.
+"""
 
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router, transaction
+
+from apps.audit import chain
 
 
 class Door(models.TextChoices):
@@ -34,16 +41,30 @@ class AuditEntry(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.OK)
     detail = models.JSONField(default=dict, blank=True)
+    record_ids = models.JSONField(
+        default=list, blank=True, help_text="Every record this entry disclosed (a list read, a stream followed)."
+    )
+    # Set when the row joins the chain: on PostgreSQL by the database as the writing transaction
+    # commits, elsewhere by apps.audit.chain in that transaction. Never set by hand.
+    chain_seq = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    row_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"]),
+            models.Index(fields=["id"], condition=models.Q(chain_seq__isnull=True), name="audit_unchained"),
+        ]
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise RuntimeError("Audit entries are append-only.")
-        super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            super().save(*args, **kwargs)
+            chain.seal_pending(connections[using])
 
     def delete(self, *args, **kwargs):
         raise RuntimeError("Audit entries are append-only.")
@@ -51,3 +72,14 @@ class AuditEntry(models.Model):
     def __str__(self) -> str:
         who = self.actor_username or "-"
         return f"{self.at:%Y-%m-%d %H:%M:%S} {who} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditChainHead(models.Model):
+    """The one row holding the end of the chain; locking it serialises everyone who extends it."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"audit chain at {self.last_seq}"

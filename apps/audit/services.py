@@ -2,10 +2,43 @@
 
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 
+from apps.audit import chain
 from apps.audit.context import current_context
 from apps.audit.models import AuditEntry, Outcome
+
+
+def _entry(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: Any = "",
+    outcome: str = Outcome.OK,
+    detail: dict | None = None,
+    door: str | None = None,
+    record_ids: list | None = None,
+) -> AuditEntry:
+    context = current_context()
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    return AuditEntry(
+        actor=actor if authenticated else None,
+        actor_username=actor.get_username() if authenticated else "",
+        actor_role=getattr(actor, "role", "") if authenticated else "",
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id) if object_id not in (None, "") else "",
+        door=door or context.door,
+        ip=context.ip,
+        outcome=outcome,
+        detail=detail or {},
+        record_ids=[str(i) for i in record_ids or []],
+    )
 
 
 def audit_record(
@@ -18,21 +51,30 @@ def audit_record(
     outcome: str = Outcome.OK,
     detail: dict | None = None,
     door: str | None = None,
+    record_ids: list | None = None,
 ) -> AuditEntry:
-    context = current_context()
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or obj.pk
-    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditEntry.objects.create(
-        actor=actor if authenticated else None,
-        actor_username=actor.get_username() if authenticated else "",
-        actor_role=getattr(actor, "role", "") if authenticated else "",
+    """One row. `record_ids` names every record a read disclosed (a list, a followed stream)."""
+    entry = _entry(
+        actor=actor,
         action=action,
+        obj=obj,
         object_type=object_type,
-        object_id=str(object_id) if object_id not in (None, "") else "",
-        door=door or context.door,
-        ip=context.ip,
+        object_id=object_id,
         outcome=outcome,
-        detail=detail or {},
+        detail=detail,
+        door=door,
+        record_ids=record_ids,
     )
+    entry.save()
+    return entry
+
+
+def audit_record_many(*, actor, action: str, objects: list[models.Model], detail: dict | None = None) -> int:
+    """One row per record, written and chained in one go (a bulk import, a sweep)."""
+    if not objects:
+        return 0
+    entries = [_entry(actor=actor, action=action, obj=obj, detail=detail) for obj in objects]
+    with transaction.atomic():
+        AuditEntry.objects.bulk_create(entries, batch_size=500)
+        chain.seal_pending()
+    return len(entries)

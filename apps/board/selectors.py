@@ -68,7 +68,13 @@ def board_snapshot(*, user) -> dict:
             .order_by("priority", "received_at")[:MAX_INCIDENTS]
         )
         teams = list(teams_for_board())
-        audit_record(actor=user, action="board.view", detail={"incidents": len(incidents), "seq": seq})
+        audit_record(
+            actor=user,
+            action="board.view",
+            object_type="incidents.incident",
+            detail={"incidents": len(incidents), "seq": seq},
+            record_ids=[i.pk for i in incidents],
+        )
     call_signs = {team.pk: team.call_sign for team in teams}
     incident_rows = []
     for incident in incidents:

@@ -65,7 +65,11 @@ class FollowUpListCreateApi(APIView):
             qs = qs.filter(assignee=request.user)
         rows = list(qs.order_by("due_at")[:200])
         audit_record(
-            actor=request.user, action="followup.list", object_type="followups.followup", detail={"count": len(rows)}
+            actor=request.user,
+            action="followup.list",
+            object_type="followups.followup",
+            detail={"count": len(rows)},
+            record_ids=[f.pk for f in rows],
         )
         return Response({"results": [followup_payload(f) for f in rows]})
 
@@ -131,7 +135,11 @@ class ReferralListCreateApi(APIView):
             qs = qs.filter(status__in=statuses)
         rows = list(qs.order_by("-created_at")[:200])
         audit_record(
-            actor=request.user, action="referral.list", object_type="followups.referral", detail={"count": len(rows)}
+            actor=request.user,
+            action="referral.list",
+            object_type="followups.referral",
+            detail={"count": len(rows)},
+            record_ids=[r.pk for r in rows],
         )
         if role_of(request.user) == Role.PARTNER:
             results = [selectors.referral_disclose(referral=r, recipient=request.user) for r in rows]

@@ -60,6 +60,7 @@ def partner_inbox(request):
         action="referral.list",
         object_type="followups.referral",
         detail={"count": len(rows), "status": status or ""},
+        record_ids=[r.pk for r in rows],
     )
     items = [(r, selectors.referral_disclose(referral=r, recipient=request.user)) for r in rows]
     return render(

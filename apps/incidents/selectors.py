@@ -62,7 +62,8 @@ def incidents_list_for(*, user, open_only: bool = True, limit: int = 200) -> lis
             actor=user,
             action="incident.list",
             object_type="incidents.incident",
-            detail={"count": len(incidents), "ids": [i.pk for i in incidents]},
+            detail={"count": len(incidents)},
+            record_ids=[i.pk for i in incidents],
         )
     return incidents
 

@@ -172,7 +172,10 @@ class HandbackListApi(APIView):
             Handback.objects.filter(call_center=request.auth.call_center, pk__gt=int(after)).order_by("pk")[:100]
         )
         services.intake_read(
-            actor=request.user, action="intake.handback.list", detail={"count": len(handbacks), "after": after}
+            actor=request.user,
+            action="intake.handback.list",
+            detail={"count": len(handbacks), "after": after},
+            record_ids=[h.pk for h in handbacks],
         )
         return Response(
             {

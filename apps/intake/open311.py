@@ -318,6 +318,7 @@ class RequestListView(Open311View):
             action="intake.open311.list",
             object_type="intake.open311request",
             detail={"count": len(results)},
+            record_ids=[r["service_request_id"] for r in results],
         )
         return Response(results)
 

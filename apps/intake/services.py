@@ -565,9 +565,9 @@ def duplicate_dismiss(*, actor, flag_id) -> DuplicateFlag:
     return flag
 
 
-def intake_read(*, actor, action: str, detail: dict | None = None) -> None:
-    """Audit a call center reading back what Firstline holds about its calls."""
-    audit_record(actor=actor, action=action, object_type="intake.handback", detail=detail or {})
+def intake_read(*, actor, action: str, detail: dict | None = None, record_ids: list | None = None) -> None:
+    """Audit a call center reading back what Firstline holds about its calls (naming each record)."""
+    audit_record(actor=actor, action=action, object_type="intake.handback", detail=detail or {}, record_ids=record_ids)
 
 
 def intake_refused(*, actor, action: str, reason: str, detail: dict | None = None) -> None:

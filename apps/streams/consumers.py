@@ -18,7 +18,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from apps.streams import conf, hub
 from apps.streams.names import group_for
 from apps.streams.selectors import events_after, stream_may_read, stream_positions, streams_default_for
-from apps.streams.services import stream_ack
+from apps.streams.services import stream_ack, streams_follow
 
 logger = logging.getLogger(__name__)
 
@@ -115,7 +115,8 @@ class StreamConsumer(AsyncWebsocketConsumer):
             if not isinstance(stream, str) or bad_cursor:
                 await self._close(CLOSE_PROTOCOL)
                 return
-        allowed = await database_sync_to_async(lambda: all(stream_may_read(self.user, s) for s in cursors))()
+        client = self.scope.get("client") or [None]
+        allowed = await database_sync_to_async(streams_follow)(user=self.user, streams=list(cursors), ip=client[0])
         if not allowed:
             await self._close(CLOSE_FORBIDDEN)
             return

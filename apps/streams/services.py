@@ -1,6 +1,7 @@
 """Appending events. Call only inside the transaction that made the change the event describes."""
 
 import asyncio
+import ipaddress
 import json
 import logging
 import os
@@ -192,3 +193,28 @@ def stream_ack(*, user, stream: str, seq: int, after: int) -> list[int]:
                     },
                 )
     return delivered
+
+
+def streams_follow(*, user, streams: list[str], ip: str | None = None) -> bool:
+    """Whether `user` may follow every one of `streams`; the answer is audited either way, naming
+    the streams asked for, since a followed stream discloses every event on it."""
+    from apps.audit.context import access_context
+    from apps.audit.models import Door, Outcome
+    from apps.audit.services import audit_record
+    from apps.streams.selectors import stream_may_read
+
+    refused = [stream for stream in streams if not stream_may_read(user, stream)]
+    try:
+        ip = str(ipaddress.ip_address(ip)) if ip else None
+    except ValueError:
+        ip = None  # a test client or a unix socket names no address
+    with access_context(door=Door.WEBSOCKET, ip=ip):
+        audit_record(
+            actor=user,
+            action="stream.follow",
+            object_type="streams.stream",
+            outcome=Outcome.DENIED if refused else Outcome.OK,
+            record_ids=list(streams),
+            detail={"refused": refused} if refused else {},
+        )
+    return not refused

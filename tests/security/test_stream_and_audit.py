@@ -200,7 +200,7 @@ def test_the_incident_list_and_the_teams_calls_are_audited_reads_too():
     dispatcher, responder = world.users["dispatcher"], world.users["responder_a"]
     assert world.client_for("dispatcher").get("/api/v1/incidents/").status_code == 200
     listed = AuditEntry.objects.get(actor=dispatcher, action="incident.list", door="api")
-    assert world.incident.pk in listed.detail["ids"]
+    assert str(world.incident.pk) in listed.record_ids
     assert world.client_for("responder_a").get("/api/v1/assignments/mine/").status_code == 200
     assert AuditEntry.objects.filter(
         actor=responder,

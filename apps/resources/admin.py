@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.audit.models import Door
 from apps.common.admin import SupervisorAdmin, SupervisorInline
-from apps.resources import services
+from apps.resources import conf, services
 from apps.resources.models import (
     DirectoryImport,
     Location,
@@ -133,6 +133,16 @@ class ScheduleAdmin(SupervisorAdmin):
 class UploadForm(forms.Form):
     package = forms.FileField(label="HSDS datapackage (.zip with datapackage.json and CSVs)")
 
+    def clean_package(self):
+        package = self.cleaned_data["package"]
+        limit = conf.hsds_max_upload_bytes()
+        if package.size > limit:
+            raise forms.ValidationError(
+                f"The file is larger than the {limit // 2**20 or 1} MB an import may be "
+                "(FIRSTLINE_HSDS_MAX_UPLOAD_BYTES)."
+            )
+        return package
+
 
 class _PageAdmin(SupervisorAdmin):
     """An app-index entry that opens one page instead of a list of records."""
@@ -161,6 +171,15 @@ class DirectoryImportAdmin(_PageAdmin):
         if request.method == "GET" and request.GET.get("download") == "zip":
             return self._download(request)
         result = None
+        if request.method == "POST" and _declared_length(request) > conf.hsds_max_upload_bytes() + 64 * 1024:
+            # Refused before the body is parsed: an oversized upload is never unpacked.
+            self.message_user(request, "The file is larger than an import may be.", level=messages.ERROR)
+            return TemplateResponse(
+                request,
+                "resources/admin_import.html",
+                self.context(request, form=UploadForm(), result=None),
+                status=413,
+            )
         form = UploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             with tempfile.TemporaryDirectory() as tmp:
@@ -208,6 +227,13 @@ class DirectoryImportAdmin(_PageAdmin):
             level=messages.WARNING if totals["rejected"] else messages.SUCCESS,
         )
         return result
+
+
+def _declared_length(request) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 class PeriodForm(forms.Form):

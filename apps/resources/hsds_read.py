@@ -6,6 +6,7 @@ into the same rows a tabular datapackage would hold, so one validator and one wr
 
 import csv
 import json
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterable
@@ -13,13 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from apps.resources.hsds import BY_NAME, BY_PATH, NOT_STORED, Table
+from apps.resources.hsds_unpack import (
+    RowError,
+    check_file_size,
+    check_folder_total,
+    check_plain_file,
+    package_file,
+    unpack_zip,
+)
 
 csv.field_size_limit(10_000_000)
-MAX_UNZIPPED_BYTES = 1024 * 2**20
-
-
-class RowError(Exception):
-    """A row (or the whole source) cannot be imported; the message says why."""
 
 
 @dataclass
@@ -46,33 +50,36 @@ def read_source(path: Path) -> tuple[dict[str, list[SourceRow]], list[Problem]]:
     """Turn whatever PATH is into rows per HSDS table, plus warnings about what was skipped."""
     try:
         return _read_source(Path(path))
-    except (UnicodeDecodeError, zipfile.BadZipFile, csv.Error, OSError) as error:
-        raise RowError(f"{Path(path).name} could not be read: {error}") from error
+    except UnicodeDecodeError:
+        raise RowError(f"{Path(path).name} could not be read: a file is not UTF-8 text.") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, csv.Error, OSError, EOFError) as error:
+        # The error's class only: its text can carry a path or bytes from the file.
+        raise RowError(f"{Path(path).name} could not be read ({type(error).__name__}).") from error
 
 
 def _read_source(path: Path) -> tuple[dict[str, list[SourceRow]], list[Problem]]:
     if path.is_dir():
         return read_datapackage(path)
+    if not path.exists():
+        raise RowError(f"{path.name} could not be read: no such file or folder.")
+    if not path.is_file():
+        raise RowError(f"{path.name} is not a plain file; refused.")
+    check_file_size(path)
     if path.suffix.lower() == ".zip" or zipfile.is_zipfile(path):
         return read_zip(path)
     if path.suffix.lower() == ".json":
         if path.name == "datapackage.json":
             return read_datapackage(path.parent)
         return read_json(path)
-    raise RowError(f"{path}: expected a datapackage folder, a .zip of one, or an HSDS .json file")
+    raise RowError(f"{path.name}: expected a datapackage folder, a .zip of one, or an HSDS .json file")
 
 
 def read_zip(path: Path) -> tuple[dict[str, list[SourceRow]], list[Problem]]:
-    with tempfile.TemporaryDirectory() as tmp, zipfile.ZipFile(path) as archive:
-        if sum(member.file_size for member in archive.infolist()) > MAX_UNZIPPED_BYTES:
-            raise RowError(f"{path.name}: unzipped it would exceed {MAX_UNZIPPED_BYTES // 2**20} MB")
-        for member in archive.infolist():
-            target = (Path(tmp) / member.filename).resolve()
-            if not str(target).startswith(str(Path(tmp).resolve())):
-                raise RowError(f"{path.name}: refusing a zip entry outside the package ({member.filename})")
-        archive.extractall(tmp)
-        descriptors = sorted(Path(tmp).rglob("datapackage.json"), key=lambda p: len(p.parts))
-        root = descriptors[0].parent if descriptors else _csv_root(Path(tmp))
+    with tempfile.TemporaryDirectory(prefix="hsds-import-") as tmp:
+        folder = Path(tmp).resolve()
+        unpack_zip(path, folder)
+        descriptors = sorted(folder.rglob("datapackage.json"), key=lambda p: len(p.parts))
+        root = descriptors[0].parent if descriptors else _csv_root(folder)
         return read_datapackage(root)
 
 
@@ -84,23 +91,36 @@ def _csv_root(folder: Path) -> Path:
 
 
 def read_datapackage(folder: Path) -> tuple[dict[str, list[SourceRow]], list[Problem]]:
+    """Read the CSVs datapackage.json lists (or every CSV): only plain files inside FOLDER."""
+    folder = Path(folder).resolve()
     warnings: list[Problem] = []
     files: list[tuple[Table | None, str, Path]] = []
     descriptor = folder / "datapackage.json"
-    if descriptor.exists():
+    if descriptor.exists() or descriptor.is_symlink():
+        check_plain_file(folder, descriptor)
+        check_file_size(descriptor)
         try:
             package = json.loads(descriptor.read_text(encoding="utf-8"))
-        except ValueError as error:
-            raise RowError(f"datapackage.json is not valid JSON: {error}") from error
-        for resource in package.get("resources", []):
-            name, rel = resource.get("name", ""), resource.get("path", "")
-            if not isinstance(rel, str) or not rel:
+        except ValueError:
+            raise RowError("datapackage.json is not valid JSON.") from None
+        resources = package.get("resources", []) if isinstance(package, dict) else None
+        if not isinstance(resources, list):
+            raise RowError("datapackage.json has no list of resources.")
+        for resource in resources:
+            if not isinstance(resource, dict):
                 continue
-            table = BY_NAME.get(name) or BY_PATH.get(Path(rel).name)
-            files.append((table, name, folder / rel))
+            name, rel = resource.get("name", ""), resource.get("path", "")
+            if rel in ("", None):
+                continue
+            csv_path = package_file(folder, rel)  # refuses anything outside the package
+            table = BY_NAME.get(name) if isinstance(name, str) else None
+            table = table or BY_PATH.get(csv_path.name)
+            files.append((table, name if isinstance(name, str) else "", csv_path))
     else:
         for csv_path in sorted(folder.glob("*.csv")):
+            check_plain_file(folder, csv_path)
             files.append((BY_PATH.get(csv_path.name), csv_path.stem, csv_path))
+    check_folder_total([p for table, _, p in files if table is not None])
     rows: dict[str, list[SourceRow]] = {}
     for table, name, csv_path in files:
         if table is None:
@@ -110,8 +130,19 @@ def read_datapackage(folder: Path) -> tuple[dict[str, list[SourceRow]], list[Pro
         if not csv_path.exists():
             warnings.append(Problem(csv_path.name, "-", "listed in datapackage.json but missing"))
             continue
+        check_plain_file(folder, csv_path)
         rows.setdefault(table.name, []).extend(_read_csv(table, csv_path, warnings))
     return rows, warnings
+
+
+COLUMN_NAME = re.compile(r"[A-Za-z0-9_. -]{1,64}")
+
+
+def _column_label(name) -> str:
+    """Quote a header only when it looks like a column name: a warning never echoes file content."""
+    if isinstance(name, str) and COLUMN_NAME.fullmatch(name):
+        return f"'{name}'"
+    return "(a header that is not a column name, not shown)"
 
 
 def _read_csv(table: Table, csv_path: Path, warnings: list[Problem]) -> Iterable[SourceRow]:
@@ -121,7 +152,7 @@ def _read_csv(table: Table, csv_path: Path, warnings: list[Problem]) -> Iterable
         header = reader.fieldnames or []
         for column in header:
             if column not in known:
-                warnings.append(Problem(csv_path.name, "1", f"unknown column '{column}' ignored"))
+                warnings.append(Problem(csv_path.name, "1", f"unknown column {_column_label(column)} ignored"))
         out = []
         for number, record in enumerate(reader, start=2):
             values = {k: v for k, v in record.items() if k in known}

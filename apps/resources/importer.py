@@ -81,6 +81,12 @@ ProgressFn = Callable[[str, int, int], None]
 # --- validating -----------------------------------------------------------------------------------
 
 
+def _shown(value) -> str:
+    """A bad value quoted back to the importer, clipped: a message points at data, it does not copy it."""
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
 def _parse(column: Column, raw, max_length: int | None, required: bool):
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         if required:
@@ -99,28 +105,28 @@ def _parse(column: Column, raw, max_length: int | None, required: bool):
         try:
             return uuid.UUID(text)
         except ValueError:
-            raise RowError(f"{column.name} '{text}' is not a valid UUID") from None
+            raise RowError(f"{column.name} '{_shown(text)}' is not a valid UUID") from None
     if kind in ("integer", "number"):
         if isinstance(raw, bool):
             raise RowError(f"{column.name} must be a number")
         try:
             number = float(text)
         except ValueError:
-            raise RowError(f"{column.name} '{text}' is not a number") from None
+            raise RowError(f"{column.name} '{_shown(text)}' is not a number") from None
         if not math.isfinite(number):
-            raise RowError(f"{column.name} '{text}' is not a finite number")
+            raise RowError(f"{column.name} '{_shown(text)}' is not a finite number")
         if kind == "integer":
             if number != int(number):
-                raise RowError(f"{column.name} '{text}' is not a whole number")
+                raise RowError(f"{column.name} '{_shown(text)}' is not a whole number")
             if abs(number) > 2**31 - 1:
-                raise RowError(f"{column.name} '{text}' is out of range")
+                raise RowError(f"{column.name} '{_shown(text)}' is out of range")
             return int(number)
         return number
     if kind == "date":
         try:
             return raw if isinstance(raw, date) else date.fromisoformat(text[:10])
         except ValueError:
-            raise RowError(f"{column.name} '{text}' is not a date (YYYY-MM-DD)") from None
+            raise RowError(f"{column.name} '{_shown(text)}' is not a date (YYYY-MM-DD)") from None
     if kind == "datetime":
         try:
             value = parse_datetime(text.replace("Z", "+00:00"))
@@ -130,7 +136,7 @@ def _parse(column: Column, raw, max_length: int | None, required: bool):
             try:
                 value = datetime.combine(date.fromisoformat(text), time(0))
             except ValueError:
-                raise RowError(f"{column.name} '{text}' is not a date-time (ISO 8601)") from None
+                raise RowError(f"{column.name} '{_shown(text)}' is not a date-time (ISO 8601)") from None
         return value if timezone.is_aware(value) else value.replace(tzinfo=UTC)
     if kind == "time":
         cleaned = text[:-1] if text.upper().endswith("Z") else text
@@ -139,7 +145,7 @@ def _parse(column: Column, raw, max_length: int | None, required: bool):
         except ValueError:
             value = None
         if value is None or "+" in cleaned or len(cleaned) < 4:
-            raise RowError(f"{column.name} '{text}' is not a time (HH:MM or HH:MM:SS)")
+            raise RowError(f"{column.name} '{_shown(text)}' is not a time (HH:MM or HH:MM:SS)")
         return value.replace(tzinfo=None, microsecond=0)
     raise RowError(f"{column.name}: unsupported type {kind}")
 
@@ -165,7 +171,7 @@ def _check_row(table: Table, values: dict, source: SourceRow, warnings: list[Pro
     """Table-specific rules beyond types."""
     if table.name == "service":
         if values.get("status") is not None and values["status"] not in STATUSES:
-            raise RowError(f"status '{values['status']}' is not one of {', '.join(sorted(STATUSES))}")
+            raise RowError(f"status '{_shown(values['status'])}' is not one of {', '.join(sorted(STATUSES))}")
         low, high = values.get("minimum_age"), values.get("maximum_age")
         if low is not None and high is not None and low > high:
             raise RowError("minimum_age is greater than maximum_age")
@@ -176,7 +182,7 @@ def _check_row(table: Table, values: dict, source: SourceRow, warnings: list[Pro
             values["latitude"] = values["longitude"] = None
     elif table.name == "attribute":
         if values.get("link_entity") not in BY_NAME:
-            raise RowError(f"link_entity '{values.get('link_entity')}' is not an HSDS table")
+            raise RowError(f"link_entity '{_shown(values.get('link_entity'))}' is not an HSDS table")
     elif table.name == "schedule":
         for name in ("byday",):
             days = [d.strip()[-2:].upper() for d in (values.get(name) or "").split(",") if d.strip()]

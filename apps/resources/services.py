@@ -6,10 +6,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.roles import Role, is_supervisor, role_of
-from apps.audit.models import Door
+from apps.audit.models import Door, Outcome
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, NotFound, PermissionRefused
-from apps.resources.importer import ImportResult, ProgressFn, import_hsds
+from apps.resources.importer import ImportResult, ProgressFn, RowError, import_hsds
 from apps.resources.models import Organization, Service, ServiceCapacity
 from apps.streams.names import BOARD
 from apps.streams.services import stream_append
@@ -19,13 +19,26 @@ def directory_import(*, actor, path, progress: ProgressFn | None = None, door: s
     """Import HSDS data. A person must be a supervisor; a management command (actor None) may always."""
     if actor is not None and not is_supervisor(actor):
         raise PermissionRefused("Only supervisors may import the resource directory.")
-    result = import_hsds(path, progress=progress)
+    door = door or (Door.COMMAND if actor is None else None)
+    try:
+        result = import_hsds(path, progress=progress)
+    except RowError as error:
+        # A refused package (outside paths, links, bombs) stays on record: it may be an attack.
+        audit_record(
+            actor=actor,
+            action="resources.import",
+            object_type="resources.directory",
+            outcome=Outcome.DENIED,
+            detail={"source": str(path)[-200:], "reason": str(error)[:300]},
+            door=door,
+        )
+        raise
     audit_record(
         actor=actor,
         action="resources.import",
         object_type="resources.directory",
         detail={**result.totals(), "source": str(path)[-200:]},
-        door=door or (Door.COMMAND if actor is None else None),
+        door=door,
     )
     return result
 

@@ -1,11 +1,13 @@
 """Supervisor admin for follow-ups: the program rules and limits are edited here; records are read-only
 and changed only through services (actions)."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 
 from apps.audit.services import audit_record
-from apps.common.admin import SupervisorAdmin, SupervisorInline
+from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline
 from apps.followups import services
+from apps.followups.endpoints import MIN_SECRET_LENGTH, new_endpoint_secret
 from apps.followups.models import (
     Consent,
     FollowUp,
@@ -37,11 +39,81 @@ class ReferralStallRuleAdmin(SupervisorAdmin):
     allow_delete = True
 
 
+class PartnerEndpointForm(forms.ModelForm):
+    """The secret is never shown back: empty keeps it (or, for a new endpoint, generates one)."""
+
+    url = forms.URLField(
+        assume_scheme="https",
+        max_length=200,
+        help_text="The partner's https address; internal and private addresses are refused.",
+    )
+    secret = forms.CharField(
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Leave empty to keep the current secret (a new endpoint gets a generated one, shown once).",
+    )
+
+    class Meta:
+        model = PartnerEndpoint
+        fields = ["organization", "service", "url", "secret", "active"]
+
+    generated = False
+
+    def clean_secret(self):
+        value = self.cleaned_data.get("secret") or ""
+        if not value:
+            if self.instance.pk:
+                return self.instance.secret
+            self.generated = True
+            return new_endpoint_secret()
+        if len(value) < MIN_SECRET_LENGTH or value.strip() != value:
+            raise forms.ValidationError(f"Use at least {MIN_SECRET_LENGTH} characters, or leave it empty.")
+        return value
+
+
 @admin.register(PartnerEndpoint)
-class PartnerEndpointAdmin(SupervisorAdmin):
+class PartnerEndpointAdmin(ServiceSaveMixin, SupervisorAdmin):
+    """Saves through partner_endpoint_create/update: the address policy, the secret and the audit."""
+
+    form = PartnerEndpointForm
     list_display = ["organization", "service", "url", "active", "created_at"]
     list_filter = ["active"]
     raw_id_fields = ["organization", "service"]
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            endpoint, secret = self.call_service(
+                services.partner_endpoint_create,
+                actor=request.user,
+                organization_id=data["organization"].pk,
+                url=data["url"],
+                secret=data["secret"],
+                active=data.get("active", True),
+                service_id=data["service"].pk if data.get("service") else None,
+            )
+            obj.pk, obj.created_at, obj.secret = endpoint.pk, endpoint.created_at, endpoint.secret
+            obj._state.adding = False
+            if form.generated:
+                self.message_user(
+                    request,
+                    f"Give this shared secret to the partner now; it is not shown again: {secret}",
+                    level=messages.WARNING,
+                )
+            return
+        self.call_service(
+            services.partner_endpoint_update,
+            actor=request.user,
+            endpoint_id=obj.pk,
+            url=data["url"],
+            secret=data["secret"],
+            active=data.get("active"),
+            service_id=data["service"].pk if data.get("service") else None,
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["organization"] if obj is not None else []
 
 
 @admin.register(PartnerServiceStaff)

@@ -9,6 +9,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 
+from apps.common.crypto import EncryptedTextField
+from apps.followups.egress import validate_endpoint_url
+
 
 class FollowUp(models.Model):
     class Kind(models.TextChoices):
@@ -320,8 +323,12 @@ class PartnerEndpoint(models.Model):
         help_text="Set when the endpoint belongs to one service: only then does it receive the person's details "
         "under a consent limited to that service. Empty: the organization's endpoint.",
     )
-    url = models.URLField()
-    secret = models.CharField(max_length=128, help_text="Shared secret for the HMAC-SHA256 signature.")
+    url = models.URLField(
+        validators=[validate_endpoint_url],
+        help_text="The partner's https address; internal and private addresses are refused.",
+    )
+    # Encrypted at rest (FIRSTLINE_FIELD_KEYS): a database dump must not let anyone sign as us.
+    secret = EncryptedTextField(help_text="Shared secret for the HMAC-SHA256 signature.")
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

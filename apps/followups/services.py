@@ -306,7 +306,8 @@ def followups_on_encounter_recorded(*, encounter_version_id) -> None:
         logging.getLogger(__name__).exception("follow-up rules for encounter version %s failed", encounter_version_id)
 
 
-# Referrals and consent live in their own module; every door imports them from here.
+# Partner endpoints, referrals and consent live in their own modules; every door imports them here.
+from apps.followups.endpoints import partner_endpoint_create, partner_endpoint_update  # noqa: E402
 from apps.followups.referrals import (  # noqa: E402
     PARTNER_STATUSES,
     PROGRAM_STATUSES,
@@ -341,6 +342,8 @@ __all__ = [
     "followup_stream",
     "followups_apply_rules",
     "followups_on_encounter_recorded",
+    "partner_endpoint_create",
+    "partner_endpoint_update",
     "referral_consent_problems",
     "referral_create",
     "referral_streams",

@@ -14,11 +14,10 @@ disclosure even for messages queued before the revocation; each attempt is audit
 
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import time
-import urllib.error
-import urllib.request
 from datetime import timedelta
 
 from django.db import transaction
@@ -27,7 +26,7 @@ from django.utils import timezone
 from apps.accounts.roles import is_supervisor
 from apps.audit.services import audit_record
 from apps.common.errors import NotFound, PermissionRefused
-from apps.followups import conf
+from apps.followups import conf, egress
 from apps.followups.models import PartnerEndpoint, Referral, WebhookAttempt, WebhookDelivery
 
 logger = logging.getLogger(__name__)
@@ -106,27 +105,28 @@ def _body(delivery: WebhookDelivery, endpoint: PartnerEndpoint, attempt: int) ->
 
 
 def _post(endpoint: PartnerEndpoint, delivery: WebhookDelivery, body: bytes) -> tuple[int | None, str]:
+    """One signed POST to the address the policy allows (apps.followups.egress); a redirect is a
+    failure and is never followed, so the signature goes nowhere but the endpoint itself."""
     timestamp = int(time.time())
-    request = urllib.request.Request(  # noqa: S310 — the URL is a partner's https endpoint set by a supervisor
-        endpoint.url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": "Firstline-Webhook/1",
-            TIMESTAMP_HEADER: str(timestamp),
-            SIGNATURE_HEADER: sign(secret=endpoint.secret, body=body, timestamp=timestamp),
-            DELIVERY_HEADER: str(delivery.pk),
-            EVENT_HEADER: delivery.event,
-        },
-    )
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Firstline-Webhook/1",
+        TIMESTAMP_HEADER: str(timestamp),
+        SIGNATURE_HEADER: sign(secret=endpoint.secret, body=body, timestamp=timestamp),
+        DELIVERY_HEADER: str(delivery.pk),
+        EVENT_HEADER: delivery.event,
+    }
     try:
-        with urllib.request.urlopen(request, timeout=conf.webhook_timeout_seconds()) as response:  # noqa: S310
-            return response.status, ""
-    except urllib.error.HTTPError as error:
-        return error.code, f"HTTP {error.code}"
-    except (urllib.error.URLError, OSError, TimeoutError) as error:
-        return None, str(getattr(error, "reason", error))[:300]
+        status = egress.post(endpoint.url, body=body, headers=headers, timeout=conf.webhook_timeout_seconds())
+    except egress.EgressRefused as refusal:
+        return None, str(refusal)[:300]
+    except (OSError, http.client.HTTPException) as error:
+        return None, (str(error) or type(error).__name__)[:300]
+    if 300 <= status < 400:
+        return status, f"HTTP {status}: a redirect, not followed"
+    if not 200 <= status < 300:
+        return status, f"HTTP {status}"
+    return status, ""
 
 
 def _claim(batch: int) -> list[WebhookDelivery]:

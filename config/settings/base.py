@@ -272,6 +272,9 @@ FIRSTLINE_FOLLOWUP_GRACE_MINUTES = env_int("FIRSTLINE_FOLLOWUP_GRACE_MINUTES", 2
 FIRSTLINE_CERTIFICATION_LEAD_DAYS = env_int("FIRSTLINE_CERTIFICATION_LEAD_DAYS", 30)
 FIRSTLINE_WEBHOOK_MAX_ATTEMPTS = env_int("FIRSTLINE_WEBHOOK_MAX_ATTEMPTS", 6)
 FIRSTLINE_WEBHOOK_BACKOFF_SECONDS = env_int("FIRSTLINE_WEBHOOK_BACKOFF_SECONDS", 30)
+# Webhooks go to https partners on public addresses only (apps/followups/egress.py). Plain http to
+# 127.0.0.1/::1 is for the test suite's local fake partner; production refuses to start with it on.
+FIRSTLINE_WEBHOOK_ALLOW_HTTP_LOOPBACK = env_bool("FIRSTLINE_WEBHOOK_ALLOW_HTTP_LOOPBACK", False)
 FIRSTLINE_MAP_TILE_URL = env("FIRSTLINE_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 
 # --- logging ----------------------------------------------------------------------------------

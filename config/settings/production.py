@@ -39,3 +39,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Webhooks to plain http on loopback are for the test suite only.
+if FIRSTLINE_WEBHOOK_ALLOW_HTTP_LOOPBACK:  # noqa: F405
+    raise ImproperlyConfigured("FIRSTLINE_WEBHOOK_ALLOW_HTTP_LOOPBACK must be off in production.")

@@ -17,3 +17,5 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"login": "1000/min", "intake": "1000/min"}}  # noqa: F405
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 (WhiteNoise warns about a missing folder)
+# The webhook tests deliver to a fake partner on 127.0.0.1 over plain http (never in production).
+FIRSTLINE_WEBHOOK_ALLOW_HTTP_LOOPBACK = True

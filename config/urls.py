@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-
 from apps.common import pages
+from apps.common.api_docs import DocsView, SchemaView
 
 API_APPS = ["accounts", "teams", "incidents", "streams", "board", "intake", "field", "followups", "resources", "audit"]
 
@@ -11,8 +10,8 @@ urlpatterns = [
     path("healthz", pages.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.page_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
+    path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 urlpatterns += [path("api/v1/", include(f"apps.{app}.urls")) for app in API_APPS]
 urlpatterns += [path("", include(f"apps.{app}.page_urls")) for app in API_APPS if app != "accounts"]

@@ -1,4 +1,9 @@
-"""End sessions that went idle for longer than the role allows, or whose tablet was revoked."""
+"""End sessions that went idle for longer than the role allows, outlived their absolute lifetime, or
+whose tablet was revoked.
+
+Sessions opened by a door that does not stamp them (the admin's login form, Django's LoginView) are
+stamped on their first request here, so every session has a start and a fixed end.
+"""
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -8,7 +13,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Device, DeviceSession
 from apps.accounts.selectors import idle_limit_seconds
-from apps.accounts.services import SESSION_DEVICE_KEY, SESSION_LAST_ACTIVE_KEY
+from apps.accounts.services import SESSION_DEVICE_KEY, SESSION_LAST_ACTIVE_KEY, SESSION_STARTED_KEY, session_start
 
 TOUCH_EVERY_SECONDS = 30
 
@@ -31,7 +36,11 @@ class SessionGuardMiddleware:
             return JsonResponse(
                 {"detail": "This tablet has been revoked by a supervisor.", "code": "device_revoked"}, status=401
             )
-        return self.get_response(request)
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and SESSION_STARTED_KEY not in request.session:
+            session_start(session=request.session)  # signed in during this request by a door that did not stamp
+        return response
 
     @staticmethod
     def _session_of_revoked_device(request) -> bool:
@@ -44,6 +53,11 @@ class SessionGuardMiddleware:
         device_id = session.get(SESSION_DEVICE_KEY)
         if device_id and Device.objects.filter(pk=device_id, revoked_at__isnull=False).exists():
             return "device_revoked", "This tablet has been revoked by a supervisor."
+        started = session.get(SESSION_STARTED_KEY)
+        if started is None:
+            session_start(session=session)
+        elif now - float(started) > settings.FIRSTLINE_SESSION_ABSOLUTE_HOURS * 3600:
+            return "session_expired", "Your session reached its time limit. Sign in again."
         last = session.get(SESSION_LAST_ACTIVE_KEY)
         if last is not None and now - float(last) > idle_limit_seconds(user):
             return "idle_timeout", "You were signed out after being idle. Sign in again."

@@ -1,7 +1,9 @@
 """Signing in and out, and the life of a registered tablet."""
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +20,15 @@ logger = logging.getLogger(__name__)
 
 SESSION_DEVICE_KEY = "firstline_device"
 SESSION_LAST_ACTIVE_KEY = "firstline_last_active"
+SESSION_STARTED_KEY = "firstline_started"
+
+
+def session_start(*, session) -> None:
+    """Stamp when a session began and pin its expiry there: activity never pushes the end later."""
+    now = timezone.now()
+    session[SESSION_STARTED_KEY] = now.timestamp()
+    session[SESSION_LAST_ACTIVE_KEY] = now.timestamp()
+    session.set_expiry(now + timedelta(hours=settings.FIRSTLINE_SESSION_ABSOLUTE_HOURS))
 
 
 def auth_login(*, request, username: str, password: str, device_id=None) -> User:
@@ -48,7 +59,7 @@ def auth_login(*, request, username: str, password: str, device_id=None) -> User
                 "This tablet is not registered to the program or has been revoked.", extra={"code": "device_revoked"}
             )
     login(request, user)
-    request.session[SESSION_LAST_ACTIVE_KEY] = timezone.now().timestamp()
+    session_start(session=request.session)
     if device is not None:
         request.session[SESSION_DEVICE_KEY] = str(device.pk)
         request.session.save()

@@ -23,6 +23,7 @@ TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "field"
 SHELL_STATIC = [
     "css/firstline.css",
     "field/field.css",
+    "field/shell.js",
     "field/store.js",
     "field/app.js",
     "field/icons/icon-192.png",

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "channels",
     "apps.common",
     "apps.accounts",
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "apps.common.headers.ContentSecurityPolicyMiddleware",
+    "apps.common.headers.PrivacyHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -132,15 +135,19 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-SESSION_COOKIE_AGE = 60 * 60 * 24
+# A session ends FIRSTLINE_SESSION_ABSOLUTE_HOURS after sign-in however busy it is; the cookie and
+# the stored session never outlive that (apps/accounts/middleware.py), and activity never renews it.
+FIRSTLINE_SESSION_ABSOLUTE_HOURS = env_int("FIRSTLINE_SESSION_ABSOLUTE_HOURS", 12)
+SESSION_COOKIE_AGE = FIRSTLINE_SESSION_ABSOLUTE_HOURS * 60 * 60
 SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Idle timeouts per role, in minutes (FIRSTLINE_IDLE_MINUTES_<ROLE> overrides each).
+# Idle timeouts per role, in minutes (FIRSTLINE_IDLE_MINUTES_<ROLE> overrides each). Responders use
+# shared tablets: the field app locks after this long without a touch and the server ends the session.
 _IDLE_DEFAULTS = {
-    "responder": 12 * 60,
+    "responder": 15,
     "dispatcher": 8 * 60,
     "call_taker": 8 * 60,
     "supervisor": 30,
@@ -193,7 +200,13 @@ SPECTACULAR_SETTINGS = {
     # Our APIViews answer with hand-shaped payloads; spectacular documents their inputs and paths.
     "DISABLE_ERRORS_AND_WARNINGS": True,
     "ENABLE_DJANGO_DEPLOY_CHECK": False,  # the schema is generated in a test instead
+    # Swagger UI served from our own static files (drf-spectacular-sidecar), so the CSP needs no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
+# The API schema and its docs page answer only signed-in users (production default: on).
+FIRSTLINE_API_DOCS_REQUIRE_SIGN_IN = env_bool("FIRSTLINE_API_DOCS_REQUIRE_SIGN_IN", False)
 
 # --- channels ---------------------------------------------------------------------------------
 REDIS_URL = env("REDIS_URL")
@@ -276,6 +289,59 @@ FIRSTLINE_WEBHOOK_BACKOFF_SECONDS = env_int("FIRSTLINE_WEBHOOK_BACKOFF_SECONDS",
 # 127.0.0.1/::1 is for the test suite's local fake partner; production refuses to start with it on.
 FIRSTLINE_WEBHOOK_ALLOW_HTTP_LOOPBACK = env_bool("FIRSTLINE_WEBHOOK_ALLOW_HTTP_LOOPBACK", False)
 FIRSTLINE_MAP_TILE_URL = env("FIRSTLINE_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+
+
+# --- security headers -------------------------------------------------------------------------
+# apps/common/headers.py and docs/security/headers-and-sessions.md. No inline script or style anywhere:
+# values a page's script needs travel in data attributes or json_script blocks.
+def tile_source(url: str | None) -> list[str]:
+    """The map tile host as a CSP source: scheme://host[:port], with a {s} subdomain as a wildcard."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return []
+    parts = urlsplit(url)
+    host = ".".join("*" if "{" in label else label for label in parts.netloc.split("."))
+    return [f"{parts.scheme}://{host}"] if parts.scheme in {"http", "https"} and host else []
+
+
+_SELF = "'self'"
+_NONE = "'none'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, *tile_source(FIRSTLINE_MAP_TILE_URL)],
+        # 'self' plus ws:// and wss:// of the host that served the page, added per request.
+        "connect-src": [_SELF],
+        "font-src": [_SELF],
+        "manifest-src": [_SELF],
+        "worker-src": [_SELF],
+        "object-src": [_NONE],
+        "frame-src": [_NONE],
+        "frame-ancestors": [_NONE],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+    },
+}
+# Browser features each page may use: geolocation only where the field app runs.
+FIRSTLINE_PERMISSIONS_POLICY = {
+    "accelerometer": "()",
+    "autoplay": "()",
+    "camera": "()",
+    "display-capture": "()",
+    "geolocation": "()",
+    "gyroscope": "()",
+    "magnetometer": "()",
+    "microphone": "()",
+    "midi": "()",
+    "payment": "()",
+    "usb": "()",
+}
+FIRSTLINE_PERMISSIONS_POLICY_BY_PATH = {"/field/": {"geolocation": "(self)"}}
+# API paths that hold no personal data and may be cached; every other /api/ answer is no-store.
+FIRSTLINE_CACHEABLE_API_PREFIXES = env_list("FIRSTLINE_CACHEABLE_API_PREFIXES", "/api/hsds/")
 
 # --- logging ----------------------------------------------------------------------------------
 LOGGING = {

@@ -9,9 +9,34 @@ from .base import *  # noqa: F403
 from .base import env, env_bool, env_int, env_list
 
 DEBUG = False
+
+# The key in deploy/firstline.env.example: anyone can read it, so it signs nothing here.
+EXAMPLE_SECRET_KEYS = {"change-me-to-a-random-string-of-at-least-fifty-characters-0123456789"}
+SECRET_KEY_MIN_LENGTH = 50  # Django's own deploy check (security.W009) asks for the same
+SECRET_KEY_MIN_DISTINCT_CHARACTERS = 5
+
+
+def secret_key_problem(key: str | None) -> str | None:
+    """Why a key would let an outsider forge sessions and password-reset links, or None if it will do."""
+    if not key:
+        return "SECRET_KEY is not set."
+    if key in EXAMPLE_SECRET_KEYS or "change-me" in key.lower():
+        return "SECRET_KEY is the example value from deploy/firstline.env.example."
+    if key.startswith(("dev-only", "django-insecure-")):
+        return "SECRET_KEY is a development key."
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return f"SECRET_KEY is shorter than {SECRET_KEY_MIN_LENGTH} characters."
+    if len(set(key)) < SECRET_KEY_MIN_DISTINCT_CHARACTERS:
+        return f"SECRET_KEY has fewer than {SECRET_KEY_MIN_DISTINCT_CHARACTERS} distinct characters."
+    return None
+
+
 SECRET_KEY = env("SECRET_KEY")
-if not SECRET_KEY or SECRET_KEY.startswith("dev-only") or len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters.")
+if problem := secret_key_problem(SECRET_KEY):
+    raise ImproperlyConfigured(
+        f"{problem} Set it to a random value of at least {SECRET_KEY_MIN_LENGTH} characters, for example the "
+        "output of: python3 -c 'import secrets; print(secrets.token_urlsafe(64))'"
+    )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names Firstline is served on.")
@@ -34,6 +59,7 @@ SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+FIRSTLINE_API_DOCS_REQUIRE_SIGN_IN = env_bool("FIRSTLINE_API_DOCS_REQUIRE_SIGN_IN", True)
 WHITENOISE_USE_FINDERS = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+
 from apps.common import pages
 from apps.common.api_docs import DocsView, SchemaView
 

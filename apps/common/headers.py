@@ -6,10 +6,10 @@ Permissions-Policy and Cache-Control are set here because they depend on the pat
 These middlewares never look at a record: they decide from the path and the signed-in flag alone.
 """
 
+from csp.middleware import CSPMiddleware, PolicyParts
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.utils.cache import add_never_cache_headers
-from csp.middleware import CSPMiddleware, PolicyParts
 
 
 class ContentSecurityPolicyMiddleware(CSPMiddleware):

@@ -1,4 +1,5 @@
-"""Sessions end after the idle time the role allows: short for supervisors, a full shift for responders."""
+"""Sessions end after the idle time the role allows: short for supervisors, shorter for responders on
+shared tablets (the field app locks itself at the same limit; tests/field covers the lock screen)."""
 
 import time
 
@@ -29,7 +30,7 @@ def idle_for(client: APIClient, minutes: float) -> None:
 
 def test_the_idle_limits_are_the_programs(settings):
     assert settings.FIRSTLINE_IDLE_MINUTES["supervisor"] == 30
-    assert settings.FIRSTLINE_IDLE_MINUTES["responder"] == 12 * 60
+    assert settings.FIRSTLINE_IDLE_MINUTES["responder"] == 15
 
 
 def test_a_supervisor_idle_for_31_minutes_is_signed_out(supervisor):
@@ -47,13 +48,13 @@ def test_a_supervisor_idle_for_29_minutes_stays_signed_in(supervisor):
     assert client.get(ME).status_code == 200
 
 
-def test_a_responder_idle_for_31_minutes_stays_signed_in(responder):
+def test_a_responder_idle_for_14_minutes_stays_signed_in(responder):
     client = signed_in(responder)
-    idle_for(client, 31)
+    idle_for(client, 14)
     assert client.get(ME).status_code == 200
 
 
-def test_a_responder_idle_past_a_shift_is_signed_out(responder):
+def test_a_responder_idle_for_16_minutes_on_a_shared_tablet_is_signed_out(responder):
     client = signed_in(responder)
     idle_for(client, settings.FIRSTLINE_IDLE_MINUTES["responder"] + 1)
     response = client.get(ME)

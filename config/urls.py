@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from apps.common import pages
-from apps.common.api_docs import DocsView, SchemaView
+from apps.common.api_docs import SchemaView, docs_view
 
 API_APPS = ["accounts", "teams", "incidents", "streams", "board", "intake", "field", "followups", "resources", "audit"]
 
@@ -12,7 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.page_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
-    path("api/docs/", DocsView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", docs_view(), name="api-docs"),
 ]
 urlpatterns += [path("api/v1/", include(f"apps.{app}.urls")) for app in API_APPS]
 urlpatterns += [path("", include(f"apps.{app}.page_urls")) for app in API_APPS if app != "accounts"]

@@ -24,7 +24,7 @@ def field_app(chromium, asgi_server):
         page.click("#login-form button[type=submit]")
         page.wait_for_selector("#nav:not([hidden])")
         page.wait_for_selector("body[data-boot=loaded]", timeout=20000)
-        page.wait_for_function("document.body.dataset.sw === 'ready'", timeout=20000)
+        page.wait_for_function("() => document.body.dataset.sw === 'ready'", timeout=20000)
         return context, page
 
     yield open_app

@@ -98,7 +98,7 @@ def test_an_encounter_documented_offline_reaches_the_server_exactly_once(
     page.click("[data-action=people][data-step='1']")
     page.fill("#narrative", "Cold, accepted a ride to the shelter")
     page.wait_for_function(  # saved in IndexedDB as it was typed, before any submit
-        "FLStore.all('drafts').then((d) => d.some((x) => x.narrative.startsWith('Cold')))"
+        "() => FLStore.all('drafts').then((d) => d.some((x) => x.narrative.startsWith('Cold')))"
     )
     page.reload()
     page.wait_for_selector("body[data-ready=true]")
@@ -113,7 +113,7 @@ def test_an_encounter_documented_offline_reaches_the_server_exactly_once(
     page.wait_for_selector("body[data-ready=true]")
     assert pending(page) == 1
     context.set_offline(False)
-    page.wait_for_function("document.body.dataset.pending === '0'", timeout=15000)
+    page.wait_for_function("() => document.body.dataset.pending === '0'", timeout=15000)
     version = EncounterVersion.objects.get(encounter__incident=incident)
     assert version.narrative == "Cold, accepted a ride to the shelter" and version.people_served == 2
     assert version.needs == ["shelter"] and version.disposition == "transported"
@@ -189,7 +189,7 @@ def test_an_assignment_made_through_the_api_appears_in_the_open_app(
 ):
     _context, page = field_app(responder, tablet_device)
     page.wait_for_selector("text=No calls right now")
-    page.wait_for_function("document.body.dataset.conn === 'live'", timeout=15000)
+    page.wait_for_function("() => document.body.dataset.conn === 'live'", timeout=15000)
     in_thread(assign_through_api, dispatcher, team, "Sunken Gardens Park")
     page.wait_for_selector(".call-card:has-text('Sunken Gardens Park')", timeout=15000)
     page.click(".call-card:has-text('Sunken Gardens Park')")
@@ -266,7 +266,7 @@ def test_resources_are_searched_offline_by_need_and_name_open_ones_first(field_a
             service("Food Pantry", ["food"], always),
         ],
     }
-    page.wait_for_function("FL.state.resources && FL.state.resources.fetched")  # the app's own fetch is done
+    page.wait_for_function("() => FL.state.resources && FL.state.resources.fetched")  # the app's own fetch is done
     page.evaluate("(d) => FLStore.put('cache', d, 'resources')", directory)
     context.set_offline(True)
     page.reload()

@@ -88,7 +88,7 @@ def test_a_call_taker_screens_a_call_by_keyboard_in_chromium(policy, call_taker,
     assert page.evaluate("document.activeElement.id") == "btn-check"
     assert page.is_checked("input[name=q_suicide_attempt_with_means][value=no]")
     page.wait_for_selector("#live-result:not([hidden])")
-    page.wait_for_function("document.getElementById('live-result').textContent.includes('Alternative response')")
+    page.wait_for_function("() => document.getElementById('live-result').textContent.includes('Alternative response')")
     page.keyboard.press("Enter")
     page.wait_for_selector("#evaluation")
     assert "Alternative response" in page.inner_text("#evaluation-type")

@@ -133,14 +133,15 @@ def validate_endpoint_url(url: str) -> None:
         raise ValidationError(str(refusal), code="endpoint_url") from None
 
 
-def resolve(target: Target) -> IPAddress:
-    """Resolve the host once and pick the address to connect to; refuse if ANY answer is internal."""
+def resolve(target: Target) -> list[IPAddress]:
+    """Resolve the host once: the addresses to try, in the resolver's order. Refuse if ANY answer is
+    internal (a name that points inside as well as outside is not a partner's)."""
     loopback_ok = allow_http_loopback()
     try:
         answers = socket.getaddrinfo(target.host, target.port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError):
         raise EgressRefused(f"The partner's host name {target.host} could not be resolved.") from None
-    addresses = []
+    addresses: list[IPAddress] = []
     for _family, _type, _proto, _name, sockaddr in answers:
         address = ipaddress.ip_address(sockaddr[0].split("%")[0])
         reason = address_refusal(address, loopback_ok=loopback_ok)
@@ -148,17 +149,25 @@ def resolve(target: Target) -> IPAddress:
             raise EgressRefused(f"Refused: {target.host} resolves to {reason}.")
         if target.scheme == "http" and not _inner_ipv4(address).is_loopback:
             raise EgressRefused("Refused: plain http is allowed only to this machine's loopback, for tests.")
-        addresses.append(address)
+        if address not in addresses:
+            addresses.append(address)
     if not addresses:
         raise EgressRefused(f"The partner's host name {target.host} has no address.")
-    return addresses[0]
+    return addresses
 
 
-def _pin(connection: http.client.HTTPConnection, address: IPAddress) -> None:
-    """Make the connection dial ADDRESS (the one checked) while TLS still verifies the host name."""
+def _pin(connection: http.client.HTTPConnection, addresses: list[IPAddress]) -> None:
+    """Make the connection dial only the checked ADDRESSES (in order, as a browser falls back from
+    IPv6 to IPv4) while TLS still verifies the certificate against the host name."""
 
     def dial(_host_port, timeout, source_address=None):
-        return socket.create_connection((str(address), connection.port), timeout, source_address)
+        error: OSError | None = None
+        for address in addresses:
+            try:
+                return socket.create_connection((str(address), connection.port), timeout, source_address)
+            except OSError as failed:
+                error = failed
+        raise error or OSError("no address to connect to")
 
     connection._create_connection = dial
 
@@ -167,13 +176,13 @@ def post(url: str, *, body: bytes, headers: dict, timeout: float) -> int:
     """POST BODY to URL once and answer the HTTP status. Never follows a redirect; raises
     EgressRefused when policy refuses the target and OSError when the partner cannot be reached."""
     target = parse_endpoint_url(url)
-    address = resolve(target)
+    addresses = resolve(target)
     if target.scheme == "https":
         context = ssl.create_default_context()
         connection = http.client.HTTPSConnection(target.host, target.port, timeout=timeout, context=context)
     else:
         connection = http.client.HTTPConnection(target.host, target.port, timeout=timeout)
-    _pin(connection, address)
+    _pin(connection, addresses)
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         response = connection.getresponse()

@@ -172,6 +172,18 @@ def test_the_worker_connects_to_the_address_it_checked_not_a_second_dns_answer(
     assert WebhookDelivery.objects.get().status == "delivered"
 
 
+def test_the_worker_falls_back_through_the_checked_addresses_in_order(
+    responder, encounter_version, shelter_service, monkeypatch
+):
+    with Listener(200) as partner:
+        asked = fake_dns(monkeypatch, {"partner.example.org": [["::1", "127.0.0.1"]]})
+        stored_endpoint(shelter_service, f"http://partner.example.org:{partner.port}/hook")
+        send_referral(responder, encounter_version, shelter_service)
+        run_worker_task()
+    assert asked == ["partner.example.org"]
+    assert len(partner.requests) == 1 and WebhookDelivery.objects.get().status == "delivered"
+
+
 def test_with_the_test_allowance_plain_http_still_reaches_only_loopback(
     responder, encounter_version, shelter_service, monkeypatch
 ):

@@ -3,12 +3,15 @@ from django.urls import include, path
 
 from apps.common import pages
 from apps.common.api_docs import SchemaView, docs_view
+from apps.operations import views as operations
 
 API_APPS = ["accounts", "teams", "incidents", "streams", "board", "intake", "field", "followups", "resources", "audit"]
 
 urlpatterns = [
     path("", pages.home, name="home"),
-    path("healthz", pages.healthz, name="healthz"),
+    path("healthz", operations.healthz, name="healthz"),
+    path("readyz", operations.readyz, name="readyz"),
+    path("metrics", operations.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.page_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),

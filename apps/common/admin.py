@@ -18,6 +18,17 @@ class FirstlineAdminSite(admin.AdminSite):
     site_header = "Firstline supervisor admin"
     site_title = "Firstline admin"
     index_title = "Program administration"
+    index_template = "admin/firstline_index.html"
+
+    def index(self, request, extra_context=None):
+        """The first page a supervisor sees says when a background part (worker, beat, stream) stopped."""
+        from apps.operations.selectors import parts_stopped
+        from apps.operations.services import WHAT_STOPS
+
+        stopped = [
+            {"part": part, "message": WHAT_STOPS[part], "last_seen": last} for part, last in parts_stopped().items()
+        ]
+        return super().index(request, {"operations_stopped": stopped, **(extra_context or {})})
 
     def has_permission(self, request) -> bool:
         user = request.user

@@ -1,8 +1,6 @@
-"""The landing page that sends each role to its own screen, and a health check for the proxy."""
+"""The landing page that sends each role to its own screen."""
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
 from apps.accounts.roles import Role
@@ -23,9 +21,3 @@ def home(request):
     if target:
         return redirect(target)
     return render(request, "home.html")
-
-
-def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"}) if request.GET.get("json") else HttpResponse("ok")

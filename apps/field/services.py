@@ -26,6 +26,7 @@ from apps.audit.services import audit_record
 from apps.common.api import validation_error_detail
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.field.models import AppliedMutation
+from apps.operations import metrics
 
 logger = logging.getLogger(__name__)
 
@@ -417,5 +418,7 @@ def sync_apply(*, actor: User, device: Device, mutations: list) -> list[dict]:
     stored = {row.id: row for row in AppliedMutation.objects.filter(pk__in=ids)} if ids else {}
     seen: dict = {}
     results = [_apply_one(actor=actor, device=device, raw=raw, stored=stored, seen=seen) for raw in mutations]
+    for result in results:
+        metrics.sync_mutations.labels(result["status"]).inc()
     Device.objects.filter(pk=device.pk).update(last_seen_at=timezone.now(), last_user=actor)
     return results

@@ -21,6 +21,7 @@ from apps.accounts.roles import Role
 from apps.followups import conf
 from apps.followups.models import FollowUp, Referral, ReferralStallRule, Reminder, SweepCursor
 from apps.followups.services import followup_create_once, followup_event_data, followup_stream, followups_apply_rules
+from apps.operations import metrics
 from apps.streams.names import BOARD, user_stream
 from apps.streams.services import stream_append
 
@@ -97,6 +98,9 @@ def followups_deliver_due(*, batch: int | None = None, budget_seconds: float = 1
                 status=FollowUp.Status.DUE, version=F("version") + 1
             )
             delivered += len(rows)
+        sent_at = timezone.now()
+        for f in rows:
+            metrics.reminder_lateness.observe(max(0.0, (sent_at - f.due_at).total_seconds()))
     return delivered
 
 
@@ -145,6 +149,7 @@ def followups_escalate_overdue(*, batch: int | None = None, budget_seconds: floa
                 status=FollowUp.Status.OVERDUE, version=F("version") + 1
             )
             escalated += len(rows)
+        metrics.escalations.labels("followup").inc(len(rows))
     return escalated
 
 

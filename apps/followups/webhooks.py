@@ -28,6 +28,7 @@ from apps.audit.services import audit_record
 from apps.common.errors import NotFound, PermissionRefused
 from apps.followups import conf, egress
 from apps.followups.models import PartnerEndpoint, Referral, WebhookAttempt, WebhookDelivery
+from apps.operations import metrics
 
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Firstline-Signature"
@@ -167,6 +168,8 @@ def _attempt(delivery: WebhookDelivery) -> None:
         status_code, error = None, "endpoint switched off"
     duration_ms = int((time.monotonic() - started) * 1000)
     ok = status_code is not None and 200 <= status_code < 300
+    if not ok:
+        metrics.webhook_failures.inc()
     now = timezone.now()
     with transaction.atomic():
         locked = WebhookDelivery.objects.select_for_update().get(pk=delivery.pk)

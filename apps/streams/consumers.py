@@ -15,6 +15,7 @@ import time
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from apps.operations import metrics
 from apps.streams import conf, hub
 from apps.streams.names import group_for
 from apps.streams.selectors import events_after, stream_may_read, stream_positions, streams_default_for
@@ -51,10 +52,15 @@ class StreamConsumer(AsyncWebsocketConsumer):
         if self.user is None or not self.user.is_authenticated or not self.user.is_active:
             await self._close(CLOSE_UNAUTHENTICATED)
             return
+        self.counted = True
+        metrics.websockets_connected.inc()
         self.tasks.append(asyncio.create_task(self._keepalive()))
 
     async def disconnect(self, code):
         self.closing = True
+        if getattr(self, "counted", False):
+            self.counted = False
+            metrics.websockets_connected.dec()
         hub.unregister(self)
         for task in self.tasks:
             task.cancel()
@@ -233,6 +239,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
                     return
                 self.sent[stream] = message["seq"]
                 await self.send(text_data=json.dumps(message))
+                metrics.events_delivered.labels(metrics.stream_family(stream)).inc()
                 if message["kind"] == "device.revoked" and stream.startswith("user:"):
                     await self._close(CLOSE_DEVICE_REVOKED)
                     return

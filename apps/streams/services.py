@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from apps.operations import metrics
 from apps.streams.models import AssignmentReceipt, Event, StreamCounter, StreamCursor
 from apps.streams.names import BOARD, group_for, team_stream
 
@@ -103,6 +104,7 @@ def stream_append(*, stream: str, kind: str, data: dict) -> Event:
     event = Event.objects.create(stream=stream, seq=seq, kind=kind, data=data)
     message = event.as_message()
     transaction.on_commit(lambda: ring_doorbell(stream, seq, message))
+    transaction.on_commit(metrics.events_appended.labels(metrics.stream_family(stream)).inc)
     return event
 
 
@@ -121,6 +123,7 @@ def stream_append_many(*, stream: str, kind: str, datas: list[dict]) -> list[Eve
         [Event(stream=stream, seq=first + i, kind=kind, data=data) for i, data in enumerate(datas)]
     )
     transaction.on_commit(lambda: ring_doorbell(stream, last))
+    transaction.on_commit(lambda: metrics.events_appended.labels(metrics.stream_family(stream)).inc(len(datas)))
     return events
 
 

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from apps.operations import metrics
 from apps.streams import conf
 
 
@@ -11,7 +12,9 @@ def assignments_escalation_sweep() -> int:
     """Swept rows, not ETA tasks: every few seconds, escalate what is overdue (idempotent)."""
     from apps.incidents.services import assignments_escalate_overdue
 
-    return len(assignments_escalate_overdue())
+    escalated = len(assignments_escalate_overdue())
+    metrics.escalations.labels("assignment").inc(escalated)
+    return escalated
 
 
 @shared_task(acks_late=True, ignore_result=True)

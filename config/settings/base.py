@@ -63,9 +63,11 @@ INSTALLED_APPS = [
     "apps.intake",
     "apps.board",
     "apps.field",
+    "apps.operations",
 ]
 
 MIDDLEWARE = [
+    "apps.operations.requests.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.common.headers.ContentSecurityPolicyMiddleware",
@@ -243,13 +245,19 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs as LOGGING says (JSON in production)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app may declare its periodic tasks in apps/<app>/schedule.py as a plain BEAT_SCHEDULE dict.
 CELERY_BEAT_SCHEDULE: dict = {}
-for _app in ("streams", "incidents", "teams", "intake", "followups", "resources", "field", "board"):
+for _app in ("streams", "incidents", "teams", "intake", "followups", "resources", "field", "board", "operations"):
     with contextlib.suppress(ModuleNotFoundError):
         CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"apps.{_app}.schedule").BEAT_SCHEDULE)
 FIRSTLINE_SWEEP_SECONDS = env_int("FIRSTLINE_SWEEP_SECONDS", 30)
+# Worker, beat, scheduled tasks and stream delivery each show they are alive this often; three
+# missed beats raise a supervisor alert (apps/operations).
+FIRSTLINE_HEARTBEAT_SECONDS = float(env("FIRSTLINE_HEARTBEAT_SECONDS", "30"))
+# /metrics: with a token, Prometheus sends `Authorization: Bearer <token>`; without, loopback only.
+FIRSTLINE_METRICS_TOKEN = env("FIRSTLINE_METRICS_TOKEN", "")
 
 # --- program rules ----------------------------------------------------------------------------
 # Response-time targets per priority in minutes, used until an eligibility policy sets its own.
@@ -344,11 +352,22 @@ FIRSTLINE_PERMISSIONS_POLICY_BY_PATH = {"/field/": {"geolocation": "(self)"}}
 FIRSTLINE_CACHEABLE_API_PREFIXES = env_list("FIRSTLINE_CACHEABLE_API_PREFIXES", "/api/hsds/")
 
 # --- logging ----------------------------------------------------------------------------------
+# Every record carries the request id (X-Request-ID), also inside the Celery tasks a request queued.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "apps.operations.requests.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "apps.operations.requests.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env("FIRSTLINE_LOG_FORMAT", "plain"),
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

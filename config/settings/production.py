@@ -6,7 +6,7 @@ Refuses to start without a real secret key and an explicit host list.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env, env_bool, env_int, env_list
+from .base import LOGGING, env, env_bool, env_int, env_list
 
 DEBUG = False
 
@@ -51,6 +51,8 @@ DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+# Probes and Prometheus talk plain HTTP to the process itself, not through the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
@@ -69,3 +71,21 @@ STORAGES = {
 # Webhooks to plain http on loopback are for the test suite only.
 if FIRSTLINE_WEBHOOK_ALLOW_HTTP_LOOPBACK:  # noqa: F405
     raise ImproperlyConfigured("FIRSTLINE_WEBHOOK_ALLOW_HTTP_LOOPBACK must be off in production.")
+
+# One JSON object per log line (FIRSTLINE_LOG_FORMAT=plain to read them by eye).
+LOGGING["handlers"]["console"]["formatter"] = env("FIRSTLINE_LOG_FORMAT", "json")
+
+# Errors go to Sentry (or a self-hosted GlitchTip) only when a DSN is given. Crisis data must not
+# travel with them: no personal data, no request bodies, no local variables in stack frames.
+SENTRY_DSN = env("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        max_request_body_size="never",
+        include_local_variables=False,
+        traces_sample_rate=0.0,
+    )

@@ -16,8 +16,10 @@ import secrets
 import shutil
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from http.cookies import SimpleCookie
 
@@ -33,6 +35,7 @@ pytestmark = [pytest.mark.services]
 
 PASSWORD = "production-test-password"  # a throwaway account in a throwaway database
 HTTPS = {"X-Forwarded-Proto": "https"}
+METRICS_TOKEN = secrets.token_urlsafe(32)
 
 # Created once in the fresh database through Django's own shell, as an administrator would.
 PEOPLE = f"""
@@ -40,6 +43,7 @@ from apps.accounts.models import User
 from apps.teams.models import Membership, Team
 team = Team.objects.create(call_sign="CR-1", name="Team CR-1", capabilities=["peer_support"])
 User.objects.create_user("dispatcher", password="{PASSWORD}", role="dispatcher")
+User.objects.create_user("supervisor", password="{PASSWORD}", role="supervisor", email="s@example.org")
 responder = User.objects.create_user("responder", password="{PASSWORD}", role="responder", email="r@example.org")
 Membership.objects.create(team=team, user=responder)
 print(responder.pk)
@@ -77,6 +81,9 @@ class Installation:
             STATIC_ROOT=str(self.folder / "static"),
             FIRSTLINE_VAR_DIR=str(self.folder / "var"),
             FIRSTLINE_SWEEP_SECONDS="1",
+            FIRSTLINE_HEARTBEAT_SECONDS="2",
+            FIRSTLINE_METRICS_TOKEN=METRICS_TOKEN,
+            PROMETHEUS_MULTIPROC_DIR=str(self.folder / "metrics"),
             # The consumers' slow safety poll is pushed out of the way: events must ring through Redis.
             FIRSTLINE_STREAM_POLL_SECONDS="60",
             PYTHONPATH=str(ROOT),
@@ -84,6 +91,7 @@ class Installation:
         return env
 
     def start(self) -> "Installation":
+        (self.folder / "metrics").mkdir()
         with psycopg.connect(server_dsn("postgres"), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{self.database}"')
         self.redis.start()
@@ -139,6 +147,9 @@ class Installation:
         return path.read_text(errors="replace") if path.exists() else ""
 
     def stop(self) -> None:
+        for process in self.processes:  # all at once, then wait: the shutdowns overlap
+            if process.poll() is None:
+                process.terminate()
         for process in self.processes:
             stop_process(process, timeout=15)
         for log in self.logs:
@@ -154,13 +165,15 @@ def installation(tmp_path_factory):
         pytest.fail("the production test needs redis-server on PATH (apt-get install redis-server)")
     install = Installation(tmp_path_factory.mktemp("production")).start()
     try:
-        for step in (
+        steps = [
             ("check", "--deploy", "--fail-level", "WARNING"),
             ("migrate", "--noinput"),
             ("collectstatic", "--noinput"),
-        ):
-            result = install.manage(*step)
-            install.__dict__[step[0]] = result
+        ]
+        with ThreadPoolExecutor(len(steps)) as pool:  # independent of each other: run them side by side
+            results = list(pool.map(lambda step: install.manage(*step), steps))
+        for step, result in zip(steps, results, strict=True):
+            setattr(install, step[0], result)
             assert result.returncode == 0, f"manage.py {' '.join(step)} failed:\n{result.stdout}\n{result.stderr}"
         people = install.manage("shell", "-c", PEOPLE)
         assert people.returncode == 0, people.stderr
@@ -321,3 +334,79 @@ def test_a_follow_up_falling_due_is_reminded_by_the_worker_and_beat(installation
         raise
     assert datetime.fromisoformat(event["at"].replace("Z", "+00:00")) >= due_at - timedelta(seconds=1)
     assert installation.worker.poll() is None and installation.beat.poll() is None
+
+
+def wait_for(predicate, timeout: float, step: float = 0.3):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(step)
+    return predicate()
+
+
+def test_liveness_and_readiness_see_database_redis_schema_worker_beat_and_stream(installation):
+    browser = Browser(installation.urls[1])
+    assert browser.request("GET", "/healthz").content == b"ok"
+
+    def ready():
+        response = browser.request("GET", "/readyz")
+        return json.loads(response.content) if response.status == 200 else None
+
+    body = wait_for(lambda: (r := ready()) and r["status"] == "ok" and r, timeout=30)
+    assert body, f"never ready: {browser.request('GET', '/readyz').content}"
+    for check in ("database", "redis", "migrations", "worker", "beat", "tasks", "stream"):
+        assert body[check] == "ok", body
+
+
+def test_logs_are_json_lines_carrying_the_request_id(installation):
+    request_id = "prodtest-" + secrets.token_hex(8)
+    response = Browser(installation.urls[0]).request("GET", "/no-such-page/", headers={"X-Request-ID": request_id})
+    assert response.status == 404 and response.headers["X-Request-ID"] == request_id
+    port = installation.ports[0]
+
+    def logged():
+        for line in installation.log(f"web-{port}").splitlines():
+            if line.startswith("{") and request_id in line:
+                return json.loads(line)
+        return None
+
+    entry = wait_for(logged, timeout=10)
+    assert entry and entry["request_id"] == request_id and entry["level"] == "WARNING", entry
+
+
+def test_metrics_need_the_token_and_sum_every_process_on_the_host(installation):
+    browser = Browser(installation.urls[0])
+    assert browser.request("GET", "/metrics").status == 403
+    assert browser.request("GET", "/metrics", headers={"Authorization": "Bearer wrong"}).status == 403
+    response = browser.request("GET", "/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert response.status == 200
+    text = response.content.decode()
+    # Appended on the web processes, delivered over websockets, reminded by the worker: one page.
+    assert re.search(r'^firstline_stream_events_appended_total\{stream="board"\} [1-9]', text, re.M), text[:3000]
+    assert re.search(r'^firstline_stream_events_delivered_total\{stream="board"\} [1-9]', text, re.M)
+    assert re.search(r"^firstline_reminder_lateness_seconds_count [1-9]", text, re.M)
+    assert "firstline_websockets_connected" in text
+
+
+def test_a_stopped_beat_raises_an_alert_on_the_supervisors_admin_page(installation):
+    """Last in this module: it stops the beat for good."""
+    supervisor = Browser(installation.urls[0]).sign_in("supervisor")
+    calm = wait_for(lambda: "needs attention" not in supervisor.request("GET", "/admin/").content.decode(), 20)
+    assert calm, "an alert showed before anything was stopped"
+    stop_process(installation.beat)
+
+    def alerted():
+        page = supervisor.request("GET", "/admin/").content.decode()
+        return "The Celery beat has stopped" in page and page
+
+    page = wait_for(alerted, timeout=30)
+    assert page, installation.log("worker")[-3000:]
+    assert "Background work needs attention" in page
+    raised = installation.manage(
+        "shell",
+        "-c",
+        "from apps.operations.models import Alert; print(list(Alert.objects.values_list('part', 'cleared_at')))",
+    )
+    assert "('beat', None)" in raised.stdout, raised.stdout + raised.stderr

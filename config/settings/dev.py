@@ -11,3 +11,6 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 (WhiteNoise warns a
 # Mail the worker sends in the embedded run is written to files, not over the console.
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+
+# The embedded run's worker keeps Celery's own quiet console (`--loglevel=WARNING` in scripts/firstline.py).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = True

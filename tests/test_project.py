@@ -11,7 +11,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_check(env_overrides: dict, *args: str) -> subprocess.CompletedProcess:
-    dropped = {"SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    dropped = {
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+        "FIRSTLINE_FIELD_KEYS",
+    }
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env_overrides})
     return subprocess.run(
@@ -24,14 +31,23 @@ GOOD = {
     "ALLOWED_HOSTS": "firstline.example.org",
     "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/firstline",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "FIRSTLINE_FIELD_KEYS": "FR_t5Ah4sY1Mm7lzWw6pSgl3JyXqWZ_9G3Lq2vC1KxM=",
 }
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "FIRSTLINE_FIELD_KEYS"]
+)
 def test_production_refuses_to_start_without_its_settings(missing):
     result = run_check({k: v for k, v in GOOD.items() if k != missing})
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+def test_production_refuses_a_field_key_that_is_not_a_fernet_key():
+    result = run_check({**GOOD, "FIRSTLINE_FIELD_KEYS": "not-a-key"})
+    assert result.returncode != 0
+    assert "FIRSTLINE_FIELD_KEYS" in result.stderr
 
 
 def test_production_passes_the_deploy_check_with_no_warnings():

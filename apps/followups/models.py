@@ -76,7 +76,7 @@ class FollowUp(models.Model):
         unique=True,
         help_text="Set on follow-ups raised automatically, so a sweep that runs twice raises one.",
     )
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -86,7 +86,7 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
-    outcome_notes = models.TextField(blank=True)
+    outcome_notes = EncryptedTextField(blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -209,7 +209,7 @@ class Referral(models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     status_reason = models.CharField(max_length=300, blank=True)
     need = models.CharField(max_length=100, blank=True)
-    notes = models.TextField(blank=True)
+    notes = EncryptedTextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from apps.common.crypto import EncryptedJSONField, EncryptedTextField, lookup_digest
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus, IncidentStatus
 
 
@@ -60,10 +61,13 @@ class Incident(models.Model):
     latitude = models.FloatField(null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)])
     longitude = models.FloatField(null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)])
     district = models.CharField(max_length=60, blank=True, db_index=True)
-    callback = models.CharField(max_length=120, blank=True, help_text="Callback number or URI.")
-    caller_name = models.CharField(max_length=120, blank=True)
-    caller_notes = models.TextField(blank=True, help_text="What the call-taker learned.")
-    safety_notes = models.TextField(blank=True)
+    # Who called and what they said are encrypted at rest (apps/common/crypto.py); find calls from
+    # one number through `callback_digest`, never by filtering on `callback`.
+    callback = EncryptedTextField(blank=True, help_text="Callback number or URI.")
+    callback_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    caller_name = EncryptedTextField(blank=True)
+    caller_notes = EncryptedTextField(blank=True, help_text="What the call-taker learned.")
+    safety_notes = EncryptedTextField(blank=True)
     safety_flags = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=20, choices=IncidentStatus.choices, default=IncidentStatus.PENDING)
     disposition = models.CharField(max_length=30, choices=Disposition.choices, blank=True)
@@ -83,6 +87,16 @@ class Incident(models.Model):
     class Meta:
         ordering = ["-received_at"]
         indexes = [models.Index(fields=["status", "priority", "received_at"])]
+
+    DIGESTS = {"callback_digest": "callback"}
+
+    def save(self, *args, **kwargs):
+        # The digest is the callback in another form, so it is kept with it, whoever saves.
+        self.callback_digest = lookup_digest(self.callback)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "callback" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "callback_digest"}
+        super().save(*args, **kwargs)
 
     @property
     def reference(self) -> str:
@@ -186,8 +200,8 @@ class EncounterVersion(models.Model):
     disposition = models.CharField(max_length=30, choices=Disposition.choices)
     followup_needed = models.BooleanField(default=False)
     referral_needed = models.BooleanField(default=False)
-    narrative = models.TextField(blank=True)
-    person = models.JSONField(
+    narrative = EncryptedTextField(blank=True)
+    person = EncryptedJSONField(
         default=dict, blank=True, help_text="Optional: name or alias, age range, language, housing status."
     )
     authored_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -214,7 +228,7 @@ class EncounterNote(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     encounter = models.ForeignKey(Encounter, on_delete=models.PROTECT, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField()
+    text = EncryptedTextField()
     device_time = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

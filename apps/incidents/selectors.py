@@ -50,6 +50,14 @@ def incident_get_for(*, user, incident_id) -> Incident:
     )
 
 
+def incidents_from_callback(callback: str) -> QuerySet[Incident]:
+    """Calls from one number. The callback is encrypted at rest, so the match is on its keyed digest."""
+    from apps.common.crypto import lookup_digest
+
+    digest = lookup_digest(callback)
+    return Incident.objects.filter(callback_digest=digest) if digest else Incident.objects.none()
+
+
 def incidents_list_for(*, user, open_only: bool = True, limit: int = 200) -> list[Incident]:
     """The incident list. Each row carries the caller's name and notes, so the read is audited
     (one row naming every incident shown) like the detail is."""

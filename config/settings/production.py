@@ -6,7 +6,7 @@ Refuses to start without a real secret key and an explicit host list.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import LOGGING, env, env_bool, env_int, env_list
+from .base import FIRSTLINE_FIELD_KEYS, LOGGING, env, env_bool, env_int, env_list
 
 DEBUG = False
 
@@ -44,6 +44,17 @@ if not env("DATABASE_URL"):
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
 if not env("REDIS_URL"):
     raise ImproperlyConfigured("REDIS_URL must point at Redis.")
+# People's details are encrypted at rest with these keys (docs/security/audit-and-encryption.md).
+FIRSTLINE_FIELD_KEYS_REQUIRED = True
+if not FIRSTLINE_FIELD_KEYS:
+    raise ImproperlyConfigured("FIRSTLINE_FIELD_KEYS must hold at least one Fernet key (newest first).")
+try:
+    from cryptography.fernet import Fernet
+
+    for _key in FIRSTLINE_FIELD_KEYS:
+        Fernet(_key.strip().encode())
+except ValueError as exc:
+    raise ImproperlyConfigured(f"FIRSTLINE_FIELD_KEYS holds a value that is not a Fernet key: {exc}") from exc
 
 import dj_database_url  # noqa: E402
 

@@ -62,6 +62,9 @@ class AuditEntry(models.Model):
         if self.pk is not None:
             raise RuntimeError("Audit entries are append-only.")
         using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        if connections[using].vendor == "postgresql":
+            super().save(*args, **kwargs)  # the database chains the row as the transaction commits
+            return
         with transaction.atomic(using=using):
             super().save(*args, **kwargs)
             chain.seal_pending(connections[using])

@@ -88,6 +88,9 @@ class FollowUp(models.Model):
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     outcome_notes = EncryptedTextField(blank=True)
     version = models.PositiveIntegerField(default=1)
+    deidentified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the retention policy removed the notes (apps.retention)."
+    )
 
     class Meta:
         ordering = ["due_at"]
@@ -214,6 +217,9 @@ class Referral(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    deidentified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the retention policy removed the notes (apps.retention)."
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -83,6 +83,9 @@ class Incident(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
+    deidentified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the retention policy removed the personal details (apps.retention)."
+    )
 
     class Meta:
         ordering = ["-received_at"]

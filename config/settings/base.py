@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "apps.board",
     "apps.field",
     "apps.operations",
+    "apps.retention",
 ]
 
 MIDDLEWARE = [
@@ -249,7 +250,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs as LOGGING says (JSO
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app may declare its periodic tasks in apps/<app>/schedule.py as a plain BEAT_SCHEDULE dict.
 CELERY_BEAT_SCHEDULE: dict = {}
-for _app in ("streams", "incidents", "teams", "intake", "followups", "resources", "field", "board", "operations"):
+_SCHEDULED_APPS = ("streams", "incidents", "teams", "intake", "followups", "resources", "field", "board", "operations")
+for _app in (*_SCHEDULED_APPS, "retention"):
     with contextlib.suppress(ModuleNotFoundError):
         CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"apps.{_app}.schedule").BEAT_SCHEDULE)
 FIRSTLINE_SWEEP_SECONDS = env_int("FIRSTLINE_SWEEP_SECONDS", 30)

@@ -1,0 +1,10 @@
+"""The nightly retention run (beat: apps/retention/schedule.py)."""
+
+from celery import shared_task
+
+
+@shared_task(ignore_result=True)
+def apply_retention() -> dict:
+    from apps.retention.services import retention_apply
+
+    return retention_apply(door="task")

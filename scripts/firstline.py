@@ -160,6 +160,11 @@ def run(port: int, host: str) -> int:
     for username, role, page in DEMO_LOGINS:
         print(f"    {username:<26} {role:<12} {page}")
     print()
+    print("  Demo tablets: open the tablet page, enter the team's enrollment code, then sign in as one of")
+    print("  its responders (responder1-3 are on CR-1, responder4-6 on CR-2, ...). Codes renew on every run:")
+    for number in range(1, 7):
+        print(f"    CR-{number}  DEMO-TEAM-{number:04d}   or open {base}/field/#enroll=DEMO-TEAM-{number:04d}")
+    print()
     print("  Press Ctrl-C to stop.")
     stopping = False
 

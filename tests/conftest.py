@@ -19,7 +19,15 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from apps.accounts.roles import Role
-from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory, TeamFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    MembershipFactory,
+    OrganizationFactory,
+    TeamFactory,
+    UserFactory,
+    device_key_for,
+    tablet_for,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("FIRSTLINE_CHROMIUM", "/usr/bin/chromium")
@@ -133,9 +141,13 @@ def api():
 
     class LoggedInClient(APIClient):
         def login_as(self, user, device=None):
+            """Responders sign in on an enrolled tablet: their team's, made for the test if none is named."""
             body = {"username": user.username, "password": PASSWORD}
+            if device is None and user.role == Role.RESPONDER:
+                device = tablet_for(user)
             if device is not None:
-                body["device"] = str(device)
+                body["device"] = str(getattr(device, "pk", device))
+                body["device_key"] = device_key_for(device)
             response = self.post("/api/v1/auth/login/", body, format="json")
             assert response.status_code == 200, response.content
             self.credentials(HTTP_X_CSRFTOKEN=self.cookies["csrftoken"].value)

@@ -1,5 +1,7 @@
 """Factories for the core domain. Tests that exercise behaviour set state through services instead."""
 
+from datetime import timedelta
+
 import factory
 from django.utils import timezone
 
@@ -92,3 +94,37 @@ class DeviceFactory(factory.django.DjangoModelFactory):
         model = Device
 
     name = factory.Sequence(lambda n: f"Tablet {n}")
+
+
+_DEVICE_KEYS: dict[str, str] = {}
+
+
+def enrollment_code_for(device) -> str:
+    """Give a tablet a fresh one-time enrollment code, as registration or a renewal does."""
+    from apps.accounts.services import _new_enrollment_code, enrollment_code_format, secret_digest
+
+    code = _new_enrollment_code()
+    Device.objects.filter(pk=getattr(device, "pk", device)).update(
+        enrollment_code_digest=secret_digest(code), enrollment_expires_at=timezone.now() + timedelta(hours=1)
+    )
+    return enrollment_code_format(code)
+
+
+def device_key_for(device) -> str:
+    """The tablet's key, enrolling it through the real exchange the first time it is asked for."""
+    from apps.accounts.services import device_enroll, secret_digest
+
+    device_id = str(getattr(device, "pk", device))
+    key = _DEVICE_KEYS.get(device_id)
+    if key and Device.objects.filter(pk=device_id, key_digest=secret_digest(key)).exists():
+        return key
+    _device, key = device_enroll(enrollment_code=enrollment_code_for(device_id))
+    _DEVICE_KEYS[device_id] = key
+    return key
+
+
+def tablet_for(user) -> Device:
+    """A tablet of the user's team, enrolled, for tests where the tablet is not the point."""
+    device = DeviceFactory(team_id=user.team_id_current, name=f"Tablet of {user.username}")
+    device_key_for(device)
+    return device

@@ -12,8 +12,10 @@ from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
+from django.template.response import TemplateResponse
 
 from apps.accounts import services
+from apps.accounts.enrollment import enrollment_payload
 from apps.accounts.models import Device, DeviceSession, User
 from apps.accounts.roles import ADMIN_ROLES, Role, role_of
 from apps.audit.services import audit_record
@@ -181,7 +183,7 @@ class DeviceAdmin(ServiceSaveMixin, SupervisorAdmin):
     list_filter = (RevokedFilter, "team")
     search_fields = ("name", "id")
     list_select_related = ("team", "last_user")
-    actions = ["revoke_selected"]
+    actions = ["revoke_selected", "renew_enrollment"]
     inlines = [SessionOfDeviceInline]
     readonly_fields = (
         "id",
@@ -192,6 +194,7 @@ class DeviceAdmin(ServiceSaveMixin, SupervisorAdmin):
         "revoked_at",
         "revoked_by",
         "revoked_reason",
+        "enrolled_at",
     )
 
     def get_fields(self, request, obj=None):
@@ -208,9 +211,42 @@ class DeviceAdmin(ServiceSaveMixin, SupervisorAdmin):
             obj.save()
             audit_record(actor=request.user, action="device.update", obj=obj, detail={"fields": changed_fields(form)})
             return
-        device = self.call_service(services.device_register, actor=request.user, name=obj.name, team=obj.team)
+        device, code = self.call_service(services.device_register, actor=request.user, name=obj.name, team=obj.team)
         obj.pk, obj.registered_at, obj.registered_by = device.pk, device.registered_at, device.registered_by
         obj._state.adding = False
+        request._firstline_enrollment = (device, code)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        # The code is shown now, once: it is not stored, so this page cannot be opened again later.
+        enrollment = getattr(request, "_firstline_enrollment", None)
+        if enrollment is None:
+            return super().response_add(request, obj, post_url_continue)
+        return self._enrollment_page(request, *enrollment)
+
+    def _enrollment_page(self, request, device, code):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Enroll {device.name}",
+            "device": device,
+            "opts": self.model._meta,
+            **enrollment_payload(request, device, code),
+        }
+        response = TemplateResponse(request, "accounts/device_enrollment.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @admin.action(description="Give the selected tablet a new enrollment code")
+    def renew_enrollment(self, request, queryset):
+        devices = list(queryset[:2])
+        if len(devices) != 1:
+            self.message_user(request, "Choose exactly one tablet to enroll.", level=messages.ERROR)
+            return None
+        result = self.run_service(
+            request, services.device_enrollment_renew, actor=request.user, device_id=devices[0].pk
+        )
+        if result is None:
+            return None
+        return self._enrollment_page(request, *result)
 
     @admin.action(description="Revoke selected tablets")
     def revoke_selected(self, request, queryset):

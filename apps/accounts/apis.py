@@ -7,6 +7,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.accounts import services
+from apps.accounts.enrollment import enrollment_payload
 from apps.accounts.models import Device
 from apps.accounts.selectors import user_summary
 from apps.teams.models import Team
@@ -24,6 +25,7 @@ class LoginApi(APIView):
         username = serializers.CharField(max_length=150)
         password = serializers.CharField(max_length=256, trim_whitespace=False)
         device = serializers.UUIDField(required=False, allow_null=True)
+        device_key = serializers.CharField(max_length=128, required=False, allow_blank=True, trim_whitespace=False)
 
     @extend_schema(request=InputSerializer)
     def post(self, request):
@@ -34,6 +36,7 @@ class LoginApi(APIView):
             username=data.validated_data["username"],
             password=data.validated_data["password"],
             device_id=data.validated_data.get("device"),
+            device_key=data.validated_data.get("device_key") or None,
         )
         get_token(request)
         return Response({"user": user_summary(user)})
@@ -59,17 +62,76 @@ class DeviceOutputSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "team", "registered_at", "last_seen_at", "revoked_at"]
 
 
+class DeviceEnrollmentOutputSerializer(DeviceOutputSerializer):
+    """The tablet with its one-time enrollment code, link and QR code; shown once, never stored."""
+
+    enrollment_code = serializers.CharField()
+    enrollment_url = serializers.CharField()
+    enrollment_expires_at = serializers.DateTimeField()
+    enrollment_qr_svg = serializers.CharField()
+
+    class Meta(DeviceOutputSerializer.Meta):
+        fields = [
+            *DeviceOutputSerializer.Meta.fields,
+            "enrollment_code",
+            "enrollment_url",
+            "enrollment_expires_at",
+            "enrollment_qr_svg",
+        ]
+
+
+def _with_enrollment(request, device, code) -> dict:
+    return {**DeviceOutputSerializer(device).data, **enrollment_payload(request, device, code)}
+
+
 class DeviceRegisterApi(APIView):
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=100)
         team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
 
-    @extend_schema(request=InputSerializer, responses=DeviceOutputSerializer)
+    @extend_schema(request=InputSerializer, responses=DeviceEnrollmentOutputSerializer)
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        device = services.device_register(actor=request.user, **data.validated_data)
-        return Response(DeviceOutputSerializer(device).data, status=status.HTTP_201_CREATED)
+        device, code = services.device_register(actor=request.user, **data.validated_data)
+        return Response(_with_enrollment(request, device, code), status=status.HTTP_201_CREATED)
+
+
+class DeviceEnrollmentRenewApi(APIView):
+    """A new one-time enrollment code for a registered tablet (the old one stops working)."""
+
+    @extend_schema(request=None, responses=DeviceEnrollmentOutputSerializer)
+    def post(self, request, device_id):
+        device, code = services.device_enrollment_renew(actor=request.user, device_id=device_id)
+        return Response(_with_enrollment(request, device, code))
+
+
+class DeviceEnrollApi(APIView):
+    """The tablet exchanges its one-time code for its key. Unauthenticated, throttled like sign-in."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    class InputSerializer(serializers.Serializer):
+        enrollment_code = serializers.CharField(max_length=40)
+
+    class OutputSerializer(serializers.Serializer):
+        device = serializers.UUIDField()
+        device_key = serializers.CharField()
+        name = serializers.CharField()
+        team = serializers.IntegerField(allow_null=True)
+
+    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        device, key = services.device_enroll(enrollment_code=data.validated_data["enrollment_code"])
+        body = {"device": str(device.pk), "device_key": key, "name": device.name, "team": device.team_id}
+        response = Response(body)
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class DeviceRevokeApi(APIView):

@@ -45,7 +45,12 @@ class User(AbstractUser):
 
 
 class Device(models.Model):
-    """A tablet registered to the program. Revoking it ends its sessions at once."""
+    """A tablet registered to the program. Revoking it ends its sessions at once.
+
+    A tablet proves itself with a secret key it received by exchanging a one-time enrollment code;
+    only SHA-256 digests of the code and the key are stored, so a copy of the database signs in
+    no tablet.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     name = models.CharField(max_length=100, help_text="What is written on the tablet, e.g. 'Unit 3 tablet A'.")
@@ -59,6 +64,10 @@ class Device(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     revoked_reason = models.CharField(max_length=200, blank=True)
+    enrollment_code_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    enrollment_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    enrolled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    key_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]

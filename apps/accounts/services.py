@@ -1,6 +1,14 @@
-"""Signing in and out, and the life of a registered tablet."""
+"""Signing in and out, and the life of a registered tablet: registration, enrollment, revocation.
 
+A tablet is bound by a secret: registration gives a one-time enrollment code, the tablet exchanges
+it once for a device key, and a responder signs in only with a tablet's id and key. Only digests of
+the code and the key are stored.
+"""
+
+import hashlib
+import hmac
 import logging
+import secrets
 from datetime import timedelta
 
 from django.conf import settings
@@ -8,11 +16,12 @@ from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts import conf
 from apps.accounts.models import Device, DeviceSession, User
-from apps.accounts.roles import is_supervisor
+from apps.accounts.roles import is_responder, is_supervisor
 from apps.audit.models import Outcome
 from apps.audit.services import audit_record
-from apps.common.errors import ApplicationError, NotFound, PermissionRefused
+from apps.common.errors import ApplicationError, CredentialsRefused, NotFound, PermissionRefused
 from apps.streams.names import user_stream
 from apps.streams.services import stream_append
 
@@ -31,8 +40,54 @@ def session_start(*, session) -> None:
     session.set_expiry(now + timedelta(hours=settings.FIRSTLINE_SESSION_ABSOLUTE_HOURS))
 
 
-def auth_login(*, request, username: str, password: str, device_id=None) -> User:
-    """Check the password (and the tablet, if one is named) and open a session."""
+DEVICE_REQUIRED = "device_required"
+# Crockford's base32: no I, L, O or U, so a code read aloud or off a screen is typed right.
+ENROLLMENT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+ENROLLMENT_LENGTH = 12  # 60 bits; the code is also one-time, short-lived and throttled
+
+
+def secret_digest(secret: str) -> str:
+    """Codes and keys are long random strings, so a plain SHA-256 is enough to store them safely."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def enrollment_code_normalize(raw: str) -> str:
+    """What a person typed, read leniently: case, spaces and dashes ignored, O as 0, I and L as 1."""
+    text = "".join(str(raw or "").split()).replace("-", "").upper()
+    return text.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+
+
+def enrollment_code_format(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def _new_enrollment_code() -> str:
+    return "".join(secrets.choice(ENROLLMENT_ALPHABET) for _ in range(ENROLLMENT_LENGTH))
+
+
+def device_key_matches(device: Device, key: str | None) -> bool:
+    if not key or not device.key_digest:
+        return False
+    return hmac.compare_digest(device.key_digest, secret_digest(key))
+
+
+def _refuse_login(user: User, reason: str, device_id, error: ApplicationError) -> None:
+    audit_record(
+        actor=user,
+        action="auth.login",
+        obj=user,
+        outcome=Outcome.DENIED,
+        detail={"reason": reason, "device": str(device_id) if device_id else None},
+    )
+    raise error
+
+
+def auth_login(*, request, username: str, password: str, device_id=None, device_key: str | None = None) -> User:
+    """Check the password and the tablet, and open a session bound to that tablet.
+
+    Responders sign in only on an enrolled tablet (its id and key). A tablet that is named must
+    prove itself with its key, whoever signs in; a revoked tablet's key is refused.
+    """
     user = authenticate(request, username=username, password=password)
     if user is None:
         audit_record(
@@ -45,18 +100,24 @@ def auth_login(*, request, username: str, password: str, device_id=None) -> User
         )
         raise PermissionRefused("That username and password do not match an active account.")
     device = None
-    if device_id:
-        device = Device.objects.filter(pk=device_id).first()
-        if device is None or device.is_revoked:
-            audit_record(
-                actor=user,
-                action="auth.login",
-                obj=user,
-                outcome=Outcome.DENIED,
-                detail={"reason": "device revoked or unknown", "device": str(device_id)},
+    if device_id or is_responder(user):
+        device = Device.objects.filter(pk=device_id).first() if device_id else None
+        if device is None or not device_key_matches(device, device_key):
+            _refuse_login(
+                user,
+                "no enrolled tablet" if not device_id else "device key refused",
+                device_id,
+                CredentialsRefused(
+                    "Sign in on an enrolled tablet. Enroll this one with the code your supervisor gives you.",
+                    extra={"code": DEVICE_REQUIRED},
+                ),
             )
-            raise PermissionRefused(
-                "This tablet is not registered to the program or has been revoked.", extra={"code": "device_revoked"}
+        if device.is_revoked:
+            _refuse_login(
+                user,
+                "device revoked",
+                device_id,
+                PermissionRefused("This tablet has been revoked by a supervisor.", extra={"code": "device_revoked"}),
             )
     login(request, user)
     session_start(session=request.session)
@@ -81,7 +142,16 @@ def auth_logout(*, request) -> None:
     logout(request)
 
 
-def device_register(*, actor: User, name: str, team=None) -> Device:
+def _issue_enrollment_code(device: Device) -> str:
+    code = _new_enrollment_code()
+    device.enrollment_code_digest = secret_digest(code)
+    device.enrollment_expires_at = timezone.now() + timedelta(hours=conf.enrollment_hours())
+    device.save(update_fields=["enrollment_code_digest", "enrollment_expires_at"])
+    return enrollment_code_format(code)
+
+
+def device_register(*, actor: User, name: str, team=None) -> tuple[Device, str]:
+    """Register a tablet; returns it with its one-time enrollment code, which is never stored."""
     if not is_supervisor(actor):
         raise PermissionRefused("Only a supervisor can register a tablet.")
     name = (name or "").strip()
@@ -89,8 +159,66 @@ def device_register(*, actor: User, name: str, team=None) -> Device:
         raise ApplicationError("Give the tablet a name that is written on it.")
     with transaction.atomic():
         device = Device.objects.create(name=name, team=team, registered_by=actor)
+        code = _issue_enrollment_code(device)
         audit_record(actor=actor, action="device.register", obj=device, detail={"name": name})
-    return device
+    return device, code
+
+
+def device_enrollment_renew(*, actor: User, device_id) -> tuple[Device, str]:
+    """A new one-time code for a tablet (reset, or a lost code); the old code stops working.
+
+    The tablet's current key keeps working until the new code is exchanged, which replaces it.
+    """
+    if not is_supervisor(actor):
+        raise PermissionRefused("Only a supervisor can enroll a tablet.")
+    with transaction.atomic():
+        device = Device.objects.select_for_update().filter(pk=device_id).first()
+        if device is None:
+            raise NotFound("No such tablet.")
+        if device.is_revoked:
+            raise ApplicationError("This tablet is revoked. Register the tablet again to put it back in service.")
+        code = _issue_enrollment_code(device)
+        audit_record(actor=actor, action="device.enrollment_renew", obj=device)
+    return device, code
+
+
+def device_enroll(*, enrollment_code: str) -> tuple[Device, str]:
+    """Exchange a one-time enrollment code for the tablet's key. The code works once, until it expires."""
+    code = enrollment_code_normalize(enrollment_code)
+    refusal = CredentialsRefused(
+        "This enrollment code is not valid: it was used already, has expired, or was mistyped. "
+        "Ask your supervisor for a new one.",
+        extra={"code": "enrollment_refused"},
+    )
+    if len(code) != ENROLLMENT_LENGTH:
+        raise refusal
+    with transaction.atomic():
+        device = (
+            Device.objects.select_for_update()
+            .filter(enrollment_code_digest=secret_digest(code), revoked_at__isnull=True)
+            .first()
+        )
+        expired = device is not None and (
+            device.enrollment_expires_at is None or device.enrollment_expires_at < timezone.now()
+        )
+        if device is not None and not expired:
+            key = secrets.token_urlsafe(32)
+            device.key_digest = secret_digest(key)
+            device.enrolled_at = timezone.now()
+            device.enrollment_code_digest = ""
+            device.enrollment_expires_at = None
+            device.save(update_fields=["key_digest", "enrolled_at", "enrollment_code_digest", "enrollment_expires_at"])
+            audit_record(actor=None, action="device.enroll", obj=device, detail={"name": device.name})
+            return device, key
+    audit_record(
+        actor=None,
+        action="device.enroll",
+        object_type="accounts.device",
+        object_id=str(device.pk) if device else "",
+        outcome=Outcome.DENIED,
+        detail={"reason": "expired" if device else "unknown code"},
+    )
+    raise refusal
 
 
 def _end_sessions(device: Device) -> list[int]:

@@ -30,3 +30,9 @@ class Conflict(ApplicationError):
     """The record changed since the client read it; `extra` carries the server's copy."""
 
     status_code = 409
+
+
+class CredentialsRefused(ApplicationError):
+    """The request did not prove who (or which tablet) it comes from; signing in again may help."""
+
+    status_code = 401

@@ -17,14 +17,36 @@ from apps.field import conf, selectors, services
 
 
 def _device_refusal(request, device_id):
-    """Check the tablet before the person: a revoked tablet is told so even after its session ended."""
+    """The session must be open and bound to the tablet named; a stranger learns nothing about ids.
+
+    A revoked tablet whose session was ended by the revocation is told so by the session guard
+    (apps.accounts.middleware) from its session cookie, before this runs.
+    """
+    if not request.user.is_authenticated:
+        return None, Response(
+            {"detail": "Sign in first.", "code": "not_authenticated"}, status=status.HTTP_401_UNAUTHORIZED
+        )
+    session_device = request.session.get(SESSION_DEVICE_KEY)
+    if session_device is None or session_device != str(device_id):
+        audit_record(
+            actor=request.user,
+            action="field.device_mismatch",
+            object_type="accounts.device",
+            object_id=str(device_id),
+            outcome=Outcome.DENIED,
+            detail={"session_device": session_device},
+        )
+        return None, Response(
+            {
+                "detail": "This session was opened on another tablet. Sign in again on this one.",
+                "code": "device_mismatch",
+            },
+            status=status.HTTP_403_FORBIDDEN,
+        )
     device = selectors.device_for_sync(device_id=device_id)
     if device is None:
         return None, Response(
-            {
-                "detail": "This tablet is not registered to the program. Ask your supervisor for its id.",
-                "code": "device_unknown",
-            },
+            {"detail": "This tablet is not registered to the program.", "code": "device_unknown"},
             status=status.HTTP_401_UNAUTHORIZED,
         )
     if device.is_revoked:
@@ -41,17 +63,6 @@ def _device_refusal(request, device_id):
                 "code": "device_revoked",
             },
             status=status.HTTP_401_UNAUTHORIZED,
-        )
-    if not request.user.is_authenticated:
-        return None, Response(
-            {"detail": "Sign in again to send your changes.", "code": "not_authenticated"},
-            status=status.HTTP_401_UNAUTHORIZED,
-        )
-    session_device = request.session.get(SESSION_DEVICE_KEY)
-    if session_device and session_device != str(device.pk):
-        return None, Response(
-            {"device": ["This session was opened on another tablet. Sign in again on this one."]},
-            status=status.HTTP_400_BAD_REQUEST,
         )
     return device, None
 
@@ -83,25 +94,32 @@ class SyncApi(APIView):
 
 
 class BootstrapApi(APIView):
-    """The working set the tablet caches; `?device=` lets a revoked tablet learn it at this contact too."""
+    """The working set the tablet caches, for the tablet the session is bound to (`?device=` must name it)."""
 
     permission_classes = [AllowAny]
 
     def get(self, request):
-        device = None
         device_id = request.query_params.get("device")
         if device_id:
             try:
                 device_id = serializers.UUIDField().to_internal_value(device_id)
             except serializers.ValidationError:
                 return Response({"device": ["Must be a UUID."]}, status=status.HTTP_400_BAD_REQUEST)
-            device, refusal = _device_refusal(request, device_id)
-            if refusal is not None:
-                return refusal
-        elif not request.user.is_authenticated:
+        elif request.user.is_authenticated:
+            device_id = request.session.get(SESSION_DEVICE_KEY)
+        if not request.user.is_authenticated or device_id is None:
+            if not request.user.is_authenticated:
+                return Response(
+                    {"detail": "Sign in first.", "code": "not_authenticated"}, status=status.HTTP_401_UNAUTHORIZED
+                )
+            # Signed in, but on no tablet: the field app's working set is only for a bound session.
             return Response(
-                {"detail": "Sign in first.", "code": "not_authenticated"}, status=status.HTTP_401_UNAUTHORIZED
+                {"detail": "Sign in on an enrolled tablet in the field app.", "code": "device_required"},
+                status=status.HTTP_403_FORBIDDEN,
             )
+        device, refusal = _device_refusal(request, device_id)
+        if refusal is not None:
+            return refusal
         return Response(selectors.field_working_set(user=request.user, device=device))
 
 

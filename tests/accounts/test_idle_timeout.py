@@ -8,7 +8,7 @@ from django.conf import settings
 from rest_framework.test import APIClient
 
 from apps.accounts.services import SESSION_LAST_ACTIVE_KEY
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, device_key_for, tablet_for
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,11 @@ ME = "/api/v1/auth/me/"
 
 def signed_in(user) -> APIClient:
     client = APIClient()
-    response = client.post("/api/v1/auth/login/", {"username": user.username, "password": PASSWORD}, format="json")
+    body = {"username": user.username, "password": PASSWORD}
+    if user.role == "responder":
+        tablet = tablet_for(user)
+        body.update(device=str(tablet.pk), device_key=device_key_for(tablet))
+    response = client.post("/api/v1/auth/login/", body, format="json")
     assert response.status_code == 200
     return client
 

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from apps.audit.models import AuditEntry
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, device_key_for, tablet_for
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +18,18 @@ def client():
     return APIClient(enforce_csrf_checks=True)
 
 
+def on_tablet(user) -> dict:
+    tablet = tablet_for(user)
+    return {
+        "username": user.username,
+        "password": PASSWORD,
+        "device": str(tablet.pk),
+        "device_key": device_key_for(tablet),
+    }
+
+
 def test_a_responder_signs_in_and_learns_their_team(client, responder, team):
-    response = client.post(LOGIN, {"username": responder.username, "password": PASSWORD}, format="json")
+    response = client.post(LOGIN, on_tablet(responder), format="json")
     assert response.status_code == 200
     user = response.json()["user"]
     assert {"id", "username", "role", "team"} <= set(user)
@@ -97,7 +107,7 @@ def test_a_body_that_is_not_json_is_a_400_not_a_500(client):
 
 
 def test_me_answers_who_is_signed_in(client, responder, team):
-    client.post(LOGIN, {"username": responder.username, "password": PASSWORD}, format="json")
+    client.post(LOGIN, on_tablet(responder), format="json")
     response = client.get(ME)
     assert response.status_code == 200
     assert response.json()["user"]["id"] == responder.pk

@@ -77,13 +77,38 @@ def test_bootstrap_is_for_responders_on_a_team(api, dispatcher):
     assert api.get("/api/v1/field/bootstrap/").status_code == 403
 
 
-def test_bootstrap_tells_a_revoked_tablet_so(api, responder, team, supervisor):
+def test_bootstrap_tells_a_revoked_tablet_so_at_its_next_contact(api, responder, team, supervisor):
     from apps.accounts.services import device_revoke
 
     device = DeviceFactory(team=team)
+    api.login_as(responder, device=device)
     device_revoke(actor=supervisor, device_id=device.pk)
     response = api.get(f"/api/v1/field/bootstrap/?device={device.pk}")
     assert response.status_code == 401 and response.json()["code"] == "device_revoked"
+
+
+def test_bootstrap_tells_a_stranger_nothing_about_tablet_ids(client, team, supervisor):
+    """The attack: probe the bootstrap without a session to learn which tablet ids exist or were revoked."""
+    from apps.accounts.services import device_revoke
+
+    existing, revoked = DeviceFactory(team=team), DeviceFactory(team=team)
+    device_revoke(actor=supervisor, device_id=revoked.pk)
+    answers = [
+        client.get(f"/api/v1/field/bootstrap/?device={some}")
+        for some in ("00000000-0000-4000-8000-000000000099", existing.pk, revoked.pk)
+    ]
+    assert [a.status_code for a in answers] == [401, 401, 401]
+    assert answers[0].json() == answers[1].json() == answers[2].json()
+
+
+def test_bootstrap_refuses_another_teams_tablet(api, responder, team, other_team, dispatcher):
+    """The attack: signed in on their own tablet, a responder asks for another team's tablet's working set."""
+    assigned_call(dispatcher, other_team, summary="Other team's call")
+    api.login_as(responder)
+    other = DeviceFactory(team=other_team)
+    response = api.get(f"/api/v1/field/bootstrap/?device={other.pk}")
+    assert response.status_code == 403 and response.json()["code"] == "device_mismatch"
+    assert b"Other team" not in response.content
 
 
 def test_resources_for_the_field_come_from_the_directory(api, responder):
@@ -113,3 +138,26 @@ def test_demo_tablets_are_registered_once_per_demo_team():
     load_demo_data(stdout=io.StringIO())
     assert set(Device.objects.values_list("pk", flat=True)) == {demo_device_id(1), demo_device_id(12)}
     assert str(demo_device_id(12)) == "00000000-0000-4000-8000-000000000012"
+
+
+def test_demo_tablets_enroll_with_their_documented_code_renewed_by_every_load(client):
+    import io
+
+    from apps.field.demo import demo_device_id, load_demo_data
+    from tests.factories import TeamFactory
+
+    TeamFactory(call_sign="CR-3")
+    load_demo_data(stdout=io.StringIO())
+    first = client.post(
+        "/api/v1/devices/enroll/", {"enrollment_code": "DEMO-TEAM-0003"}, content_type="application/json"
+    )
+    assert first.status_code == 200 and first.json()["device"] == str(demo_device_id(3))
+    again = client.post(
+        "/api/v1/devices/enroll/", {"enrollment_code": "DEMO-TEAM-0003"}, content_type="application/json"
+    )
+    assert again.status_code == 401
+    load_demo_data(stdout=io.StringIO())
+    renewed = client.post(
+        "/api/v1/devices/enroll/", {"enrollment_code": "demo-team-0003"}, content_type="application/json"
+    )
+    assert renewed.status_code == 200

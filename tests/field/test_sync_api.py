@@ -1,5 +1,6 @@
 """The sync endpoint: each mutation applied once, through the domain services, one result each."""
 
+import json
 import threading
 import uuid
 
@@ -258,11 +259,33 @@ def test_a_revoked_tablet_is_told_so_and_nothing_is_applied(tablet, device, supe
     assert not Encounter.objects.exists()
 
 
-def test_an_unknown_tablet_and_a_signed_out_one_get_401(api, responder, device):
-    response = api.post(SYNC, {"device": str(uuid.uuid4()), "mutations": []}, format="json")
-    assert response.status_code == 401 and response.json()["code"] == "device_unknown"
-    response = api.post(SYNC, {"device": str(device.pk), "mutations": []}, format="json")
-    assert response.status_code == 401 and response.json()["code"] == "not_authenticated"
+def test_a_stranger_gets_the_same_401_for_unknown_existing_and_revoked_tablets(api, device, supervisor, team):
+    """The attack: probe ids without a session to learn which tablets exist or were revoked."""
+    revoked = DeviceFactory(team=team)
+    device_revoke(actor=supervisor, device_id=revoked.pk, reason="lost")
+    answers = [
+        api.post(SYNC, {"device": str(some), "mutations": []}, format="json")
+        for some in (uuid.uuid4(), device.pk, revoked.pk)
+    ]
+    assert {a.status_code for a in answers} == {401}
+    assert {json.dumps(a.json(), sort_keys=True) for a in answers} == {json.dumps(answers[0].json(), sort_keys=True)}
+    assert answers[0].json()["code"] == "not_authenticated"
+
+
+def test_a_responder_cannot_sync_as_another_teams_tablet(tablet, device, dispatcher, other_team):
+    """The attack: signed in on their own tablet, a responder names another team's tablet in the batch."""
+    other_tablet = DeviceFactory(team=other_team)
+    incident, assignment = assigned_call(dispatcher, other_team)
+    response = sync(tablet, other_tablet, [encounter_create(incident, assignment)])
+    assert response.status_code == 403 and response.json()["code"] == "device_mismatch"
+    assert not Encounter.objects.exists()
+    assert AuditEntry.objects.filter(action="field.device_mismatch", outcome="denied").exists()
+
+
+def test_a_session_bound_to_no_tablet_cannot_sync(client, responder, device, dispatcher, team):
+    client.force_login(responder)  # however such a session came to be, it is not a tablet's
+    response = client.post(SYNC, {"device": str(device.pk), "mutations": []}, content_type="application/json")
+    assert response.status_code == 403
 
 
 def followup_batch(incident, assignment, team):
@@ -339,9 +362,10 @@ def test_without_the_follow_ups_service_the_mutation_is_refused_with_a_reason(
 def test_two_tablets_sending_the_same_mutation_at_once_apply_it_once(responder, dispatcher, team):
     from rest_framework.test import APIClient
 
-    from tests.factories import PASSWORD
+    from tests.factories import PASSWORD, device_key_for
 
     device = DeviceFactory(team=team)
+    key = device_key_for(device)
     incident, assignment = assigned_call(dispatcher, team)
     mutation = encounter_create(incident, assignment)
     answers = []
@@ -350,7 +374,7 @@ def test_two_tablets_sending_the_same_mutation_at_once_apply_it_once(responder, 
         client = APIClient()
         client.post(
             "/api/v1/auth/login/",
-            {"username": responder.username, "password": PASSWORD, "device": str(device.pk)},
+            {"username": responder.username, "password": PASSWORD, "device": str(device.pk), "device_key": key},
             format="json",
         )
         answers.append(sync(client, device, [mutation]).json()["results"][0]["status"])

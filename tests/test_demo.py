@@ -70,10 +70,14 @@ def test_the_staff_logins_have_their_roles_and_the_demo_password_works(demo_outp
     assert "firstline-demo" in demo_output and "responder18" in demo_output
 
 
-def test_a_responder_logs_in_and_sees_their_team(demo_output, db):
-    response = APIClient().post(
-        "/api/v1/auth/login/", {"username": "responder4", "password": "firstline-demo"}, format="json"
-    )
+def test_a_responder_enrolls_the_documented_demo_tablet_and_sees_their_team(demo_output, db):
+    """README's tablet paragraph: CR-2's tablet enrolls with DEMO-TEAM-0002; responder4 is on CR-2."""
+    assert "DEMO-TEAM-0001" in demo_output
+    client = APIClient()
+    enrolled = client.post("/api/v1/devices/enroll/", {"enrollment_code": "DEMO-TEAM-0002"}, format="json")
+    assert enrolled.status_code == 200, enrolled.content
+    body = {"username": "responder4", "password": "firstline-demo", **enrolled.json()}
+    response = client.post("/api/v1/auth/login/", body, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["user"]["team"] == Team.objects.get(call_sign="CR-2").pk
 

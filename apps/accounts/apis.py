@@ -144,3 +144,23 @@ class DeviceRevokeApi(APIView):
         data.is_valid(raise_exception=True)
         device = services.device_revoke(actor=request.user, device_id=device_id, reason=data.validated_data["reason"])
         return Response(DeviceOutputSerializer(device).data)
+
+
+class DeviceCheckApi(APIView):
+    """A tablet asks, with its key, whether it is still in service (a revoked one then wipes itself)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    class InputSerializer(serializers.Serializer):
+        device = serializers.UUIDField()
+        device_key = serializers.CharField(max_length=128, trim_whitespace=False)
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.device_check(device_id=data.validated_data["device"], device_key=data.validated_data["device_key"])
+        return Response({"status": "in_service"})

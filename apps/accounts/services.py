@@ -23,7 +23,7 @@ from apps.audit.models import Outcome
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, CredentialsRefused, NotFound, PermissionRefused
 from apps.streams.names import user_stream
-from apps.streams.services import stream_append
+from apps.streams.services import sockets_close, stream_append
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ def session_start(*, session) -> None:
 
 
 DEVICE_REQUIRED = "device_required"
+CLOSE_DEVICE_REVOKED = 4410  # the stream's close code for a revoked tablet (docs/streams.md)
 # Crockford's base32: no I, L, O or U, so a code read aloud or off a screen is typed right.
 ENROLLMENT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 ENROLLMENT_LENGTH = 12  # 60 bits; the code is also one-time, short-lived and throttled
@@ -140,6 +141,9 @@ def auth_logout(*, request) -> None:
     if device_id and session_key:
         DeviceSession.objects.filter(session_key=session_key, ended_at__isnull=True).update(ended_at=timezone.now())
     logout(request)
+    if session_key:
+        # A live feed must not outlive the session it was opened with (4401: sign in again).
+        transaction.on_commit(lambda: sockets_close(session_keys=[session_key], code=4401))
 
 
 def _issue_enrollment_code(device: Device) -> str:
@@ -221,18 +225,38 @@ def device_enroll(*, enrollment_code: str) -> tuple[Device, str]:
     raise refusal
 
 
-def _end_sessions(device: Device) -> list[int]:
+def device_check(*, device_id, device_key: str | None) -> Device:
+    """A tablet opening after time away asks, with its key, whether it is still in service.
+
+    Answers only to the tablet itself (the key), so a stranger learns nothing from it.
+    """
+    device = Device.objects.filter(pk=device_id).first() if device_id else None
+    if device is None or not device_key_matches(device, device_key):
+        raise CredentialsRefused("This tablet is not enrolled.", extra={"code": DEVICE_REQUIRED})
+    if device.is_revoked:
+        audit_record(
+            actor=None, action="device.check", obj=device, outcome=Outcome.DENIED, detail={"reason": "revoked"}
+        )
+        raise CredentialsRefused(
+            "This tablet was revoked by a supervisor. Its local data must be erased.", extra={"code": "device_revoked"}
+        )
+    Device.objects.filter(pk=device.pk).update(last_seen_at=timezone.now())
+    return device
+
+
+def _end_sessions(device: Device) -> tuple[list[int], list[str]]:
     from importlib import import_module
 
     from django.conf import settings
 
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    user_ids = []
+    user_ids, session_keys = [], []
     for device_session in device.sessions.filter(ended_at__isnull=True):
         store(session_key=device_session.session_key).delete()
         user_ids.append(device_session.user_id)
+        session_keys.append(device_session.session_key)
     device.sessions.filter(ended_at__isnull=True).update(ended_at=timezone.now())
-    return sorted(set(user_ids))
+    return sorted(set(user_ids)), session_keys
 
 
 def device_revoke(*, actor: User, device_id, reason: str = "") -> Device:
@@ -249,9 +273,13 @@ def device_revoke(*, actor: User, device_id, reason: str = "") -> Device:
         device.revoked_by = actor
         device.revoked_reason = reason[:200]
         device.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
-        user_ids = _end_sessions(device)
+        user_ids, session_keys = _end_sessions(device)
         for user_id in user_ids:
             stream_append(stream=user_stream(user_id), kind="device.revoked", data={"device": str(device.pk)})
+        # Every live feed of the tablet and of its sessions closes now, not at the consumer's next recheck.
+        transaction.on_commit(
+            lambda: sockets_close(device_ids=[device.pk], session_keys=session_keys, code=CLOSE_DEVICE_REVOKED)
+        )
         audit_record(
             actor=actor, action="device.revoke", obj=device, detail={"reason": reason, "sessions_ended_for": user_ids}
         )

@@ -8,6 +8,7 @@ urlpatterns = [
     path("auth/me/", apis.MeApi.as_view(), name="api-me"),
     path("devices/", apis.DeviceRegisterApi.as_view(), name="api-device-register"),
     path("devices/enroll/", apis.DeviceEnrollApi.as_view(), name="api-device-enroll"),
+    path("devices/check/", apis.DeviceCheckApi.as_view(), name="api-device-check"),
     path("devices/<uuid:device_id>/enrollment/", apis.DeviceEnrollmentRenewApi.as_view(), name="api-device-enrollment"),
     path("devices/<uuid:device_id>/revoke/", apis.DeviceRevokeApi.as_view(), name="api-device-revoke"),
 ]

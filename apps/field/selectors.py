@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.accounts import conf as accounts_conf
 from apps.accounts.models import Device, User
 from apps.accounts.roles import is_responder
 from apps.accounts.selectors import idle_limit_seconds, user_summary, user_team_id
@@ -73,6 +74,7 @@ def field_working_set(*, user: User, device: Device | None = None) -> dict:
         "me": user_summary(user),
         "device": {"id": str(device.pk), "name": device.name} if device else None,
         "idle_seconds": idle_limit_seconds(user),
+        "offline_wipe_days": accounts_conf.offline_wipe_days(),
         "time_zone": settings.FIRSTLINE_PROGRAM_TIME_ZONE,
         "team": {"id": team.pk, "call_sign": team.call_sign, "name": team.name, "status": team.status},
         "assignments": [

@@ -15,9 +15,10 @@ import time
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
+from apps.accounts.selectors import devices_revoked, idle_limit_seconds, session_device_id, session_last_active
 from apps.operations import metrics
 from apps.streams import conf, hub
-from apps.streams.names import group_for
+from apps.streams.names import device_group, group_for, session_group
 from apps.streams.selectors import events_after, stream_may_read, stream_positions, streams_default_for
 from apps.streams.services import stream_ack, streams_follow
 
@@ -29,6 +30,7 @@ CLOSE_UNAUTHENTICATED = 4401  # no signed-in session
 CLOSE_FORBIDDEN = 4403  # a stream this user may not read
 CLOSE_HELLO_TIMEOUT = 4408  # no hello in time
 CLOSE_DEVICE_REVOKED = 4410  # the tablet was revoked; sign in again on a registered tablet
+CLOSE_IDLE = 4411  # the session was idle past the role's limit; sign in again
 CLOSE_TOO_LARGE = 4413  # a frame over the size limit
 CLOSE_RATE_LIMITED = 4429  # too many messages
 
@@ -48,13 +50,42 @@ class StreamConsumer(AsyncWebsocketConsumer):
         self.tokens = float(conf.rate_burst())
         self.tokens_at = time.monotonic()
         self.max_frame = conf.max_frame_bytes()
+        self.device_id = None
+        self.idle_at = None
         await self.accept()
         if self.user is None or not self.user.is_authenticated or not self.user.is_active:
             await self._close(CLOSE_UNAUTHENTICATED)
             return
         self.counted = True
         metrics.websockets_connected.inc()
+        # Join the groups that revocation and sign-out ring before anything else, so none is missed.
+        session = self.scope.get("session")
+        key = getattr(session, "session_key", None)
+        self.device_id, last_active, limit = await database_sync_to_async(
+            lambda: (session_device_id(session), session_last_active(session), idle_limit_seconds(self.user))
+        )()
+        self.idle_limit = limit
+        self.idle_at = (last_active or time.time()) + limit
+        ends = ([session_group(key)] if key else []) + ([device_group(self.device_id)] if self.device_id else [])
+        for group in ends:
+            await self.channel_layer.group_add(group, self.channel_name)
+            self.groups_joined.append(group)
+        if self.device_id:
+            if await database_sync_to_async(devices_revoked)(device_ids=[self.device_id]):
+                await self._close(CLOSE_DEVICE_REVOKED)
+                return
+            hub.register_device(self, self.device_id)
         self.tasks.append(asyncio.create_task(self._keepalive()))
+
+    async def socket_close(self, message):
+        """Revocation or sign-out (through the channel layer): close now, not at the next recheck."""
+        code = message.get("code")
+        await self._close(code if isinstance(code, int) else CLOSE_UNAUTHENTICATED)
+
+    def device_revoked(self) -> None:
+        """The poller saw this socket's tablet revoked (a revocation from a process the layer misses)."""
+        if not self.closing:
+            self.tasks.append(asyncio.ensure_future(self._close(CLOSE_DEVICE_REVOKED)))
 
     async def disconnect(self, code):
         self.closing = True
@@ -111,6 +142,10 @@ class StreamConsumer(AsyncWebsocketConsumer):
         cursors = message.get("cursors")
         if cursors is None:
             cursors = {}
+        device = message.get("device")
+        if device is not None and str(device) != str(self.device_id):
+            await self._close(CLOSE_FORBIDDEN)  # a session follows only as the tablet it was opened on
+            return
         if not isinstance(cursors, dict) or len(cursors) > conf.max_streams():
             await self._close(CLOSE_PROTOCOL)
             return
@@ -263,6 +298,16 @@ class StreamConsumer(AsyncWebsocketConsumer):
             return CLOSE_FORBIDDEN
         return None
 
+    def _last_active(self) -> float | None:
+        from importlib import import_module
+
+        from django.conf import settings
+
+        key = getattr(self.scope.get("session"), "session_key", None)
+        if key is None:
+            return None
+        return session_last_active(import_module(settings.SESSION_ENGINE).SessionStore(session_key=key))
+
     async def _keepalive(self):
         """Ping every so often; refuse a silent connection; rejoin groups a restarted Redis forgot;
         now and then make sure the session and the right to each stream still stand."""
@@ -277,10 +322,18 @@ class StreamConsumer(AsyncWebsocketConsumer):
             if not self.helloed and now - started >= timeout:
                 await self._close(CLOSE_HELLO_TIMEOUT)
                 return
-            wake_at = min(next_ping, next_recheck, started + timeout if not self.helloed else next_ping)
+            idle_in = self.idle_at - time.time()
+            wake_at = min(next_ping, next_recheck, now + idle_in, started + timeout if not self.helloed else next_ping)
             await asyncio.sleep(max(wake_at - now, 0.01))
             if self.closing:
                 return
+            if self.idle_at <= time.time():
+                # The session's last activity (a request through any door) may be newer than we knew.
+                last_active = await database_sync_to_async(self._last_active)()
+                self.idle_at = (last_active or 0) + self.idle_limit
+                if self.idle_at <= time.time():
+                    await self._close(CLOSE_IDLE)
+                    return
             now = time.monotonic()
             if now >= next_recheck:
                 next_recheck = now + recheck_every

@@ -13,12 +13,14 @@ import logging
 
 from channels.db import database_sync_to_async
 
+from apps.accounts.selectors import devices_revoked
 from apps.streams import conf
 from apps.streams.selectors import stream_heads
 
 logger = logging.getLogger(__name__)
 
 _consumers: dict[str, set] = {}
+_devices: dict[str, set] = {}  # tablet id -> consumers opened on it, for the revocation check
 _poller: asyncio.Task | None = None
 
 
@@ -28,11 +30,17 @@ def register(consumer, streams) -> None:
     _ensure_poller()
 
 
+def register_device(consumer, device_id) -> None:
+    _devices.setdefault(str(device_id), set()).add(consumer)
+    _ensure_poller()
+
+
 def unregister(consumer) -> None:
-    for stream in list(_consumers):
-        _consumers[stream].discard(consumer)
-        if not _consumers[stream]:
-            del _consumers[stream]
+    for registry in (_consumers, _devices):
+        for name in list(registry):
+            registry[name].discard(consumer)
+            if not registry[name]:
+                del registry[name]
 
 
 def local_count() -> int:
@@ -52,16 +60,38 @@ def _read_heads(streams: list[str]) -> dict[str, int]:
     return stream_heads(streams=streams)
 
 
+@database_sync_to_async
+def _read_revoked(device_ids: list[str]) -> set[str]:
+    return devices_revoked(device_ids=device_ids)
+
+
+async def _close_revoked() -> None:
+    """A revocation normally closes its sockets through the channel layer at once; this catches one
+    made where the layer does not reach (a command in the embedded mode) or whose message was lost."""
+    if not _devices:
+        return
+    try:
+        revoked = await _read_revoked(sorted(_devices))
+    except Exception:
+        logger.warning("stream poller could not read revoked tablets", exc_info=True)
+        return
+    for device_id in revoked:
+        for consumer in list(_devices.get(device_id, ())):
+            with contextlib.suppress(Exception):
+                consumer.device_revoked()
+
+
 async def _poll_forever() -> None:
     # With Redis the doorbell normally arrives within milliseconds; poking a consumer for an event
     # still in flight would make it read the database for nothing. So there the poller only pokes
     # for heads it already saw on the previous tick: events a doorbell should have announced by now.
     previous: dict[str, int] = {}
-    while _consumers:
+    while _consumers or _devices:
         await asyncio.sleep(conf.poll_seconds())
+        await _close_revoked()
         streams = sorted(_consumers)
         if not streams:
-            break
+            continue
         try:
             heads = await _read_heads(streams)
         except Exception:  # a database blip: try again next tick

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from apps.operations import metrics
 from apps.streams.models import AssignmentReceipt, Event, StreamCounter, StreamCursor
-from apps.streams.names import BOARD, group_for, team_stream
+from apps.streams.names import BOARD, device_group, group_for, session_group, team_stream
 
 logger = logging.getLogger(__name__)
 
@@ -69,32 +69,47 @@ def _loop_running_here() -> bool:
     return True
 
 
-def ring_doorbell(stream: str, seq: int, event: dict | None = None) -> None:
-    """Tell connected consumers that `stream` has reached `seq`; losing this message loses nothing."""
+def _group_send(group: str, message: dict) -> None:
+    """Send one channel-layer message from any thread: a request, a worker, a command or a test."""
     layer = get_channel_layer()
     if layer is None:
         return
+    if isinstance(layer, InMemoryChannelLayer):
+        # Its queues belong to this process's server loop, which async_to_sync reaches. A thread
+        # that already runs a loop of its own (a browser driver in a test) cannot use async_to_sync.
+        send = async_to_sync(layer.group_send)
+        if _loop_running_here():
+            worker = threading.Thread(target=send, args=(group, message), daemon=True)
+            worker.start()
+            worker.join(DOORBELL_TIMEOUT_SECONDS)
+        else:
+            send(group, message)
+    else:
+        future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), _loop_for_doorbells())
+        future.result(timeout=DOORBELL_TIMEOUT_SECONDS)
+
+
+def ring_doorbell(stream: str, seq: int, event: dict | None = None) -> None:
+    """Tell connected consumers that `stream` has reached `seq`; losing this message loses nothing."""
     message = {"type": "stream.doorbell", "stream": stream, "seq": seq}
     if event is not None and len(json.dumps(event, default=str)) <= DOORBELL_EVENT_MAX_CHARS:
         message["event"] = event
     try:
-        if isinstance(layer, InMemoryChannelLayer):
-            # Its queues belong to this process's server loop, which async_to_sync reaches. A thread
-            # that already runs a loop of its own (a browser driver in a test) cannot use async_to_sync.
-            send = async_to_sync(layer.group_send)
-            if _loop_running_here():
-                worker = threading.Thread(target=send, args=(group_for(stream), message), daemon=True)
-                worker.start()
-                worker.join(DOORBELL_TIMEOUT_SECONDS)
-            else:
-                send(group_for(stream), message)
-        else:
-            future = asyncio.run_coroutine_threadsafe(
-                layer.group_send(group_for(stream), message), _loop_for_doorbells()
-            )
-            future.result(timeout=DOORBELL_TIMEOUT_SECONDS)
+        _group_send(group_for(stream), message)
     except Exception:  # the log is the truth; a missed doorbell is caught up by the next one or a poll
         logger.warning("doorbell for %s#%s could not be sent", stream, seq, exc_info=True)
+
+
+def sockets_close(*, device_ids=(), session_keys=(), code: int) -> None:
+    """Close at once every live socket opened by these tablets or these sessions (in every process
+    the channel layer reaches). Call after commit. Each consumer also re-checks on its own, so a
+    lost message only delays the close (see apps.streams.hub)."""
+    groups = [device_group(d) for d in device_ids] + [session_group(k) for k in session_keys]
+    for group in groups:
+        try:
+            _group_send(group, {"type": "socket.close", "code": code})
+        except Exception:
+            logger.warning("could not ask %s to close", group, exc_info=True)
 
 
 def stream_append(*, stream: str, kind: str, data: dict) -> Event:

@@ -1,15 +1,16 @@
-"""Opening the field app in Chromium the way a responder does: tablet id, username, password."""
+"""Opening the field app in Chromium the way a responder does: enrollment code once, then username, password."""
 
 import pytest
 
-from tests.factories import PASSWORD, DeviceFactory
+from tests.factories import PASSWORD, DeviceFactory, enrollment_code_for
 
 TABLET = {"width": 1280, "height": 800}  # a 10-inch tablet in landscape
 
 
 @pytest.fixture
 def field_app(chromium, asgi_server):
-    """Return open(user, device) -> (context, page), signed in through the app's own login form."""
+    """Return open(user, device) -> (context, page): the tablet enrolled with a fresh code typed into the
+    app, then signed in through the app's own login form."""
     contexts = []
 
     def open_app(user, device, *, viewport=None):
@@ -18,7 +19,9 @@ def field_app(chromium, asgi_server):
         page = context.new_page()
         page.goto("/field/")
         page.wait_for_selector("body[data-ready=true]")
-        page.fill("#fl-device", str(device.pk))
+        page.fill("#fl-enroll-code", enrollment_code_for(device))
+        page.click("#enroll-form button[type=submit]")
+        page.wait_for_selector("#login-form")
         page.fill("#fl-username", user.username)
         page.fill("#fl-password", PASSWORD)
         page.click("#login-form button[type=submit]")

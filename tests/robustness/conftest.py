@@ -18,12 +18,14 @@ from apps.intake import services as intake_services
 from apps.intake.demo import ensure_policy
 from apps.intake.models import DuplicateFlag, ScreeningDecision
 from tests.factories import (
+    PASSWORD,
     DeviceFactory,
     MembershipFactory,
     OrganizationFactory,
     ServiceFactory,
     TeamFactory,
     UserFactory,
+    device_key_for,
 )
 from tests.followups.conftest import FULL_CONSENT, document_encounter
 
@@ -86,7 +88,12 @@ def world(db, settings):
 
     def api_as(user):
         client = APIClient()
-        if user is not None:
+        if user is not None and user.role == Role.RESPONDER:
+            # A responder's session is bound to an enrolled tablet: sign in on it through the door.
+            body = {"username": user.username, "password": PASSWORD, "device": str(device.pk)}
+            answer = client.post("/api/v1/auth/login/", {**body, "device_key": device_key_for(device)}, format="json")
+            assert answer.status_code == 200, answer.content
+        elif user is not None:
             client.force_login(user)
         return client
 

@@ -112,5 +112,5 @@ def test_a_sync_body_that_is_not_an_envelope_is_a_400(world):
         assert response.status_code == 400, (body, response.content[:200])
     response = client.post(
         "/api/v1/field/sync/", {"device": str(uuid.uuid4()), "mutations": []}, format="json"
-    )  # an unknown tablet
-    assert response.status_code == 401
+    )  # a tablet other than the session's (here unknown): refused, and nothing about it is told
+    assert response.status_code == 403

@@ -121,6 +121,7 @@ WRITE_ROWS = {
     "revoke the referral's consent":     "R    A    R    R    R    A    R    R    R",
     "report team A's position":          "R    A    R    A    R    A    R    R    R",
     "revoke team A's tablet":            "R    R    R    R    R    A    R    R    R",
+    "renew team A's tablet's enrollment":"R    R    R    R    R    A    R    R    R",
     "update org X's service capacity":   "R    R    R    R    R    A    A    R    R",
 }
 # fmt: on
@@ -287,6 +288,7 @@ def _writes(world):
             {"available": 3, "total": 10},
         ),
         ("revoke team A's tablet", "post", f"/api/v1/devices/{world.device.pk}/revoke/", {"reason": "lost"}),
+        ("renew team A's tablet's enrollment", "post", f"/api/v1/devices/{world.device.pk}/enrollment/", {}),
     ]
 
 
@@ -359,7 +361,7 @@ def test_a_tablet_of_team_b_changes_and_learns_nothing_of_team_a_through_sync():
 
     world = build_world()
     device_b = DeviceFactory(team=world.team_b)
-    client = world.client_for("responder_b")
+    client = world.client_for("responder_b", device=device_b)
     enc, fu, ref = world.encounter, world.followup, world.referral
     mutations = [
         ("assignment.acknowledge", world.assignment.pk, None, {}),

@@ -24,6 +24,8 @@ from tests.factories import (
     ServiceFactory,
     TeamFactory,
     UserFactory,
+    device_key_for,
+    tablet_for,
 )
 
 ROLES = [
@@ -96,12 +98,18 @@ class World:
             "request_id": self.incident.pk,
         }
 
-    def client_for(self, role: str) -> APIClient:
+    def client_for(self, role: str, device=None) -> APIClient:
+        """Signed in through the login API; responders on an enrolled tablet of their team (or `device`)."""
         client = APIClient(enforce_csrf_checks=True)
         if role == "anonymous":
             return client
         user = self.users[role]
-        response = client.post("/api/v1/auth/login/", {"username": user.username, "password": PASSWORD}, format="json")
+        body = {"username": user.username, "password": PASSWORD}
+        if device is None and user.role == "responder":
+            device = tablet_for(user)
+        if device is not None:
+            body.update(device=str(device.pk), device_key=device_key_for(device))
+        response = client.post("/api/v1/auth/login/", body, format="json")
         assert response.status_code == 200, response.content
         client.credentials(HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value)
         return client

@@ -13,14 +13,18 @@ from rest_framework.test import APIClient
 from apps.accounts.models import Device
 from apps.audit.models import AuditEntry
 from apps.incidents import services as incident_services
-from tests.factories import PASSWORD, DeviceFactory
+from tests.factories import PASSWORD, DeviceFactory, device_key_for, tablet_for
 
 pytestmark = pytest.mark.django_db
 
 
 def api_as(user) -> APIClient:
     client = APIClient(enforce_csrf_checks=True)
-    response = client.post("/api/v1/auth/login/", {"username": user.username, "password": PASSWORD}, format="json")
+    body = {"username": user.username, "password": PASSWORD}
+    if user.role == "responder":
+        tablet = tablet_for(user)
+        body.update(device=str(tablet.pk), device_key=device_key_for(tablet))
+    response = client.post("/api/v1/auth/login/", body, format="json")
     assert response.status_code == 200
     client.credentials(HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value)
     return client
@@ -110,6 +114,7 @@ def test_the_command_ends_the_tablets_open_sessions(supervisor, responder, team,
     device = DeviceFactory(team=team)
     field = APIClient()
     body = {"username": responder.username, "password": PASSWORD, "device": str(device.pk)}
+    body["device_key"] = device_key_for(device)
     assert field.post("/api/v1/auth/login/", body, format="json").status_code == 200
     call_command("revoke_device", str(device.pk), "--by", supervisor.username)
     assert "1 open session(s) ended" in capsys.readouterr().out

@@ -67,6 +67,9 @@ class Incident(models.Model):
     callback_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     caller_name = EncryptedTextField(blank=True)
     caller_notes = EncryptedTextField(blank=True, help_text="What the call-taker learned.")
+    caller_language = models.CharField(
+        max_length=40, blank=True, help_text="The caller's preferred language (ISO 639-1 code, e.g. es)."
+    )
     safety_notes = EncryptedTextField(blank=True)
     safety_flags = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=20, choices=IncidentStatus.choices, default=IncidentStatus.PENDING)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.accounts.roles import can_create_incident, can_dispatch, is_responder, is_supervisor
 from apps.accounts.selectors import user_team_id
 from apps.audit.services import audit_record
+from apps.common import callers
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.incidents.models import (
     Assignment,
@@ -29,6 +30,7 @@ from apps.incidents.states import (
     ASSIGNMENT_STAMPS,
     FINISHED_ASSIGNMENT_STATUSES,
     OPEN_INCIDENT_STATUSES,
+    SCREENING_HOLD,
     TEAM_STATUS_FOR_ASSIGNMENT,
     AssignmentStatus,
     IncidentStatus,
@@ -49,6 +51,7 @@ INCIDENT_EDITABLE_FIELDS = [
     "callback",
     "caller_name",
     "caller_notes",
+    "caller_language",
     "safety_notes",
     "safety_flags",
     "priority",
@@ -57,6 +60,29 @@ INCIDENT_EDITABLE_FIELDS = [
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
+
+# Every door's text reaches the incident through these bounds; callers.py says why each exists.
+TEXT_BOUNDS = {
+    "summary": (callers.SUMMARY_MAX, "The summary"),
+    "location_text": (callers.LOCATION_MAX, "The location"),
+    "caller_name": (callers.CALLER_NAME_MAX, "The caller's name"),
+    "caller_notes": (callers.CALLER_NOTES_MAX, "The caller notes"),
+    "safety_notes": (callers.SAFETY_NOTES_MAX, "The safety notes"),
+}
+
+
+def incident_fields_checked(fields: dict) -> dict:
+    """The caller-facing fields made safe to store: bounded text and a callback in E.164."""
+    checked = dict(fields)
+    for name, (limit, label) in TEXT_BOUNDS.items():
+        if name in checked and checked[name] is not None:
+            checked[name] = callers.bounded(checked[name], field=name, limit=limit, label=label)
+    if "callback" in checked:
+        checked["callback"] = callers.callback_e164(checked["callback"])
+    if "caller_language" in checked:
+        checked["caller_language"] = callers.language_code(checked["caller_language"])
+    return checked
 
 
 def _log(incident: Incident, *, kind: str, text: str, actor=None, assignment=None, at=None, data=None) -> None:
@@ -164,6 +190,7 @@ def incident_create(
     callback: str = "",
     caller_name: str = "",
     caller_notes: str = "",
+    caller_language: str = "",
     safety_notes: str = "",
     safety_flags: list[str] | None = None,
     received_at: datetime | None = None,
@@ -178,6 +205,23 @@ def incident_create(
         call_type = found
     if priority is None:
         priority = call_type.default_priority if call_type else 3
+    text = incident_fields_checked(
+        {
+            "summary": summary,
+            "location_text": location_text,
+            "callback": callback,
+            "caller_name": caller_name,
+            "caller_notes": caller_notes,
+            "caller_language": caller_language,
+            "safety_notes": safety_notes,
+        }
+    )
+    if not text["summary"]:
+        raise ApplicationError("Say what is happening.", extra={"summary": ["This field is required."]})
+    if not text["location_text"]:
+        raise ApplicationError("Where is the person?", extra={"location_text": ["This field is required."]})
+    summary, location_text, callback = text["summary"], text["location_text"], text["callback"]
+    caller_name, caller_notes, safety_notes = text["caller_name"], text["caller_notes"], text["safety_notes"]
     incident = Incident(
         summary=summary,
         location_text=location_text,
@@ -190,6 +234,7 @@ def incident_create(
         callback=callback,
         caller_name=caller_name,
         caller_notes=caller_notes,
+        caller_language=text["caller_language"],
         safety_notes=safety_notes,
         safety_flags=list(safety_flags or []),
         received_at=received_at or timezone.now(),
@@ -218,6 +263,7 @@ def incident_update(*, actor, incident_id, base_version: int | None = None, **ch
     unknown = set(changes) - set(INCIDENT_EDITABLE_FIELDS)
     if unknown:
         raise ApplicationError("Those fields cannot be edited.", extra={f: ["Not editable."] for f in sorted(unknown)})
+    changes = incident_fields_checked(changes)
     with transaction.atomic():
         incident = _lock_incident(incident_id)
         if base_version is not None and base_version != incident.version:
@@ -270,6 +316,30 @@ def incident_cancel(*, actor, incident_id, reason: str) -> Incident:
     return incident
 
 
+def incident_screened_out(*, actor, incident_id, reason: str) -> Incident:
+    """A call held for screening turns out not to be the program's: the call-taker who screens it cancels it.
+
+    Only a held call (never dispatched, see SCREENING_HOLD) can be cancelled this way, so a
+    call-taker cannot cancel a call a team is working.
+    """
+    if not can_create_incident(actor):
+        raise PermissionRefused("Only call-takers, dispatchers and supervisors can screen calls.")
+    now = timezone.now()
+    with transaction.atomic():
+        incident = _lock_incident(incident_id)
+        if SCREENING_HOLD not in (incident.safety_flags or []) or incident.status != IncidentStatus.PENDING:
+            raise ApplicationError("Only a call still waiting for its screening can be screened out.")
+        incident.status = IncidentStatus.CANCELLED
+        incident.cancelled_at = now
+        incident.cancel_reason = f"Screened out: {reason}"[:200]
+        incident.version += 1
+        incident.save(update_fields=["status", "cancelled_at", "cancel_reason", "version", "updated_at"])
+        _log(incident, kind="incident.cancelled", text=incident.cancel_reason, actor=actor, at=now)
+        audit_record(actor=actor, action="incident.screened_out", obj=incident, detail={"reason": reason[:300]})
+        streams_append(streams=[BOARD], kind="incident.updated", data=_incident_event_data(incident))
+    return incident
+
+
 def incident_close(*, actor, incident_id, disposition: str) -> Incident:
     """Close a call by hand, e.g. one handled without sending a team; teams must be cleared first."""
     if not can_dispatch(actor):
@@ -309,6 +379,12 @@ def incident_assign(*, actor, incident_id, team_id, at: datetime | None = None) 
             raise NotFound("No such team.")
         if incident.status not in OPEN_INCIDENT_STATUSES:
             raise ApplicationError("This call is closed or cancelled; it cannot take a team.")
+        if SCREENING_HOLD in (incident.safety_flags or []):
+            raise ApplicationError(
+                "Not yet safe to decide: finish screening this call (answer the safety questions, or override "
+                "with a reason) before a team is sent.",
+                extra={"incident": ["Screening is not complete."]},
+            )
         if team.status != UnitStatus.AVAILABLE:
             raise ApplicationError(
                 f"{team.call_sign} is {team.get_status_display().lower()}, not available.",

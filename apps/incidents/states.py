@@ -14,6 +14,11 @@ class IncidentStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+# A safety flag that holds a call back from dispatch until its screening is complete: critical
+# safety questions unanswered, or a call from a call center that the call-taker has not screened yet.
+SCREENING_HOLD = "not_yet_safe_to_decide"
+
+
 class AssignmentStatus(models.TextChoices):
     DISPATCHED = "dispatched", "Dispatched"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"

@@ -2,6 +2,7 @@
 
 import json
 
+from django.urls import reverse
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
@@ -16,7 +17,7 @@ from apps.incidents.selectors import incident_get_for
 from apps.incidents.states import OPEN_INCIDENT_STATUSES
 from apps.intake import selectors, services
 from apps.intake.auth import ApiKeyAuthentication, IntakeThrottle
-from apps.intake.eido import EidoError, eido_for_incident, eido_receive
+from apps.intake.eido import EidoError, eido_for_incident, eido_gaps, eido_receive
 from apps.intake.models import ApiKey, EidoDocument, Handback, ResponseType, ScreeningDecision
 
 
@@ -105,6 +106,13 @@ class EidoIntakeApi(APIView):
             "incident_open": bool(stored.incident_id and stored.incident.status in OPEN_INCIDENT_STATUSES),
             "decision": decision_payload(decision) if decision else None,
         }
+        gaps = eido_gaps(stored)
+        body["screening"] = "not_yet_safe_to_decide" if gaps else "screened"
+        body["to_complete"] = gaps
+        body["complete_at"] = (
+            f"{reverse('intake-screen')}?incident={stored.incident_id}" if gaps and stored.incident_id else None
+        )
+        body["warnings"] = stored.parsed.get("warnings", [])
         if decision is not None and decision.response_type == ResponseType.NOT_ELIGIBLE:
             handback = decision.handbacks.first()
             body["handback"] = handback.document if handback else None

@@ -25,3 +25,18 @@ def program_agency_uri() -> str:
 
 def program_name() -> str:
     return getattr(settings, "FIRSTLINE_PROGRAM_NAME", "Firstline Community Response")
+
+
+def eido_issuing_element() -> str:
+    """NENA `issuingElementIdentification`: the functional element that creates Firstline's EIDOs."""
+    return getattr(settings, "FIRSTLINE_EIDO_ISSUING_ELEMENT", "firstline.community-response.example")
+
+
+def eido_agency_type() -> list[str]:
+    """NENA `agencyType` (IANA urn:emergency:service:responder values, without the prefix)."""
+    return list(getattr(settings, "FIRSTLINE_EIDO_AGENCY_TYPE", ["crisis_response.community"]))
+
+
+def eido_agency_role() -> list[str]:
+    """NENA `agencyRoleDescriptionRegistryText` for the program's own agency component."""
+    return list(getattr(settings, "FIRSTLINE_EIDO_AGENCY_ROLE", ["Responding"]))

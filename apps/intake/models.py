@@ -110,6 +110,11 @@ class Policy(models.Model):
         return self.name
 
 
+class UnansweredCritical(models.TextChoices):
+    HOLD = "hold", "Not yet safe to decide: ask, or override with a reason"
+    ASSUME_YES = "assume_yes", "Treat it as a yes (the most cautious answer)"
+
+
 class PolicyVersion(models.Model):
     """One version of a policy. A draft is edited; publishing freezes it and makes it the one in force."""
 
@@ -120,6 +125,12 @@ class PolicyVersion(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    unanswered_critical = models.CharField(
+        max_length=20,
+        choices=UnansweredCritical.choices,
+        default=UnansweredCritical.HOLD,
+        help_text="What a critical safety question left unanswered means for a call.",
     )
 
     class Meta:
@@ -206,6 +217,11 @@ class ScreeningQuestion(FrozenWhenPublished):
     yes_reason = models.CharField(max_length=200, help_text="Why a yes leads there, in plain words.")
     priority_if_yes = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    critical = models.BooleanField(
+        default=False,
+        help_text="A safety question with no default answer: left unanswered, the call is not yet safe to decide. "
+        "Weapons, violence and medical emergency are always critical.",
     )
 
     class Meta:

@@ -210,7 +210,7 @@ def open311_request_create(*, api_key: ApiKey, data) -> Open311Request:
     if not service_code:
         raise Open311Error("service_code is required.")
     lat, lon = data.get("lat"), data.get("long")
-    address = (data.get("address_string") or "").strip()[:300]
+    address = (data.get("address_string") or "").strip()
     if (lat in (None, "")) != (lon in (None, "")):
         raise Open311Error("lat and long are given together.")
     has_point = lat not in (None, "")
@@ -227,8 +227,8 @@ def open311_request_create(*, api_key: ApiKey, data) -> Open311Request:
         value = data.get(f"attribute[{q.key}]")
         if value not in (None, ""):
             answers[q.key] = value
-    description = (data.get("description") or "").strip()[:4000]
-    name = " ".join(p for p in [data.get("first_name", ""), data.get("last_name", "")] if p).strip()[:120]
+    description = (data.get("description") or "").strip()
+    name = " ".join(p for p in [data.get("first_name", ""), data.get("last_name", "")] if p).strip()
     contact = {k: (data.get(k) or "")[:200] for k in ["email", "phone", "first_name", "last_name", "device_id"]}
     contact["account_id"] = (data.get("account_id") or "")[:200]
     with transaction.atomic():
@@ -242,7 +242,7 @@ def open311_request_create(*, api_key: ApiKey, data) -> Open311Request:
             call_center=center,
             latitude=latitude,
             longitude=longitude,
-            callback=(data.get("phone") or "")[:120],
+            callback=data.get("phone") or "",
             caller_name=name,
         )
         request = Open311Request.objects.create(

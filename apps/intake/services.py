@@ -20,11 +20,18 @@ from django.utils.text import slugify
 from apps.accounts.roles import Role, can_create_incident, can_dispatch, is_supervisor
 from apps.audit.models import Outcome
 from apps.audit.services import audit_record
+from apps.common import callers
 from apps.common.errors import ApplicationError, NotFound, PermissionRefused
 from apps.common.geo import bounding_box, distance_km
 from apps.incidents.models import CallType, Incident, Source
-from apps.incidents.services import incident_cancel, incident_create
-from apps.incidents.states import OPEN_INCIDENT_STATUSES
+from apps.incidents.services import (
+    incident_cancel,
+    incident_create,
+    incident_fields_checked,
+    incident_screened_out,
+    incident_update,
+)
+from apps.incidents.states import OPEN_INCIDENT_STATUSES, SCREENING_HOLD
 from apps.intake import conf
 from apps.intake.models import (
     RESPONSE_SEVERITY,
@@ -34,6 +41,7 @@ from apps.intake.models import (
     Channel,
     DuplicateFlag,
     DuplicateStatus,
+    EidoDocument,
     Handback,
     Policy,
     PolicyCallType,
@@ -42,6 +50,7 @@ from apps.intake.models import (
     ResponseType,
     ScreeningDecision,
     ScreeningQuestion,
+    UnansweredCritical,
     UnmetNeed,
 )
 from apps.intake.selectors import policy_in_force
@@ -50,6 +59,7 @@ from apps.streams.services import streams_append
 from apps.teams.models import Team, UnitStatus
 
 KEY_PREFIX = "fl"
+OVERRIDE_REASON_MAX = 300
 HANDBACK_RESPONSES = {ResponseType.NOT_ELIGIBLE, ResponseType.CO_RESPONSE_POLICE, ResponseType.SECONDARY}
 SOURCE_FOR_CENTER = {
     CenterKind.NINE_ONE_ONE: Source.NINE_ONE_ONE,
@@ -230,6 +240,15 @@ def _targets(version: PolicyVersion) -> dict[str, int]:
 # --- screening -----------------------------------------------------------------------------------
 
 
+# Whatever the policy says, these are safety questions with no default answer.
+ALWAYS_CRITICAL = {"weapon_involved", "violence_or_threats", "medical_emergency"}
+NOT_YET_SAFE = "not_yet_safe"
+
+
+def question_is_critical(question: ScreeningQuestion) -> bool:
+    return question.critical or question.key in ALWAYS_CRITICAL
+
+
 @dataclass
 class Evaluation:
     """What the policy says about a call, before anyone overrides it."""
@@ -241,10 +260,21 @@ class Evaluation:
     reasons: list[str] = field(default_factory=list)
     answers: dict = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
+    unanswered_critical: list[str] = field(default_factory=list)
 
     @property
     def eligible(self) -> bool:
         return self.response_type != ResponseType.NOT_ELIGIBLE
+
+    @property
+    def safe_to_decide(self) -> bool:
+        """A call is never screened in on a silence: every critical question needs an answer first."""
+        return not self.unanswered_critical or not self.eligible
+
+    @property
+    def state(self) -> str:
+        """What the screen shows: the response type, or 'not yet safe to decide' (never green)."""
+        return self.response_type if self.safe_to_decide else NOT_YET_SAFE
 
 
 def _answer(value) -> bool | None:
@@ -288,18 +318,20 @@ def screening_evaluate(*, version: PolicyVersion, call_type: CallType | None, an
     priority = row.effective_priority()
     reasons = [f"{row.call_type.name} calls are taken: {ResponseType(row.response_type).label.lower()}."]
     flags = []
+    unanswered_critical = []
+    assume_yes = version.unanswered_critical == UnansweredCritical.ASSUME_YES
     for q in questions:
-        if normalized[q.key] is True:
+        unanswered = normalized[q.key] is None and question_is_critical(q)
+        if unanswered and not assume_yes:
+            unanswered_critical.append(q.key)
+        if normalized[q.key] is True or (unanswered and assume_yes):
             flags.append(q.key)
-            reasons.append(q.yes_reason)
+            reasons.append(q.yes_reason if normalized[q.key] else f"Not answered, treated as yes: {q.yes_reason}")
             if RESPONSE_SEVERITY[q.yes_leads_to] > RESPONSE_SEVERITY[response]:
                 response = q.yes_leads_to
             if q.priority_if_yes:
                 priority = min(priority, q.priority_if_yes)
-    unanswered = [q.text for q in questions if normalized[q.key] is None]
-    if unanswered:
-        reasons.append(f"Not asked or unknown: {'; '.join(t.rstrip('?.') for t in unanswered)}.")
-    return Evaluation(
+    evaluation = Evaluation(
         version=version,
         call_type=row.call_type,
         response_type=response,
@@ -307,7 +339,15 @@ def screening_evaluate(*, version: PolicyVersion, call_type: CallType | None, an
         reasons=reasons,
         answers=normalized,
         flags=flags,
+        unanswered_critical=unanswered_critical,
     )
+    if not evaluation.safe_to_decide:
+        texts = [q.text.rstrip("?.") for q in questions if q.key in unanswered_critical]
+        reasons.append(f"Not yet safe to decide: no answer to {'; '.join(texts)}.")
+    others = [q.text.rstrip("?.") for q in questions if normalized[q.key] is None and not question_is_critical(q)]
+    if others:
+        reasons.append(f"Not asked or unknown: {'; '.join(others)}.")
+    return evaluation
 
 
 def call_type_resolve(call_type) -> CallType | None:
@@ -388,13 +428,18 @@ def call_screen(
     callback: str = "",
     caller_name: str = "",
     caller_notes: str = "",
+    caller_language: str = "",
     received_at: datetime | None = None,
     external_id: str = "",
+    held_incident_id=None,
 ) -> ScreeningDecision:
     """Screen a call under the policy in force and act on it: an incident, or a not-eligible handback.
 
     The decision stores the answers, the policy version, who decided and when, the recommendation
     and any override with its reason, so the policy can later be checked against what happened.
+    A call whose critical safety questions are unanswered is not yet safe to decide: it is screened
+    in only with an explicit override and its reason. `held_incident_id` completes the screening of
+    a call already on the board but held back from dispatch (an EIDO from a call center).
     """
     if not can_create_incident(actor):
         raise PermissionRefused("Only call-takers, dispatchers and supervisors can screen calls.")
@@ -404,43 +449,63 @@ def call_screen(
     call_type = call_type_resolve(call_type)
     if call_type is None:
         raise ApplicationError("Choose the call type.", extra={"call_type": ["This field is required."]})
+    text = incident_fields_checked(
+        {
+            "summary": summary or "",
+            "location_text": location_text or "",
+            "callback": callback,
+            "caller_name": caller_name,
+            "caller_notes": caller_notes,
+            "caller_language": caller_language,
+        }
+    )
+    override_reason = callers.bounded(
+        override_reason, field="override_reason", limit=OVERRIDE_REASON_MAX, label="The override reason"
+    )
     evaluation = screening_evaluate(version=version, call_type=call_type, answers=answers or {})
-    response_type = evaluation.response_type
-    override_reason = (override_reason or "").strip()
-    overridden = False
-    if override and override != evaluation.response_type:
-        if override not in ResponseType.values:
-            raise ApplicationError("Unknown response type.", extra={"override": [f"'{override}' is not one."]})
-        if not override_reason:
-            raise ApplicationError(
-                "Say why you override the policy.", extra={"override_reason": ["An override needs a reason."]}
-            )
-        response_type, overridden = override, True
-    if response_type != ResponseType.NOT_ELIGIBLE and not (location_text or "").strip():
+    response_type, overridden = _response_after_override(evaluation, override, override_reason)
+    if response_type != ResponseType.NOT_ELIGIBLE and not text["location_text"]:
         raise ApplicationError("Where is the person?", extra={"location_text": ["This field is required."]})
     if source is None:
         source = SOURCE_FOR_CENTER.get(call_center.kind, Source.NINE_ONE_ONE) if call_center else Source.NINE_ONE_ONE
     now = timezone.now()
     with transaction.atomic():
-        incident = None
-        if response_type != ResponseType.NOT_ELIGIBLE:
-            yes_reasons = evaluation.reasons[1 : 1 + len(evaluation.flags)]
+        held = _held_incident(held_incident_id) if held_incident_id is not None else None
+        incident = held
+        yes_reasons = [r for r in evaluation.reasons[1:] if not r.startswith(("Not yet safe", "Not asked"))]
+        if overridden and not evaluation.safe_to_decide:
+            yes_reasons.append(f"Screened in without answers to {', '.join(evaluation.unanswered_critical)}")
+        details = {
+            "summary": text["summary"] or call_type.name,
+            "location_text": text["location_text"],
+            "call_type": call_type,
+            "priority": evaluation.priority,
+            "latitude": latitude,
+            "longitude": longitude,
+            "callback": text["callback"],
+            "caller_name": text["caller_name"],
+            "caller_language": text["caller_language"],
+            "safety_notes": "; ".join(yes_reasons)[: callers.SAFETY_NOTES_MAX],
+            "safety_flags": evaluation.flags,
+        }
+        if held is not None and response_type == ResponseType.NOT_ELIGIBLE:
+            incident_screened_out(
+                actor=actor,
+                incident_id=held.pk,
+                reason=_handback_reason(response_type, evaluation, override_reason if overridden else ""),
+            )
+        elif held is not None:
+            if text["caller_notes"]:
+                details["caller_notes"] = text["caller_notes"]
+            incident = incident_update(actor=actor, incident_id=held.pk, **details)
+        elif response_type != ResponseType.NOT_ELIGIBLE:
             incident = incident_create(
                 actor=actor,
-                summary=(summary or "").strip() or call_type.name,
-                location_text=location_text.strip()[:300],
-                call_type=call_type,
-                priority=evaluation.priority,
                 source=source,
-                latitude=latitude,
-                longitude=longitude,
-                callback=callback[:120],
-                caller_name=caller_name[:120],
-                caller_notes=caller_notes,
-                safety_notes="; ".join(yes_reasons),
-                safety_flags=evaluation.flags,
+                caller_notes=text["caller_notes"],
                 received_at=received_at,
                 external_id=external_id[:200],
+                **details,
             )
         decision = ScreeningDecision(
             policy_version=version,
@@ -453,30 +518,33 @@ def call_screen(
             reasons=evaluation.reasons,
             priority=evaluation.priority,
             overridden=overridden,
-            override_reason=override_reason[:300] if overridden else "",
+            override_reason=override_reason if overridden else "",
             incident=incident,
-            location_text=(location_text or "")[:300],
-            summary=summary or "",
+            location_text=text["location_text"],
+            summary=text["summary"],
             decided_by=actor,
             decided_at=now,
         )
         decision.save()
+        if held is not None:
+            EidoDocument.objects.filter(incident=held, decision__isnull=True).update(decision=decision)
         unmet = None
         duplicates = []
-        if incident is not None:
+        if incident is not None and response_type != ResponseType.NOT_ELIGIBLE:
             if not Team.objects.filter(active=True, status=UnitStatus.AVAILABLE).exists():
                 unmet = UnmetNeed.objects.create(
                     decision=decision, incident=incident, call_type=call_type, recorded_at=now
                 )
-            duplicates = _flag_duplicates(incident)
+            if held is None:
+                duplicates = _flag_duplicates(incident)
         if response_type in HANDBACK_RESPONSES:
             handback_create(
                 actor=actor,
                 reason=_handback_reason(response_type, evaluation, override_reason if overridden else ""),
                 decision=decision,
                 incident=incident,
-                call_center=call_center,
-                external_id=external_id,
+                call_center=call_center or (held and _center_of(held)),
+                external_id=external_id or (held.external_id if held else ""),
             )
         audit_record(
             actor=actor,
@@ -486,10 +554,12 @@ def call_screen(
                 "policy_version": version.pk,
                 "response_type": response_type,
                 "recommended": evaluation.response_type,
+                "safe_to_decide": evaluation.safe_to_decide,
                 "overridden": overridden,
                 "channel": channel,
                 "call_center": call_center.pk if call_center else None,
                 "incident": incident.pk if incident else None,
+                "completed_held_call": held is not None,
             },
         )
         streams_append(
@@ -505,6 +575,93 @@ def call_screen(
             },
         )
     return decision
+
+
+def _response_after_override(evaluation: Evaluation, override, override_reason: str) -> tuple[str, bool]:
+    """The response the call gets: the policy's, or an override that always carries its reason.
+
+    When the call is not yet safe to decide, screening it in needs an explicit override (even to
+    the response the policy would give once answered) and a reason; handing it back never does.
+    """
+    if override and override not in ResponseType.values:
+        raise ApplicationError("Unknown response type.", extra={"override": [f"'{override}' is not one."]})
+    if not evaluation.safe_to_decide and override != ResponseType.NOT_ELIGIBLE:
+        if not override or not override_reason:
+            questions = {q.key: q.text for q in evaluation.version.questions.all()}
+            raise ApplicationError(
+                "Not yet safe to decide: answer the safety questions, or override with a reason.",
+                extra={
+                    "answers": [f"No answer to: {questions.get(key, key)}" for key in evaluation.unanswered_critical],
+                    "unanswered": list(evaluation.unanswered_critical),
+                    **({"override_reason": ["An override needs a reason."]} if override else {}),
+                },
+            )
+        return override, True
+    if override and override != evaluation.response_type:
+        if not override_reason:
+            raise ApplicationError(
+                "Say why you override the policy.", extra={"override_reason": ["An override needs a reason."]}
+            )
+        return override, True
+    return evaluation.response_type, False
+
+
+def _held_incident(incident_id) -> Incident:
+    incident = Incident.objects.select_for_update().filter(pk=incident_id).first()
+    if incident is None or SCREENING_HOLD not in (incident.safety_flags or []):
+        raise NotFound("No call waiting for its screening with that id.")
+    if incident.status not in OPEN_INCIDENT_STATUSES:
+        raise ApplicationError("This call is closed; it can no longer be screened.")
+    return incident
+
+
+def _center_of(incident: Incident) -> CallCenter | None:
+    document = EidoDocument.objects.filter(incident=incident).select_related("call_center").first()
+    return document.call_center if document else None
+
+
+def held_call_create(
+    *,
+    actor,
+    call_center: CallCenter,
+    call_type: CallType | None,
+    location_text: str,
+    summary: str,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    callback: str = "",
+    caller_name: str = "",
+    caller_notes: str = "",
+    caller_language: str = "",
+    received_at: datetime | None = None,
+    external_id: str = "",
+    waiting_for: list[str] | None = None,
+) -> Incident:
+    """A call from a call center that is on the board at once but held from dispatch until screened.
+
+    The EIDO carries no answers to the program's safety questions (and may lack a call type or a
+    usable location); the call-taker completes the screening on the screening page.
+    """
+    waiting = waiting_for or ["the safety questions"]
+    incident = incident_create(
+        actor=actor,
+        summary=summary,
+        location_text=location_text,
+        call_type=call_type,
+        source=SOURCE_FOR_CENTER.get(call_center.kind, Source.NINE_ONE_ONE),
+        latitude=latitude,
+        longitude=longitude,
+        callback=callback,
+        caller_name=caller_name,
+        caller_notes=caller_notes,
+        caller_language=caller_language,
+        safety_notes=f"Not yet safe to decide: screening needs {', '.join(waiting)}.",
+        safety_flags=[SCREENING_HOLD],
+        received_at=received_at,
+        external_id=external_id[:200],
+    )
+    audit_record(actor=actor, action="intake.call.held", obj=incident, detail={"waiting_for": waiting})
+    return incident
 
 
 def _handback_reason(response_type: str, evaluation: Evaluation, override_reason: str) -> str:

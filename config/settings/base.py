@@ -280,6 +280,14 @@ FIRSTLINE_DUPLICATE_DISTANCE_METERS = env_int("FIRSTLINE_DUPLICATE_DISTANCE_METE
 FIRSTLINE_DUPLICATE_MINUTES = env_int("FIRSTLINE_DUPLICATE_MINUTES", 60)
 FIRSTLINE_OPEN311_DEFAULT_DAYS = env_int("FIRSTLINE_OPEN311_DEFAULT_DAYS", 90)
 FIRSTLINE_EIDO_AGENCY_ID = env("FIRSTLINE_EIDO_AGENCY_ID", "urn:firstline:agency:community-response")
+# What Firstline says about itself in the NENA EIDO it emits (issuing element, agency component).
+FIRSTLINE_EIDO_ISSUING_ELEMENT = env("FIRSTLINE_EIDO_ISSUING_ELEMENT", "firstline.community-response.example")
+FIRSTLINE_EIDO_AGENCY_TYPE = env_list("FIRSTLINE_EIDO_AGENCY_TYPE") or ["crisis_response.community"]
+FIRSTLINE_EIDO_AGENCY_ROLE = env_list("FIRSTLINE_EIDO_AGENCY_ROLE") or ["Responding"]
+# Callback numbers without a country code are read as numbers of this region (ISO 3166 alpha-2).
+FIRSTLINE_PHONE_REGION = env("FIRSTLINE_PHONE_REGION", "US")
+# A caller's language (ISO 639-1 code) and the team capability that means a team speaks it.
+FIRSTLINE_LANGUAGE_CAPABILITIES = {"es": "spanish"}
 # Resource directory: publish the HSDS API without sign-in; when capacity counts go stale.
 FIRSTLINE_HSDS_PUBLIC = env_bool("FIRSTLINE_HSDS_PUBLIC", True)
 FIRSTLINE_CAPACITY_STALE_HOURS = env_int("FIRSTLINE_CAPACITY_STALE_HOURS", 12)

@@ -1,4 +1,4 @@
-"""EIDO documents shaped like the ones 911 centers send (NENA-STA-021 JSON, v1.0)."""
+"""EIDO documents shaped like the ones 911 centers send, valid against NENA's schema (NENA-STA-021.1b, v1.0)."""
 
 import copy
 
@@ -36,44 +36,87 @@ BILLION_LAUGHS = """<?xml version="1.0"?>
 ]>
 <presence xmlns="urn:ietf:params:xml:ns:pidf" entity="pres:x@y"><note>&lol9;</note></presence>"""
 
+AGENCY = "urn:nena:agency:riverton911"
+STAMP = "2026-11-26T14:00:05-07:00"
+
+
+def prologue(component_id: str) -> dict:
+    """What NENA's schema requires on every component: its $id, when and by which agency it changed."""
+    return {"$id": component_id, "lastUpdateTimeStamp": STAMP, "updatedByAgencyReference": {"$ref": AGENCY}}
+
+
+# A welfare-check EIDO as a 911 center's CAD sends it, following NENA's schema (components linked by $ref).
 BASE = {
-    "$schema": "https://schemas.nena.org/eido/1.0/eido.schema.json",
-    "$id": "urn:emergency:eido:riverton911:2026-000123",
-    "eidoMessageIdentifier": "urn:emergency:uid:msgid:8f0b6c1e-0001",
-    "lastUpdateTimeStamp": "2026-11-26T14:00:05-07:00",
+    **prologue("urn:emergency:uid:incidentid:riverton911:2026-000123"),
+    "eidoVersion": "1.0",
+    "issuingElementIdentification": "cad.riverton911.example",
     "incidentComponent": {
-        "$id": "urn:emergency:uid:incidentid:1",
-        "incidentTrackingIdentifier": "RIV-2026-000123",
-        "incidentTypeCommonRegistryText": ["WELFARE"],
-        "lastUpdateTimeStamp": "2026-11-26T14:00:05-07:00",
+        **prologue("urn:emergency:uid:incident:1"),
+        "incidentTypeCommonRegistryText": "WELFARE",
+        "incidentTypeInternalText": "Welfare check",
+        "locationReference": [{"$ref": "urn:emergency:uid:locationid:1"}],
+        "personReference": [{"$ref": "urn:emergency:uid:personid:1"}, {"$ref": "urn:emergency:uid:personid:2"}],
+        "notesReference": [{"$ref": "urn:emergency:uid:noteid:1"}],
     },
     "callComponent": [
         {
-            "$id": "urn:emergency:uid:callid:abc",
-            "callIdentifier": "urn:emergency:uid:callid:abc:riverton911.example",
+            **prologue("urn:emergency:uid:callid:abc:riverton911.example"),
+            "standardPrimaryCallType": "emergency",
+            "direction": "incoming",
             "callStartTimestamp": "2026-11-26T13:58:12-07:00",
-            "callAnswerTimestamp": "2026-11-26T13:58:20-07:00",
-            "callTypeDescriptor": "Emergency",
-            "callbackURI": ["tel:+13035550100", "sip:+13035550100@carrier.example"],
+            "answerDate": "2026-11-26T13:58:20-07:00",
+            "callStateRegistryText": "callAnswered",
+            "callBackReference": {"$ref": "urn:emergency:uid:callbackid:1"},
+            "personReference": [{"$ref": "urn:emergency:uid:personid:1"}],
+        }
+    ],
+    "callbackComponent": [
+        {
+            **prologue("urn:emergency:uid:callbackid:1"),
+            "callBackInformationUri": ["sip:+13035550100@carrier.example", "tel:+13035550100"],
         }
     ],
     "personComponent": [
-        {"$id": "urn:emergency:uid:personid:1", "personRoleRegistryText": ["caller"], "personNameText": "Pat Doe"},
-        {"$id": "urn:emergency:uid:personid:2", "personRoleRegistryText": ["subject"]},
+        {
+            **prologue("urn:emergency:uid:personid:1"),
+            "personIncidentRoleRegistryText": ["Caller"],
+            "ncPersonComponent": {
+                "name": [{"personGivenName": [{"value": "Pat"}], "personSurName": [{"value": "Doe"}]}],
+                "primaryLanguage": [{"languageCode": [{"simpleType": "spa"}]}],
+            },
+            "callBackReference": {"$ref": "urn:emergency:uid:callbackid:1"},
+        },
+        {**prologue("urn:emergency:uid:personid:2"), "personIncidentRoleRegistryText": ["Subject"]},
     ],
-    "agencyComponent": [{"$id": "urn:emergency:uid:agencyid:1", "agencyIdentifier": "urn:nena:agency:riverton911"}],
+    "agencyComponent": [
+        {
+            **prologue(AGENCY),
+            "agencyRoleDescriptionRegistryText": ["CallReceiving"],
+            "agencyType": ["psap"],
+            "incidentOwningAgencyIndicator": True,
+        }
+    ],
     "agentComponent": [
-        {"$id": "urn:emergency:uid:agentid:7", "agentIdentifier": "ct-17", "agentRoleRegistryText": ["calltaker"]}
+        {
+            **prologue("ct-17@riverton911.example"),
+            "agentRoleRegistryText": ["Call Taking"],
+            "agencyReference": {"$ref": AGENCY},
+        }
     ],
     "locationComponent": [
         {
-            "$id": "urn:emergency:uid:locationid:1",
+            **prologue("urn:emergency:uid:locationid:1"),
+            "locationTypeDescriptionRegistryText": "Incident",
             "locationByValue": CIVIC_PIDF,
+        },
+        {
+            **prologue("urn:emergency:uid:locationid:2"),
+            "locationTypeDescriptionRegistryText": "Caller",
             "locationByReferenceUrl": "https://lis.example/loc/abc",
-        }
+        },
     ],
     "notesComponent": [
-        {"$id": "urn:emergency:uid:noteid:1", "notesActionComment": "Older man confused, outside in the cold."}
+        {**prologue("urn:emergency:uid:noteid:1"), "notesActionComments": "<p>Older man confused, outside in the cold.</p>"}
     ],
 }
 
@@ -87,6 +130,16 @@ def eido(**changes):
 
 def geodetic():
     doc = eido()
-    doc["$id"] = "urn:emergency:eido:riverton911:2026-000124"
-    doc["locationComponent"] = [{"$id": "urn:emergency:uid:locationid:2", "locationByValue": GEODETIC_PIDF}]
+    doc["$id"] = "urn:emergency:uid:incidentid:riverton911:2026-000124"
+    doc["locationComponent"] = [
+        {
+            **prologue("urn:emergency:uid:locationid:1"),
+            "locationTypeDescriptionRegistryText": "Caller",
+            "locationByValue": GEODETIC_PIDF,
+        }
+    ]
     return doc
+
+
+def note(text: str, component_id: str = "urn:emergency:uid:noteid:9") -> dict:
+    return {**prologue(component_id), "notesActionComments": text}

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from apps.accounts.roles import can_dispatch
 from apps.audit.services import audit_record
+from apps.common import callers
 from apps.common.errors import PermissionRefused
 from apps.incidents.models import Assignment, Incident
-from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, OPEN_INCIDENT_STATUSES
+from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, OPEN_INCIDENT_STATUSES, SCREENING_HOLD
 from apps.intake.selectors import current_response_targets
 from apps.streams.models import AssignmentReceipt, StreamCounter
 from apps.streams.names import BOARD
@@ -81,8 +82,13 @@ def board_snapshot(*, user) -> dict:
         target = targets.get(incident.priority)
         age = (now - incident.received_at).total_seconds()
         required = list(incident.call_type.required_capabilities or []) if incident.call_type_id else []
+        language = callers.language_capabilities(incident.caller_language) if incident.caller_language else []
         recommended, distance = team_recommend(
-            teams=teams, required_capabilities=required, latitude=incident.latitude, longitude=incident.longitude
+            teams=teams,
+            required_capabilities=required,
+            latitude=incident.latitude,
+            longitude=incident.longitude,
+            preferred_capabilities=language,
         )
         incident_rows.append(
             {
@@ -103,6 +109,8 @@ def board_snapshot(*, user) -> dict:
                 "latitude": incident.latitude,
                 "longitude": incident.longitude,
                 "safety_flags": incident.safety_flags,
+                "caller_language": incident.caller_language,
+                "screening_complete": SCREENING_HOLD not in (incident.safety_flags or []),
                 "assignments": [_assignment(a, call_signs) for a in incident.active_assignments],
                 "recommended_team": (
                     {"id": recommended.pk, "call_sign": recommended.call_sign, "distance_km": distance}

@@ -104,6 +104,7 @@ def _incident_event_data(incident: Incident) -> dict:
         "priority": incident.priority,
         "call_type": incident.call_type.code if incident.call_type_id else None,
         "version": incident.version,
+        "screening_complete": SCREENING_HOLD not in (incident.safety_flags or []),
     }
 
 

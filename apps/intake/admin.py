@@ -131,7 +131,7 @@ class PolicyCallTypeInline(DraftInline):
 
 class ScreeningQuestionInline(DraftInline):
     model = ScreeningQuestion
-    fields = ["order", "key", "text", "help_text", "yes_leads_to", "yes_reason", "priority_if_yes"]
+    fields = ["order", "key", "text", "help_text", "critical", "yes_leads_to", "yes_reason", "priority_if_yes"]
 
 
 class PriorityTargetInline(DraftInline):
@@ -199,7 +199,7 @@ class PolicyAdmin(SupervisorAdmin):
 class PolicyVersionAdmin(SupervisorAdmin):
     list_display = ["policy", "number", "published_at", "published_by"]
     list_filter = ["policy"]
-    fields = ["policy", "number", "notes", "published_at", "published_by"]
+    fields = ["policy", "number", "notes", "unanswered_critical", "published_at", "published_by"]
     inlines = [PolicyCallTypeInline, ScreeningQuestionInline, PriorityTargetInline]
     actions = ["publish"]
 
@@ -217,10 +217,12 @@ class PolicyVersionAdmin(SupervisorAdmin):
             )
             if draft is not None:
                 obj.pk, obj.number = draft.pk, draft.number
-                PolicyVersion.objects.filter(pk=draft.pk).update(notes=obj.notes)
+                PolicyVersion.objects.filter(pk=draft.pk).update(
+                    notes=obj.notes, unanswered_critical=obj.unanswered_critical
+                )
             return
         if not obj.is_published:
-            obj.save(update_fields=["notes"])
+            obj.save(update_fields=["notes", "unanswered_critical"])
 
     @admin.action(description="Publish (freezes the version and puts it in force)")
     def publish(self, request, queryset):

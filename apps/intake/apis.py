@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.roles import can_create_incident
+from apps.common import callers
 from apps.common.errors import NotFound, PermissionRefused
 from apps.incidents.selectors import incident_get_for
 from apps.incidents.states import OPEN_INCIDENT_STATUSES
@@ -209,12 +210,21 @@ class ScreenApi(APIView):
         call_type = serializers.CharField(max_length=40)
         answers = serializers.DictField(child=serializers.CharField(allow_blank=True, allow_null=True), default=dict)
         location_text = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-        summary = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+        summary = serializers.CharField(max_length=callers.SUMMARY_MAX, required=False, allow_blank=True, default="")
         latitude = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
         longitude = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
-        callback = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-        caller_name = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
-        caller_notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+        callback = serializers.CharField(
+            max_length=callers.CALLBACK_INPUT_MAX, required=False, allow_blank=True, default=""
+        )
+        caller_name = serializers.CharField(
+            max_length=callers.CALLER_NAME_MAX, required=False, allow_blank=True, default=""
+        )
+        caller_notes = serializers.CharField(
+            max_length=callers.CALLER_NOTES_MAX, required=False, allow_blank=True, default=""
+        )
+        caller_language = serializers.CharField(
+            max_length=callers.LANGUAGE_MAX, required=False, allow_blank=True, default=""
+        )
         override = serializers.ChoiceField(choices=ResponseType.choices, required=False, allow_null=True)
         override_reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
         dry_run = serializers.BooleanField(required=False, default=False)
@@ -242,6 +252,9 @@ class ScreenApi(APIView):
                 {
                     "policy_version": version.number,
                     "response_type": evaluation.response_type,
+                    "state": evaluation.state,
+                    "safe_to_decide": evaluation.safe_to_decide,
+                    "unanswered_critical": evaluation.unanswered_critical,
                     "eligible": evaluation.eligible,
                     "priority": evaluation.priority,
                     "reasons": evaluation.reasons,

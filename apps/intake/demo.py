@@ -65,6 +65,9 @@ QUESTIONS = [
     ),
 ]
 
+# Safety questions with no default answer (weapons, violence and medical emergency always are).
+CRITICAL = {"weapon_involved", "violence_or_threats", "medical_emergency", "suicide_attempt_with_means"}
+
 TARGETS = [(1, 10, "Urgent"), (2, 20, "Soon"), (3, 45, "Routine"), (4, 120, "Scheduled")]
 
 
@@ -108,6 +111,7 @@ def ensure_policy(*, actor=None):
                     yes_leads_to=leads_to,
                     yes_reason=reason,
                     priority_if_yes=priority,
+                    critical=key in CRITICAL,
                 )
             for priority, minutes, label in TARGETS:
                 PriorityTarget.objects.create(version=draft, priority=priority, minutes=minutes, label=label)
@@ -130,7 +134,12 @@ def load_demo_data(*, stdout) -> None:
     user = get_user_model().objects.filter(username="calltaker", is_active=True).first() or center.service_user
     services.call_screen(
         actor=user,
-        answers={"weapon_involved": "no", "violence_or_threats": "no", "medical_emergency": "no"},
+        answers={
+            "weapon_involved": "no",
+            "violence_or_threats": "no",
+            "medical_emergency": "no",
+            "suicide_attempt_with_means": "no",
+        },
         call_type="welfare_check",
         location_text="Riverside Park, north entrance",
         summary="Older man sitting on a bench for hours, not dressed for the cold.",

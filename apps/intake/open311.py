@@ -19,16 +19,18 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.audit.services import audit_record
+from apps.common import callers
 from apps.common.errors import ApplicationError
 from apps.incidents.states import OPEN_INCIDENT_STATUSES
 from apps.intake import conf
 from apps.intake.auth import IntakeThrottle, Open311KeyAuthentication
 from apps.intake.models import ApiKey, Channel, Open311Request, ResponseType
 from apps.intake.selectors import call_type_for_service_code, policy_in_force
-from apps.intake.services import call_screen, intake_refused
+from apps.intake.services import call_screen, intake_refused, question_is_critical
 
 MAX_RESULTS = 1000
 SERVICE_CODE = re.compile(r"[-\w]+")  # as the service URL accepts it
+LANGUAGE_ATTRIBUTE = "caller_language"
 ITEM_NAMES = {"services": "service", "service_requests": "request", "errors": "error", "attributes": "attribute"}
 ITEM_NAMES |= {"values": "value"}
 
@@ -145,17 +147,31 @@ class ServiceDefinitionView(Open311View):
             {
                 "service_code": service_code,
                 "attributes": [
+                    *(
+                        {
+                            "variable": True,
+                            "code": q.key,
+                            "datatype": "singlevaluelist",
+                            "required": question_is_critical(q),
+                            "datatype_description": "yes or no (a safety question: required)"
+                            if question_is_critical(q)
+                            else "yes, no or unknown",
+                            "order": i + 1,
+                            "description": q.text,
+                            "values": [{"key": "yes", "name": "Yes"}, {"key": "no", "name": "No"}],
+                        }
+                        for i, q in enumerate(version.questions.all())
+                    ),
                     {
                         "variable": True,
-                        "code": q.key,
+                        "code": LANGUAGE_ATTRIBUTE,
                         "datatype": "singlevaluelist",
                         "required": False,
-                        "datatype_description": "yes, no or unknown",
-                        "order": i + 1,
-                        "description": q.text,
-                        "values": [{"key": "yes", "name": "Yes"}, {"key": "no", "name": "No"}],
-                    }
-                    for i, q in enumerate(version.questions.all())
+                        "datatype_description": "the caller's preferred language",
+                        "order": len(version.questions.all()) + 1,
+                        "description": "Which language does the caller prefer?",
+                        "values": [{"key": code, "name": name} for code, _iso3, name in callers.LANGUAGES],
+                    },
                 ],
             }
         )
@@ -242,7 +258,8 @@ def open311_request_create(*, api_key: ApiKey, data) -> Open311Request:
             call_center=center,
             latitude=latitude,
             longitude=longitude,
-            callback=data.get("phone") or "",
+            callback=callers.callback_e164(data.get("phone") or "", field="phone"),
+            caller_language=data.get(f"attribute[{LANGUAGE_ATTRIBUTE}]") or "",
             caller_name=name,
         )
         request = Open311Request.objects.create(

@@ -9,12 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
 from apps.accounts.roles import can_create_incident
+from apps.common import callers
 from apps.common.errors import ApplicationError
 from apps.incidents.models import CallType, Source
 from apps.intake import selectors, services
 from apps.intake.models import ResponseType, ScreeningDecision
 
 ANSWER_CHOICES = [("yes", "Yes"), ("no", "No"), ("unknown", "Unknown")]
+NOT_YET_SAFE_LABEL = "Not yet safe to decide"
 SHORTCUTS = [
     ("Alt+T", "Call type"),
     ("Alt+L", "Location"),
@@ -34,11 +36,31 @@ def _form_values(post) -> dict:
         "summary": post.get("summary", "").strip(),
         "callback": post.get("callback", "").strip(),
         "caller_name": post.get("caller_name", "").strip(),
+        "caller_language": post.get("caller_language", "").strip(),
         "source": post.get("source", Source.NINE_ONE_ONE),
         "latitude": post.get("latitude", "").strip(),
         "longitude": post.get("longitude", "").strip(),
         "override": post.get("override", ""),
         "override_reason": post.get("override_reason", "").strip(),
+        "incident": post.get("incident", "").strip(),
+    }
+
+
+def _held_values(incident) -> dict:
+    """A call from a call center, held on the board: the page starts from what the center sent."""
+    return {
+        "call_type": incident.call_type.code if incident.call_type_id else "",
+        "location_text": incident.location_text,
+        "summary": incident.summary,
+        "callback": callers.callback_display(incident.callback) if incident.callback else "",
+        "caller_name": incident.caller_name,
+        "caller_language": incident.caller_language,
+        "source": incident.source,
+        "latitude": "" if incident.latitude is None else str(incident.latitude),
+        "longitude": "" if incident.longitude is None else str(incident.longitude),
+        "override": "",
+        "override_reason": "",
+        "incident": str(incident.pk),
     }
 
 
@@ -57,6 +79,23 @@ def _coordinates(values: dict, errors: dict) -> tuple[float | None, float | None
     return latitude, longitude
 
 
+# The order fields appear on the page: the first one with an error gets the focus.
+FIELD_ORDER = ["call_type", "location_text", "summary", "callback", "caller_name", "caller_language", "latitude"]
+
+
+def _field_errors(errors: dict, questions) -> dict:
+    """Errors keyed by the form field they belong to (answers.<key> and unanswered keys become q_<key>)."""
+    out = {
+        k: v for k, v in errors.items() if k != "__all__" and isinstance(v, list) and k not in {"answers", "unanswered"}
+    }
+    texts = {q.key: q.text for q in questions}
+    for key in errors.get("unanswered", []):
+        out[f"q_{key}"] = [f"Ask this: \u201c{texts.get(key, key)}\u201d A safety question needs yes or no."]
+    if "answers" in errors and not errors.get("unanswered"):
+        out["answers"] = errors["answers"]
+    return out
+
+
 @login_required
 def screen(request):
     if not can_create_incident(request.user):
@@ -70,15 +109,24 @@ def screen(request):
         "call_types": call_types,
         "answer_choices": ANSWER_CHOICES,
         "response_types": ResponseType.choices,
-        "response_labels": dict(ResponseType.choices),
+        "response_labels": {**dict(ResponseType.choices), services.NOT_YET_SAFE: NOT_YET_SAFE_LABEL},
+        "not_yet_safe_label": NOT_YET_SAFE_LABEL,
         "sources": Source.choices,
+        "languages": callers.LANGUAGES,
         "shortcuts": SHORTCUTS,
         "values": _form_values({}),
         "answers": {},
         "errors": {},
         "evaluation": None,
         "recent": selectors.decisions_recent(user=request.user, limit=5),
+        "held": list(selectors.held_calls()),
+        "held_call": None,
     }
+    held_id = request.POST.get("incident") or request.GET.get("incident")
+    if held_id:
+        context["held_call"] = selectors.held_call_for(user=request.user, incident_id=held_id)
+        if context["held_call"] is not None and request.method != "POST":
+            context["values"] = _held_values(context["held_call"])
     done = request.GET.get("done")
     if done and done.isdigit():
         context["done"] = (
@@ -88,7 +136,7 @@ def screen(request):
         )
     if request.method == "POST" and version is not None:
         values = _form_values(request.POST)
-        answers = {q.key: request.POST.get(f"q_{q.key}", "unknown") for q in questions}
+        answers = {q.key: request.POST.get(f"q_{q.key}", "") for q in questions}
         context.update(values=values, answers=answers)
         errors: dict = {}
         for name, value in {**values, **{f"q_{k}": v for k, v in answers.items()}}.items():
@@ -100,9 +148,11 @@ def screen(request):
             if call_type is None:
                 errors["call_type"] = ["Choose the call type."]
             if not errors:
-                context["evaluation"] = services.screening_evaluate(
-                    version=version, call_type=call_type, answers=answers
-                )
+                evaluation = services.screening_evaluate(version=version, call_type=call_type, answers=answers)
+                context["evaluation"] = evaluation
+                if request.POST.get("action") != "decide" and not evaluation.safe_to_decide:
+                    errors["unanswered"] = evaluation.unanswered_critical
+                    errors["__all__"] = ["Not yet safe to decide: answer the safety questions marked below."]
             if not errors and request.POST.get("action") == "decide":
                 decision = services.call_screen(
                     actor=request.user,
@@ -117,6 +167,8 @@ def screen(request):
                     longitude=longitude,
                     callback=values["callback"],
                     caller_name=values["caller_name"],
+                    caller_language=values["caller_language"],
+                    held_incident_id=context["held_call"].pk if context["held_call"] else None,
                 )
                 return redirect(f"{request.path}?done={decision.pk}")
         except (ApplicationError, ValidationError) as error:
@@ -124,7 +176,22 @@ def screen(request):
             errors.update({k: v for k, v in extra.items() if isinstance(v, list)})
             errors.setdefault("__all__", [getattr(error, "message", None) or "; ".join(error.messages)])
         context["errors"] = errors
-    context["question_rows"] = [(q, context["answers"].get(q.key, "unknown")) for q in questions]
-    context["general_errors"] = context["errors"].get("__all__", [])
-    context["error_list"] = [m for k, msgs in context["errors"].items() if k != "__all__" for m in msgs]
+    field_errors = _field_errors(context["errors"], questions)
+    question_rows = [
+        {
+            "q": q,
+            "answer": context["answers"].get(q.key, ""),
+            "critical": services.question_is_critical(q),
+            "errors": field_errors.get(f"q_{q.key}", []),
+        }
+        for q in questions
+    ]
+    order = [*FIELD_ORDER[:6], *[f"q_{q.key}" for q in questions], "latitude", "override", "override_reason"]
+    context.update(
+        question_rows=question_rows,
+        field_errors=field_errors,
+        first_error=next((name for name in order if name in field_errors), ""),
+        general_errors=context["errors"].get("__all__", []),
+        error_list=[(k, m) for k, msgs in field_errors.items() for m in msgs],
+    )
     return render(request, "intake/screen.html", context, status=400 if context["errors"] else 200)

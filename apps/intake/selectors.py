@@ -150,3 +150,26 @@ def decisions_recent(*, user, limit: int = 10) -> QuerySet[ScreeningDecision]:
     if not (can_dispatch(user) or is_supervisor(user)):
         qs = qs.filter(Q(decided_by=user))
     return qs.order_by("-decided_at")[:limit]
+
+
+def _held():
+    from apps.incidents.models import Incident
+    from apps.incidents.states import OPEN_INCIDENT_STATUSES, SCREENING_HOLD
+
+    return Incident.objects.filter(
+        status__in=OPEN_INCIDENT_STATUSES, safety_flags__contains=[SCREENING_HOLD]
+    ).select_related("call_type")
+
+
+def held_calls(*, limit: int = 20):
+    """Open calls on the board held from dispatch until a call-taker completes their screening."""
+    return _held().order_by("priority", "received_at")[:limit]
+
+
+def held_call_for(*, user, incident_id):
+    """A held call to complete on the screening page (None if it is not waiting, or not this user's to screen)."""
+    from apps.accounts.roles import can_create_incident
+
+    if not can_create_incident(user) or not str(incident_id).isdigit():
+        return None
+    return _held().filter(pk=int(incident_id)).first()

@@ -179,7 +179,12 @@ def policy_version_draft(*, actor, policy_id) -> PolicyVersion:
             raise NotFound("No such policy.")
         latest = policy.versions.order_by("-number").first()
         number = (policy.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        draft = PolicyVersion.objects.create(policy=policy, number=number, notes="")
+        draft = PolicyVersion.objects.create(
+            policy=policy,
+            number=number,
+            notes="",
+            unanswered_critical=latest.unanswered_critical if latest else UnansweredCritical.HOLD,
+        )
         if latest is not None:
             for row in latest.call_types.all():
                 PolicyCallType.objects.create(
@@ -201,6 +206,7 @@ def policy_version_draft(*, actor, policy_id) -> PolicyVersion:
                     yes_leads_to=q.yes_leads_to,
                     yes_reason=q.yes_reason,
                     priority_if_yes=q.priority_if_yes,
+                    critical=q.critical,
                 )
             for t in latest.targets.all():
                 PriorityTarget.objects.create(version=draft, priority=t.priority, minutes=t.minutes, label=t.label)
@@ -463,7 +469,7 @@ def call_screen(
         override_reason, field="override_reason", limit=OVERRIDE_REASON_MAX, label="The override reason"
     )
     evaluation = screening_evaluate(version=version, call_type=call_type, answers=answers or {})
-    response_type, overridden = _response_after_override(evaluation, override, override_reason)
+    response_type, overridden, override_reason = _response_after_override(evaluation, override, override_reason)
     if response_type != ResponseType.NOT_ELIGIBLE and not text["location_text"]:
         raise ApplicationError("Where is the person?", extra={"location_text": ["This field is required."]})
     if source is None:
@@ -577,7 +583,7 @@ def call_screen(
     return decision
 
 
-def _response_after_override(evaluation: Evaluation, override, override_reason: str) -> tuple[str, bool]:
+def _response_after_override(evaluation: Evaluation, override, override_reason: str) -> tuple[str, bool, str]:
     """The response the call gets: the policy's, or an override that always carries its reason.
 
     When the call is not yet safe to decide, screening it in needs an explicit override (even to
@@ -596,14 +602,16 @@ def _response_after_override(evaluation: Evaluation, override, override_reason: 
                     **({"override_reason": ["An override needs a reason."]} if override else {}),
                 },
             )
-        return override, True
+        return override, True, override_reason
+    if not evaluation.safe_to_decide and override == ResponseType.NOT_ELIGIBLE:
+        return override, True, override_reason or "Handed back before the safety questions were answered."
     if override and override != evaluation.response_type:
         if not override_reason:
             raise ApplicationError(
                 "Say why you override the policy.", extra={"override_reason": ["An override needs a reason."]}
             )
-        return override, True
-    return evaluation.response_type, False
+        return override, True, override_reason
+    return evaluation.response_type, False, override_reason
 
 
 def _held_incident(incident_id) -> Incident:

@@ -14,22 +14,28 @@ def teams_for_board() -> QuerySet[Team]:
     )
 
 
-def team_recommend(*, teams, required_capabilities, latitude=None, longitude=None) -> tuple[Team | None, float | None]:
+def team_recommend(
+    *, teams, required_capabilities, latitude=None, longitude=None, preferred_capabilities=None
+) -> tuple[Team | None, float | None]:
     """The nearest available team that has every capability the call type needs.
 
-    Teams without a known position rank after every team with one (then by call sign), so a
-    recommendation exists even before the first position ping. Pure: pass the teams already loaded.
+    A team that also has a preferred capability (e.g. it speaks the caller's language) ranks
+    before one that does not, however near. Teams without a known position rank after every team
+    with one (then by call sign), so a recommendation exists even before the first position ping.
+    Pure: pass the teams already loaded.
     """
     from apps.teams.models import UnitStatus
 
     needed = set(required_capabilities or [])
+    preferred = set(preferred_capabilities or [])
     best: tuple | None = None
     for team in teams:
         if not team.active or team.status != UnitStatus.AVAILABLE or not needed <= set(team.capabilities or []):
             continue
         known = None not in (latitude, longitude, team.last_latitude, team.last_longitude)
         distance = distance_km(latitude, longitude, team.last_latitude, team.last_longitude) if known else None
-        key = (0 if known else 1, distance or 0.0, team.call_sign)
+        fits = 0 if not preferred or preferred & set(team.capabilities or []) else 1
+        key = (fits, 0 if known else 1, distance or 0.0, team.call_sign)
         if best is None or key < best[0]:
             best = (key, team, distance)
     if best is None:

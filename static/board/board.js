@@ -217,7 +217,10 @@
         }
         break;
       case "incident.updated":
-        if (incident) { incident.status = data.status; incident.priority = data.priority; }
+        if (incident) {
+          incident.status = data.status; incident.priority = data.priority;
+          if (data.screening_complete !== undefined) incident.screening_complete = data.screening_complete;
+        }
         break;
       case "assignment.created":
       case "assignment.acknowledged":
@@ -324,6 +327,10 @@
             el("span", { class: `countdown ${due.cls}`, dataset: { due: incident.id } }, due.text)),
           el("div", { class: "where" }, incident.location_text),
           el("div", { class: "chips" }, el("span", { class: "chip" }, STATUS_LABELS[incident.status] || incident.status), assignmentChips(incident)),
+          incident.screening_complete === false ? el("div", { class: "actions" },
+            // Held from dispatch until a call-taker answers the safety questions (or overrides with a reason).
+            el("a", { class: "btn", href: `/intake/screen/?incident=${incident.id}`, onclick: (e) => e.stopPropagation() },
+              "Not yet safe to decide — complete the screening")) :
           el("div", { class: "actions" },
             rec ? el("button", {
               // A call that already has a team gets a plain button, so a second team is a choice, not a reflex.

@@ -59,10 +59,11 @@
   }
 
   function render(body) {
-    panel.className = "notice result result-" + body.response_type;
+    var state = body.state || body.response_type;
+    panel.className = "notice result result-" + state;
     panel.textContent = "";
     var heading = document.createElement("strong");
-    heading.textContent = "Policy says: " + (labels[body.response_type] || body.response_type) + " · priority " + body.priority;
+    heading.textContent = "Policy says: " + (labels[state] || state) + " · priority " + body.priority;
     panel.appendChild(heading);
     var list = document.createElement("ul");
     body.reasons.forEach(function (reason) {
@@ -93,4 +94,16 @@
   form.addEventListener("change", function (event) {
     if (event.target.id === "id_call_type" || event.target.type === "radio") preview();
   });
+})();
+
+// After a refused submit, the first field that needs attention has the focus (the server also marks it
+// with autofocus; this covers browsers that ignore autofocus after a POST).
+(function () {
+  "use strict";
+  var summary = document.getElementById("screen-errors");
+  var name = summary && summary.getAttribute("data-first-error");
+  if (!name) return;
+  var target = document.getElementById("id_" + name);
+  if (target && target.tagName === "FIELDSET") target = target.querySelector("input");
+  if (target && document.activeElement !== target) target.focus();
 })();

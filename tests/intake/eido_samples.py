@@ -116,7 +116,10 @@ BASE = {
         },
     ],
     "notesComponent": [
-        {**prologue("urn:emergency:uid:noteid:1"), "notesActionComments": "<p>Older man confused, outside in the cold.</p>"}
+        {
+            **prologue("urn:emergency:uid:noteid:1"),
+            "notesActionComments": "<p>Older man confused, outside in the cold.</p>",
+        }
     ],
 }
 

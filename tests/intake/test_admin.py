@@ -103,7 +103,8 @@ def test_adding_a_version_in_the_admin_copies_the_latest_as_a_draft(admin_client
         formsets[f"{prefix}-TOTAL_FORMS"] = "0"
         formsets[f"{prefix}-INITIAL_FORMS"] = "0"
     response = admin_client.post(
-        "/admin/intake/policyversion/add/", {"policy": policy.policy_id, "notes": "Tighter weapons rule", **formsets}
+        "/admin/intake/policyversion/add/",
+        {"policy": policy.policy_id, "notes": "Tighter weapons rule", "unanswered_critical": "hold", **formsets},
     )
     assert response.status_code == 302, response.content[:2000]
     draft = PolicyVersion.objects.get(policy=policy.policy, number=2)

@@ -8,7 +8,16 @@ pytestmark = pytest.mark.django_db
 
 
 def screen_body(**extra):
-    body = {"call_type": "welfare_check", "answers": {"weapon_involved": "no"}, "location_text": "Riverside Park"}
+    body = {
+        "call_type": "welfare_check",
+        "answers": {
+            "weapon_involved": "no",
+            "violence_or_threats": "no",
+            "medical_emergency": "no",
+            "suicide_attempt_with_means": "no",
+        },
+        "location_text": "Riverside Park",
+    }
     body.update(extra)
     return body
 

@@ -237,7 +237,10 @@ def test_what_breaks_nenas_schema_is_a_400_naming_its_path(policy, center_client
             lambda d: d["callbackComponent"][0].update(callBackInformationUri=["tel:not-a-phone"]),
             "$.callbackComponent[0].callBackInformationUri[0]",
         ),
-        (lambda d: d["callComponent"][0].update(callStartTimestamp="yesterday"), "$.callComponent[0].callStartTimestamp"),
+        (
+            lambda d: d["callComponent"][0].update(callStartTimestamp="yesterday"),
+            "$.callComponent[0].callStartTimestamp",
+        ),
         (
             lambda d: d["incidentComponent"].update(locationReference=[{"$ref": "nowhere"}]),
             "$.incidentComponent.locationReference",

@@ -25,6 +25,9 @@ def request_body(key, **extra):
         "first_name": "Sam",
         "phone": "303-555-0199",
         "attribute[weapon_involved]": "no",
+        "attribute[violence_or_threats]": "no",
+        "attribute[medical_emergency]": "no",
+        "attribute[suicide_attempt_with_means]": "no",
     }
     body.update(extra)
     return {k: v for k, v in body.items() if v is not None}

@@ -24,7 +24,12 @@ from apps.teams.models import Team, UnitStatus
 
 pytestmark = pytest.mark.django_db
 
-NO = {"weapon_involved": "no", "violence_or_threats": "no", "medical_emergency": "no"}
+NO = {
+    "weapon_involved": "no",
+    "violence_or_threats": "no",
+    "medical_emergency": "no",
+    "suicide_attempt_with_means": "no",
+}
 
 
 def screen(actor, **extra):
@@ -51,17 +56,17 @@ def test_an_eligible_call_creates_an_incident_and_records_the_decision(policy, c
 
 
 def test_a_weapon_makes_the_call_not_eligible_and_hands_it_back(policy, call_taker):
-    decision = screen(call_taker, answers={"weapon_involved": "yes"})
+    decision = screen(call_taker, answers={**NO, "weapon_involved": "yes"})
     assert decision.response_type == ResponseType.NOT_ELIGIBLE
     assert decision.incident is None
     assert "A weapon is involved." in decision.reasons
     handback = Handback.objects.get(decision=decision)
-    assert handback.document["incidentComponent"]["incidentStatusCommonRegistryText"] == ["not_eligible"]
+    assert handback.document["incidentComponent"]["incidentStatusInternalText"] == ["not_eligible"]
     assert not Incident.objects.exists()
 
 
 def test_the_most_restrictive_answer_wins_and_raises_priority(policy, call_taker):
-    decision = screen(call_taker, answers={"medical_emergency": "yes", "violence_or_threats": "yes"})
+    decision = screen(call_taker, answers={**NO, "medical_emergency": "yes", "violence_or_threats": "yes"})
     assert decision.response_type == ResponseType.CO_RESPONSE_POLICE
     assert decision.priority == 1
     assert decision.incident.priority == 1
@@ -88,9 +93,12 @@ def test_an_unknown_question_or_call_type_is_refused(policy, call_taker):
 
 def test_an_override_needs_a_reason_and_is_kept_with_the_recommendation(policy, call_taker):
     with pytest.raises(ApplicationError, match="override"):
-        screen(call_taker, answers={"crime_in_progress": "yes"}, override="alternative")
+        screen(call_taker, answers={**NO, "crime_in_progress": "yes"}, override="alternative")
     decision = screen(
-        call_taker, answers={"crime_in_progress": "yes"}, override="alternative", override_reason="Store says no theft"
+        call_taker,
+        answers={**NO, "crime_in_progress": "yes"},
+        override="alternative",
+        override_reason="Store says no theft",
     )
     assert decision.recommended == ResponseType.SECONDARY
     assert decision.response_type == ResponseType.ALTERNATIVE
@@ -128,7 +136,7 @@ def test_a_call_near_an_open_incident_is_flagged_and_a_dispatcher_links_it(polic
 
 
 def test_publishing_v2_leaves_decisions_under_v1_unchanged(policy, call_taker, supervisor):
-    old = screen(call_taker, answers={"crime_in_progress": "yes"})
+    old = screen(call_taker, answers={**NO, "crime_in_progress": "yes"})
     assert old.response_type == ResponseType.SECONDARY
     draft = services.policy_version_draft(actor=supervisor, policy_id=policy.policy_id)
     assert draft.number == 2
@@ -137,7 +145,7 @@ def test_publishing_v2_leaves_decisions_under_v1_unchanged(policy, call_taker, s
     services.policy_version_publish(actor=supervisor, version_id=draft.pk)
     assert policy_in_force() == draft
     assert current_response_targets()[1] == 8
-    new = screen(call_taker, answers={"crime_in_progress": "yes"})
+    new = screen(call_taker, answers={**NO, "crime_in_progress": "yes"})
     assert new.response_type == ResponseType.NOT_ELIGIBLE and new.policy_version == draft
     old.refresh_from_db()
     assert old.response_type == ResponseType.SECONDARY and old.policy_version == policy
@@ -176,9 +184,9 @@ def test_quality_report_counts_police_backup_overrides_and_not_eligible(policy, 
 
     taken = screen(call_taker)
     incident_close(actor=dispatcher, incident_id=taken.incident_id, disposition="police_requested")
-    screen(call_taker, answers={"weapon_involved": "yes"})
-    screen(call_taker, answers={"crime_in_progress": "yes"}, override="alternative", override_reason="No crime")
-    screen(call_taker, answers={"crime_in_progress": "yes"}, override="alternative", override_reason="No crime")
+    screen(call_taker, answers={**NO, "weapon_involved": "yes"})
+    screen(call_taker, answers={**NO, "crime_in_progress": "yes"}, override="alternative", override_reason="No crime")
+    screen(call_taker, answers={**NO, "crime_in_progress": "yes"}, override="alternative", override_reason="No crime")
     with pytest.raises(PermissionRefused):
         policy_quality_report(user=call_taker)
     (row,) = [r for r in policy_quality_report(user=supervisor) if r["call_type"] == "welfare_check"]

@@ -16,6 +16,8 @@ def form(**extra):
         "summary": "Man on a bench, cold",
         "q_weapon_involved": "no",
         "q_violence_or_threats": "no",
+        "q_medical_emergency": "no",
+        "q_suicide_attempt_with_means": "no",
         "action": "decide",
     }
     data.update(extra)

@@ -306,7 +306,12 @@ def test_another_centers_key_cannot_read_an_incident_back(policy, center_client,
 def test_eido_for_a_screening_page_incident_has_a_civic_location(policy, call_taker, dispatcher, api):
     decision = services.call_screen(
         actor=call_taker,
-        answers={"weapon_involved": "no", "violence_or_threats": "no", "medical_emergency": "no"},
+        answers={
+            "weapon_involved": "no",
+            "violence_or_threats": "no",
+            "medical_emergency": "no",
+            "suicide_attempt_with_means": "no",
+        },
         call_type="welfare_check",
         location_text="Riverside Park",
         summary="cold",

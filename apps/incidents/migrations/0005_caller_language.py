@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0003_encrypt_at_rest'),
+        ('incidents', '0004_retention'),
     ]
 
     operations = [

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "apps.operations.requests.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "apps.common.methods.PageMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "apps.common.headers.ContentSecurityPolicyMiddleware",
     "apps.common.headers.PrivacyHeadersMiddleware",

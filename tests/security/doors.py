@@ -25,10 +25,16 @@ class Door:
         return "/" + path
 
 
+HTTP_METHODS = ("get", "post", "put", "patch", "delete")
+
+
 def _methods(callback) -> frozenset:
+    actions = getattr(callback, "actions", None)
+    if actions:  # a DRF viewset: the methods its router mapped
+        return frozenset(m.upper() for m in actions)
     view_class = getattr(callback, "view_class", None) or getattr(callback, "cls", None)
     if view_class is not None:
-        return frozenset(m.upper() for m in ("get", "post") if hasattr(view_class, m))
+        return frozenset(m.upper() for m in HTTP_METHODS if hasattr(view_class, m))
     # Function views: those wrapped in require_POST say so in their closure; the rest answer GET.
     return frozenset({"POST"} if _requires_post(callback) else {"GET", "POST"})
 

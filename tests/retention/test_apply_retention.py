@@ -105,6 +105,9 @@ def calls(dispatcher, responder, team, supervisor):
             "first_name": "Sam",
             "phone": "303-555-0199",
             "attribute[weapon_involved]": "no",
+            "attribute[violence_or_threats]": "no",
+            "attribute[medical_emergency]": "no",
+            "attribute[suicide_attempt_with_means]": "no",
         },
     )
     assert posted.status_code in (200, 201), posted.content

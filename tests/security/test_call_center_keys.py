@@ -39,6 +39,9 @@ OPEN311_BODY = {
     "first_name": "Sam",
     "phone": "303-555-0199",
     "attribute[weapon_involved]": "no",
+    "attribute[violence_or_threats]": "no",
+    "attribute[medical_emergency]": "no",
+    "attribute[suicide_attempt_with_means]": "no",
 }
 
 

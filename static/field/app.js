@@ -20,7 +20,8 @@ const FOLLOWUP_WHEN = { tomorrow: ["Tomorrow", 1], three_days: ["In 3 days", 3],
 const TIMER_MS = 20000;
 
 const state = {
-  view: "calls", boot: null, resources: null, encounters: [], user: null, device: null, selected: null, form: null,
+  view: "calls", boot: null, resources: null, encounters: [], user: null, device: null, deviceKey: null, deviceName: "",
+  selected: null, form: null,
   ws: null, wsLive: false, wsTries: 0, wsTimer: null, refreshTimer: null, lastContact: 0, lastInput: Date.now(),
   locked: false, stopped: false, resQuery: "", resNeed: "", problems: [], pending: 0, knownAssignments: null,
 };
@@ -64,14 +65,15 @@ function updateConn() {
 async function refreshCounts() {
   if (state.stopped) return;
   state.pending = await S.count("outbox");
-  state.problems = await S.all("problems");
+  state.problems = S.unlocked() ? await S.all("problems") : [];
   const pending = $("#pending");
   pending.hidden = state.pending === 0;
   pending.textContent = state.pending === 1 ? "1 change waiting to sync" : `${state.pending} changes waiting to sync`;
   document.body.dataset.pending = String(state.pending);
   const badge = $("#problem-count");
-  badge.hidden = state.problems.length === 0;
-  badge.textContent = String(state.problems.length);
+  const problems = await S.count("problems");
+  badge.hidden = problems === 0;
+  badge.textContent = String(problems);
 }
 
 // --- talking to the server ------------------------------------------------------------------------
@@ -81,11 +83,9 @@ async function handleOutcome(outcome) {
   if (outcome.state === "device_revoked") { await revoked(); return false; }
   if (!["ok", "offline", "error"].includes(outcome.state)) {
     // not_authenticated, idle_timeout (the server ended the session), device_unknown, no-device: sign in again.
-    if (state.user) {
-      state.locked = true;
-      say(outcome.state === "device_unknown" ? "This tablet id is not registered. Check it with your supervisor."
+    if (state.user && !state.locked) {
+      lockApp(outcome.state === "device_unknown" ? "This tablet is not registered. Check it with your supervisor."
         : "Sign in again to send your changes. They are kept on this tablet.", "error");
-      render();
     }
     return false;
   }
@@ -105,6 +105,7 @@ async function sync() {
     return false; // local data was erased meanwhile (revocation or sign-out)
   }
   state.lastContact = Date.now();
+  if (outcome && ["ok", "error"].includes(outcome.state)) S.put("meta", state.lastContact, "last_contact").catch(() => {});
   const ok = await handleOutcome(outcome);
   if (state.stopped) return false;
   state.encounters = await S.all("encounters");
@@ -118,13 +119,14 @@ async function refreshBootstrap() {
   if (state.stopped || !state.user || state.locked || !navigator.onLine) return;
   let answer;
   try { answer = await api(`/api/v1/field/bootstrap/?device=${encodeURIComponent(state.device || "")}`); } catch (error) { return; }
-  if (answer.status === 401) { await handleOutcome({ state: answer.body.code || "not_authenticated" }); return; }
+  if (answer.status === 401 || answer.status === 403) { await handleOutcome({ state: answer.body.code || "not_authenticated" }); return; }
   if (!answer.ok) { say(answer.body.detail || "Could not load your calls.", "error"); return; }
   const boot = answer.body;
   const known = new Set((state.boot && state.boot.assignments || []).map((a) => a.id));
   const fresh = boot.assignments.filter((a) => a.active && !known.has(a.id));
   state.boot = boot;
   await S.put("cache", boot, "bootstrap");
+  if (boot.offline_wipe_days) await S.put("meta", boot.offline_wipe_days, "offline_wipe_days");
   const cursors = (await S.get("meta", "cursors")) || {};
   for (const [stream, seq] of Object.entries(boot.cursors || {})) cursors[stream] = Math.max(cursors[stream] || 0, seq);
   await S.put("meta", cursors, "cursors");
@@ -190,7 +192,7 @@ function connectStream() {
     const saved = (await S.get("meta", "cursors")) || {};
     const cursors = {};
     for (const stream of Object.keys((state.boot && state.boot.cursors) || {})) cursors[stream] = saved[stream] || 0;
-    ws.send(JSON.stringify({ type: "hello", cursors }));
+    ws.send(JSON.stringify({ type: "hello", cursors, device: state.device }));
   };
   ws.onmessage = (message) => {
     let frame;
@@ -200,7 +202,7 @@ function connectStream() {
   ws.onclose = (event) => {
     if (state.ws === ws) { state.ws = null; state.wsLive = false; updateConn(); }
     if (event.code === 4410) { revoked(); return; }
-    if (event.code === 4401) { handleOutcome({ state: "not_authenticated" }); return; }
+    if (event.code === 4401 || event.code === 4403 || event.code === 4411) { handleOutcome({ state: "not_authenticated" }); return; }
     if (state.stopped || !navigator.onLine) return;
     const delay = Math.min(30000, 1000 * 2 ** state.wsTries++) * (0.5 + Math.random() / 2);
     state.wsTimer = setTimeout(connectStream, delay);
@@ -231,17 +233,62 @@ async function onFrame(ws, frame) {
 
 // --- signing in, locking, wiping -------------------------------------------------------------------
 
-async function login(form) {
-  const device = form.device.value.trim();
-  const username = form.username.value.trim();
-  const password = form.password.value;
-  if (!device) { say("Enter this tablet's id. Your supervisor gives it when the tablet is registered.", "error"); return; }
+/** Exchange the one-time enrollment code (typed, or from the supervisor's link or QR code) for the
+    tablet's key, kept in IndexedDB. Replaces typing the tablet's 36-character id. */
+async function enroll(code) {
+  code = String(code || "").trim();
+  if (!code) { say("Enter the enrollment code your supervisor gave for this tablet.", "error"); return false; }
   let answer;
   try {
-    answer = await api("/api/v1/auth/login/", { method: "POST", body: JSON.stringify({ username, password, device }) });
-  } catch (error) { say("No signal. Signing in needs the network.", "error"); return; }
+    answer = await api("/api/v1/devices/enroll/", { method: "POST", body: JSON.stringify({ enrollment_code: code }) });
+  } catch (error) { say("No signal. Enrolling the tablet needs the network.", "error"); return false; }
+  if (!answer.ok) {
+    say(answer.body.detail || Object.values(answer.body).flat().join(" ") || "Could not enroll this tablet.", "error");
+    render();
+    return false;
+  }
+  if (state.device || state.user) await S.wipe({ keepDevice: true, keepShell: true }); // re-enrolled: start empty
+  Object.assign(state, { device: answer.body.device, deviceKey: answer.body.device_key, deviceName: answer.body.name || "", user: null, boot: null, encounters: [] });
+  localStorage.setItem("fl.device", state.device);
+  await S.put("meta", state.device, "device");
+  await S.put("meta", state.deviceKey, "device_key");
+  await S.put("meta", state.deviceName, "device_name");
+  document.body.dataset.enrolled = "true";
+  say(`This tablet is enrolled as “${state.deviceName}”. Sign in to start.`, "ok");
+  render();
+  return true;
+}
+
+async function forgetEnrollment(text) {
+  Object.assign(state, { deviceKey: null });
+  await S.del("meta", "device_key");
+  delete document.body.dataset.enrolled;
+  say(text, "error");
+  render();
+}
+
+async function login(form) {
+  const username = form.username.value.trim();
+  const password = form.password.value;
+  const device = state.device;
+  if (!device || !state.deviceKey) { await forgetEnrollment("Enroll this tablet first."); return; }
+  let answer;
+  try {
+    answer = await api("/api/v1/auth/login/", { method: "POST", body: JSON.stringify({ username, password, device, device_key: state.deviceKey }) });
+  } catch (error) {
+    // No network: a locked app still opens with the password, which unwraps the local data key.
+    if (state.locked && state.user && username === state.user.username && (await S.unlock(password, state.user.id))) {
+      await unlocked();
+      say("Unlocked with no network. Your changes are sent when there is signal.", "ok");
+    } else say(state.locked ? "No signal, and that password does not open this tablet's data." : "No signal. Signing in needs the network.", "error");
+    return;
+  }
   if (answer.status === 403 && answer.body.code === "device_revoked") {
-    await revoked("This tablet id is revoked or not registered. Ask your supervisor for a registered tablet.");
+    await revoked("This tablet was revoked by a supervisor. Everything the app kept on it has been erased.");
+    return;
+  }
+  if (answer.status === 401 && answer.body.code === "device_required") {
+    await forgetEnrollment("This tablet's enrollment is no longer valid. Ask your supervisor for a new enrollment code.");
     return;
   }
   if (!answer.ok) {
@@ -255,16 +302,44 @@ async function login(form) {
     return;
   }
   if (state.user && state.user.id !== user.id) await S.wipe({ keepDevice: true, keepShell: true });
-  state.device = device; state.user = user; state.locked = false; state.stopped = false;
-  localStorage.setItem("fl.device", device);
-  await S.put("meta", device, "device");
+  if (!(await S.unlock(password, user.id))) {
+    // First sign-in on this tablet, or the password changed since: what is here cannot be opened.
+    if (await S.get("meta", "vault")) await S.wipe({ keepDevice: true, keepShell: true });
+    await S.createVault(password, user.id);
+  }
+  state.user = user; state.stopped = false;
   await S.put("meta", user, "user");
   await S.put("meta", csrfCookie(), "csrf");
-  touch();
+  await unlocked();
   say("");
-  state.view = "calls";
-  render();
   await contact();
+}
+
+/** The data key is in memory again: read the working set back from the sealed store. */
+async function unlocked() {
+  state.locked = false;
+  state.boot = (await S.get("cache", "bootstrap")) || null;
+  state.resources = (await S.get("cache", "resources")) || null;
+  state.encounters = await S.all("encounters");
+  state.knownAssignments = state.boot ? new Set(state.boot.assignments.map((a) => a.id)) : null;
+  $("#team-name").textContent = state.boot && state.boot.team ? `· ${state.boot.team.call_sign}` : "";
+  if (state.boot) document.body.dataset.boot = "loaded";
+  touch();
+  state.view = "calls";
+  await refreshCounts();
+  render();
+}
+
+/** Lock: drop the data key and everything read from the store, so the screen and memory hold nothing. */
+function lockApp(text, kind = "") {
+  S.lock();
+  state.locked = true;
+  if (state.ws) state.ws.close();
+  Object.assign(state, { boot: null, resources: null, encounters: [], problems: [], form: null, selected: null, knownAssignments: null });
+  delete document.body.dataset.boot;
+  $("#team-name").textContent = "";
+  say(text, kind);
+  render();
 }
 
 function touch() {
@@ -275,12 +350,7 @@ function touch() {
 function idleCheck() {
   if (!state.user || state.locked || state.stopped) return;
   const limit = ((state.boot && state.boot.idle_seconds) || 43200) * 1000;
-  if (Date.now() - state.lastInput > limit) {
-    state.locked = true;
-    if (state.ws) state.ws.close();
-    say("Locked after being idle. Sign in again to continue; your work is kept.", "");
-    render();
-  }
+  if (Date.now() - state.lastInput > limit) lockApp("Locked after being idle. Sign in again to continue; your work is kept.");
 }
 
 async function logout() {
@@ -305,7 +375,7 @@ async function revoked(text) {
     const registration = navigator.serviceWorker && (await navigator.serviceWorker.getRegistration("/field/"));
     if (registration) await registration.unregister();
   } catch (error) { /* nothing to unregister */ }
-  Object.assign(state, { boot: null, resources: null, encounters: [], user: null, device: null, form: null, view: "wiped", problems: [], pending: 0 });
+  Object.assign(state, { boot: null, resources: null, encounters: [], user: null, device: null, deviceKey: null, form: null, view: "wiped", problems: [], pending: 0 });
   document.body.dataset.wiped = "true";
   $("#pending").hidden = true;
   say(text || "This tablet was revoked by a supervisor. Everything the app kept on it has been erased.", "error");
@@ -492,15 +562,24 @@ function safetyBlock(incident) {
     ${incident.safety_notes ? `<li>${esc(incident.safety_notes)}</li>` : ""}</ul></div>`;
 }
 
+function viewEnroll() {
+  return `<section class="card narrow"><h1>Enroll this tablet</h1>
+    <p>Scan the QR code your supervisor shows when the tablet is registered, or type the enrollment code.</p>
+    <form id="enroll-form" autocomplete="off">
+      <label for="fl-enroll-code">Enrollment code</label>
+      <input id="fl-enroll-code" name="code" inputmode="text" autocapitalize="characters" spellcheck="false" placeholder="XXXX-XXXX-XXXX">
+      <p class="hint">The code works once. Ask your supervisor for a new one if it was used or has expired.</p>
+      <button type="submit" class="btn btn-primary btn-big btn-block">Enroll</button>
+    </form></section>`;
+}
+
 function viewLogin(locked) {
-  const device = state.device || localStorage.getItem("fl.device") || "";
+  if (!state.device || !state.deviceKey) return viewEnroll();
   const username = (state.user && state.user.username) || "";
   return `<section class="card narrow"><h1>${locked ? "Locked" : "Sign in on this tablet"}</h1>
+    <p class="hint" id="fl-tablet-name">Tablet: ${esc(state.deviceName || state.device)}</p>
     ${locked ? `<p>Your work is kept on this tablet. Enter your password to continue.</p>` : ""}
     <form id="login-form" autocomplete="off">
-      <label for="fl-device">Tablet id</label>
-      <input id="fl-device" name="device" value="${esc(device)}" inputmode="text" spellcheck="false">
-      <p class="hint">Your supervisor gives this id when the tablet is registered (it is also on the tablet's label).</p>
       <label for="fl-username">Username</label>
       <input id="fl-username" name="username" value="${esc(username)}" ${locked ? "readonly" : ""} autocomplete="username">
       <label for="fl-password">Password</label>
@@ -778,6 +857,7 @@ document.addEventListener("input", async (event) => {
 });
 
 document.addEventListener("submit", async (event) => {
+  if (event.target.id === "enroll-form") { event.preventDefault(); await enroll(event.target.code.value); return; }
   if (event.target.id !== "login-form") return;
   event.preventDefault();
   await login(event.target);
@@ -800,31 +880,60 @@ async function registerWorker() {
     navigator.serviceWorker.addEventListener("controllerchange", () => { document.body.dataset.sw = "ready"; });
     navigator.serviceWorker.addEventListener("message", (event) => {
       if (event.data && event.data.type === "device_revoked") revoked();
-      else if (event.data && event.data.type === "synced") { S.all("encounters").then((e) => { state.encounters = e; refreshCounts(); }); }
+      else if (event.data && event.data.type === "synced" && S.unlocked()) { S.all("encounters").then((e) => { state.encounters = e; refreshCounts(); }).catch(() => {}); }
     });
   } catch (error) { /* the app still works online without a service worker */ }
+}
+
+/** A tablet that has not reached the server for `offline_wipe_days` (from the bootstrap) erases its
+    working set when it next opens, before anyone unlocks it; its enrollment stays. */
+async function tooLongOffline() {
+  const last = await S.get("meta", "last_contact");
+  const days = (await S.get("meta", "offline_wipe_days")) || 7;
+  if (!last || Date.now() - last <= days * 86400000) return false;
+  await S.wipe({ keepDevice: true, keepShell: true });
+  Object.assign(state, { user: null, locked: false, boot: null, encounters: [], problems: [], pending: 0 });
+  document.body.dataset.wiped = "offline";
+  say(`This tablet had not reached the server for more than ${days} days, so it erased what it kept. Sign in again.`, "error");
+  await refreshCounts();
+  render();
+  return true;
+}
+
+/** At opening, before anyone unlocks: ask whether this tablet was revoked while it was away. */
+async function revokedMeanwhile() {
+  let answer;
+  try {
+    answer = await api("/api/v1/devices/check/", { method: "POST", body: JSON.stringify({ device: state.device, device_key: state.deviceKey }) });
+  } catch (error) { return false; }
+  if (answer.status === 401 && answer.body.code === "device_revoked") { await revoked(); return true; }
+  if (answer.ok) S.put("meta", Date.now(), "last_contact").catch(() => {});
+  return false;
 }
 
 async function start() {
   updateConn();
   registerWorker();
   await S.open();
-  state.device = localStorage.getItem("fl.device") || (await S.get("meta", "device"));
+  state.device = (await S.get("meta", "device")) || null;
+  state.deviceKey = (await S.get("meta", "device_key")) || null;
+  state.deviceName = (await S.get("meta", "device_name")) || "";
+  if (state.deviceKey) document.body.dataset.enrolled = "true";
   state.user = (await S.get("meta", "user")) || null;
-  state.boot = (await S.get("cache", "bootstrap")) || null;
-  state.resources = (await S.get("cache", "resources")) || null;
-  state.encounters = await S.all("encounters");
-  if (state.boot) {
-    state.knownAssignments = new Set(state.boot.assignments.map((a) => a.id));
-    $("#team-name").textContent = state.boot.team ? `· ${state.boot.team.call_sign}` : "";
-  }
-  const lastActive = await S.get("meta", "last_active");
-  if (state.user && lastActive && Date.now() - lastActive > ((state.boot && state.boot.idle_seconds) || 43200) * 1000) state.locked = true;
-  else touch();
+  // The data key never outlives the page: an app that opens with a signed-in user opens locked.
+  state.locked = !!state.user;
   await refreshCounts();
   render();
+  if (state.user && (await tooLongOffline())) return;
+  if (state.deviceKey && navigator.onLine && (await revokedMeanwhile())) return;
+  const link = /[#&]enroll=([^&]+)/.exec(location.hash);
+  if (link) {
+    // The supervisor's enrollment link or QR code: the code rides in the fragment, never sent to a server.
+    history.replaceState(null, "", location.pathname);
+    await enroll(decodeURIComponent(link[1]));
+  }
   document.body.dataset.ready = "true";
-  if (state.user) await contact();
+  if (state.user && !state.locked) await contact();
   setInterval(async () => {
     idleCheck();
     if (state.stopped || !state.user || state.locked || !navigator.onLine) return;
@@ -833,5 +942,5 @@ async function start() {
   }, TIMER_MS);
 }
 
-window.FL = { state, sync, contact, refreshBootstrap, idleCheck };
+window.FL = { state, sync, contact, refreshBootstrap, idleCheck, lockApp };
 start();

@@ -1,17 +1,90 @@
 /* Firstline field storage: IndexedDB for the outbox, drafts, the working set and problems, plus the
    drain that sends the outbox to POST /api/v1/field/sync/. A classic script so both the page and the
    service worker (importScripts) use the same code. Never deletes a queued mutation unless the
-   server answered for it: applied and duplicate are done, conflict and rejected move to `problems`. */
+   server answered for it: applied and duplicate are done, conflict and rejected move to `problems`.
+
+   At rest, every record of the working set (outbox, drafts, encounters, cache, problems) is sealed
+   with AES-GCM (WebCrypto) under a random data key. That key lives only in memory while the app is
+   unlocked; on the tablet it is kept wrapped by a key derived (PBKDF2-SHA-256) from the responder's
+   password, in `meta.vault`. Locking drops it, so a locked or closed app holds only ciphertext. Only
+   ids and the outbox order stay readable, because IndexedDB needs them as keys. */
 (function (root) {
   "use strict";
   const DB_NAME = "firstline-field";
   const DB_VERSION = 1;
   const BATCH = 200;
+  const DEVICE_META = ["device", "device_key", "device_name"];
   let dbPromise = null;
   let draining = null;
   let counter = 0;
 
   let sealed = false; // set while wiping, and for good after a revocation: nothing may recreate the data
+
+  // --- encryption at rest ---------------------------------------------------------------------------
+  const SECRET_STORES = new Set(["outbox", "drafts", "encounters", "cache", "problems"]);
+  const KDF_ITERATIONS = 600000; // OWASP's figure for PBKDF2-HMAC-SHA-256
+  let dataKey = null; // a non-extractable CryptoKey, in memory only while unlocked
+  const subtle = () => root.crypto.subtle;
+  const text = new TextEncoder();
+
+  class Locked extends Error {}
+
+  function requireKey() {
+    if (!dataKey) throw new Locked("The app is locked.");
+    return dataKey;
+  }
+
+  async function seal(store, value) {
+    if (!SECRET_STORES.has(store)) return value;
+    const iv = root.crypto.getRandomValues(new Uint8Array(12));
+    const ct = await subtle().encrypt({ name: "AES-GCM", iv }, requireKey(), text.encode(JSON.stringify(value)));
+    const envelope = { iv, ct: new Uint8Array(ct) };
+    // Keys IndexedDB needs in the clear: record ids and the outbox order (no one's details).
+    if (value && value.id !== undefined) envelope.id = value.id;
+    if (value && value.seq !== undefined) envelope.seq = value.seq;
+    return envelope;
+  }
+
+  async function unseal(store, envelope) {
+    if (!SECRET_STORES.has(store) || envelope === undefined || envelope === null) return envelope;
+    const plain = await subtle().decrypt({ name: "AES-GCM", iv: envelope.iv }, requireKey(), envelope.ct);
+    return JSON.parse(new TextDecoder().decode(plain));
+  }
+
+  async function passwordKey(password, salt, iterations) {
+    const material = await subtle().importKey("raw", text.encode(password), "PBKDF2", false, ["deriveKey"]);
+    return subtle().deriveKey(
+      { name: "PBKDF2", salt, iterations, hash: "SHA-256" }, material,
+      { name: "AES-GCM", length: 256 }, false, ["wrapKey", "unwrapKey"]
+    );
+  }
+
+  /** A new data key for this user, wrapped by their password; replaces any earlier vault. */
+  async function createVault(password, userId) {
+    const fresh = await subtle().generateKey({ name: "AES-GCM", length: 256 }, true, ["encrypt", "decrypt"]);
+    const salt = root.crypto.getRandomValues(new Uint8Array(16));
+    const iv = root.crypto.getRandomValues(new Uint8Array(12));
+    const wrapping = await passwordKey(password, salt, KDF_ITERATIONS);
+    const wrapped = new Uint8Array(await subtle().wrapKey("raw", fresh, wrapping, { name: "AES-GCM", iv }));
+    await put("meta", { user: userId, salt, iv, wrapped, iterations: KDF_ITERATIONS }, "vault");
+    dataKey = await subtle().unwrapKey("raw", wrapped, wrapping, { name: "AES-GCM", iv }, "AES-GCM", false, ["encrypt", "decrypt"]);
+  }
+
+  /** Unlock with the password: true if it unwraps this user's data key (works with no network). */
+  async function unlock(password, userId) {
+    const vault = await get("meta", "vault");
+    if (!vault || (userId !== undefined && vault.user !== userId)) return false;
+    try {
+      const wrapping = await passwordKey(password, vault.salt, vault.iterations);
+      dataKey = await subtle().unwrapKey("raw", vault.wrapped, wrapping, { name: "AES-GCM", iv: vault.iv }, "AES-GCM", false, ["encrypt", "decrypt"]);
+      return true;
+    } catch (error) {
+      return false; // a wrong password fails the authenticated unwrap
+    }
+  }
+
+  function lock() { dataKey = null; }
+  const unlocked = () => dataKey !== null;
 
   function open() {
     if (sealed) return Promise.reject(new Error("Local data was erased."));
@@ -47,12 +120,18 @@
     }));
   }
 
-  const get = (store, key) => run(store, "readonly", (s) => s.get(key));
-  const put = (store, value, key) => run(store, "readwrite", (s) => (key === undefined ? s.put(value) : s.put(value, key)));
+  // Sealing happens outside the IndexedDB transaction: a transaction closes when its task awaits.
+  const rawGet = (store, key) => run(store, "readonly", (s) => s.get(key));
+  const rawAll = (store) => run(store, "readonly", (s) => s.getAll());
+  const get = async (store, key) => unseal(store, await rawGet(store, key));
+  async function put(store, value, key) {
+    const stored = await seal(store, value);
+    return run(store, "readwrite", (s) => (key === undefined ? s.put(stored) : s.put(stored, key)));
+  }
   const del = (store, key) => run(store, "readwrite", (s) => s.delete(key));
-  const all = (store) => run(store, "readonly", (s) => s.getAll());
+  const all = async (store) => Promise.all((await rawAll(store)).map((v) => unseal(store, v)));
   const count = (store) => run(store, "readonly", (s) => s.count());
-  const outboxAll = () => run("outbox", "readonly", (s) => s.index("seq").getAll());
+  const outboxAll = async () => Promise.all((await run("outbox", "readonly", (s) => s.index("seq").getAll())).map((v) => unseal("outbox", v)));
 
   function uuid() {
     if (root.crypto && root.crypto.randomUUID) return root.crypto.randomUUID();
@@ -100,6 +179,7 @@
     draining = (async () => {
       const device = await get("meta", "device");
       if (!device) return { state: "no-device" };
+      if (!dataKey) return { state: "locked" }; // the outbox is sealed; the page drains once unlocked
       const items = await outboxAll();
       const batches = [];
       for (let i = 0; i < items.length; i += BATCH) batches.push(items.slice(i, i + BATCH));
@@ -148,12 +228,17 @@
     return draining.finally(() => { draining = null; });
   }
 
-  /** Erase everything this app stored on the tablet. keepDevice keeps only the tablet's id;
+  /** Erase everything this app stored on the tablet. keepDevice keeps only the tablet's enrollment;
       keepShell keeps the cached app shell, which holds nothing about anyone. */
   async function wipe({ keepDevice = false, keepShell = false } = {}) {
-    let device = null;
-    try { device = await get("meta", "device"); } catch (error) { device = null; }
+    // The tablet's enrollment (id, key, name) survives a sign-out; nothing else does.
+    const enrollment = {};
+    for (const name of DEVICE_META) {
+      try { enrollment[name] = await get("meta", name); } catch (error) { enrollment[name] = undefined; }
+    }
+    const device = enrollment.device || null;
     sealed = true;
+    dataKey = null;
     if (dbPromise) { try { (await dbPromise).close(); } catch (error) { /* already closed */ } }
     dbPromise = null;
     await new Promise((resolve) => {
@@ -172,9 +257,12 @@
     }
     if (keepDevice) {
       sealed = false;
-      if (device) await put("meta", device, "device");
+      for (const name of DEVICE_META) if (enrollment[name] !== undefined && enrollment[name] !== null) await put("meta", enrollment[name], name);
     }
   }
 
-  root.FLStore = { open, get, put, del, all, count, outboxAll, enqueue, drain, wipe, uuid, DB_NAME };
+  root.FLStore = {
+    open, get, put, del, all, count, outboxAll, enqueue, drain, wipe, uuid, DB_NAME,
+    createVault, unlock, lock, unlocked, rawAll, Locked,
+  };
 })(typeof self !== "undefined" ? self : this);

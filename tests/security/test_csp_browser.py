@@ -212,6 +212,10 @@ def test_the_field_app_signed_in_on_a_tablet_shows_no_violation(chromium, field_
     response = page.reload()
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert "geolocation=(self)" in response.headers["permissions-policy"]
+    # A reload drops the tablet's in-memory data key (docs/security/tablets.md): unlock with the password.
+    page.wait_for_selector("body[data-view=locked]")
+    page.fill("#fl-password", PASSWORD)
+    page.click("#login-form button[type=submit]")
     page.wait_for_selector("#nav:not([hidden])")
     page.wait_for_selector("body[data-boot=loaded]", timeout=20000)
     for view in ("resources", "problems", "calls"):

@@ -59,13 +59,31 @@ class Tablet:
         )
         Membership.objects.create(team=self.team, user=self.user)
         self.device = Device.objects.create(name=f"Bench tablet {index}", team=self.team)
+        # Enrolled through the real exchange, as a tablet is: a one-time code for its key.
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from apps.accounts.services import device_enroll, enrollment_code_normalize, secret_digest
+
+        code = f"BENCH{index:03d}{tag[:4]}"
+        Device.objects.filter(pk=self.device.pk).update(
+            enrollment_code_digest=secret_digest(enrollment_code_normalize(code)),
+            enrollment_expires_at=timezone.now() + timedelta(hours=1),
+        )
+        _device, device_key = device_enroll(enrollment_code=code)
         incident = services.incident_create(actor=dispatcher, summary="Bench call", location_text="1 Bench St")
         self.assignment = services.incident_assign(actor=dispatcher, incident_id=incident.pk, team_id=self.team.pk)
         self.incident = incident
         self.client = APIClient(enforce_csrf_checks=True)
         answer = self.client.post(
             "/api/v1/auth/login/",
-            {"username": self.user.username, "password": "bench-password-1", "device": str(self.device.pk)},
+            {
+                "username": self.user.username,
+                "password": "bench-password-1",
+                "device": str(self.device.pk),
+                "device_key": device_key,
+            },
             format="json",
         )
         assert answer.status_code == 200, answer.content

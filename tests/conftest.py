@@ -83,6 +83,30 @@ def pytest_sessionfinish(session, exitstatus):
         session.exitstatus = 1
 
 
+# --- counters -----------------------------------------------------------------------------------
+
+
+def clear_counters() -> None:
+    """Forget sign-in failures and throttle counts (the cache: Redis in services mode, else memory)."""
+    from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
+
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=cache.make_key("*")))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_counters():
+    """Each test starts with no failed sign-ins on record, as lockout counts outlive a test's database."""
+    clear_counters()
+    yield
+
+
 # --- people -------------------------------------------------------------------------------------
 
 

@@ -1,9 +1,11 @@
 """Supervisor admin for people, their roles and the program's tablets.
 
-Supervisors manage users, but only an administrator (or a superuser) can make someone a supervisor
-or an administrator, and a supervisor cannot change an administrator's account. Tablets are
-registered and revoked through the accounts services, so the admin follows the same rules as the API.
-Session keys are never shown: they are credentials.
+Supervisors manage the roles below theirs; only an administrator (or a superuser) manages supervisor
+and administrator accounts or makes someone one (apps.accounts.roles.may_manage_account), so one
+supervisor cannot take over another by resetting a password. Every credential change (password
+set, role change, second factor reset, sign-in unlock) is audited. Tablets are registered and
+revoked through the accounts services, so the admin follows the same rules as the API.
+Session keys and second-factor secrets are never shown: they are credentials.
 """
 
 from django.contrib import admin, messages
@@ -13,11 +15,13 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.template.response import TemplateResponse
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts import services
 from apps.accounts.enrollment import enrollment_payload
 from apps.accounts.models import Device, DeviceSession, User
-from apps.accounts.roles import ADMIN_ROLES, Role, role_of
+from apps.accounts.roles import ADMIN_ROLES, Role, may_manage_account, role_of
 from apps.audit.services import audit_record
 from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline, changed_fields
 from apps.teams.models import Membership
@@ -34,11 +38,6 @@ ROLE_GRANT_REFUSAL = "Only an administrator can make someone a supervisor or adm
 
 def may_grant_admin_roles(actor) -> bool:
     return bool(actor.is_active and (actor.is_superuser or role_of(actor) == Role.ADMINISTRATOR))
-
-
-def is_protected_account(user: User) -> bool:
-    """Accounts that only an administrator may change: administrators and superusers."""
-    return user.is_superuser or user.role == Role.ADMINISTRATOR
 
 
 class RoleRulesMixin:
@@ -104,6 +103,7 @@ class UserAdmin(SupervisorAdmin, DjangoUserAdmin):
         ("Program", {"fields": ("role", "partner_organization")}),
     )
     filter_horizontal = ()
+    actions = ["reset_second_factor", "unlock_sign_in"]
 
     def get_queryset(self, request):
         team = Membership.objects.filter(user=OuterRef("pk"), active=True).values("team__call_sign")[:1]
@@ -126,8 +126,40 @@ class UserAdmin(SupervisorAdmin, DjangoUserAdmin):
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        # A supervisor may look at an administrator's account but not change it (or its password).
-        return obj is None or not is_protected_account(obj) or may_grant_admin_roles(request.user)
+        # A supervisor may look at a supervisor's or administrator's account but not change it, nor
+        # its password: that is how one account would take over another.
+        return obj is None or may_manage_account(request.user, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        user = self.get_object(request, id)
+        before = user.password if user is not None else None
+        response = super().user_change_password(request, id, form_url)
+        if user is not None and request.method == "POST":
+            user.refresh_from_db(fields=["password"])
+            if user.password != before:
+                audit_record(
+                    actor=request.user,
+                    action="user.password.set",
+                    obj=user,
+                    detail={"usable": user.has_usable_password(), "role": user.role},
+                )
+        return response
+
+    @admin.action(description="Reset second factor (they enroll again at next sign-in)")
+    def reset_second_factor(self, request, queryset):
+        done = 0
+        for user in queryset:
+            done += self.run_service(request, services.second_factor_reset, actor=request.user, user=user) is not None
+        if done:
+            self.message_user(request, f"Second factor reset for {done} account(s).", level=messages.SUCCESS)
+
+    @admin.action(description="Unlock sign-in after too many failed attempts")
+    def unlock_sign_in(self, request, queryset):
+        done = 0
+        for user in queryset:
+            done += self.run_service(request, services.sign_in_unlock, actor=request.user, user=user) is not None
+        if done:
+            self.message_user(request, f"Sign-in unlocked for {done} account(s).", level=messages.SUCCESS)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -138,18 +170,29 @@ class UserAdmin(SupervisorAdmin, DjangoUserAdmin):
         before = form._role_before
         if obj.role in ADMIN_ROLES and obj.role != before and not may_grant_admin_roles(request.user):
             raise PermissionDenied(ROLE_GRANT_REFUSAL)
+        if change and not may_manage_account(request.user, obj):
+            raise PermissionDenied("Only an administrator can change a supervisor's or administrator's account.")
         super().save_model(request, obj, form, change)
         audit_record(
             actor=request.user,
             action="user.update" if change else "user.create",
             obj=obj,
-            detail={"fields": changed_fields(form), "role": obj.role},
+            detail={"fields": changed_fields(form), "role": obj.role, "password_set": not change},
         )
+        if change and obj.role != before:
+            audit_record(
+                actor=request.user, action="user.role.change", obj=obj, detail={"from": before, "to": obj.role}
+            )
 
 
 # Permissions follow the role, not Django's groups, so the groups page would only mislead.
 if admin.site.is_registered(Group):
     admin.site.unregister(Group)
+# Second-factor devices hold secrets and are changed only by enrolling or by the audited reset action
+# above; django-otp's own admin pages would show the keys and let anyone add one unaudited.
+for _otp_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_otp_model):
+        admin.site.unregister(_otp_model)
 
 
 # --- tablets --------------------------------------------------------------------------------------

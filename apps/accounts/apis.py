@@ -3,22 +3,26 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.accounts import services
 from apps.accounts.enrollment import enrollment_payload
 from apps.accounts.models import Device
-from apps.accounts.selectors import user_summary
+from apps.accounts.selectors import second_factor_state, user_summary
+from apps.common.throttles import ScopedClientAddressThrottle
 from apps.teams.models import Team
 
 
 class LoginApi(APIView):
-    """Open a session. Unauthenticated, so no CSRF token is needed yet; it is set in the answer."""
+    """Open a session. Unauthenticated, so no CSRF token is needed yet; it is set in the answer.
+
+    `second_factor` tells the client what the session still owes: "not_required", "verified",
+    "verify" (POST a code to auth/second-factor/) or "enroll" (the /accounts/second-factor/ page).
+    """
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedClientAddressThrottle]
     throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):
@@ -39,7 +43,24 @@ class LoginApi(APIView):
             device_key=data.validated_data.get("device_key") or None,
         )
         get_token(request)
-        return Response({"user": user_summary(user)})
+        return Response({"user": user_summary(user), "second_factor": second_factor_state(user, request.session)})
+
+
+class SecondFactorApi(APIView):
+    """Give the session its second factor: a code from the authenticator app, or one recovery code."""
+
+    throttle_classes = [ScopedClientAddressThrottle]
+    throttle_scope = "login"
+
+    class InputSerializer(serializers.Serializer):
+        code = serializers.CharField(max_length=64)
+
+    @extend_schema(request=InputSerializer)
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.second_factor_verify(request=request, code=data.validated_data["code"])
+        return Response({"user": user_summary(request.user), "second_factor": "verified"})
 
 
 class LogoutApi(APIView):
@@ -111,7 +132,7 @@ class DeviceEnrollApi(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedClientAddressThrottle]
     throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):
@@ -151,7 +172,7 @@ class DeviceCheckApi(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedClientAddressThrottle]
     throttle_scope = "login"
 
     class InputSerializer(serializers.Serializer):

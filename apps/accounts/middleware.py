@@ -1,18 +1,22 @@
 """End sessions that went idle for longer than the role allows, outlived their absolute lifetime, or
-whose tablet was revoked.
+whose tablet was revoked; and hold back sessions that still owe a second factor (FIRSTLINE_MFA_ROLES).
 
 Sessions opened by a door that does not stamp them (the admin's login form, Django's LoginView) are
 stamped on their first request here, so every session has a start and a fixed end.
 """
 
+from channels.db import database_sync_to_async
+from channels.middleware import BaseMiddleware
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.models import AnonymousUser
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from apps.accounts.models import Device, DeviceSession
-from apps.accounts.selectors import idle_limit_seconds
+from apps.accounts.selectors import idle_limit_seconds, second_factor_pending
 from apps.accounts.services import SESSION_DEVICE_KEY, SESSION_LAST_ACTIVE_KEY, SESSION_STARTED_KEY, session_start
 
 TOUCH_EVERY_SECONDS = 30
@@ -64,3 +68,43 @@ class SessionGuardMiddleware:
         if last is None or now - float(last) > TOUCH_EVERY_SECONDS:
             session[SESSION_LAST_ACTIVE_KEY] = now
         return None
+
+
+# Where a session that still owes its second factor may go: signing in and out, the second-factor
+# page and API, static files. Everything else (the admin, every supervisor page and API) waits.
+SECOND_FACTOR_OPEN_PATHS = ("/accounts/", "/api/v1/auth/", "/static/", "/healthz")
+
+
+class SecondFactorMiddleware:
+    """Roles in FIRSTLINE_MFA_ROLES reach nothing but the second-factor page until they give one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and not request.path.startswith(SECOND_FACTOR_OPEN_PATHS)
+            and second_factor_pending(user, request.session)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "detail": "Your role needs a second factor: give a code at /accounts/second-factor/ first.",
+                        "code": "second_factor_required",
+                    },
+                    status=403,
+                )
+            return redirect("/accounts/second-factor/?" + urlencode({"next": request.get_full_path()}))
+        return self.get_response(request)
+
+
+class SecondFactorWebsocketMiddleware(BaseMiddleware):
+    """The same rule for the live stream: a session owing its second factor follows nothing."""
+
+    async def __call__(self, scope, receive, send):
+        user = scope.get("user")
+        if user is not None and await database_sync_to_async(second_factor_pending)(user, scope.get("session")):
+            scope = {**scope, "user": AnonymousUser()}
+        return await super().__call__(scope, receive, send)

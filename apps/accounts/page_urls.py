@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from apps.accounts import pages
 from apps.accounts.forms import PageLoginForm
 
 urlpatterns = [
@@ -10,4 +11,5 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("second-factor/", pages.second_factor, name="second-factor"),
 ]

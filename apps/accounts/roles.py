@@ -42,3 +42,19 @@ def can_create_incident(user) -> bool:
 
 def is_responder(user) -> bool:
     return role_of(user) == Role.RESPONDER
+
+
+def may_manage_account(actor, account) -> bool:
+    """Who may change another account's details, password, role or second factor.
+
+    Administrators (and superusers) manage everyone; a supervisor manages only the roles below
+    supervisor, so one supervisor can never take over another's account or an administrator's.
+    Only a superuser manages a superuser.
+    """
+    if role_of(actor) is None:
+        return False
+    if account.is_superuser:
+        return actor.is_superuser
+    if actor.is_superuser or actor.role == Role.ADMINISTRATOR:
+        return True
+    return actor.role == Role.SUPERVISOR and account.role not in ADMIN_ROLES

@@ -48,3 +48,53 @@ def devices_revoked(*, device_ids) -> set[str]:
         str(pk)
         for pk in Device.objects.filter(pk__in=list(device_ids), revoked_at__isnull=False).values_list("pk", flat=True)
     }
+
+
+# --- second factor (docs/security/logins.md) -------------------------------------------------------
+
+
+def second_factor_required(user) -> bool:
+    """Whether this account's role must add a second factor (FIRSTLINE_MFA_ROLES) to its password."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    roles = set(settings.FIRSTLINE_MFA_ROLES)
+    return user.role in roles or (user.is_superuser and "administrator" in roles)
+
+
+def second_factor_devices(user) -> list:
+    """The confirmed authenticator app and recovery codes of a user (django-otp devices)."""
+    from django_otp import devices_for_user
+
+    return list(devices_for_user(user, confirmed=True))
+
+
+def session_is_verified(user, session) -> bool:
+    """Whether this session passed a second factor with one of the user's confirmed devices."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.models import Device as OtpDevice
+
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY) if session is not None else None
+    if not persistent_id:
+        return False
+    device = OtpDevice.from_persistent_id(persistent_id)
+    return device is not None and device.user_id == user.pk and device.confirmed
+
+
+def second_factor_state(user, session) -> str:
+    """ "not_required", "enroll" (no device yet), "verify" (device, this session not verified) or "verified"."""
+    if session_is_verified(user, session):
+        return "verified"
+    if not second_factor_required(user):
+        return "not_required"
+    return "verify" if second_factor_devices(user) else "enroll"
+
+
+def second_factor_pending(user, session) -> bool:
+    """A signed-in user whose role needs a second factor and whose session has not given one yet."""
+    return second_factor_required(user) and not session_is_verified(user, session)
+
+
+def recovery_codes_left(user) -> int:
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()

@@ -21,7 +21,7 @@ from apps.accounts.models import Device, DeviceSession, User
 from apps.accounts.roles import is_responder, is_supervisor
 from apps.audit.models import Outcome
 from apps.audit.services import audit_record
-from apps.common.errors import ApplicationError, CredentialsRefused, NotFound, PermissionRefused
+from apps.common.errors import ApplicationError, CredentialsRefused, NotFound, PermissionRefused, TooManyAttempts
 from apps.streams.names import user_stream
 from apps.streams.services import sockets_close, stream_append
 
@@ -83,22 +83,29 @@ def _refuse_login(user: User, reason: str, device_id, error: ApplicationError) -
     raise error
 
 
+def locked_out_message() -> str:
+    """What every door says to a locked-out account or address: the same words, and how long."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return (
+        f"Too many failed sign-ins for this account or from this address. Sign-in is locked for "
+        f"{minutes} minutes, even with the right password; an administrator can unlock it sooner."
+    )
+
+
 def auth_login(*, request, username: str, password: str, device_id=None, device_key: str | None = None) -> User:
     """Check the password and the tablet, and open a session bound to that tablet.
 
     Responders sign in only on an enrolled tablet (its id and key). A tablet that is named must
     prove itself with its key, whoever signs in; a revoked tablet's key is refused.
+
+    The attempt itself is audited by `login_attempt_record` (Django's sign-in signals), the same
+    for this door as for the sign-in page and the admin; a locked-out account or address is
+    refused by django-axes before the password is even checked.
     """
     user = authenticate(request, username=username, password=password)
     if user is None:
-        audit_record(
-            actor=None,
-            action="auth.login",
-            object_type="accounts.user",
-            object_id=username[:60],
-            outcome=Outcome.DENIED,
-            detail={"reason": "bad credentials"},
-        )
+        if getattr(request, "axes_locked_out", False):
+            raise TooManyAttempts(locked_out_message(), extra={"code": "locked_out"})
         raise PermissionRefused("That username and password do not match an active account.")
     device = None
     if device_id or is_responder(user):
@@ -128,8 +135,35 @@ def auth_login(*, request, username: str, password: str, device_id=None, device_
         with transaction.atomic():
             DeviceSession.objects.create(device=device, user=user, session_key=request.session.session_key)
             Device.objects.filter(pk=device.pk).update(last_seen_at=timezone.now(), last_user=user)
-    audit_record(actor=user, action="auth.login", obj=user, detail={"device": str(device.pk) if device else None})
+            audit_record(actor=user, action="device.session.start", obj=device, detail={"user": user.pk})
     return user
+
+
+def login_attempt_record(*, request, username: str, user: User | None = None) -> None:
+    """One audit row per sign-in attempt, through whichever door (page, admin, API), success or not.
+
+    Called from Django's user_logged_in / user_login_failed signals, after django-axes has counted
+    the attempt, so a refusal says whether the account or address was already locked out.
+    """
+    username = (username or "")[:150]
+    if user is not None:
+        audit_record(actor=user, action="auth.login", obj=user, detail={"username": username})
+        return
+    failures = getattr(request, "axes_failures_since_start", None) or 0
+    during_lockout = failures > settings.AXES_FAILURE_LIMIT
+    audit_record(
+        actor=None,
+        action="auth.login",
+        object_type="accounts.user",
+        object_id=username[:60],
+        outcome=Outcome.DENIED,
+        detail={
+            "reason": "locked out" if during_lockout else "bad credentials",
+            "username": username,
+            "locked_out": bool(getattr(request, "axes_locked_out", False)),
+            "failures": failures,
+        },
+    )
 
 
 def auth_logout(*, request) -> None:
@@ -247,8 +281,6 @@ def device_check(*, device_id, device_key: str | None) -> Device:
 def _end_sessions(device: Device) -> tuple[list[int], list[str]]:
     from importlib import import_module
 
-    from django.conf import settings
-
     store = import_module(settings.SESSION_ENGINE).SessionStore
     user_ids, session_keys = [], []
     for device_session in device.sessions.filter(ended_at__isnull=True):
@@ -288,3 +320,117 @@ def device_revoke(*, actor: User, device_id, reason: str = "") -> Device:
 
 def device_touch(*, device_id) -> None:
     Device.objects.filter(pk=device_id).update(last_seen_at=timezone.now())
+
+
+# --- second factor (django-otp: an authenticator app, and recovery codes) ---------------------------
+
+AUTHENTICATOR_NAME = "Authenticator app"
+RECOVERY_CODES_NAME = "Recovery codes"
+
+
+def second_factor_enrollment_start(*, user: User):
+    """The authenticator app and recovery codes a user is enrolling, created unconfirmed once.
+
+    Showing the page again shows the same secret and codes, so a reload does not break a phone
+    that already scanned the QR code. They count only once a code from the app is confirmed.
+    """
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    with transaction.atomic():
+        totp = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+        if totp is None:
+            totp = TOTPDevice.objects.create(user=user, name=AUTHENTICATOR_NAME, confirmed=False)
+        static = StaticDevice.objects.filter(user=user, confirmed=False).first()
+        if static is None:
+            static = StaticDevice.objects.create(user=user, name=RECOVERY_CODES_NAME, confirmed=False)
+            for _ in range(settings.FIRSTLINE_RECOVERY_CODES):
+                StaticToken.objects.create(device=static, token=StaticToken.random_token())
+    return totp, [token.token for token in static.token_set.order_by("pk")]
+
+
+def second_factor_enrollment_confirm(*, request, code: str):
+    """A first code from the new app confirms it and the recovery codes, and verifies this session."""
+    from django_otp import login as otp_login
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = request.user
+    with transaction.atomic():
+        totp = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
+        matched = totp is not None and totp.verify_token(_clean_code(code))
+        if matched:
+            totp.confirmed = True
+            totp.save(update_fields=["confirmed"])
+            StaticDevice.objects.filter(user=user, confirmed=False).update(confirmed=True)
+            audit_record(actor=user, action="mfa.device.add", obj=user, detail={"devices": ["totp", "recovery codes"]})
+    if not matched:
+        audit_record(
+            actor=user, action="mfa.device.add", obj=user, outcome=Outcome.DENIED, detail={"reason": "wrong code"}
+        )
+        raise ApplicationError("That code does not match the authenticator app. Type the 6 digits it shows now.")
+    otp_login(request, totp)
+    return totp
+
+
+def second_factor_verify(*, request, code: str):
+    """Check a code from the authenticator app or one recovery code (used up); verify the session.
+
+    django-otp's devices slow down repeated wrong codes (each failure doubles the wait).
+    """
+    from django_otp import login as otp_login
+    from django_otp import match_token
+
+    from apps.accounts.selectors import recovery_codes_left
+
+    user = request.user
+    device = match_token(user, _clean_code(code)) if code else None
+    if device is None:
+        audit_record(
+            actor=user, action="auth.second_factor", obj=user, outcome=Outcome.DENIED, detail={"reason": "wrong code"}
+        )
+        raise PermissionRefused("That code is not right. Type the 6 digits your app shows now, or a recovery code.")
+    kind = "recovery code" if device._meta.model_name == "staticdevice" else "totp"
+    otp_login(request, device)
+    detail = {"device": kind}
+    if kind == "recovery code":
+        detail["recovery_codes_left"] = recovery_codes_left(user)
+    audit_record(actor=user, action="auth.second_factor", obj=user, detail=detail)
+    return device
+
+
+def second_factor_reset(*, actor: User, user: User) -> int:
+    """Remove every second-factor device of an account, so it enrolls again at its next sign-in.
+
+    The recovery procedure for someone who lost their phone and codes; only someone who may manage
+    the account (apps.accounts.roles.may_manage_account) may do it, and it is audited.
+    """
+    from django_otp import devices_for_user
+
+    from apps.accounts.roles import may_manage_account
+
+    if not may_manage_account(actor, user):
+        raise PermissionRefused("Only an administrator can reset the second factor of this account.")
+    with transaction.atomic():
+        removed = [f"{device._meta.model_name}:{device.pk}" for device in devices_for_user(user, confirmed=None)]
+        for device in devices_for_user(user, confirmed=None):
+            device.delete()
+        audit_record(actor=actor, action="mfa.device.remove", obj=user, detail={"removed": removed})
+    return len(removed)
+
+
+def _clean_code(code: str) -> str:
+    return "".join((code or "").split())[:64]
+
+
+def sign_in_unlock(*, actor: User, user: User) -> int:
+    """Lift a sign-in lockout on an account before its wait is over (django-axes' counters)."""
+    from axes.utils import reset
+
+    from apps.accounts.roles import may_manage_account
+
+    if not may_manage_account(actor, user):
+        raise PermissionRefused("Only an administrator can unlock this account.")
+    cleared = reset(username=user.get_username())
+    audit_record(actor=actor, action="auth.unlock", obj=user, detail={"cleared": cleared})
+    return cleared

@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from apps.audit.models import Door
+from apps.common.net import client_address
 
 
 @dataclass(frozen=True)
@@ -43,8 +44,5 @@ def door_for_path(path: str) -> str:
 
 
 def client_ip(meta: dict) -> str | None:
-    # Behind the proxy in deploy/, the left-most forwarded address is the client.
-    forwarded = meta.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return meta.get("REMOTE_ADDR") or None
+    """The real client address (apps.common.net): trusted proxies only, always a valid IP or None."""
+    return client_address(meta)

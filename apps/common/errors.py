@@ -26,6 +26,12 @@ class NotFound(ApplicationError):
     status_code = 404
 
 
+class TooManyAttempts(ApplicationError):
+    """Too many tries in a row (sign-in lockout); the message says how long to wait."""
+
+    status_code = 429
+
+
 class Conflict(ApplicationError):
     """The record changed since the client read it; `extra` carries the server's copy."""
 

@@ -1,8 +1,8 @@
 """How call centers authenticate (`Authorization: Api-Key <key>`) and how fast each key may send."""
 
 from rest_framework import authentication, exceptions
-from rest_framework.throttling import SimpleRateThrottle
 
+from apps.common.throttles import ClientAddressThrottle
 from apps.intake.services import api_key_authenticate, intake_refused
 
 KEYWORD = "Api-Key"
@@ -48,7 +48,7 @@ class Open311KeyAuthentication(ApiKeyAuthentication):
         return key.call_center.service_user, key
 
 
-class IntakeThrottle(SimpleRateThrottle):
+class IntakeThrottle(ClientAddressThrottle):
     """The "intake" rate, counted per API key (not per address: a center may sit behind one NAT)."""
 
     scope = "intake"

@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "channels",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "apps.common",
     "apps.accounts",
     "apps.audit",
@@ -78,10 +82,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "apps.accounts.middleware.SessionGuardMiddleware",
     "apps.audit.middleware.RequestContextMiddleware",
+    "apps.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -391,3 +398,49 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "firstline@localhost")
 # derive one from SECRET_KEY; production refuses to start without them.
 FIRSTLINE_FIELD_KEYS = env_list("FIRSTLINE_FIELD_KEYS")
 FIRSTLINE_FIELD_KEYS_REQUIRED = False
+
+# --- logins: client address, lockout, second factor (docs/security/logins.md) ----------------
+# How many proxies in front of Firstline append to X-Forwarded-For. 0: the client is REMOTE_ADDR
+# and the header is ignored; N: the Nth address from the right is the client. Anything a client
+# writes further left is never believed.
+FIRSTLINE_TRUSTED_PROXIES = env_int("FIRSTLINE_TRUSTED_PROXIES", 0)
+
+# Counters (API throttles, and the sign-in lockout below) live in the cache: Redis in services mode,
+# so every process counts together; process memory in the embedded run, which has one web process.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("FIRSTLINE_CACHE_PREFIX", "firstline"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Password guessing: django-axes counts failures per account and per client address (each on its
+# own), and after FIRSTLINE_LOCKOUT_FAILURES locks that account or address out for
+# FIRSTLINE_LOCKOUT_MINUTES; every further try restarts the wait.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# With Redis the counts live in the shared cache; without it (the embedded run) in the database,
+# which the embedded run's processes share (process memory would not be, and axes warns about it).
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler" if REDIS_URL else "axes.handlers.database.AxesDatabaseHandler"
+AXES_DISABLE_ACCESS_LOG = True  # the audit log records every attempt (apps.accounts.receivers)
+AXES_FAILURE_LIMIT = env_int("FIRSTLINE_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("FIRSTLINE_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "apps.common.net.client_address_of"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.pages.locked_out"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+
+# Second factor (django-otp): roles that must add a TOTP code or a recovery code to their password.
+# Production requires it of supervisors and administrators; the embedded demo and the tests leave
+# it off unless FIRSTLINE_MFA_ROLES is set, so `scripts/firstline.py run` stays one command.
+FIRSTLINE_MFA_ROLES = env_list("FIRSTLINE_MFA_ROLES", "")
+OTP_TOTP_ISSUER = FIRSTLINE_PROGRAM_NAME
+FIRSTLINE_RECOVERY_CODES = 10

@@ -100,3 +100,6 @@ if SENTRY_DSN:
         include_local_variables=False,
         traces_sample_rate=0.0,
     )
+# Logins (docs/security/logins.md): supervisors and administrators give a second factor unless the
+# operator lists other roles; set FIRSTLINE_TRUSTED_PROXIES to the number of proxies in front.
+FIRSTLINE_MFA_ROLES = env_list("FIRSTLINE_MFA_ROLES", "supervisor,administrator")

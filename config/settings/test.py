@@ -19,3 +19,13 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"login": "1000/mi
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 (WhiteNoise warns about a missing folder)
 # The webhook tests deliver to a fake partner on 127.0.0.1 over plain http (never in production).
 FIRSTLINE_WEBHOOK_ALLOW_HTTP_LOOPBACK = True
+
+# Logins (docs/security/logins.md): the lockout as in production, except that Django's test client
+# `login()` (no request) is let through; see tests/backends.py.
+AUTHENTICATION_BACKENDS = [
+    "tests.backends.LockoutBackendForTestClient",
+    "django.contrib.auth.backends.ModelBackend",
+]
+if REDIS_URL:  # noqa: F405
+    # The test run's counters apart from a dev server's on the same Redis; tests/conftest.py clears them.
+    CACHES = {"default": {**CACHES["default"], "KEY_PREFIX": "firstline-test"}}  # noqa: F405

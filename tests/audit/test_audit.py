@@ -63,13 +63,28 @@ def test_reading_an_incident_through_the_api_is_audited(dispatcher):
     assert (view.actor, view.door, view.object_id, view.outcome) == (dispatcher, "api", str(incident_id), "ok")
 
 
-def test_the_client_address_comes_from_the_proxy_header(dispatcher):
+def test_without_a_trusted_proxy_a_forwarded_header_does_not_change_the_recorded_address(dispatcher):
+    """Attack: the client writes X-Forwarded-For itself to hide behind someone else's address."""
     desk = signed_in(dispatcher)
     desk.post(
         "/api/v1/incidents/",
         {"location_text": "Union Station", "summary": "Welfare check"},
         format="json",
         HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1",
+    )
+    assert AuditEntry.objects.get(action="incident.create").ip == "127.0.0.1"
+
+
+def test_behind_one_trusted_proxy_the_address_it_appended_is_recorded_not_the_forged_one(dispatcher, settings):
+    """The proxy appends what it saw to whatever the client sent; only that last entry is believed."""
+    settings.FIRSTLINE_TRUSTED_PROXIES = 1
+    desk = signed_in(dispatcher)
+    desk.post(
+        "/api/v1/incidents/",
+        {"location_text": "Union Station", "summary": "Welfare check"},
+        format="json",
+        HTTP_X_FORWARDED_FOR="198.51.100.66, 203.0.113.9",
+        REMOTE_ADDR="10.0.0.1",
     )
     assert AuditEntry.objects.get(action="incident.create").ip == "203.0.113.9"
 

@@ -46,6 +46,8 @@ GET_ROWS = {
     "readyz":                            "P    P    P    P    P    P    P    P    P",
     "login":                             "P    P    P    P    P    P    P    P    P",
     "api-me":                            "R    A    A    A    A    A    A    A    A",
+    # Only roles in FIRSTLINE_MFA_ROLES stay on it (tests/accounts/test_second_factor.py); others move on.
+    "second-factor":                     "R    -    -    -    -    -    -    -    -",
     "api-teams":                         "R    A    A    A    A    A    R    R    R",
     # Lists are filtered, not refused: responder B, partners and the analyst get their own (empty)
     # share; the body check below proves team A's call is not in it.

@@ -308,7 +308,9 @@ def test_registering_a_tablet_in_the_admin_goes_through_the_service(supervisor, 
     response = client.post(
         url_for(Device, "add"), {"name": "Unit 9 tablet A", "team": team.pk, **inline_management_data(add)}
     )
-    assert response.status_code == 302, response.content.decode()[:2000]
+    # Registering answers with the one-time enrollment page (code, link, QR code), not a redirect.
+    assert response.status_code == 200, response.content.decode()[:2000]
+    assert "Enroll Unit 9 tablet A" in response.content.decode()
     device = Device.objects.get(name="Unit 9 tablet A")
     assert device.registered_by == supervisor
     assert AuditEntry.objects.filter(action="device.register", object_id=str(device.pk), door="admin").exists()

@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.template.response import TemplateResponse
-from django.utils import timezone
 
 from apps.audit.models import Door
 from apps.common.admin import SupervisorAdmin, SupervisorInline
@@ -252,7 +251,7 @@ class MissingPartnershipsReportAdmin(_PageAdmin):
     title = "Missing partnerships: needs no active partner could take"
 
     def page_view(self, request):
-        end = timezone.localdate()
+        end = conf.program_today()
         initial = {"start": end - timedelta(days=30), "end": end}
         form = PeriodForm(request.GET or initial)
         report = None

@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -10,7 +9,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.roles import is_supervisor
 from apps.common.errors import ApplicationError, NotFound, PermissionRefused
-from apps.resources import selectors, services
+from apps.resources import conf, selectors, services
 from apps.resources.cards import capacity_payload
 from apps.resources.models import ServiceCapacity
 from apps.resources.reports import missing_partnerships
@@ -102,7 +101,7 @@ class MissingPartnershipsApi(APIView):
             raise PermissionRefused("Only supervisors may see the partnerships report.")
         data = self.InputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
-        end = data.validated_data.get("end") or timezone.localdate()
+        end = data.validated_data.get("end") or conf.program_today()
         start = data.validated_data.get("start") or end - timedelta(days=30)
         if start > end:
             raise ApplicationError("Invalid period.", extra={"start": ["Must be on or before end."]})

@@ -16,6 +16,14 @@ def program_time_zone() -> str:
     return getattr(settings, "FIRSTLINE_PROGRAM_TIME_ZONE", "America/Denver")
 
 
+def program_today():
+    """The program's calendar day: reports are read by day in the program's zone, not the server's."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(program_time_zone())).date()
+
+
 def search_default_radius_km() -> float:
     return float(getattr(settings, "FIRSTLINE_RESOURCE_SEARCH_RADIUS_KM", 25))
 

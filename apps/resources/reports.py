@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db.models import F
-from django.utils import timezone
 
 from apps.incidents.models import EncounterVersion
 from apps.incidents.vocab import NEEDS
@@ -58,7 +57,7 @@ def missing_partnerships(*, start: date, end: date) -> dict:
     from apps.followups.models import Referral  # the followups app depends on this one, not the reverse
 
     begin, finish = _bounds(start, end)
-    covered = needs_covered_by_partners(timezone.localdate())
+    covered = needs_covered_by_partners(conf.program_today())
     counts = defaultdict(lambda: {"encounters": 0, "referrals_no_capacity": 0, "referrals_not_eligible": 0,
                                   "referrals_no_partner": 0})  # fmt: skip
     versions = EncounterVersion.objects.filter(

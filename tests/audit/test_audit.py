@@ -4,21 +4,16 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from rest_framework.test import APIClient
 
-from apps.accounts.roles import Role
 from apps.audit.models import AuditEntry
 from apps.audit.services import audit_record
-from tests.factories import PASSWORD, device_key_for, tablet_for
+from tests.factories import sign_in_body
 
 pytestmark = pytest.mark.django_db
 
 
 def signed_in(user) -> APIClient:
     client = APIClient(enforce_csrf_checks=True)
-    body = {"username": user.username, "password": PASSWORD}
-    if user.role == Role.RESPONDER:  # responders sign in only on an enrolled tablet
-        device = tablet_for(user)
-        body.update(device=str(device.pk), device_key=device_key_for(device))
-    response = client.post("/api/v1/auth/login/", body, format="json")
+    response = client.post("/api/v1/auth/login/", sign_in_body(user), format="json")
     assert response.status_code == 200, response.content
     client.credentials(HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value)
     return client

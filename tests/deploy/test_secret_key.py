@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+from cryptography.fernet import Fernet
 
 from tests.conftest import ROOT
 
@@ -25,6 +26,7 @@ def import_production(secret_key: str | None) -> subprocess.CompletedProcess:
         REDIS_URL="redis://127.0.0.1:6379/0",
         FIRSTLINE_VAR_DIR=str(ROOT / "var"),
         PYTHONPATH=str(ROOT),
+        FIRSTLINE_FIELD_KEYS=Fernet.generate_key().decode(),  # production refuses to start without one
     )
     if secret_key is not None:
         env["SECRET_KEY"] = secret_key

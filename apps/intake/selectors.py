@@ -156,9 +156,11 @@ def _held():
     from apps.incidents.models import Incident
     from apps.incidents.states import OPEN_INCIDENT_STATUSES, SCREENING_HOLD
 
-    return Incident.objects.filter(
-        status__in=OPEN_INCIDENT_STATUSES, safety_flags__contains=[SCREENING_HOLD]
-    ).select_related("call_type")
+    # Open calls are few; the flag is read in Python because SQLite (the embedded run) has no JSON
+    # containment lookup.
+    open_calls = Incident.objects.filter(status__in=OPEN_INCIDENT_STATUSES).values_list("pk", "safety_flags")
+    held = [pk for pk, flags in open_calls if SCREENING_HOLD in (flags or [])]
+    return Incident.objects.filter(pk__in=held).select_related("call_type")
 
 
 def held_calls(*, limit: int = 20):

@@ -46,7 +46,11 @@ User.objects.create_user("dispatcher", password="{PASSWORD}", role="dispatcher")
 User.objects.create_user("supervisor", password="{PASSWORD}", role="supervisor", email="s@example.org")
 responder = User.objects.create_user("responder", password="{PASSWORD}", role="responder", email="r@example.org")
 Membership.objects.create(team=team, user=responder)
-print(responder.pk)
+from apps.accounts.services import device_enroll, device_register
+supervisor = User.objects.get(username="supervisor")
+device, code = device_register(actor=supervisor, name="CR-1 tablet", team=team)
+device, key = device_enroll(enrollment_code=code)
+print(responder.pk, device.pk, key)
 """
 
 
@@ -83,6 +87,9 @@ class Installation:
             FIRSTLINE_SWEEP_SECONDS="1",
             FIRSTLINE_HEARTBEAT_SECONDS="2",
             FIRSTLINE_METRICS_TOKEN=METRICS_TOKEN,
+            # The second factor production asks of supervisors is proven in tests/accounts/test_second_factor.py;
+            # here the supervisor reads the admin with a password alone.
+            FIRSTLINE_MFA_ROLES="",
             PROMETHEUS_MULTIPROC_DIR=str(self.folder / "metrics"),
             # The consumers' slow safety poll is pushed out of the way: events must ring through Redis.
             FIRSTLINE_STREAM_POLL_SECONDS="60",
@@ -177,7 +184,8 @@ def installation(tmp_path_factory):
             assert result.returncode == 0, f"manage.py {' '.join(step)} failed:\n{result.stdout}\n{result.stderr}"
         people = install.manage("shell", "-c", PEOPLE)
         assert people.returncode == 0, people.stderr
-        install.responder_id = int(people.stdout.strip().splitlines()[-1])
+        responder_id, install.device_id, install.device_key = people.stdout.strip().splitlines()[-1].split()
+        install.responder_id = int(responder_id)
         install.serve()
         yield install
     finally:
@@ -217,9 +225,10 @@ class Browser:
         response.content = response.read()
         return response
 
-    def sign_in(self, username: str) -> "Browser":
+    def sign_in(self, username: str, **tablet) -> "Browser":
+        """Sign in through the API; a responder names the enrolled tablet (`device`, `device_key`)."""
         self.request("GET", "/accounts/login/")
-        response = self.request("POST", "/api/v1/auth/login/", {"username": username, "password": PASSWORD})
+        response = self.request("POST", "/api/v1/auth/login/", {"username": username, "password": PASSWORD, **tablet})
         assert response.status == 200, response.content
         return self
 
@@ -315,7 +324,9 @@ def test_an_event_made_on_one_web_process_reaches_a_websocket_on_the_other(insta
 
 
 def test_a_follow_up_falling_due_is_reminded_by_the_worker_and_beat(installation):
-    responder = Browser(installation.urls[1]).sign_in("responder")
+    responder = Browser(installation.urls[1]).sign_in(
+        "responder", device=installation.device_id, device_key=installation.device_key
+    )
     stream = f"user:{installation.responder_id}"
     ws_url = installation.urls[0].replace("http://", "ws://") + "/ws/v1/stream/"
     due_at = datetime.now(UTC) + timedelta(seconds=2)

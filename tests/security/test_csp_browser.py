@@ -173,6 +173,8 @@ def test_sign_in_board_screening_partners_supervision_and_docs_show_no_violation
     call_taker.page.select_option("#id_call_type", "welfare_check")
     call_taker.page.fill("#id_location_text", "Riverside Park")
     call_taker.page.fill("#id_summary", "Older man on a bench")
+    for safety_answer in call_taker.page.locator("input[type=radio][value=no]").all():
+        safety_answer.check()  # safety questions have no default answer
     call_taker.page.click("#btn-check")
     call_taker.page.wait_for_load_state("networkidle")
     call_taker.collect("/intake/screen/ after checking")

@@ -153,9 +153,9 @@ class StreamConsumer(AsyncWebsocketConsumer):
             cursors = dict.fromkeys(await database_sync_to_async(streams_default_for)(self.user))
         for stream, cursor in cursors.items():
             bad_cursor = cursor is not None and (isinstance(cursor, bool) or not isinstance(cursor, int) or cursor < 0)
-            # A stream name is short printable text; anything else is a malformed frame, refused
+            # A stream name is short text without NUL; anything else is a malformed frame, refused
             # before it reaches the audit row (PostgreSQL cannot store NUL).
-            bad_name = not isinstance(stream, str) or len(stream) > 200 or not stream.isprintable()
+            bad_name = not isinstance(stream, str) or len(stream) > 200 or "\x00" in stream
             if bad_name or bad_cursor:
                 await self._close(CLOSE_PROTOCOL)
                 return

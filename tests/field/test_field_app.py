@@ -115,6 +115,8 @@ def test_an_encounter_documented_offline_reaches_the_server_exactly_once(
     reopen(page)
     page.click(".call-card:has-text('Civic Center Park')")
     page.click("[data-action=new-encounter]")
+    # The draft is decrypted from the store after the form opens: wait for it to be filled in.
+    page.wait_for_function("() => (document.querySelector('#narrative') || {}).value", timeout=10000)
     assert page.input_value("#narrative") == "Cold, accepted a ride to the shelter"
     assert page.get_attribute("[data-code=shelter]", "aria-pressed") == "true"
     page.click("[data-field=disposition][data-code=transported]")

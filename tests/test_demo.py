@@ -19,7 +19,8 @@ from apps.accounts.roles import Role
 from apps.audit.models import AuditEntry
 from apps.incidents.models import Encounter, Incident
 from apps.incidents.selectors import incidents_with_response_intervals
-from apps.incidents.states import OPEN_INCIDENT_STATUSES, IncidentStatus
+from apps.incidents.states import OPEN_INCIDENT_STATUSES, SCREENING_HOLD, IncidentStatus
+from apps.intake.demo import HELD_EIDO_ID
 from apps.streams.models import Event
 from apps.teams.models import Membership, Team, UnitStatus, UnitStatusChange
 
@@ -133,6 +134,22 @@ def test_open_calls_are_waiting_and_two_teams_are_working_now(demo_output, db):
     busy = [sign for sign, status in statuses.items() if status not in {UnitStatus.AVAILABLE, UnitStatus.OFF_DUTY}]
     assert len(busy) == 2
     assert list(statuses.values()).count(UnitStatus.AVAILABLE) >= 3
+
+
+def test_a_911_eido_call_waits_on_the_screening_page_not_yet_safe_to_decide(demo_output, db, client):
+    """A newcomer opening the screening page finds a held call from Riverton 911 to complete."""
+    held = Incident.objects.get(external_id=HELD_EIDO_ID)
+    assert held.status == IncidentStatus.PENDING and SCREENING_HOLD in held.safety_flags
+    assert held.call_type.code == "mental_health_crisis"
+    assert (held.callback, held.caller_name, held.caller_language) == ("+13035550147", "Rosa Medina", "es")
+    assert held.latitude is not None and "Water St" in held.location_text
+    assert "held until a call-taker screens it" in demo_output
+    client.force_login(User.objects.get(username="calltaker"))
+    listed = client.get("/intake/screen/").content.decode()
+    held_list = listed.split('id="held-calls"', 1)[1].split("</ul>", 1)[0]
+    assert f"?incident={held.pk}" in held_list and held.reference in held_list
+    page = client.get(f"/intake/screen/?incident={held.pk}").content.decode()
+    assert f"Completing {held.reference}" in page and "not yet safe to decide" in page
 
 
 def test_running_it_again_changes_nothing(demo_output, db):

@@ -1,16 +1,21 @@
-"""Demo data for intake: a published eligibility policy, the Riverton 911 center, a few decisions.
+"""Demo data for intake: a published policy, the Riverton 911 center, a held EIDO call, a few decisions.
 
 Idempotent: running it twice changes nothing the second time (and never prints a second key).
 """
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from apps.incidents.models import CallType
 from apps.intake import services
+from apps.intake.eido import eido_receive, pidf_lo
 from apps.intake.models import (
     CallCenter,
     CenterKind,
+    EidoDocument,
     Policy,
     PolicyCallType,
     PriorityTarget,
@@ -118,6 +123,85 @@ def ensure_policy(*, actor=None):
         return services.policy_version_publish(actor=actor, version_id=draft.pk)
 
 
+HELD_EIDO_ID = "urn:emergency:uid:incidentid:riverton911:demo-held-1"
+
+
+def held_eido() -> dict:
+    """An EIDO as Riverton 911's CAD sends it (NENA's schema): it answers no safety question, so it arrives held."""
+    agency = "urn:nena:agency:riverton911"
+    answered = timezone.now() - timedelta(minutes=4)
+    stamp = answered.isoformat()
+
+    def prologue(component_id: str) -> dict:
+        return {"$id": component_id, "lastUpdateTimeStamp": stamp, "updatedByAgencyReference": {"$ref": agency}}
+
+    civic = {"country": "US", "A1": "CO", "A3": "Riverton", "HNO": "400", "A6": "Water", "STS": "St"}
+    civic["LOC"] = "Riverside Park trailhead"
+    return {
+        **prologue(HELD_EIDO_ID),
+        "eidoVersion": "1.0",
+        "issuingElementIdentification": "cad.riverton911.example",
+        "incidentComponent": {
+            **prologue("urn:emergency:uid:incident:demo-held-1"),
+            "incidentTypeCommonRegistryText": "MENTAL",
+            "incidentTypeInternalText": "Mental-health crisis",
+            "locationReference": [{"$ref": "urn:emergency:uid:locationid:demo-held-1"}],
+            "personReference": [{"$ref": "urn:emergency:uid:personid:demo-held-1"}],
+            "notesReference": [{"$ref": "urn:emergency:uid:noteid:demo-held-1"}],
+        },
+        "callComponent": [
+            {
+                **prologue("urn:emergency:uid:callid:demo-held-1:riverton911.example"),
+                "standardPrimaryCallType": "emergency",
+                "direction": "incoming",
+                "callStartTimestamp": (answered - timedelta(seconds=9)).isoformat(),
+                "answerDate": stamp,
+                "callStateRegistryText": "callAnswered",
+                "callBackReference": {"$ref": "urn:emergency:uid:callbackid:demo-held-1"},
+                "personReference": [{"$ref": "urn:emergency:uid:personid:demo-held-1"}],
+            }
+        ],
+        "callbackComponent": [
+            {**prologue("urn:emergency:uid:callbackid:demo-held-1"), "callBackInformationUri": ["tel:+13035550147"]}
+        ],
+        "personComponent": [
+            {
+                **prologue("urn:emergency:uid:personid:demo-held-1"),
+                "personIncidentRoleRegistryText": ["Caller"],
+                "ncPersonComponent": {
+                    "name": [{"personGivenName": [{"value": "Rosa"}], "personSurName": [{"value": "Medina"}]}],
+                    "primaryLanguage": [{"languageCode": [{"simpleType": "spa"}]}],
+                },
+                "callBackReference": {"$ref": "urn:emergency:uid:callbackid:demo-held-1"},
+            }
+        ],
+        "agencyComponent": [
+            {
+                **prologue(agency),
+                "agencyRoleDescriptionRegistryText": ["CallReceiving"],
+                "agencyType": ["psap"],
+                "incidentOwningAgencyIndicator": True,
+            }
+        ],
+        "locationComponent": [
+            {
+                **prologue("urn:emergency:uid:locationid:demo-held-1"),
+                "locationTypeDescriptionRegistryText": "Incident",
+                "locationByValue": pidf_lo(
+                    entity="pres:caller@riverton911.example", civic=civic, latitude=39.7652, longitude=-105.0118
+                ),
+            }
+        ],
+        "notesComponent": [
+            {
+                **prologue("urn:emergency:uid:noteid:demo-held-1"),
+                "notesActionComments": "<p>Caller's brother is pacing by the river, talking to himself; "
+                "she does not know whether he has anything with him.</p>",
+            }
+        ],
+    }
+
+
 def load_demo_data(*, stdout) -> None:
     version = ensure_policy()
     stdout.write(f"Eligibility policy in force: {version.policy.name} v{version.number}")
@@ -129,6 +213,9 @@ def load_demo_data(*, stdout) -> None:
     if not center.api_keys.exists():
         _key, raw = services.api_key_issue(actor=None, call_center_id=center.pk, label="demo")
         stdout.write(f"Riverton 911 API key (shown once): {raw}")
+    if not EidoDocument.objects.filter(call_center=center, eido_id=HELD_EIDO_ID).exists():
+        eido_receive(call_center=center, document=held_eido())
+        stdout.write("Intake demo: 1 EIDO call from Riverton 911 held until a call-taker screens it.")
     if ScreeningDecision.objects.exists():
         return
     user = get_user_model().objects.filter(username="calltaker", is_active=True).first() or center.service_user

@@ -18,6 +18,8 @@ RUN python -m pip install --quiet --upgrade pip
 RUN python -m pip install --quiet --require-hashes --no-deps -r requirements/lock.txt
 COPY . .
 RUN python -m pip install --quiet --no-deps .
+# Translations: locale/*.po compiled to .mo in Python (docs/i18n.md).
+RUN python -m apps.common.catalogs compile
 
 # Static files are collected (hashed and compressed) at build time; the values below exist only so
 # the production settings load here. None of them is used at run time.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("metrics", operations.metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.page_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", docs_view(), name="api-docs"),
 ]

@@ -129,10 +129,16 @@ def manage(*args: str, env: dict | None = None) -> None:
     subprocess.run([PYTHON, "manage.py", *args], check=True, cwd=ROOT, env=env)
 
 
+def compile_catalogs() -> None:
+    """Build the translations' .mo files from locale/*.po in Python (no GNU gettext needed)."""
+    subprocess.run([PYTHON, "-m", "apps.common.catalogs", "compile"], check=True, cwd=ROOT)
+
+
 def run(port: int, host: str) -> int:
     ensure_environment(with_tests=False)
     env = dict(os.environ)
     env.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    compile_catalogs()
     say("Preparing the database")
     manage("migrate", "--noinput", env=env)
     say("Loading the demo program (Riverton)")
@@ -198,6 +204,7 @@ def test(pytest_args: list[str]) -> int:
     ensure_environment(with_tests=True)
     env = dict(os.environ)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    compile_catalogs()
     say("ruff check")
     lint = subprocess.run([PYTHON, "-m", "ruff", "check", "."], cwd=ROOT)
     say("makemigrations --check")

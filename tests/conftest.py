@@ -5,6 +5,7 @@ On a laptop without them they are skipped with a reason; with FIRSTLINE_REQUIRE_
 a skip of any test fails the run.
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -50,6 +51,17 @@ def _flush_past_the_audit_guard() -> None:
 
 
 _flush_past_the_audit_guard()
+
+
+def _compile_catalogs() -> None:
+    """The .mo files are built, never committed: compile them before any test reads a translation."""
+    from apps.common.catalogs import compile_all
+
+    with contextlib.suppress(ImportError):  # Babel not installed yet: the catalog guard fails instead
+        compile_all()
+
+
+_compile_catalogs()
 
 
 def services_available() -> bool:

@@ -4,8 +4,10 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.roles import ADMIN_ROLES, Role
+from apps.common.language import language_choices
 
 
 class User(AbstractUser):
@@ -19,6 +21,14 @@ class User(AbstractUser):
         help_text="The partner organization a partner user works for.",
     )
     phone = models.CharField(max_length=40, blank=True)
+    # Blank: no choice of their own, so the device's language (cookie) or the browser's is used.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=language_choices,
+        help_text=_("The language of every screen for this person. Blank: the device's or browser's language."),
+    )
 
     class Meta:
         ordering = ["username"]

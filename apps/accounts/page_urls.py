@@ -12,4 +12,5 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("second-factor/", pages.second_factor, name="second-factor"),
+    path("language/", pages.language, name="language"),
 ]

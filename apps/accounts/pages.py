@@ -6,6 +6,7 @@ Thin doors: every decision is in apps.accounts.services and selectors.
 from base64 import b32encode
 
 import segno
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -66,3 +67,18 @@ def second_factor(request):
         )
     status = 400 if error else 200
     return render(request, "accounts/second_factor.html", context, status=status)
+
+
+@login_required
+def language(request):
+    """A person's own language for every screen, on any device they sign in to."""
+    error = None
+    if request.method == "POST":
+        try:
+            services.user_language_set(user=request.user, language=request.POST.get("language", ""))
+        except ApplicationError as refusal:
+            error = refusal.message
+        else:
+            return redirect(_next_url(request) if request.POST.get("next") else "language")
+    context = {"languages": settings.LANGUAGES, "error": error, "next": request.GET.get("next", "")}
+    return render(request, "accounts/language.html", context, status=400 if error else 200)

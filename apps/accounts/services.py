@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts import conf
 from apps.accounts.models import Device, DeviceSession, User
@@ -434,3 +435,16 @@ def sign_in_unlock(*, actor: User, user: User) -> int:
     cleared = reset(username=user.get_username())
     audit_record(actor=actor, action="auth.unlock", obj=user, detail={"cleared": cleared})
     return cleared
+
+
+def user_language_set(*, user: User, language: str) -> User:
+    """A person's own language for every screen ('' = follow the device and the browser)."""
+    from apps.common.language import supported
+
+    if language and supported(language) != language:
+        raise ApplicationError(_("That language is not offered."))
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+        audit_record(actor=user, action="account.language", obj=user, detail={"language": language})
+    return user

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.common.language.LanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "apps.accounts.middleware.SessionGuardMiddleware",
     "apps.audit.middleware.RequestContextMiddleware",
@@ -103,6 +104,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.common.context_processors.program",
@@ -171,7 +173,14 @@ FIRSTLINE_IDLE_MINUTES = {
 }
 
 # --- i18n / time ------------------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# Every screen speaks these languages (docs/i18n.md). A person's language is, in order: `?lang=` on
+# the URL, their own choice (User.language), this device's choice (the django_language cookie that
+# /i18n/setlang/ sets), the browser's Accept-Language, then LANGUAGE_CODE.
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60  # a tablet keeps its language for a year
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -1,0 +1,44 @@
+"""Dates, times and numbers on server pages: in the program's time zone and the reader's language.
+
+One helper for Python (emails, admin columns) and the same one as template filters
+(`{% load firstline %}` then `{{ value|when }}`, `{{ value|when:"date" }}`, `{{ value|number }}`).
+"""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import formats, timezone
+
+STYLES = {
+    "datetime": "SHORT_DATETIME_FORMAT",
+    "long": "DATETIME_FORMAT",
+    "date": "SHORT_DATE_FORMAT",
+    "long_date": "DATE_FORMAT",
+    "time": "TIME_FORMAT",
+}
+
+
+def program_zone() -> ZoneInfo:
+    return ZoneInfo(settings.FIRSTLINE_PROGRAM_TIME_ZONE)
+
+
+def when(value: datetime | date | None, style: str = "datetime") -> str:
+    """A moment as the program's people read it: their language's format, the program's clock."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = value.astimezone(program_zone())
+    elif style in ("datetime", "long", "time"):
+        style = "date"  # a bare date has no time of day to show
+    return formats.date_format(value, STYLES.get(style, style))
+
+
+def number(value, decimals: int | None = None) -> str:
+    """A number with the reader's decimal mark and thousands separator."""
+    if value is None or value == "":
+        return ""
+    if decimals is not None:
+        value = round(float(value), decimals)
+    return formats.number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)

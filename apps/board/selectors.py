@@ -11,10 +11,10 @@ from apps.accounts.roles import can_dispatch
 from apps.audit.services import audit_record
 from apps.common import callers
 from apps.common.errors import PermissionRefused
-from apps.incidents.models import Assignment, Incident
+from apps.incidents.models import Assignment, AssignmentReceipt, Incident
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, OPEN_INCIDENT_STATUSES, SCREENING_HOLD
 from apps.intake.selectors import current_response_targets
-from apps.streams.models import AssignmentReceipt, StreamCounter
+from apps.streams.models import StreamCounter
 from apps.streams.names import BOARD
 from apps.teams.selectors import team_recommend, teams_for_board
 

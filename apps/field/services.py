@@ -23,10 +23,10 @@ from rest_framework import serializers
 from apps.accounts.models import Device, User
 from apps.audit.models import Outcome
 from apps.audit.services import audit_record
+from apps.common import metrics
 from apps.common.api import validation_error_detail
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.field.models import AppliedMutation
-from apps.operations import metrics
 
 logger = logging.getLogger(__name__)
 

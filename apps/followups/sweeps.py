@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
+from apps.common import metrics
 from apps.followups import conf
 from apps.followups.models import FollowUp, Referral, ReferralStallRule, Reminder, SweepCursor
 from apps.followups.services import followup_create_once, followup_event_data, followup_stream, followups_apply_rules
-from apps.operations import metrics
 from apps.streams.names import BOARD, user_stream
 from apps.streams.services import stream_append
 

@@ -25,10 +25,10 @@ from django.utils import timezone
 
 from apps.accounts.roles import is_supervisor
 from apps.audit.services import audit_record
+from apps.common import metrics
 from apps.common.errors import NotFound, PermissionRefused
 from apps.followups import conf, egress
 from apps.followups.models import PartnerEndpoint, Referral, WebhookAttempt, WebhookDelivery
-from apps.operations import metrics
 
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Firstline-Signature"

@@ -18,6 +18,7 @@ from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInlin
 from apps.incidents import services
 from apps.incidents.models import (
     Assignment,
+    AssignmentReceipt,
     CallType,
     Encounter,
     EncounterNote,
@@ -330,6 +331,19 @@ class NoteInline(SupervisorInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author")
+
+
+@admin.register(AssignmentReceipt)
+class AssignmentReceiptAdmin(SupervisorAdmin):
+    """Proof that a tablet received an assignment, which is not the same as a person acknowledging it."""
+
+    read_only = True
+    list_display = ("assignment", "user", "stream", "seq", "delivered_at")
+    search_fields = ("user__username", "stream")
+    date_hierarchy = "delivered_at"
+    list_select_related = ("assignment__incident", "assignment__team", "user")
+    fields = ("assignment", "user", "stream", "seq", "delivered_at")
+    readonly_fields = fields
 
 
 @admin.register(Encounter)

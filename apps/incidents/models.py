@@ -153,6 +153,27 @@ class Assignment(models.Model):
         return f"{self.team} → {self.incident.reference if self.incident_id else '?'} ({self.status})"
 
 
+class AssignmentReceipt(models.Model):
+    """A team member's tablet acknowledged (at the protocol level) the event that sent it to a call.
+
+    This is proof of delivery, not a person's acknowledgement: the assignment stays `dispatched` and
+    can still be escalated until someone on the team acknowledges it.
+    """
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="receipts")
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    stream = models.CharField(max_length=64)
+    seq = models.BigIntegerField()
+    delivered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["delivered_at"]
+        constraints = [models.UniqueConstraint(fields=["assignment", "user"], name="assignment_receipt_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"assignment {self.assignment_id} delivered to {self.user_id}"
+
+
 class IncidentLogEntry(models.Model):
     """The incident's timeline: every step, in the program's words, for the board and for review."""
 

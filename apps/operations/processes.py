@@ -9,18 +9,18 @@ import logging
 import threading
 import time
 
+import django
+from celery.signals import beat_init, worker_ready
+from django.apps import apps
+from django.db import close_old_connections
+
 logger = logging.getLogger(__name__)
 
 
 def _keep_beating(part: str) -> None:
-    import django
-    from django.apps import apps
-
     if not apps.ready:
         django.setup()  # the beat does not set Django up by itself
-    from django.db import close_old_connections
-
-    from apps.operations import conf, services
+    from apps.operations import conf, services  # imports models: only after the setup above
 
     started = time.monotonic()
     while True:
@@ -39,7 +39,5 @@ def _start(part: str) -> None:
 
 
 def connect_celery_signals() -> None:
-    from celery.signals import beat_init, worker_ready
-
     worker_ready.connect(lambda **_kwargs: _start("worker"), weak=False)
     beat_init.connect(lambda **_kwargs: _start("beat"), weak=False)

@@ -12,6 +12,10 @@ import re
 import time
 import uuid
 
+from celery.signals import before_task_publish, task_postrun, task_prerun
+
+from apps.common import metrics
+
 HEADER = "X-Request-ID"
 TASK_HEADER = "firstline_request_id"
 _SANE = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -23,8 +27,6 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from apps.operations import metrics
-
         offered = request.headers.get(HEADER, "")
         request_id = offered if _SANE.match(offered) else uuid.uuid4().hex
         # Not reset on the way out: Django logs the response (a 404's warning) after the middleware
@@ -63,7 +65,6 @@ class JsonFormatter(logging.Formatter):
 
 def connect_celery_signals() -> None:
     """Send the request id with every task queued during a request; restore it while the task runs."""
-    from celery.signals import before_task_publish, task_postrun, task_prerun
 
     @before_task_publish.connect(weak=False)
     def add_request_id(headers=None, **_kwargs):

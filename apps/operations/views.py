@@ -5,7 +5,8 @@ import hmac
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 
-from apps.operations import metrics, selectors
+from apps.common import metrics
+from apps.operations import selectors
 
 LOOPBACK = {"127.0.0.1", "::1"}
 

@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from apps.common.admin import SupervisorAdmin
-from apps.streams.models import AssignmentReceipt, Event, StreamCounter, StreamCursor
+from apps.streams.models import Event, StreamCounter, StreamCursor
 
 
 @admin.register(Event)
@@ -38,17 +38,4 @@ class StreamCursorAdmin(SupervisorAdmin):
     search_fields = ("user__username", "stream")
     list_select_related = ("user",)
     fields = ("user", "stream", "seq", "updated_at")
-    readonly_fields = fields
-
-
-@admin.register(AssignmentReceipt)
-class AssignmentReceiptAdmin(SupervisorAdmin):
-    """Proof that a tablet received an assignment, which is not the same as a person acknowledging it."""
-
-    read_only = True
-    list_display = ("assignment", "user", "stream", "seq", "delivered_at")
-    search_fields = ("user__username", "stream")
-    date_hierarchy = "delivered_at"
-    list_select_related = ("assignment__incident", "assignment__team", "user")
-    fields = ("assignment", "user", "stream", "seq", "delivered_at")
     readonly_fields = fields

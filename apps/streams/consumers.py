@@ -16,7 +16,7 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 
 from apps.accounts.selectors import devices_revoked, idle_limit_seconds, session_device_id, session_last_active
-from apps.operations import metrics
+from apps.common import metrics
 from apps.streams import conf, hub
 from apps.streams.names import device_group, group_for, session_group
 from apps.streams.selectors import events_after, stream_may_read, stream_positions, streams_default_for

@@ -1,6 +1,5 @@
-"""Periodic tasks of the streams app (merged into CELERY_BEAT_SCHEDULE by the base settings)."""
+"""Periodic tasks of the streams app (merged into Celery's beat schedule by config/celery.py)."""
 
 BEAT_SCHEDULE = {
-    "streams-escalation-sweep": {"task": "apps.streams.tasks.assignments_escalation_sweep", "schedule": 10.0},
     "streams-prune": {"task": "apps.streams.tasks.stream_prune_old_events", "schedule": 3600.0},
 }

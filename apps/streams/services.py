@@ -12,11 +12,11 @@ from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 
-from apps.operations import metrics
-from apps.streams.models import AssignmentReceipt, Event, StreamCounter, StreamCursor
-from apps.streams.names import BOARD, device_group, group_for, session_group, team_stream
+from apps.common import metrics
+from apps.streams.hooks import stream_acknowledged
+from apps.streams.models import Event, StreamCounter, StreamCursor
+from apps.streams.names import device_group, group_for, session_group
 
 logger = logging.getLogger(__name__)
 
@@ -160,57 +160,12 @@ def stream_cursor_record(*, user, stream: str, seq: int) -> None:
         StreamCursor.objects.get_or_create(user=user, stream=stream, defaults={"seq": seq})
 
 
-def stream_ack(*, user, stream: str, seq: int, after: int) -> list[int]:
-    """Record that the user's client received `stream` up to `seq` (having acknowledged `after` before).
-
-    On a team stream, an ack from a member of that team covering an `assignment.created` event is
-    the tablet's proof of delivery: it is stored once per assignment and user, and the first one per
-    assignment is announced on the board as `assignment.delivered`. It does not acknowledge the
-    assignment for the team: only a person does that, and until then escalation still applies.
-    Returns the ids of assignments newly delivered.
-    """
-    from apps.accounts.roles import is_responder
-    from apps.accounts.selectors import user_team_id
-    from apps.incidents.models import Assignment
-
-    delivered: list[int] = []
+def stream_ack(*, user, stream: str, seq: int, after: int) -> None:
+    """Record that the user's client received `stream` up to `seq` (having acknowledged `after` before),
+    then tell the apps listening on `stream_acknowledged` (apps/streams/hooks.py), in the same transaction."""
     with transaction.atomic():
         stream_cursor_record(user=user, stream=stream, seq=seq)
-        if not stream.startswith("team:") or not is_responder(user) or stream != team_stream(user_team_id(user) or 0):
-            return delivered
-        events = list(
-            Event.objects.filter(stream=stream, kind="assignment.created", seq__gt=after, seq__lte=seq).only(
-                "seq", "data"
-            )
-        )
-        if not events:
-            return delivered
-        now = timezone.now()
-        by_id = {e.data.get("assignment"): e for e in events if e.data.get("assignment")}
-        assignments = Assignment.objects.filter(pk__in=list(by_id)).select_for_update()
-        for assignment in assignments:
-            event = by_id[assignment.pk]
-            first = not AssignmentReceipt.objects.filter(assignment=assignment).exists()
-            _receipt, created = AssignmentReceipt.objects.get_or_create(
-                assignment=assignment,
-                user=user,
-                defaults={"stream": stream, "seq": event.seq, "delivered_at": now},
-            )
-            if created and first:
-                delivered.append(assignment.pk)
-                streams_append(
-                    streams=[BOARD],
-                    kind="assignment.delivered",
-                    data={
-                        "assignment": assignment.pk,
-                        "incident": assignment.incident_id,
-                        "team": assignment.team_id,
-                        "status": assignment.status,
-                        "user": user.pk,
-                        "delivered_at": now.isoformat(),
-                    },
-                )
-    return delivered
+        stream_acknowledged.send(sender=stream_ack, user=user, stream=stream, after=after, seq=seq)
 
 
 def streams_follow(*, user, streams: list[str], ip: str | None = None) -> bool:

@@ -4,8 +4,6 @@ Every value that differs between a laptop and production comes from the environm
 nowhere else; dev, test and production only choose defaults.
 """
 
-import contextlib
-import importlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -265,12 +263,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs as LOGGING says (JSON in production)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Each app may declare its periodic tasks in apps/<app>/schedule.py as a plain BEAT_SCHEDULE dict.
+# Each app declares its periodic tasks in apps/<app>/schedule.py; config/celery.py merges them in.
 CELERY_BEAT_SCHEDULE: dict = {}
-_SCHEDULED_APPS = ("streams", "incidents", "teams", "intake", "followups", "resources", "field", "board", "operations")
-for _app in (*_SCHEDULED_APPS, "retention"):
-    with contextlib.suppress(ModuleNotFoundError):
-        CELERY_BEAT_SCHEDULE.update(importlib.import_module(f"apps.{_app}.schedule").BEAT_SCHEDULE)
 FIRSTLINE_SWEEP_SECONDS = env_int("FIRSTLINE_SWEEP_SECONDS", 30)
 # Worker, beat, scheduled tasks and stream delivery each show they are alive this often; three
 # missed beats raise a supervisor alert (apps/operations).

@@ -19,6 +19,7 @@ from apps.intake.demo import ensure_policy
 from apps.intake.models import Open311Request
 from apps.retention.tasks import apply_retention
 from apps.streams.models import Event
+from config.celery import app as celery_app
 from tests.factories import OrganizationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -193,7 +194,7 @@ def test_aged_records_are_deidentified_and_fresh_or_open_ones_untouched(calls):
 
 
 def test_a_period_of_zero_keeps_a_kind_and_the_nightly_task_is_scheduled(calls, settings):
-    assert settings.CELERY_BEAT_SCHEDULE["retention-apply"]["task"] == "apps.retention.tasks.apply_retention"
+    assert celery_app.conf.beat_schedule["retention-apply"]["task"] == "apps.retention.tasks.apply_retention"
     settings.FIRSTLINE_RETENTION_DAYS_INCIDENTS = 0
     report = apply_retention.apply().get()
     assert report["cutoffs"]["incidents"] is None

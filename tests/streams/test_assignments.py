@@ -10,10 +10,12 @@ from apps.common.errors import ApplicationError, PermissionRefused
 from apps.incidents import services
 from apps.incidents.models import Assignment, IncidentLogEntry
 from apps.incidents.states import AssignmentStatus
+from apps.incidents.tasks import assignments_escalation_sweep
 from apps.streams.models import Event
-from apps.streams.tasks import assignments_escalation_sweep, stream_prune_old_events
+from apps.streams.tasks import stream_prune_old_events
 from apps.teams.models import UnitStatus
 from apps.teams.services import team_report_position
+from config.celery import app as celery_app
 from tests.factories import TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -59,6 +61,8 @@ def test_the_limit_is_the_programs_setting_and_the_beat_task_runs_the_sweep(disp
         actor=dispatcher, incident_id=incident.pk, team_id=team.pk, at=timezone.now() - timedelta(seconds=6)
     )
     assert assignments_escalation_sweep() == 1
+    beat = celery_app.conf.beat_schedule["incidents-escalation-sweep"]
+    assert beat["task"] == assignments_escalation_sweep.name
 
 
 def test_reassigning_cancels_one_team_and_sends_another_in_one_step(dispatcher, team, other_team):

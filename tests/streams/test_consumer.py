@@ -11,6 +11,7 @@ from django.utils import timezone
 from apps.accounts.models import DeviceSession
 from apps.accounts.services import device_revoke
 from apps.incidents import services as incidents
+from apps.incidents.models import AssignmentReceipt
 from apps.incidents.states import AssignmentStatus
 from apps.streams.consumers import (
     CLOSE_DEVICE_REVOKED,
@@ -21,7 +22,7 @@ from apps.streams.consumers import (
     CLOSE_TOO_LARGE,
     CLOSE_UNAUTHENTICATED,
 )
-from apps.streams.models import AssignmentReceipt, Event, StreamCursor
+from apps.streams.models import Event, StreamCursor
 from apps.streams.names import team_stream, user_stream
 from apps.streams.services import stream_append, stream_prune
 from tests.factories import DeviceFactory

@@ -13,10 +13,10 @@ from django.test import override_settings
 from django.utils import timezone
 
 from apps.incidents import services
+from apps.incidents.tasks import assignments_escalation_sweep
 from apps.streams.names import team_stream
 from apps.streams.selectors import stream_head
 from apps.streams.services import stream_append
-from apps.streams.tasks import assignments_escalation_sweep
 from apps.teams.models import Team, UnitStatus
 from tests.conftest import AsgiServer, CeleryWorker
 from tests.streams.helpers import HttpSession, session_cookie

@@ -22,6 +22,10 @@ from functools import lru_cache
 from django.conf import settings
 from django.db.models import Q
 
+from apps.followups.models import Consent, PartnerEndpoint, PartnerServiceStaff
+from apps.incidents.models import EncounterNote, EncounterVersion
+from apps.resources.models import Attribute
+
 # The program's need and service codes (apps/incidents/vocab.py) that are substance-use information.
 DEFAULT_PART2_NEEDS = ("substance_use", "detox")
 DEFAULT_PART2_SERVICES_PROVIDED = ("naloxone",)
@@ -114,9 +118,6 @@ def _reasons(*, need, notes, version, service_codes, note_texts) -> list[str]:
 def _content(encounters: list, service_ids: set) -> tuple[dict, dict, dict]:
     """The current version and notes of each encounter and the need codes of each service, in three
     queries whatever the number of referrals."""
-    from apps.incidents.models import EncounterNote, EncounterVersion
-    from apps.resources.models import Attribute
-
     wanted = Q()
     for encounter in encounters:
         wanted |= Q(encounter_id=encounter.pk, number=encounter.current_version)
@@ -172,8 +173,6 @@ def referral_part2_reasons(referral) -> list[str]:
 
 def part2_consent_problems(consent) -> list[str]:
     """What a consent lacks to cover substance-use information (42 CFR 2.31)."""
-    from apps.followups.models import Consent
-
     problems = []
     if not consent.substance_use_records:
         problems.append(
@@ -196,8 +195,6 @@ def recipient_allowed(consent, referral, recipient) -> bool:
     'organization': anyone the organization has set up. 'service': only staff assigned to the
     service referred to, and only endpoints bound to that service.
     """
-    from apps.followups.models import Consent, PartnerEndpoint, PartnerServiceStaff
-
     if recipient is None or consent is None:
         return False
     if isinstance(recipient, PartnerEndpoint):
@@ -214,8 +211,6 @@ def recipient_allowed(consent, referral, recipient) -> bool:
 
 
 def recipient_label(recipient) -> dict:
-    from apps.followups.models import PartnerEndpoint
-
     if isinstance(recipient, PartnerEndpoint):
         return {"endpoint": recipient.pk, "url": recipient.url}
     if recipient is None:

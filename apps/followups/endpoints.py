@@ -13,6 +13,7 @@ from apps.accounts.roles import is_supervisor
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, NotFound, PermissionRefused
 from apps.followups.models import PartnerEndpoint
+from apps.resources.models import Service
 
 MIN_SECRET_LENGTH = 24
 KEEP = object()  # partner_endpoint_update: leave the endpoint's service as it is
@@ -44,8 +45,6 @@ def _validated_save(endpoint: PartnerEndpoint, fields: list[str] | None = None) 
 
 def _check_service(organization_id, service_id) -> None:
     """An endpoint for one service must be that service's own organization's."""
-    from apps.resources.models import Service
-
     if service_id is not None and not Service.objects.filter(pk=service_id, organization_id=organization_id).exists():
         raise ApplicationError(
             "That service is not one of this organization's.", extra={"service": ["Choose a service of the partner."]}

@@ -14,9 +14,11 @@ from apps.accounts.roles import Role, role_of
 from apps.accounts.selectors import user_team_id
 from apps.audit.selectors import record_read_for
 from apps.audit.services import audit_record
+from apps.followups.consent import SCOPE_FIELDS, consent_active
 from apps.followups.disclosure import REDISCLOSURE_NOTICE, recipient_allowed, recipient_label, referral_part2_reasons
 from apps.followups.models import FollowUp, PartnerEndpoint, Referral, ReferralStatusChange, WebhookDelivery
-from apps.followups.services import SCOPE_FIELDS, consent_active
+from apps.incidents.models import EncounterVersion
+from apps.incidents.selectors import encounter_get_for
 
 SEE_ALL_FOLLOWUPS = {Role.SUPERVISOR, Role.ADMINISTRATOR, Role.DISPATCHER}
 SEE_ALL_REFERRALS = {Role.SUPERVISOR, Role.ADMINISTRATOR}
@@ -80,22 +82,16 @@ def referral_get_for(*, user, referral_id) -> Referral:
 
 def encounter_referrals_for(*, user, encounter_id) -> list[Referral]:
     """The referrals made from an encounter, with every step, for whoever may read the encounter."""
-    from apps.incidents.selectors import encounter_get_for
-
     encounter = encounter_get_for(user=user, encounter_id=encounter_id)
     return list(_with_history(Referral.objects.filter(encounter=encounter)).order_by("created_at"))
 
 
 def encounter_followups_for(*, user, encounter_id) -> list[FollowUp]:
-    from apps.incidents.selectors import encounter_get_for
-
     encounter = encounter_get_for(user=user, encounter_id=encounter_id)
     return list(FollowUp.objects.select_related("team", "assignee").filter(encounter=encounter).order_by("due_at"))
 
 
 def _person_fields(referral: Referral) -> dict:
-    from apps.incidents.models import EncounterVersion
-
     encounter = referral.encounter
     version = (
         EncounterVersion.objects.filter(encounter_id=encounter.pk, number=encounter.current_version)

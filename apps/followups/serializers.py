@@ -1,6 +1,8 @@
 """The JSON shapes of follow-ups and referrals for the program's own users (partners get
 `selectors.referral_disclosure` instead, which applies the consent)."""
 
+from apps.followups.consent import consent_problems
+from apps.followups.disclosure import referral_part2_reasons
 from apps.followups.models import FollowUp, Referral
 
 
@@ -34,9 +36,6 @@ def followup_payload(f: FollowUp) -> dict:
 
 def referral_payload(r: Referral, *, with_history: bool = True, part2: list[str] | None = None) -> dict:
     """`part2`: the referral's Part 2 reasons when a list already worked them out for many at once."""
-    from apps.followups.disclosure import referral_part2_reasons
-    from apps.followups.services import consent_problems
-
     consent = getattr(r, "consent", None)
     part2 = referral_part2_reasons(r) if part2 is None else part2
     body = {

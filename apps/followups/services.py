@@ -1,23 +1,52 @@
 """Writes about follow-ups and referrals. Every door (API, tablet sync, partner inbox, admin, tasks)
 calls these, so the permission, consent and lifecycle rules hold the same way everywhere.
 
-Sweeps (reminders, escalations, rules, stalls, certifications) live in apps.followups.sweeps and
-webhook delivery in apps.followups.webhooks.
+Consent, referrals and partner endpoints live in their own modules (consent.py, referrals.py,
+endpoints.py) and are re-exported here, the name every door imports. Sweeps (reminders, escalations,
+rules, stalls, certifications) live in apps.followups.sweeps and webhook delivery in
+apps.followups.webhooks.
 """
 
-from datetime import datetime
+import logging
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from apps.accounts.models import User
 from apps.accounts.roles import is_responder, is_supervisor
 from apps.accounts.selectors import user_team_id
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.followups import conf
+from apps.followups.consent import (
+    SCOPE_FIELDS,
+    consent_active,
+    consent_problems,
+    consent_validate,
+    referral_consent_problems,
+)
+from apps.followups.endpoints import partner_endpoint_create, partner_endpoint_update
 from apps.followups.models import FollowUp, FollowUpRule
+from apps.followups.referrals import (
+    PARTNER_STATUSES,
+    PROGRAM_STATUSES,
+    REASON_REQUIRED,
+    REFERRAL_TRANSITIONS,
+    consent_revoke,
+    referral_create,
+    referral_streams,
+    referral_transition,
+)
+from apps.followups.selectors import followups_visible_to
+from apps.followups.serializers import followup_payload
+from apps.incidents.models import EncounterVersion
+from apps.incidents.selectors import encounters_visible_to
 from apps.streams.names import team_stream, user_stream
+from apps.teams.models import Membership, Team
+
+logger = logging.getLogger(__name__)
 
 # --- follow-ups ---------------------------------------------------------------------------------
 
@@ -68,25 +97,20 @@ def _check_may_create(actor, *, team_id, assignee_id, encounter_id) -> None:
     own_team = user_team_id(actor)
     if team_id is not None and team_id != own_team:
         raise PermissionRefused("You can create follow-ups only for your own team.")
-    if assignee_id is not None and assignee_id != actor.pk:
-        from apps.teams.models import Membership
-
-        if (
+    if (
+        assignee_id is not None
+        and assignee_id != actor.pk
+        and (
             own_team is None
             or not Membership.objects.filter(user_id=assignee_id, team_id=own_team, active=True).exists()
-        ):
-            raise PermissionRefused("You can assign follow-ups only to yourself or your teammates.")
-    if encounter_id is not None:
-        from apps.incidents.selectors import encounters_visible_to
-
-        if not encounters_visible_to(actor).filter(pk=encounter_id).exists():
-            raise NotFound("No such encounter.")
+        )
+    ):
+        raise PermissionRefused("You can assign follow-ups only to yourself or your teammates.")
+    if encounter_id is not None and not encounters_visible_to(actor).filter(pk=encounter_id).exists():
+        raise NotFound("No such encounter.")
 
 
 def _check_people_exist(*, team_id, assignee_id, responder_id) -> None:
-    from apps.accounts.models import User
-    from apps.teams.models import Team
-
     errors = {}
     if team_id is not None and not Team.objects.filter(pk=team_id, active=True).exists():
         errors["team"] = ["No such team."]
@@ -155,8 +179,6 @@ def followup_create(
 def _check_may_replay(actor, existing: FollowUp) -> None:
     """A replayed client id answers with the stored follow-up, so only someone who may read it (or
     who created it) gets that answer; anyone else learns nothing, not even the notes in a 409."""
-    from apps.followups.selectors import followups_visible_to
-
     if existing.created_by_id is not None and existing.created_by_id == getattr(actor, "pk", None):
         return
     if not followups_visible_to(actor).filter(pk=existing.pk).exists():
@@ -174,8 +196,6 @@ def _same_followup_or_conflict(existing, kind, due_at, team_id, assignee_id, enc
         and existing.notes == (notes or "")
     )
     if not same:
-        from apps.followups.serializers import followup_payload
-
         raise Conflict("A different follow-up already has this id.", extra={"server": followup_payload(existing)})
     return existing
 
@@ -193,8 +213,6 @@ def followup_complete(*, actor, followup_id, outcome: str, notes: str = "", next
         if f.status == FollowUp.Status.DONE:
             if f.outcome == outcome:
                 return f  # a replay from a tablet
-            from apps.followups.serializers import followup_payload
-
             raise Conflict("This follow-up was already completed.", extra={"server": followup_payload(f)})
         if f.status == FollowUp.Status.CANCELLED:
             raise ApplicationError("This follow-up was cancelled.")
@@ -261,8 +279,6 @@ def followups_apply_rules(*, encounter_version) -> list[FollowUp]:
     Safe to call more than once per version (and for every later version of the encounter): each
     rule raises at most one follow-up per encounter.
     """
-    from datetime import timedelta
-
     version = encounter_version
     encounter = version.encounter
     created = []
@@ -294,35 +310,13 @@ def followups_apply_rules(*, encounter_version) -> list[FollowUp]:
 def followups_on_encounter_recorded(*, encounter_version_id) -> None:
     """For incidents.services.encounter_record to call in transaction.on_commit: apply the rules now
     instead of at the next sweep. Never raises into the caller; the sweep catches anything missed."""
-    import logging
-
-    from apps.incidents.models import EncounterVersion
-
     try:
         version = EncounterVersion.objects.select_related("encounter").filter(pk=encounter_version_id).first()
         if version is not None:
             followups_apply_rules(encounter_version=version)
     except Exception:
-        logging.getLogger(__name__).exception("follow-up rules for encounter version %s failed", encounter_version_id)
+        logger.exception("follow-up rules for encounter version %s failed", encounter_version_id)
 
-
-# Partner endpoints, referrals and consent live in their own modules; every door imports them here.
-from apps.followups.endpoints import partner_endpoint_create, partner_endpoint_update  # noqa: E402
-from apps.followups.referrals import (  # noqa: E402
-    PARTNER_STATUSES,
-    PROGRAM_STATUSES,
-    REASON_REQUIRED,
-    REFERRAL_TRANSITIONS,
-    SCOPE_FIELDS,
-    consent_active,
-    consent_problems,
-    consent_revoke,
-    consent_validate,
-    referral_consent_problems,
-    referral_create,
-    referral_streams,
-    referral_transition,
-)
 
 __all__ = [
     "PARTNER_STATUSES",

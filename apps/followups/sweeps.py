@@ -22,8 +22,11 @@ from apps.common import metrics
 from apps.followups import conf
 from apps.followups.models import FollowUp, Referral, ReferralStallRule, Reminder, SweepCursor
 from apps.followups.services import followup_create_once, followup_event_data, followup_stream, followups_apply_rules
+from apps.incidents.models import EncounterVersion
+from apps.streams import services as streams_services
 from apps.streams.names import BOARD, user_stream
 from apps.streams.services import stream_append
+from apps.teams.models import Certification, Membership
 
 logger = logging.getLogger(__name__)
 ENCOUNTER_CURSOR = "encounter_versions"
@@ -32,8 +35,6 @@ CURSOR_LAG = timedelta(seconds=2)
 
 
 def _team_emails(team_ids: set[int]) -> dict[int, list[str]]:
-    from apps.teams.models import Membership
-
     emails: dict[int, list[str]] = {}
     rows = Membership.objects.filter(team_id__in=team_ids, active=True, user__is_active=True).exclude(user__email="")
     for team_id, email in rows.values_list("team_id", "user__email"):
@@ -47,8 +48,6 @@ def _append_grouped(rows: list[FollowUp], *, kind: str) -> None:
     Uses streams' `stream_append_many` (one counter update per stream) where it exists, else
     `stream_append` per event; either way inside the caller's transaction.
     """
-    from apps.streams import services as streams_services
-
     many = getattr(streams_services, "stream_append_many", None)
     groups: dict[str, list[dict]] = {}
     for f in rows:
@@ -196,8 +195,6 @@ def reminders_send_emails(*, batch: int = 100) -> int:
 
 def followups_sweep_rules(*, limit: int = 500) -> int:
     """Apply the program's rules to encounter versions recorded since the last sweep (a cursor row)."""
-    from apps.incidents.models import EncounterVersion
-
     with transaction.atomic():
         SweepCursor.objects.get_or_create(name=ENCOUNTER_CURSOR)
         cursor = SweepCursor.objects.select_for_update(skip_locked=True).filter(name=ENCOUNTER_CURSOR).first()
@@ -247,8 +244,6 @@ def referrals_sweep_stalled(*, now: datetime | None = None) -> int:
 
 def certifications_sweep(*, now: datetime | None = None) -> int:
     """Raise a renewal follow-up for each certification ahead of its expiry (once per expiry date)."""
-    from apps.teams.models import Certification, Membership
-
     now = now or timezone.now()
     lead = conf.certification_lead()
     today = now.date()

@@ -8,19 +8,17 @@ from celery import shared_task
 
 from apps.audit.context import access_context
 from apps.audit.models import Door
+from apps.followups.sweeps import sweep_all
+from apps.followups.webhooks import webhooks_deliver_due
 
 
 @shared_task(name="apps.followups.tasks.sweep", ignore_result=True)
 def sweep() -> dict:
-    from apps.followups.sweeps import sweep_all
-
     with access_context(door=Door.TASK):
         return sweep_all()
 
 
 @shared_task(name="apps.followups.tasks.deliver_webhooks", ignore_result=True)
 def deliver_webhooks() -> int:
-    from apps.followups.webhooks import webhooks_deliver_due
-
     with access_context(door=Door.TASK):
         return webhooks_deliver_due()

@@ -20,6 +20,7 @@ import logging
 import time
 from datetime import timedelta
 
+from celery import current_app
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,12 +30,15 @@ from apps.common import metrics
 from apps.common.errors import NotFound, PermissionRefused
 from apps.followups import conf, egress
 from apps.followups.models import PartnerEndpoint, Referral, WebhookAttempt, WebhookDelivery
+from apps.followups.selectors import referral_disclose
 
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Firstline-Signature"
 TIMESTAMP_HEADER = "X-Firstline-Timestamp"
 DELIVERY_HEADER = "X-Firstline-Delivery"
 EVENT_HEADER = "X-Firstline-Event"
+# Queued by name: apps/followups/tasks.py imports this module, so this one does not import it back.
+DELIVER_TASK = "apps.followups.tasks.deliver_webhooks"
 
 
 def sign(*, secret: str, body: bytes, timestamp: int | str) -> str:
@@ -82,16 +86,12 @@ def webhooks_enqueue(*, referral: Referral, event: str) -> list[WebhookDelivery]
 def _nudge() -> None:
     """Ask a worker to deliver now rather than at the next sweep; losing this nudge loses nothing."""
     try:
-        from apps.followups.tasks import deliver_webhooks
-
-        deliver_webhooks.apply_async(retry=False)
+        current_app.send_task(DELIVER_TASK, retry=False)
     except Exception:  # the sweep will pick the rows up
         logger.warning("could not enqueue webhook delivery; the sweep will send it", exc_info=True)
 
 
 def _body(delivery: WebhookDelivery, endpoint: PartnerEndpoint, attempt: int) -> bytes:
-    from apps.followups.selectors import referral_disclose
-
     referral = Referral.objects.select_related("service__organization", "encounter", "consent").get(
         pk=delivery.referral_id
     )

@@ -15,6 +15,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -22,6 +24,7 @@ from apps.accounts import services
 from apps.accounts.enrollment import enrollment_payload
 from apps.accounts.models import Device, DeviceSession, User
 from apps.accounts.roles import ADMIN_ROLES, Role, may_manage_account, role_of
+from apps.accounts.selectors import second_factor_summary
 from apps.audit.services import audit_record
 from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline, changed_fields
 from apps.teams.models import Membership
@@ -34,6 +37,10 @@ ROLE_GRANT_REFUSAL = "Only an administrator can make someone a supervisor or adm
 
 
 # --- users ----------------------------------------------------------------------------------------
+
+
+def _day(moment) -> str:
+    return timezone.localtime(moment).date().isoformat() if moment else "never"
 
 
 def may_grant_admin_roles(actor) -> bool:
@@ -95,6 +102,7 @@ class UserAdmin(SupervisorAdmin, DjangoUserAdmin):
         ("Person", {"fields": ("first_name", "last_name", "email", "phone")}),
         ("Program", {"fields": ("role", "partner_organization")}),
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("Second factor", {"fields": ("second_factors",)}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
@@ -117,8 +125,29 @@ class UserAdmin(SupervisorAdmin, DjangoUserAdmin):
     def current_team(self, obj):
         return getattr(obj, "current_team_call_sign", None) or "-"
 
+    @admin.display(description="Second factors")
+    def second_factors(self, obj):
+        """Which factors the account has (names and dates, never a key); changed by the reset action."""
+        if obj is None or obj.pk is None:
+            return "-"
+        summary = second_factor_summary(obj)
+        keys = format_html_join(
+            "",
+            "<li>{} (added {}, last used {})</li>",
+            ((key["name"], _day(key["added_at"]), _day(key["last_used_at"])) for key in summary["passkeys"]),
+        )
+        return format_html(
+            '<ul class="second-factors"><li>Required for this role: {}</li><li>Authenticator app: {}</li>'
+            "<li>Recovery codes left: {}</li><li>Passkeys and security keys: {}<ul>{}</ul></li></ul>",
+            "yes" if summary["required"] else "no",
+            "set up" if summary["authenticator_app"] else "none",
+            summary["recovery_codes_left"],
+            len(summary["passkeys"]),
+            keys,
+        )
+
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["is_staff", "last_login", "date_joined"]
+        readonly = ["is_staff", "last_login", "date_joined", "second_factors"]
         if not request.user.is_superuser:
             readonly.append("is_superuser")
         return readonly

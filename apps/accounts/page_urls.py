@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from apps.accounts import pages
+from apps.accounts import pages, passkeys
 from apps.accounts.forms import PageLoginForm
 
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("second-factor/", pages.second_factor, name="second-factor"),
     path("language/", pages.language, name="language"),
+    path("second-factor/manage/", pages.second_factors, name="second-factors"),
+    path("passkeys/", include((passkeys.urlpatterns, "otp_webauthn"))),
 ]

@@ -10,8 +10,9 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
+from django_otp_webauthn.templatetags.otp_webauthn import get_configuration as webauthn_configuration
 
 from apps.accounts import selectors, services
 from apps.common.errors import ApplicationError
@@ -36,18 +37,41 @@ def _qr_svg(text: str) -> str:
     return segno.make(text, error="m").svg_inline(scale=5)
 
 
+def _passkey_step(request, *, done_url: str) -> dict:
+    """What the passkey part of a page needs: the name waiting for its key, and where to go after."""
+    return {
+        "passkey_name": request.session.get(services.PASSKEY_NAME_SESSION_KEY),
+        "passkey_done_url": done_url,
+        "webauthn_config": webauthn_configuration(request),
+    }
+
+
+def _choose_passkey_name(request) -> str | None:
+    """The name form's POST: remember the name (the page then shows the button that creates the key)."""
+    try:
+        services.passkey_name_choose(request=request, name=request.POST.get("passkey_name", ""))
+    except ApplicationError as refusal:
+        return refusal.message
+    return None
+
+
 @login_required
 def second_factor(request):
     """Enroll (no device yet) or verify (a device exists) the second factor for this session.
 
-    Only roles listed in FIRSTLINE_MFA_ROLES come here; anyone else is sent on to where they were going.
+    Enrolling is with the authenticator app or with a passkey or security key; verifying takes a
+    code or a key. Only roles listed in FIRSTLINE_MFA_ROLES come here; anyone else is sent on.
     """
     state = selectors.second_factor_state(request.user, request.session)
     next_url = _next_url(request)
     if state in ("verified", "not_required"):
         return redirect(next_url)
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and "passkey_name" in request.POST and state == "enroll":
+        error = _choose_passkey_name(request)
+        if error is None:
+            return redirect(f"{request.path}?{urlencode({'next': next_url})}#passkey")
+    elif request.method == "POST":
         try:
             if state == "verify":
                 services.second_factor_verify(request=request, code=request.POST.get("code", ""))
@@ -57,8 +81,10 @@ def second_factor(request):
             error = refusal.message
         else:
             return redirect(next_url)
-    context = {"state": state, "error": error, "next": next_url}
-    if state != "verify":
+    context = {"state": state, "error": error, "next": next_url, **_passkey_step(request, done_url=next_url)}
+    if state == "verify":
+        context["has_passkeys"] = selectors.passkeys_of(request.user).exists()
+    else:
         device, codes = services.second_factor_enrollment_start(user=request.user)
         context.update(
             secret=b32encode(device.bin_key).decode("ascii"),
@@ -82,3 +108,30 @@ def language(request):
             return redirect(_next_url(request) if request.POST.get("next") else "language")
     context = {"languages": settings.LANGUAGES, "error": error, "next": request.GET.get("next", "")}
     return render(request, "accounts/language.html", context, status=400 if error else 200)
+
+
+@login_required
+def second_factors(request):
+    """Your second factors: see them, add a passkey or security key, remove one (not the last)."""
+    state = selectors.second_factor_state(request.user, request.session)
+    if state != "verified":
+        if state == "not_required":
+            return redirect("/")
+        return redirect("/accounts/second-factor/?" + urlencode({"next": request.path}))
+    error = None
+    if request.method == "POST":
+        try:
+            if "passkey_name" in request.POST:
+                services.passkey_name_choose(request=request, name=request.POST.get("passkey_name", ""))
+                return redirect(f"{request.path}#passkey")
+            services.passkey_remove(request=request, passkey_id=request.POST.get("remove", ""))
+        except ApplicationError as refusal:
+            error = refusal.message
+        else:
+            return redirect(request.path)
+    context = {
+        "summary": selectors.second_factor_summary(request.user),
+        "error": error,
+        **_passkey_step(request, done_url=request.path),
+    }
+    return render(request, "accounts/second_factors.html", context, status=400 if error else 200)

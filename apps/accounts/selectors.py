@@ -98,3 +98,32 @@ def recovery_codes_left(user) -> int:
     from django_otp.plugins.otp_static.models import StaticToken
 
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
+
+
+def passkeys_of(user):
+    """The confirmed passkeys and security keys of an account (django-otp-webauthn), newest first."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("-created_at", "-pk")
+
+
+def sign_in_factor_count(user) -> int:
+    """Factors someone signs in with day to day: the authenticator app and each key (not recovery codes)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).count() + passkeys_of(user).count()
+
+
+def second_factor_summary(user) -> dict:
+    """Which factors an account has, for its owner and the admin: names and dates, never a secret."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return {
+        "required": second_factor_required(user),
+        "authenticator_app": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        "recovery_codes_left": recovery_codes_left(user),
+        "passkeys": [
+            {"id": key.pk, "name": key.name, "added_at": key.created_at, "last_used_at": key.last_used_at}
+            for key in passkeys_of(user)
+        ],
+    }

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "apps.common",
     "apps.accounts",
     "apps.audit",
@@ -447,3 +448,16 @@ AXES_VERBOSE = False
 FIRSTLINE_MFA_ROLES = env_list("FIRSTLINE_MFA_ROLES", "")
 OTP_TOTP_ISSUER = FIRSTLINE_PROGRAM_NAME
 FIRSTLINE_RECOVERY_CODES = 10
+# Passkeys and security keys (django-otp-webauthn) as the second factor, never instead of the password.
+# The relying party is the host name keys are bound to; origins are the exact https://host[:port] the
+# pages are served on. Left empty (the embedded run, the tests) they follow the host each page was
+# served on; production sets them from ALLOWED_HOSTS unless these are given (docs/security/logins.md).
+FIRSTLINE_WEBAUTHN_RP_ID = env("FIRSTLINE_WEBAUTHN_RP_ID", "")
+FIRSTLINE_WEBAUTHN_ORIGINS = env_list("FIRSTLINE_WEBAUTHN_ORIGINS")
+OTP_WEBAUTHN_RP_NAME = env("FIRSTLINE_WEBAUTHN_RP_NAME", FIRSTLINE_PROGRAM_NAME)
+OTP_WEBAUTHN_RP_ID_CALLABLE = "apps.accounts.passkeys.relying_party_id"
+OTP_WEBAUTHN_ALLOWED_ORIGINS = FIRSTLINE_WEBAUTHN_ORIGINS
+OTP_WEBAUTHN_HELPER_CLASS = "apps.accounts.passkeys.PasskeyHelper"
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+# Without configured origins the helper accepts the page's own origin only, which the check cannot see.
+SILENCED_SYSTEM_CHECKS = [] if FIRSTLINE_WEBAUTHN_ORIGINS else ["otp_webauthn.E030"]

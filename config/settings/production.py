@@ -103,3 +103,12 @@ if SENTRY_DSN:
 # Logins (docs/security/logins.md): supervisors and administrators give a second factor unless the
 # operator lists other roles; set FIRSTLINE_TRUSTED_PROXIES to the number of proxies in front.
 FIRSTLINE_MFA_ROLES = env_list("FIRSTLINE_MFA_ROLES", "supervisor,administrator")
+# Passkeys are bound to one host name and accepted only from the https origins listed; by default
+# the first and every name in ALLOWED_HOSTS (a leading-dot or "*" entry names no origin).
+_PAGE_HOSTS = [host for host in ALLOWED_HOSTS if host != "*" and not host.startswith(".")]
+FIRSTLINE_WEBAUTHN_RP_ID = env("FIRSTLINE_WEBAUTHN_RP_ID", "") or (_PAGE_HOSTS[0] if _PAGE_HOSTS else "")
+FIRSTLINE_WEBAUTHN_ORIGINS = env_list("FIRSTLINE_WEBAUTHN_ORIGINS") or [f"https://{host}" for host in _PAGE_HOSTS]
+OTP_WEBAUTHN_ALLOWED_ORIGINS = FIRSTLINE_WEBAUTHN_ORIGINS
+SILENCED_SYSTEM_CHECKS = []
+if not FIRSTLINE_WEBAUTHN_RP_ID or not FIRSTLINE_WEBAUTHN_ORIGINS:
+    raise ImproperlyConfigured("Set FIRSTLINE_WEBAUTHN_RP_ID and FIRSTLINE_WEBAUTHN_ORIGINS (where passkeys work).")

@@ -48,6 +48,9 @@ GET_ROWS = {
     "api-me":                            "R    A    A    A    A    A    A    A    A",
     # Only roles in FIRSTLINE_MFA_ROLES stay on it (tests/accounts/test_second_factor.py); others move on.
     "second-factor":                     "R    -    -    -    -    -    -    -    -",
+    "second-factors":                    "R    -    -    -    -    -    -    -    -",
+    # The words of django-otp-webauthn's script (no record in it): served to anyone, like a static file.
+    "js-i18n-catalog":                   "P    P    P    P    P    P    P    P    P",
     "api-teams":                         "R    A    A    A    A    A    R    R    R",
     # Lists are filtered, not refused: responder B, partners and the analyst get their own (empty)
     # share; the body check below proves team A's call is not in it.

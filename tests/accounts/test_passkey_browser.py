@@ -25,7 +25,7 @@ def sign_in(page, user) -> None:
     page.goto("/accounts/login/?next=/admin/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url("**/accounts/second-factor/**")
 
 

@@ -51,6 +51,9 @@ GET_ROWS = {
     "second-factors":                    "R    -    -    -    -    -    -    -    -",
     # The words of django-otp-webauthn's script (no record in it): served to anyone, like a static file.
     "js-i18n-catalog":                   "P    P    P    P    P    P    P    P    P",
+    # A person's own language (docs/i18n.md); the device's switch (Django's set_language) is for anyone.
+    "language":                          "R    A    A    A    A    A    A    A    A",
+    "set_language":                      "P    P    P    P    P    P    P    P    P",
     "api-teams":                         "R    A    A    A    A    A    R    R    R",
     # Lists are filtered, not refused: responder B, partners and the analyst get their own (empty)
     # share; the body check below proves team A's call is not in it.

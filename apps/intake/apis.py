@@ -18,8 +18,9 @@ from apps.incidents.selectors import incident_get_for
 from apps.incidents.states import OPEN_INCIDENT_STATUSES
 from apps.intake import selectors, services
 from apps.intake.auth import ApiKeyAuthentication, IntakeThrottle
-from apps.intake.eido import EidoError, eido_for_incident, eido_gaps, eido_receive
+from apps.intake.eido.document import EidoError
 from apps.intake.models import ApiKey, EidoDocument, Handback, ResponseType, ScreeningDecision
+from apps.intake.services import eido_for_incident, eido_gaps, eido_receive
 
 
 def decision_payload(decision: ScreeningDecision) -> dict:

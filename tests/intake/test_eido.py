@@ -12,7 +12,7 @@ from apps.incidents.models import Incident
 from apps.incidents.services import incident_assign
 from apps.incidents.states import SCREENING_HOLD
 from apps.intake import eido_schema, services
-from apps.intake.eido import eido_parse
+from apps.intake.eido.parser import eido_parse
 from apps.intake.models import EidoDocument, Handback, ScreeningDecision
 from tests.intake.eido_samples import BILLION_LAUGHS, eido, geodetic, note
 

@@ -1,0 +1,160 @@
+"""Writes about what a team documented: encounter versions (never overwritten) and notes.
+
+Only the team on the call (or a supervisor) documents it; follow-up rules run after commit.
+"""
+
+from datetime import datetime
+
+from django.db import transaction
+
+from apps.accounts.roles import is_responder, is_supervisor
+from apps.accounts.selectors import user_team_id
+from apps.audit.services import audit_record
+from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
+from apps.incidents.models import Assignment, Disposition, Encounter, EncounterNote, EncounterVersion, Incident
+from apps.incidents.services.shared import _log
+from apps.streams.names import BOARD, team_stream
+from apps.streams.services import streams_append
+
+
+def _check_documents_incident(actor, incident: Incident, assignment: Assignment | None) -> None:
+    if is_supervisor(actor):
+        return
+    team_id = user_team_id(actor)
+    if is_responder(actor) and team_id is not None:
+        if assignment is not None and assignment.team_id == team_id:
+            return
+        if assignment is None and incident.assignments.filter(team_id=team_id).exists():
+            return
+    raise PermissionRefused("Only the team assigned to this call can document it.")
+
+
+def encounter_record(
+    *,
+    actor,
+    incident_id,
+    disposition: str,
+    encounter_id=None,
+    assignment_id=None,
+    base_version: int | None = None,
+    people_served: int = 1,
+    needs: list[str] | None = None,
+    services_provided: list[str] | None = None,
+    followup_needed: bool = False,
+    referral_needed: bool = False,
+    narrative: str = "",
+    person: dict | None = None,
+    device=None,
+    device_time: datetime | None = None,
+) -> EncounterVersion:
+    """Write a new version of an encounter (creating it on first write). Nothing is overwritten.
+
+    `base_version` is the version the author edited; if someone wrote a newer one meanwhile the
+    call is a conflict carrying the server's copy, so both can be shown.
+    """
+    if disposition not in Disposition.values:
+        raise ApplicationError("Choose how the encounter ended.", extra={"disposition": ["Not a known disposition."]})
+    with transaction.atomic():
+        incident = Incident.objects.filter(pk=incident_id).first()
+        if incident is None:
+            raise NotFound("No such incident.")
+        assignment = None
+        if assignment_id is not None:
+            assignment = Assignment.objects.filter(pk=assignment_id, incident=incident).first()
+            if assignment is None:
+                raise ApplicationError(
+                    "That assignment is not part of this call.", extra={"assignment": ["Not on this call."]}
+                )
+        _check_documents_incident(actor, incident, assignment)
+        encounter = None
+        if encounter_id is not None:
+            encounter = Encounter.objects.select_for_update().filter(pk=encounter_id).first()
+        if encounter is None:
+            encounter = Encounter(
+                incident=incident,
+                assignment=assignment,
+                created_by=actor,
+                team_id=assignment.team_id if assignment else user_team_id(actor),
+            )
+            if encounter_id is not None:
+                encounter.id = encounter_id
+            encounter.save(force_insert=True)
+            encounter = Encounter.objects.select_for_update().get(pk=encounter.pk)
+        elif encounter.incident_id != incident.pk:
+            raise ApplicationError("That encounter belongs to another call.", extra={"incident": ["Mismatch."]})
+        if base_version is not None and base_version != encounter.current_version:
+            from apps.incidents.serializers import encounter_payload
+
+            raise Conflict(
+                "This encounter was updated on another device. Both versions are shown.",
+                extra={"server": encounter_payload(encounter)},
+            )
+        version = EncounterVersion(
+            encounter=encounter,
+            number=encounter.current_version + 1,
+            people_served=people_served,
+            needs=list(needs or []),
+            services_provided=list(services_provided or []),
+            disposition=disposition,
+            followup_needed=followup_needed,
+            referral_needed=referral_needed,
+            narrative=narrative,
+            person=dict(person or {}),
+            authored_by=actor,
+            device=device,
+            device_time=device_time,
+        )
+        version.full_clean(exclude=["encounter", "authored_by"])
+        version.save()
+        encounter.current_version = version.number
+        encounter.disposition = disposition
+        encounter.save(update_fields=["current_version", "disposition"])
+        _log(
+            incident,
+            kind="encounter.recorded",
+            text=f"Encounter documented (version {version.number}).",
+            actor=actor,
+            data={"encounter": str(encounter.pk), "version": version.number},
+        )
+        audit_record(actor=actor, action="encounter.write", obj=encounter, detail={"version": version.number})
+        streams = [BOARD] + ([team_stream(encounter.team_id)] if encounter.team_id else [])
+        streams_append(
+            streams=streams,
+            kind="encounter.recorded",
+            data={"encounter": str(encounter.pk), "incident": incident.pk, "version": version.number},
+        )
+        # Program rules (e.g. "referred → check in within 48 h") run once the version is committed.
+        from apps.followups.services import followups_on_encounter_recorded
+
+        version_id = version.pk
+        transaction.on_commit(lambda: followups_on_encounter_recorded(encounter_version_id=version_id))
+    return version
+
+
+def encounter_add_note(
+    *, actor, encounter_id, text: str, note_id=None, device_time: datetime | None = None
+) -> EncounterNote:
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError("The note is empty.", extra={"text": ["This field is required."]})
+    with transaction.atomic():
+        encounter = Encounter.objects.select_related("incident", "assignment").filter(pk=encounter_id).first()
+        if encounter is None:
+            raise NotFound("No such encounter.")
+        _check_documents_incident(actor, encounter.incident, encounter.assignment)
+        note = EncounterNote(encounter=encounter, author=actor, text=text, device_time=device_time)
+        if note_id is not None:
+            note.id = note_id
+        note.save(force_insert=True)
+        _log(
+            encounter.incident,
+            kind="encounter.note",
+            text="Note added to an encounter.",
+            actor=actor,
+            data={"encounter": str(encounter.pk), "note": str(note.pk)},
+        )
+        audit_record(actor=actor, action="encounter.note", obj=encounter, detail={"note": str(note.pk)})
+    return note
+
+
+# --- reassignment and escalation (live dispatch) -----------------------------------------------

@@ -1,0 +1,143 @@
+"""What the incident, assignment and encounter services share: the call log, event payloads,
+row locks, who may act for an assignment, and the rule that an incident's status follows its
+assignments. Only the services in this package call these; no door does.
+"""
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from apps.accounts.roles import can_dispatch, is_responder
+from apps.accounts.selectors import user_team_id
+from apps.common.errors import ApplicationError, NotFound, PermissionRefused
+from apps.incidents.models import Assignment, Incident, IncidentLogEntry
+from apps.incidents.states import (
+    ACTIVE_ASSIGNMENT_STATUSES,
+    ASSIGNMENT_STAMPS,
+    OPEN_INCIDENT_STATUSES,
+    SCREENING_HOLD,
+    TEAM_STATUS_FOR_ASSIGNMENT,
+    AssignmentStatus,
+    IncidentStatus,
+    incident_can_move,
+)
+from apps.streams.names import BOARD, team_stream
+from apps.streams.services import streams_append
+from apps.teams.models import Team
+from apps.teams.services import team_move
+
+
+def _log(incident: Incident, *, kind: str, text: str, actor=None, assignment=None, at=None, data=None) -> None:
+    IncidentLogEntry.objects.create(
+        incident=incident,
+        kind=kind,
+        text=text[:300],
+        at=at or timezone.now(),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        assignment=assignment,
+        data=data or {},
+    )
+
+
+def _incident_event_data(incident: Incident) -> dict:
+    return {
+        "incident": incident.pk,
+        "status": incident.status,
+        "priority": incident.priority,
+        "call_type": incident.call_type.code if incident.call_type_id else None,
+        "version": incident.version,
+        "screening_complete": SCREENING_HOLD not in (incident.safety_flags or []),
+    }
+
+
+def _assignment_event_data(assignment: Assignment) -> dict:
+    return {
+        "assignment": assignment.pk,
+        "incident": assignment.incident_id,
+        "team": assignment.team_id,
+        "status": assignment.status,
+        "version": assignment.version,
+    }
+
+
+def _lock_incident(incident_id) -> Incident:
+    incident = Incident.objects.select_for_update().filter(pk=incident_id).first()
+    if incident is None:
+        raise NotFound("No such incident.")
+    return incident
+
+
+def _lock_assignment(assignment_id) -> Assignment:
+    assignment = Assignment.objects.select_for_update().filter(pk=assignment_id).first()
+    if assignment is None:
+        raise NotFound("No such assignment.")
+    return assignment
+
+
+def _check_acts_for_assignment(actor, assignment: Assignment) -> None:
+    if can_dispatch(actor):
+        return
+    if is_responder(actor) and user_team_id(actor) == assignment.team_id:
+        return
+    raise PermissionRefused("Only the assigned team or a dispatcher can change this assignment.")
+
+
+def _refresh_incident_status(incident: Incident, *, actor, at: datetime) -> None:
+    """The incident's status follows its assignments: on scene, dispatched, waiting, or closed."""
+    statuses = list(incident.assignments.values_list("status", flat=True))
+    active = [s for s in statuses if s in ACTIVE_ASSIGNMENT_STATUSES]
+    if incident.status not in OPEN_INCIDENT_STATUSES:
+        return
+    if any(
+        s in {AssignmentStatus.ON_SCENE, AssignmentStatus.TRANSPORTING, AssignmentStatus.AT_DESTINATION} for s in active
+    ):
+        target = IncidentStatus.ON_SCENE
+    elif active:
+        target = IncidentStatus.DISPATCHED
+    elif AssignmentStatus.CLEARED in statuses:
+        target = IncidentStatus.CLOSED
+    else:
+        target = IncidentStatus.PENDING
+    if target == incident.status:
+        return
+    if not incident_can_move(incident.status, target):
+        raise ApplicationError(f"An incident cannot go from {incident.status} to {target}.")
+    incident.status = target
+    fields = ["status", "version", "updated_at"]
+    if target == IncidentStatus.CLOSED:
+        incident.closed_at = at
+        latest = incident.encounters.exclude(disposition="").order_by("-created_at").first()
+        if latest is not None and not incident.disposition:
+            incident.disposition = latest.disposition
+        fields += ["closed_at", "disposition"]
+        _log(incident, kind="incident.closed", text="Call closed: every team cleared.", actor=actor, at=at)
+    incident.version += 1
+    incident.save(update_fields=fields)
+    streams_append(streams=[BOARD], kind="incident.updated", data=_incident_event_data(incident))
+
+
+def _assignment_finish(assignment: Assignment, *, status: str, actor, at: datetime, reason: str = "") -> None:
+    assignment.status = status
+    setattr(assignment, ASSIGNMENT_STAMPS[status], at)
+    fields = ["status", ASSIGNMENT_STAMPS[status], "version"]
+    if status == AssignmentStatus.CANCELLED:
+        assignment.cancel_reason = reason[:200]
+        fields.append("cancel_reason")
+    assignment.version += 1
+    assignment.save(update_fields=fields)
+    team = Team.objects.select_for_update().get(pk=assignment.team_id)
+    team_move(team=team, status=TEAM_STATUS_FOR_ASSIGNMENT[status], actor=actor, assignment=assignment, at=at)
+    verb = "cleared" if status == AssignmentStatus.CLEARED else f"cancelled ({reason})" if reason else "cancelled"
+    _log(
+        assignment.incident,
+        kind=f"assignment.{status}",
+        text=f"{team.call_sign} {verb}.",
+        actor=actor,
+        assignment=assignment,
+        at=at,
+    )
+    streams_append(
+        streams=[BOARD, team_stream(assignment.team_id)],
+        kind="assignment.status",
+        data=_assignment_event_data(assignment),
+    )

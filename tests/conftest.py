@@ -388,7 +388,7 @@ def browser_login(chromium, asgi_server):
         page.goto("/accounts/login/")
         page.fill("#id_username", user.username)
         page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
+        page.click("form:has(#id_password) button[type=submit]")  # not the language switch
         page.wait_for_load_state("networkidle")
         if path:
             page.goto(path)

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from apps.incidents.models import CallType
 from apps.intake import services
-from apps.intake.eido import eido_receive, pidf_lo
+from apps.intake.eido.pidf import pidf_lo
 from apps.intake.models import (
     CallCenter,
     CenterKind,
@@ -23,6 +23,7 @@ from apps.intake.models import (
     ScreeningDecision,
     ScreeningQuestion,
 )
+from apps.intake.services import eido_receive
 
 POLICY_NAME = "Community response eligibility"
 

@@ -95,7 +95,7 @@ class Watcher:
         self.visit("/accounts/login/")
         self.page.fill("#id_username", user.username)
         self.page.fill("#id_password", PASSWORD)
-        self.page.click("button[type=submit]")
+        self.page.click("form:has(#id_password) button[type=submit]")  # not the language switch
         self.page.wait_for_load_state("networkidle")
 
     def visit(self, path: str, *, ready: str | None = None, idle: bool = True):

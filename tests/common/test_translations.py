@@ -41,6 +41,7 @@ NOT_YET_MARKED = {
     "apps/followups/admin.py",
     "apps/followups/apis.py",
     "apps/followups/apps.py",
+    "apps/followups/consent.py",
     "apps/followups/endpoints.py",
     "apps/followups/models.py",
     "apps/followups/pages.py",

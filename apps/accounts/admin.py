@@ -30,6 +30,7 @@ from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInlin
 from apps.teams.models import Membership
 
 ADMIN_REVOKE_REASON = "Revoked by supervisor in admin"
+MANAGE_FACTORS_URL = "/accounts/second-factor/manage/"
 ROLE_GRANT_REFUSAL = "Only an administrator can make someone a supervisor or administrator."
 
 
@@ -138,12 +139,15 @@ class UserAdmin(SupervisorAdmin, DjangoUserAdmin):
         )
         return format_html(
             '<ul class="second-factors"><li>Required for this role: {}</li><li>Authenticator app: {}</li>'
-            "<li>Recovery codes left: {}</li><li>Passkeys and security keys: {}<ul>{}</ul></li></ul>",
+            "<li>Recovery codes left: {}</li><li>Passkeys and security keys: {}<ul>{}</ul></li></ul>"
+            '<p>Each person adds or removes their own keys at <a href="{}">{}</a>.</p>',
             "yes" if summary["required"] else "no",
             "set up" if summary["authenticator_app"] else "none",
             summary["recovery_codes_left"],
             len(summary["passkeys"]),
             keys,
+            MANAGE_FACTORS_URL,
+            MANAGE_FACTORS_URL,
         )
 
     def get_readonly_fields(self, request, obj=None):

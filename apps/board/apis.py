@@ -6,9 +6,12 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.board.selectors import board_snapshot
+from apps.accounts.roles import role_of
+from apps.board.selectors import board_snapshot, teams_for_board
+from apps.common.errors import PermissionRefused
 from apps.incidents import services as incident_services
 from apps.incidents.serializers import assignment_payload
+from apps.teams.apis import TEAM_READERS, team_payload
 
 
 class BoardSnapshotApi(APIView):
@@ -17,6 +20,15 @@ class BoardSnapshotApi(APIView):
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request):
         return Response(board_snapshot(user=request.user))
+
+
+class TeamListApi(APIView):
+    """Every active team with the call it is on: it lives here because teams do not know calls."""
+
+    def get(self, request):
+        if role_of(request.user) not in TEAM_READERS:
+            raise PermissionRefused("Your role does not see team status.")
+        return Response({"results": [team_payload(t) for t in teams_for_board()]})
 
 
 class AssignmentReassignApi(APIView):

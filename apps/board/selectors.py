@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from apps.accounts.roles import can_dispatch
@@ -16,7 +16,8 @@ from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, OPEN_INCIDENT_STAT
 from apps.intake.selectors import current_response_targets
 from apps.streams.models import StreamCounter
 from apps.streams.names import BOARD
-from apps.teams.selectors import team_recommend, teams_for_board
+from apps.teams.models import Team
+from apps.teams.selectors import team_recommend
 
 MAX_INCIDENTS = 500
 
@@ -41,6 +42,14 @@ def _assignment(assignment: Assignment, team_call_signs: dict[int, str]) -> dict
         "escalated_at": _iso(assignment.escalated_at),
         "delivered_at": _iso(receipts[0].delivered_at) if receipts else None,
     }
+
+
+def teams_for_board() -> QuerySet[Team]:
+    """Active teams with their current assignment, in one query plus one prefetch."""
+    current = Assignment.objects.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).select_related("incident")
+    return Team.objects.filter(active=True).prefetch_related(
+        Prefetch("assignments", queryset=current, to_attr="current_assignments")
+    )
 
 
 def _lock_board_head() -> int:

@@ -6,6 +6,7 @@ from apps.board import apis
 
 urlpatterns = [
     path("board/", apis.BoardSnapshotApi.as_view(), name="api-board"),
+    path("teams/", apis.TeamListApi.as_view(), name="api-teams"),
     path(
         "board/assignments/<int:assignment_id>/reassign/",
         apis.AssignmentReassignApi.as_view(),

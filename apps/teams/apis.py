@@ -3,9 +3,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.roles import Role, role_of
-from apps.common.errors import PermissionRefused
-from apps.teams import selectors, services
+from apps.accounts.roles import Role
+from apps.teams import services
 from apps.teams.services import MANUAL_STATUSES
 
 TEAM_READERS = {Role.RESPONDER, Role.DISPATCHER, Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMINISTRATOR}
@@ -28,13 +27,6 @@ def team_payload(team) -> dict:
             {"id": current[0].pk, "incident": current[0].incident_id, "status": current[0].status} if current else None
         ),
     }
-
-
-class TeamListApi(APIView):
-    def get(self, request):
-        if role_of(request.user) not in TEAM_READERS:
-            raise PermissionRefused("Your role does not see team status.")
-        return Response({"results": [team_payload(t) for t in selectors.teams_for_board()]})
 
 
 class TeamStatusApi(APIView):

@@ -1,17 +1,5 @@
-from django.db.models import Prefetch, QuerySet
-
 from apps.common.geo import distance_km
-from apps.incidents.models import Assignment
-from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES
-from apps.teams.models import Team
-
-
-def teams_for_board() -> QuerySet[Team]:
-    """Active teams with their current assignment, in one query plus one prefetch."""
-    current = Assignment.objects.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).select_related("incident")
-    return Team.objects.filter(active=True).prefetch_related(
-        Prefetch("assignments", queryset=current, to_attr="current_assignments")
-    )
+from apps.teams.models import Team, UnitStatus
 
 
 def team_recommend(
@@ -24,8 +12,6 @@ def team_recommend(
     with one (then by call sign), so a recommendation exists even before the first position ping.
     Pure: pass the teams already loaded.
     """
-    from apps.teams.models import UnitStatus
-
     needed = set(required_capabilities or [])
     preferred = set(preferred_capabilities or [])
     best: tuple | None = None

@@ -3,7 +3,6 @@ from django.urls import path
 from apps.teams import apis
 
 urlpatterns = [
-    path("teams/", apis.TeamListApi.as_view(), name="api-teams"),
     path("teams/<int:team_id>/status/", apis.TeamStatusApi.as_view(), name="api-team-status"),
     path("teams/<int:team_id>/position/", apis.TeamPositionApi.as_view(), name="api-team-position"),
 ]

@@ -1,14 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from apps.common import pages
+from apps.accounts import pages as accounts_pages
 from apps.common.api_docs import SchemaView, docs_view
 from apps.operations import views as operations
 
 API_APPS = ["accounts", "teams", "incidents", "streams", "board", "intake", "field", "followups", "resources", "audit"]
 
 urlpatterns = [
-    path("", pages.home, name="home"),
+    path("", accounts_pages.home, name="home"),
     path("healthz", operations.healthz, name="healthz"),
     path("readyz", operations.readyz, name="readyz"),
     path("metrics", operations.metrics_view, name="metrics"),

@@ -1,4 +1,5 @@
-"""Pages of signing in: the lockout answer, and enrolling or giving a second factor.
+"""Pages of signing in: the landing page that sends each role to its own screen, the lockout answer,
+and enrolling or giving a second factor.
 
 Thin doors: every decision is in apps.accounts.services and selectors.
 """
@@ -15,6 +16,7 @@ from django.utils.safestring import mark_safe
 from django_otp_webauthn.templatetags.otp_webauthn import get_configuration as webauthn_configuration
 
 from apps.accounts import selectors, services
+from apps.accounts.roles import Role
 from apps.common.errors import ApplicationError
 
 
@@ -135,3 +137,21 @@ def second_factors(request):
         **_passkey_step(request, done_url=request.path),
     }
     return render(request, "accounts/second_factors.html", context, status=400 if error else 200)
+
+
+HOME_FOR_ROLE = {
+    Role.RESPONDER: "/field/",
+    Role.DISPATCHER: "/board/",
+    Role.CALL_TAKER: "/intake/screen/",
+    Role.SUPERVISOR: "/admin/",
+    Role.ADMINISTRATOR: "/admin/",
+    Role.PARTNER: "/partners/",
+}
+
+
+@login_required
+def home(request):
+    target = HOME_FOR_ROLE.get(request.user.role)
+    if target:
+        return redirect(target)
+    return render(request, "home.html")

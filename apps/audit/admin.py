@@ -1,10 +1,15 @@
 """The access log in the admin: supervisors read it, nobody adds, changes or deletes a row."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
-from apps.accounts.roles import Role
 from apps.audit.models import AuditEntry
 from apps.common.admin import SupervisorAdmin
+
+
+def role_choices() -> list[tuple[str, str]]:
+    """The roles as the user model names them (the audit log sits below the accounts app)."""
+    return list(get_user_model()._meta.get_field("role").choices)
 
 
 class ActorRoleFilter(admin.SimpleListFilter):
@@ -14,7 +19,7 @@ class ActorRoleFilter(admin.SimpleListFilter):
     parameter_name = "role"
 
     def lookups(self, request, model_admin):
-        return [*Role.choices, ("-", "Nobody signed in")]
+        return [*role_choices(), ("-", "Nobody signed in")]
 
     def queryset(self, request, queryset):
         if self.value() == "-":
@@ -60,7 +65,7 @@ class AuditEntryAdmin(SupervisorAdmin):
 
     @admin.display(description="Role", ordering="actor_role")
     def role_label(self, obj):
-        return dict(Role.choices).get(obj.actor_role, obj.actor_role or "-")
+        return dict(role_choices()).get(obj.actor_role, obj.actor_role or "-")
 
     @admin.display(description="Record", ordering="object_type")
     def object_label(self, obj):

@@ -1,8 +1,8 @@
-"""The supervisor admin: who may enter, and the base class every app's ModelAdmin uses.
+"""The base classes every app's ModelAdmin uses in the supervisor admin.
 
-Supervisors and administrators enter; nobody else does, whatever their staff flag says. Within,
-permissions follow the role, not Django's per-model permission rows, so a new model is covered the
-day it is registered.
+Who may enter is the site's decision (config/admin.py: supervisors and administrators, whatever
+their staff flag says); within, permissions follow that answer, not Django's per-model permission
+rows, so a new model is covered the day it is registered.
 """
 
 from django.contrib import admin, messages
@@ -10,29 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
 
-from apps.accounts.roles import ADMIN_ROLES, Role, role_of
 from apps.common.errors import ApplicationError
-
-
-class FirstlineAdminSite(admin.AdminSite):
-    site_header = "Firstline supervisor admin"
-    site_title = "Firstline admin"
-    index_title = "Program administration"
-    index_template = "admin/firstline_index.html"
-
-    def index(self, request, extra_context=None):
-        """The first page a supervisor sees says when a background part (worker, beat, stream) stopped."""
-        from apps.operations.selectors import parts_stopped
-        from apps.operations.services import WHAT_STOPS
-
-        stopped = [
-            {"part": part, "message": WHAT_STOPS[part], "last_seen": last} for part, last in parts_stopped().items()
-        ]
-        return super().index(request, {"operations_stopped": stopped, **(extra_context or {})})
-
-    def has_permission(self, request) -> bool:
-        user = request.user
-        return bool(user.is_active and (user.is_superuser or role_of(user) in ADMIN_ROLES))
 
 
 class SupervisorAdmin(admin.ModelAdmin):
@@ -128,9 +106,6 @@ class SupervisorInline(admin.TabularInline):
 
 
 __all__ = [
-    "ADMIN_ROLES",
-    "FirstlineAdminSite",
-    "Role",
     "ServiceRefused",
     "ServiceSaveMixin",
     "SupervisorAdmin",

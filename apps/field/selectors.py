@@ -20,6 +20,7 @@ from apps.incidents.models import Assignment, Disposition, Encounter
 from apps.incidents.serializers import assignment_payload, encounter_payload, incident_payload
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, FIELD_STATUSES, AssignmentStatus
 from apps.incidents.vocab import NEEDS, SERVICES_PROVIDED
+from apps.resources.selectors import services_for_field_cache
 from apps.streams.names import team_stream, user_stream
 from apps.streams.selectors import stream_head
 from apps.teams.models import Team
@@ -103,13 +104,5 @@ def field_working_set(*, user: User, device: Device | None = None) -> dict:
 
 def field_resources(*, user: User) -> dict:
     """The resource directory for offline search; the directory app shapes each service."""
-    try:
-        from apps.resources.selectors import services_for_field_cache
-    except ImportError:
-        return {
-            "available": False,
-            "detail": "The resource directory is not available on this server yet.",
-            "results": [],
-        }
     results = list(services_for_field_cache())
     return {"available": True, "generated_at": timezone.now().isoformat(), "results": results}

@@ -27,6 +27,13 @@ from apps.common import metrics
 from apps.common.api import validation_error_detail
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.field.models import AppliedMutation
+from apps.followups import services as followup_services
+from apps.followups.serializers import followup_payload, referral_payload
+from apps.incidents.inputs import EncounterInputSerializer, encounter_record_from
+from apps.incidents.models import Assignment, Encounter
+from apps.incidents.serializers import assignment_payload, encounter_payload, note_payload
+from apps.incidents.services import assignment_acknowledge, assignment_set_status, encounter_add_note
+from apps.incidents.states import FIELD_STATUSES
 
 logger = logging.getLogger(__name__)
 
@@ -110,10 +117,6 @@ def _field_time(ctx: MutationContext, *, not_before: datetime | None) -> datetim
 
 
 def _assignment_acknowledge(ctx: MutationContext) -> tuple[str, dict]:
-    from apps.incidents.models import Assignment
-    from apps.incidents.serializers import assignment_payload
-    from apps.incidents.services import assignment_acknowledge
-
     assignment_id = _record_int(ctx, "assignment")
     dispatched_at = Assignment.objects.filter(pk=assignment_id).values_list("dispatched_at", flat=True).first()
     at = _field_time(ctx, not_before=dispatched_at)
@@ -126,11 +129,6 @@ class _StatusData(serializers.Serializer):
 
 
 def _assignment_status(ctx: MutationContext) -> tuple[str, dict]:
-    from apps.incidents.models import Assignment
-    from apps.incidents.serializers import assignment_payload
-    from apps.incidents.services import assignment_set_status
-    from apps.incidents.states import FIELD_STATUSES
-
     assignment_id = _record_int(ctx, "assignment")
     data = _validated(_StatusData, ctx.data)
     if data["status"] not in FIELD_STATUSES:
@@ -143,10 +141,6 @@ def _assignment_status(ctx: MutationContext) -> tuple[str, dict]:
 
 
 def _encounter_write(ctx: MutationContext, *, amend: bool) -> tuple[str, dict]:
-    from apps.incidents.apis import EncounterInputSerializer, encounter_record_from
-    from apps.incidents.models import Encounter
-    from apps.incidents.serializers import encounter_payload
-
     encounter_id = _record_uuid(ctx, "encounter")
     data = dict(ctx.data)
     data.pop("id", None)
@@ -178,9 +172,6 @@ class _NoteData(serializers.Serializer):
 
 
 def _encounter_note(ctx: MutationContext) -> tuple[str, dict]:
-    from apps.incidents.serializers import note_payload
-    from apps.incidents.services import encounter_add_note
-
     encounter_id = _record_uuid(ctx, "encounter")
     data = _validated(_NoteData, ctx.data)
     note = encounter_add_note(
@@ -192,29 +183,6 @@ def _encounter_note(ctx: MutationContext) -> tuple[str, dict]:
         device_time=data.get("device_time") or ctx.device_time,
     )
     return encounter_id, {**note_payload(note), "encounter": encounter_id}
-
-
-def _followups_function(name: str) -> Callable:
-    """The follow-ups app is optional to this one: without it, say so instead of failing."""
-    try:
-        from apps.followups import services as followup_services
-
-        return getattr(followup_services, name)
-    except (ImportError, AttributeError):
-        raise ApplicationError(
-            "This server cannot record follow-ups and referrals yet. The entry stays on the tablet under "
-            "'Needs attention'; tell your supervisor.",
-            extra={"type": [f"apps.followups.services.{name} is not available."]},
-        ) from None
-
-
-def _followups_payload(name: str, obj) -> dict:
-    try:
-        from apps.followups import serializers as followup_serializers
-
-        return getattr(followup_serializers, name)(obj)
-    except (ImportError, AttributeError):
-        return {"id": str(obj.pk)}
 
 
 class _FollowupCreateData(serializers.Serializer):
@@ -230,8 +198,7 @@ class _FollowupCreateData(serializers.Serializer):
 def _followup_create(ctx: MutationContext) -> tuple[str, dict]:
     followup_id = _record_uuid(ctx, "follow-up")
     data = _validated(_FollowupCreateData, ctx.data)
-    create = _followups_function("followup_create")
-    followup = create(
+    followup = followup_services.followup_create(
         actor=ctx.actor,
         kind=data["kind"],
         due_at=data["due_at"],
@@ -242,7 +209,7 @@ def _followup_create(ctx: MutationContext) -> tuple[str, dict]:
         notes=data.get("notes", ""),
         followup_id=followup_id,
     )
-    return str(followup.pk), _followups_payload("followup_payload", followup)
+    return str(followup.pk), followup_payload(followup)
 
 
 class _FollowupCompleteData(serializers.Serializer):
@@ -254,9 +221,8 @@ class _FollowupCompleteData(serializers.Serializer):
 def _followup_complete(ctx: MutationContext) -> tuple[str, dict]:
     followup_id = _record_uuid(ctx, "follow-up")
     data = _validated(_FollowupCompleteData, ctx.data)
-    complete = _followups_function("followup_complete")
-    followup = complete(actor=ctx.actor, followup_id=followup_id, **data)
-    return str(followup.pk), _followups_payload("followup_payload", followup)
+    followup = followup_services.followup_complete(actor=ctx.actor, followup_id=followup_id, **data)
+    return str(followup.pk), followup_payload(followup)
 
 
 class _ReferralCreateData(serializers.Serializer):
@@ -270,8 +236,7 @@ class _ReferralCreateData(serializers.Serializer):
 def _referral_create(ctx: MutationContext) -> tuple[str, dict]:
     referral_id = _record_uuid(ctx, "referral")
     data = _validated(_ReferralCreateData, ctx.data)
-    create = _followups_function("referral_create")
-    referral = create(
+    referral = followup_services.referral_create(
         actor=ctx.actor,
         encounter_id=data["encounter"],
         service_id=data["service"],
@@ -280,7 +245,7 @@ def _referral_create(ctx: MutationContext) -> tuple[str, dict]:
         notes=data["notes"],
         referral_id=referral_id,
     )
-    return str(referral.pk), _followups_payload("referral_payload", referral)
+    return str(referral.pk), referral_payload(referral)
 
 
 HANDLERS: dict[str, Callable[[MutationContext], tuple[str, dict]]] = {

@@ -308,14 +308,22 @@ def followups_apply_rules(*, encounter_version) -> list[FollowUp]:
 
 
 def followups_on_encounter_recorded(*, encounter_version_id) -> None:
-    """For incidents.services.encounter_record to call in transaction.on_commit: apply the rules now
-    instead of at the next sweep. Never raises into the caller; the sweep catches anything missed."""
+    """Apply the rules now instead of at the next sweep, once an encounter version is committed.
+
+    Never raises into the caller; the sweep catches anything missed. Runs on incidents'
+    `encounter_recorded` hook (connected in FollowupsConfig.ready).
+    """
     try:
         version = EncounterVersion.objects.select_related("encounter").filter(pk=encounter_version_id).first()
         if version is not None:
             followups_apply_rules(encounter_version=version)
     except Exception:
         logger.exception("follow-up rules for encounter version %s failed", encounter_version_id)
+
+
+def on_encounter_recorded(sender, *, encounter_version_id, **kwargs) -> None:
+    """Receiver of apps.incidents.hooks.encounter_recorded."""
+    followups_on_encounter_recorded(encounter_version_id=encounter_version_id)
 
 
 __all__ = [
@@ -336,6 +344,7 @@ __all__ = [
     "followup_stream",
     "followups_apply_rules",
     "followups_on_encounter_recorded",
+    "on_encounter_recorded",
     "partner_endpoint_create",
     "partner_endpoint_update",
     "referral_consent_problems",

@@ -6,8 +6,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.common.errors import PermissionRefused
-from apps.common.nul import refuse_nul
 from apps.incidents import selectors, services
+from apps.incidents.inputs import EncounterInputSerializer, encounter_record_from
 from apps.incidents.models import Disposition, Source
 from apps.incidents.serializers import assignment_payload, encounter_payload, incident_payload, note_payload
 from apps.incidents.states import FIELD_STATUSES
@@ -140,35 +140,6 @@ class AssignmentCancelApi(APIView):
         data.is_valid(raise_exception=True)
         assignment = services.assignment_cancel(actor=request.user, assignment_id=assignment_id, **data.validated_data)
         return Response(assignment_payload(assignment))
-
-
-class EncounterInputSerializer(serializers.Serializer):
-    id = serializers.UUIDField(required=False)
-    incident = serializers.IntegerField()
-    assignment = serializers.IntegerField(required=False, allow_null=True)
-    base_version = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    disposition = serializers.ChoiceField(choices=Disposition.choices)
-    people_served = serializers.IntegerField(min_value=0, max_value=500, default=1)
-    needs = serializers.ListField(child=serializers.CharField(max_length=60), required=False, default=list)
-    services_provided = serializers.ListField(child=serializers.CharField(max_length=60), required=False, default=list)
-    followup_needed = serializers.BooleanField(default=False)
-    referral_needed = serializers.BooleanField(default=False)
-    narrative = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
-    person = serializers.DictField(required=False, default=dict, validators=[refuse_nul])
-    device_time = serializers.DateTimeField(required=False, allow_null=True)
-
-
-def encounter_record_from(validated: dict, *, actor, device=None):
-    """Shared by the REST door and the sync endpoint: map validated input onto the service."""
-    fields = dict(validated)
-    return services.encounter_record(
-        actor=actor,
-        encounter_id=fields.pop("id", None),
-        incident_id=fields.pop("incident"),
-        assignment_id=fields.pop("assignment", None),
-        device=device,
-        **fields,
-    )
 
 
 class EncounterCreateApi(APIView):

@@ -345,18 +345,6 @@ def test_follow_ups_and_referrals_from_the_field_go_through_their_services(table
     assert [r["status"] for r in again] == ["duplicate"] * 4
 
 
-def test_without_the_follow_ups_service_the_mutation_is_refused_with_a_reason(
-    tablet, device, dispatcher, team, monkeypatch
-):
-    from apps.followups import services as followup_services
-
-    monkeypatch.delattr(followup_services, "followup_create")
-    incident, assignment = assigned_call(dispatcher, team)
-    results = sync(tablet, device, followup_batch(incident, assignment, team)[:2]).json()["results"]
-    assert [r["status"] for r in results] == ["applied", "rejected"]
-    assert "cannot record follow-ups" in results[1]["errors"]["detail"]
-
-
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True)
 def test_two_tablets_sending_the_same_mutation_at_once_apply_it_once(responder, dispatcher, team):

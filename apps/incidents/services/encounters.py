@@ -1,6 +1,7 @@
 """Writes about what a team documented: encounter versions (never overwritten) and notes.
 
-Only the team on the call (or a supervisor) documents it; follow-up rules run after commit.
+Only the team on the call (or a supervisor) documents it; `encounter_recorded` (apps/incidents/hooks.py)
+is sent after commit.
 """
 
 from datetime import datetime
@@ -11,6 +12,7 @@ from apps.accounts.roles import is_responder, is_supervisor
 from apps.accounts.selectors import user_team_id
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
+from apps.incidents.hooks import encounter_recorded_announce
 from apps.incidents.models import Assignment, Disposition, Encounter, EncounterNote, EncounterVersion, Incident
 from apps.incidents.services.shared import _log
 from apps.streams.names import BOARD, team_stream
@@ -123,11 +125,8 @@ def encounter_record(
             kind="encounter.recorded",
             data={"encounter": str(encounter.pk), "incident": incident.pk, "version": version.number},
         )
-        # Program rules (e.g. "referred → check in within 48 h") run once the version is committed.
-        from apps.followups.services import followups_on_encounter_recorded
-
-        version_id = version.pk
-        transaction.on_commit(lambda: followups_on_encounter_recorded(encounter_version_id=version_id))
+        # Other apps (follow-up rules: "referred → check in within 48 h") hear of it once committed.
+        encounter_recorded_announce(encounter_version_id=version.pk)
     return version
 
 

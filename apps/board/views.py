@@ -20,5 +20,6 @@ def board_page(request):
         {
             "tile_url": settings.FIRSTLINE_MAP_TILE_URL,
             "ack_limit_seconds": settings.FIRSTLINE_ACK_LIMIT_SECONDS,
+            "time_zone": settings.FIRSTLINE_PROGRAM_TIME_ZONE,
         },
     )

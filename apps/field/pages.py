@@ -17,7 +17,9 @@ from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static" / "field"
+COMMON_DIR = Path(settings.BASE_DIR) / "static" / "common"
 TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "field"
+LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
 
 # Files the service worker stores at install so the app opens with no network.
 SHELL_STATIC = [
@@ -26,14 +28,35 @@ SHELL_STATIC = [
     "field/shell.js",
     "field/store.js",
     "field/app.js",
+    "field/state.js",
+    "field/net.js",
+    "field/session.js",
+    "field/encounters.js",
+    "field/views.js",
+    "field/form.js",
+    "field/resources.js",
+    "common/api.js",
+    "common/stream.js",
+    "common/format.js",
+    "common/i18n.js",
     "field/icons/icon-192.png",
     "field/icons/icon-512.png",
 ]
 
 
+def shell_catalogs() -> list[str]:
+    """The JavaScript catalog of each language the program is translated into, so the tablet can
+    switch language with no network (English is the source and needs none)."""
+    return [
+        f"/{code}/jsi18n/"
+        for code, _name in settings.LANGUAGES
+        if not code.startswith("en") and (LOCALE_DIR / code / "LC_MESSAGES" / "djangojs.po").exists()
+    ]
+
+
 def _fingerprint() -> str:
     digest = hashlib.sha256()
-    for folder in (STATIC_DIR, TEMPLATE_DIR):
+    for folder in (STATIC_DIR, COMMON_DIR, TEMPLATE_DIR, LOCALE_DIR):
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 digest.update(path.name.encode())
@@ -90,7 +113,7 @@ def manifest(request):
 @require_GET
 def service_worker(request):
     version = shell_version()
-    shell = ["/field/", "/field/manifest.webmanifest"] + [static(path) for path in SHELL_STATIC]
+    shell = ["/field/", "/field/manifest.webmanifest"] + [static(path) for path in SHELL_STATIC] + shell_catalogs()
     body = render_to_string(
         "field/sw.js",
         {

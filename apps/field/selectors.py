@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts import conf as accounts_conf
 from apps.accounts.models import Device, User
@@ -18,7 +19,7 @@ from apps.common.errors import PermissionRefused
 from apps.field import conf
 from apps.incidents.models import Assignment, Disposition, Encounter
 from apps.incidents.serializers import assignment_payload, encounter_payload, incident_payload
-from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, FIELD_STATUSES, AssignmentStatus
+from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, ASSIGNMENT_TRANSITIONS, FIELD_STATUSES, AssignmentStatus
 from apps.incidents.vocab import NEEDS, SERVICES_PROVIDED
 from apps.resources.selectors import services_for_field_cache
 from apps.streams.names import team_stream, user_stream
@@ -34,6 +35,23 @@ HOUSING_STATUSES = {
     "unstably_housed": "Couch-surfing or at risk",
     "unknown": "Did not say",
 }
+
+# When a responder asks for a check-in from the encounter form: the tablet offers these and sends
+# the due time they give (the program's rules may raise other follow-ups on the server).
+FOLLOWUP_OPTIONS = [
+    {"code": "tomorrow", "label": _("Tomorrow"), "due_in_hours": 24, "kind": "check_in_call"},
+    {"code": "three_days", "label": _("In 3 days"), "due_in_hours": 72, "kind": "check_in_call"},
+    {"code": "week", "label": _("In a week"), "due_in_hours": 168, "kind": "check_in_call"},
+]
+
+
+def field_moves() -> dict[str, list[str]]:
+    """The statuses a responder may report next from each status: the state machine, field statuses only."""
+    return {
+        str(status): [str(s) for s in FIELD_STATUSES if s in ASSIGNMENT_TRANSITIONS[status]]
+        for status in AssignmentStatus
+        if any(s in ASSIGNMENT_TRANSITIONS[status] for s in FIELD_STATUSES)
+    }
 
 
 def device_for_sync(*, device_id) -> Device | None:
@@ -95,9 +113,11 @@ def field_working_set(*, user: User, device: Device | None = None) -> dict:
             "needs": NEEDS,
             "services_provided": SERVICES_PROVIDED,
             "dispositions": dict(Disposition.choices),
-            "statuses": {str(s): AssignmentStatus(s).label for s in FIELD_STATUSES},
+            "statuses": {str(s): s.label for s in AssignmentStatus},
             "age_ranges": AGE_RANGES,
             "housing": HOUSING_STATUSES,
+            "transitions": field_moves(),
+            "followup_options": [{**option, "label": str(option["label"])} for option in FOLLOWUP_OPTIONS],
         },
     }
 

@@ -207,7 +207,7 @@
         if (!response.ok || !Array.isArray(body.results)) return { state: "error", detail: body.detail || `HTTP ${response.status}`, sent };
         for (let i = 0; i < batch.length; i++) {
           const item = batch[i];
-          const result = body.results[i] || { status: "rejected", errors: { detail: "The server gave no answer." }, http_status: 503 };
+          const result = body.results[i] || { status: "rejected", errors: { code: "no_answer" }, http_status: 503 };
           if (result.status === "applied" || result.status === "duplicate") {
             await del("outbox", item.id);
             await rememberRecord(item, result.record);

@@ -1,4 +1,10 @@
-// Screening page shortcuts (listed on the page). The form works without this script.
+// The screening page's helpers. The form works without this script.
+import { request } from "../common/api.js";
+import { gettext, interpolate, loadCatalog, pageLanguage } from "../common/i18n.js";
+
+loadCatalog(pageLanguage()); // the words this script writes, in the page's language
+
+// Shortcuts (listed on the page).
 //  - Alt+<letter> jumps to the field or presses the button marked data-shortcut="<letter>".
 //  - Y / N / U answer the focused screening question and move to the next one.
 (function () {
@@ -63,7 +69,7 @@
     panel.className = "notice result result-" + state;
     panel.textContent = "";
     var heading = document.createElement("strong");
-    heading.textContent = "Policy says: " + (labels[state] || state) + " · priority " + body.priority;
+    heading.textContent = interpolate(gettext("Policy says: %(response)s · priority %(priority)s"), { response: labels[state] || state, priority: body.priority });
     panel.appendChild(heading);
     var list = document.createElement("ul");
     body.reasons.forEach(function (reason) {
@@ -79,15 +85,12 @@
     var callType = form.querySelector("#id_call_type").value;
     if (!callType) { panel.hidden = true; return; }
     var ticket = ++pending;
-    fetch("/api/v1/intake/screen/", {
+    request("/api/v1/intake/screen/", {
       method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": form.querySelector("[name=csrfmiddlewaretoken]").value },
-      body: JSON.stringify({ call_type: callType, answers: answers(), dry_run: true }),
-    }).then(function (response) {
-      return response.ok ? response.json() : null;
-    }).then(function (body) {
-      if (body && ticket === pending) render(body);
+      csrf: form.querySelector("[name=csrfmiddlewaretoken]").value,
+      body: { call_type: callType, answers: answers(), dry_run: true },
+    }).then(function (answer) {
+      if (answer.ok && ticket === pending) render(answer.body);
     }).catch(function () { /* the Check button still works */ });
   }
 

@@ -1,0 +1,190 @@
+/* The field app's contact with the server: the outbox drain, the working set, the directory and
+   the live stream. The page never trusts its own copy over the server's: after each sync it
+   refetches the working set. */
+import { csrfToken, refusalText, request } from "../common/api.js";
+import { configureFormat } from "../common/format.js";
+import { gettext, interpolate, ngettext } from "../common/i18n.js";
+import { streamClient } from "../common/stream.js";
+import { $, render, S, say, state } from "./state.js";
+import { lockApp, revoked } from "./session.js";
+
+/** JSON to and from the server; the CSRF token falls back to the copy kept for offline sends. */
+export function api(path, options = {}) {
+  return request(path, { ...options, csrf: async () => (await S.get("meta", "csrf")) || "" });
+}
+
+export function updateConn() {
+  const el = $("#conn");
+  const live = !!(state.stream && state.stream.live);
+  if (!navigator.onLine) { el.className = "conn conn-offline"; el.textContent = gettext("Offline — your work is kept on this tablet"); }
+  else if (live) { el.className = "conn conn-live"; el.textContent = gettext("Live"); }
+  else { el.className = "conn conn-online"; el.textContent = gettext("Online"); }
+  document.body.dataset.conn = !navigator.onLine ? "offline" : live ? "live" : "online";
+}
+
+export async function refreshCounts() {
+  if (state.stopped) return;
+  state.pending = await S.count("outbox");
+  state.problems = S.unlocked() ? await S.all("problems") : [];
+  const pending = $("#pending");
+  pending.hidden = state.pending === 0;
+  pending.textContent = interpolate(ngettext("%(count)s change waiting to sync", "%(count)s changes waiting to sync", state.pending), { count: state.pending });
+  document.body.dataset.pending = String(state.pending);
+  const badge = $("#problem-count");
+  const problems = await S.count("problems");
+  badge.hidden = problems === 0;
+  badge.textContent = String(problems);
+}
+
+export async function handleOutcome(outcome) {
+  if (!outcome) return false;
+  if (outcome.state === "device_revoked") { await revoked(); return false; }
+  if (!["ok", "offline", "error"].includes(outcome.state)) {
+    // not_authenticated, idle_timeout (the server ended the session), device_unknown, no-device: sign in again.
+    if (state.user && !state.locked) {
+      lockApp(outcome.state === "device_unknown" ? gettext("This tablet is not registered. Check it with your supervisor.")
+        : gettext("Sign in again to send your changes. They are kept on this tablet."), "error");
+    }
+    return false;
+  }
+  if (outcome.state === "error") say(interpolate(gettext("The server could not take the changes yet (%(reason)s). They stay queued."), { reason: outcome.detail }), "error");
+  return outcome.state === "ok";
+}
+
+export async function sync() {
+  if (state.stopped || !state.user || state.locked) return false;
+  let before = 0;
+  let outcome = null;
+  try {
+    await S.put("meta", (await csrfNow()) || "", "csrf");
+    before = (await S.all("problems")).length;
+    outcome = await S.drain();
+  } catch (error) {
+    return false; // local data was erased meanwhile (revocation or sign-out)
+  }
+  state.lastContact = Date.now();
+  if (outcome && ["ok", "error"].includes(outcome.state)) S.put("meta", state.lastContact, "last_contact").catch(() => {});
+  const ok = await handleOutcome(outcome);
+  if (state.stopped) return false;
+  state.encounters = await S.all("encounters");
+  await refreshCounts();
+  const added = state.problems.length - before;
+  if (added > 0) say(interpolate(ngettext("%(count)s change needs your attention. Open “Needs attention”.", "%(count)s changes need your attention. Open “Needs attention”.", added), { count: added }), "error");
+  else if (ok && outcome.sent) say(interpolate(ngettext("%(count)s change sent.", "%(count)s changes sent.", outcome.sent), { count: outcome.sent }), "ok");
+  return ok;
+}
+
+async function csrfNow() {
+  return csrfToken() || S.get("meta", "csrf");
+}
+
+export function showTeam() {
+  $("#team-name").textContent = state.boot && state.boot.team ? `· ${state.boot.team.call_sign}` : "";
+  if (state.boot) configureFormat({ timeZone: state.boot.time_zone });
+}
+
+export async function refreshBootstrap() {
+  if (state.stopped || !state.user || state.locked || !navigator.onLine) return;
+  let answer;
+  try { answer = await api(`/api/v1/field/bootstrap/?device=${encodeURIComponent(state.device || "")}`); } catch (error) { return; }
+  if (answer.status === 401 || answer.status === 403) { await handleOutcome({ state: answer.body.code || "not_authenticated" }); return; }
+  if (!answer.ok) { say(refusalText(answer.body, gettext("Could not load your calls.")), "error"); return; }
+  const boot = answer.body;
+  const known = new Set(((state.boot && state.boot.assignments) || []).map((a) => a.id));
+  const fresh = boot.assignments.filter((a) => a.active && !known.has(a.id));
+  state.boot = boot;
+  await S.put("cache", boot, "bootstrap");
+  if (boot.offline_wipe_days) await S.put("meta", boot.offline_wipe_days, "offline_wipe_days");
+  const cursors = (await S.get("meta", "cursors")) || {};
+  for (const [stream, seq] of Object.entries(boot.cursors || {})) cursors[stream] = Math.max(cursors[stream] || 0, seq);
+  await S.put("meta", cursors, "cursors");
+  const pendingRecords = new Set((await S.outboxAll()).map((m) => m.record));
+  for (const encounter of boot.encounters) {
+    if (!pendingRecords.has(encounter.id)) await S.put("encounters", { ...encounter, pending: false });
+  }
+  state.encounters = await S.all("encounters");
+  if (fresh.length && state.knownAssignments !== null) {
+    say(interpolate(gettext("New call: %(place)s"), { place: fresh[0].incident_detail.location_text }), "ok");
+    if (navigator.vibrate) navigator.vibrate(300);
+  }
+  state.knownAssignments = new Set(boot.assignments.map((a) => a.id));
+  document.body.dataset.boot = "loaded";
+  showTeam();
+  if (state.view !== "form") render();
+}
+
+export async function refreshResources() {
+  if (state.stopped || !state.user || state.locked || !navigator.onLine) return;
+  try {
+    const answer = await api("/api/v1/field/resources/");
+    if (answer.ok) { state.resources = answer.body; await S.put("cache", answer.body, "resources"); if (state.view === "resources") render(); }
+  } catch (error) { /* offline: keep the cached directory */ }
+}
+
+/** Every contact: send the outbox (which also tells a revoked tablet), then refetch the working set. */
+export async function contact() {
+  if (!navigator.onLine || state.stopped) { updateConn(); return; }
+  const ok = await sync();
+  if (!ok) return;
+  await refreshBootstrap();
+  if (!state.resources || !state.resources.fetched || Date.now() - state.resources.fetched > 600000) {
+    await refreshResources();
+    if (state.resources) state.resources.fetched = Date.now();
+  }
+  connectStream();
+}
+
+export function scheduleRefresh() {
+  clearTimeout(state.refreshTimer);
+  state.refreshTimer = setTimeout(() => refreshBootstrap(), 250);
+}
+
+export async function kick() {
+  await refreshCounts();
+  try {
+    const registration = navigator.serviceWorker && (await navigator.serviceWorker.getRegistration("/field/"));
+    if (registration && registration.sync) await registration.sync.register("fl-outbox");
+  } catch (error) { /* Background Sync is optional */ }
+  if (navigator.onLine) { await sync(); scheduleRefresh(); }
+}
+
+// --- the live stream -------------------------------------------------------------------------------
+
+async function saveCursor(stream, seq, keepHigher) {
+  const cursors = (await S.get("meta", "cursors")) || {};
+  cursors[stream] = keepHigher ? Math.max(cursors[stream] || 0, seq) : seq;
+  await S.put("meta", cursors, "cursors");
+}
+
+export function connectStream() {
+  if (!state.stream) {
+    state.stream = streamClient({
+      canConnect: () => !state.stopped && !!state.user && !state.locked && navigator.onLine,
+      device: () => state.device,
+      cursors: async () => {
+        const saved = (await S.get("meta", "cursors")) || {};
+        return Object.fromEntries(Object.keys((state.boot && state.boot.cursors) || {}).map((stream) => [stream, saved[stream] || 0]));
+      },
+      onLive: updateConn,
+      onWelcome: async () => { await sync(); scheduleRefresh(); }, // caught up after any gap: send, then refetch
+      onEvent: async (frame) => {
+        await saveCursor(frame.stream, frame.seq, true);
+        if (frame.kind === "device.revoked") { await revoked(); return false; }
+        if (/^(assignment|incident|encounter|team)\./.test(frame.kind)) scheduleRefresh();
+        if (frame.kind === "followup.due" || frame.kind === "followup.overdue") say(gettext("A follow-up is due for your team."), "ok");
+        return true;
+      },
+      onResync: async (frame) => { await saveCursor(frame.stream, frame.seq, false); scheduleRefresh(); },
+      onClose: (code) => {
+        if (code === 4410) { revoked(); return true; }
+        if (code === 4401 || code === 4403 || code === 4411) { handleOutcome({ state: "not_authenticated" }); return true; }
+        return false;
+      },
+    });
+  }
+  state.stream.connect();
+}
+
+export function closeStream() {
+  if (state.stream) state.stream.disconnect();
+}

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.cache import cache_control
+from django.views.i18n import JavaScriptCatalog
 
 from apps.accounts import pages as accounts_pages
 from apps.common.api_docs import SchemaView, docs_view
@@ -15,6 +17,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.page_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The words of static JS (locale/*/djangojs.po) for ?lang=; the field app's service worker keeps each.
+    path(
+        "jsi18n/",
+        cache_control(public=True, max_age=3600)(JavaScriptCatalog.as_view(packages=["apps.common"])),
+        name="javascript-catalog",
+    ),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", docs_view(), name="api-docs"),
 ]

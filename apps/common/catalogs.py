@@ -77,7 +77,9 @@ def _extract_file(path: Path, kind: str):
     else:
         source = io.BytesIO(path.read_bytes())
         method, keywords = (extract_python, PYTHON_KEYWORDS) if kind == "python" else (extract_javascript, JS_KEYWORDS)
-    return list(babel_extract(method, source, keywords=keywords, options={"encoding": "utf-8"}))
+    # JavaScript: also the gettext() calls inside `${...}` of template literals, where screens build HTML.
+    options = {"encoding": "utf-8", "parse_template_string": kind == "javascript"}
+    return list(babel_extract(method, source, keywords=keywords, options=options))
 
 
 def extract(domain: str):

@@ -48,7 +48,7 @@ def shell_catalogs() -> list[str]:
     """The JavaScript catalog of each language the program is translated into, so the tablet can
     switch language with no network (English is the source and needs none)."""
     return [
-        f"/{code}/jsi18n/"
+        f"/jsi18n/?lang={code}"
         for code, _name in settings.LANGUAGES
         if not code.startswith("en") and (LOCALE_DIR / code / "LC_MESSAGES" / "djangojs.po").exists()
     ]

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts import conf as accounts_conf
 from apps.accounts.models import Device, User
@@ -39,9 +39,9 @@ HOUSING_STATUSES = {
 # When a responder asks for a check-in from the encounter form: the tablet offers these and sends
 # the due time they give (the program's rules may raise other follow-ups on the server).
 FOLLOWUP_OPTIONS = [
-    {"code": "tomorrow", "label": _("Tomorrow"), "due_in_hours": 24, "kind": "check_in_call"},
-    {"code": "three_days", "label": _("In 3 days"), "due_in_hours": 72, "kind": "check_in_call"},
-    {"code": "week", "label": _("In a week"), "due_in_hours": 168, "kind": "check_in_call"},
+    {"code": "tomorrow", "label": gettext_lazy("Tomorrow"), "due_in_hours": 24, "kind": "check_in_call"},
+    {"code": "three_days", "label": gettext_lazy("In 3 days"), "due_in_hours": 72, "kind": "check_in_call"},
+    {"code": "week", "label": gettext_lazy("In a week"), "due_in_hours": 168, "kind": "check_in_call"},
 ]
 
 

@@ -14,13 +14,12 @@ import { streamClient } from "../common/stream.js";
 import { $, actions, el, flash, root, say, state, statusLabel } from "./state.js";
 import { detailPanel, render, renderMap, renderTeams, sortedIncidents, tick } from "./view.js";
 
-const t = (format, values) => interpolate(gettext(format), values);
 const SIGN_IN = "/accounts/login/?next=/board/";
 
 async function api(method, url, body) {
   const answer = await request(url, { method, body });
   if (answer.status === 401) { window.location.href = SIGN_IN; throw new Error(gettext("Signed out.")); }
-  if (!answer.ok) throw new Error(refusalText(answer.body, t("Request failed (%(status)s).", { status: answer.status })));
+  if (!answer.ok) throw new Error(refusalText(answer.body, interpolate(gettext("Request failed (%(status)s)."), { status: answer.status })));
   return answer.body;
 }
 
@@ -49,7 +48,7 @@ function beep() {
   });
 }
 function alertPriorityOne(incident) {
-  const call = incident.reference || t("Call %(id)s", { id: incident.id });
+  const call = incident.reference || interpolate(gettext("Call %(id)s"), { id: incident.id });
   $("p1-text").textContent = `${call} — ${incident.location_text || ""}`;
   $("p1-alert").hidden = false;
   document.title = `⚠ P1 · ${gettext("Dispatch board")}`;
@@ -141,7 +140,7 @@ function applyAssignmentEvent(event, data, incident) {
   }
   if (event.kind === "assignment.escalated") {
     const team = state.teams.get(data.team);
-    flash(team ? t("%(team)s has not acknowledged its call.", { team: team.call_sign }) : gettext("A team has not acknowledged its call."), true);
+    flash(team ? interpolate(gettext("%(team)s has not acknowledged its call."), { team: team.call_sign }) : gettext("A team has not acknowledged its call."), true);
     beep();
   }
 }
@@ -196,11 +195,11 @@ Object.assign(actions, {
   },
   assign(incidentId, teamId) {
     const team = state.teams.get(teamId);
-    const done = team ? t("%(team)s assigned.", { team: team.call_sign }) : gettext("Team assigned.");
+    const done = team ? interpolate(gettext("%(team)s assigned."), { team: team.call_sign }) : gettext("Team assigned.");
     return run(api("POST", `/api/v1/incidents/${incidentId}/assignments/`, { team: teamId }), done);
   },
   setStatus(assignmentId, status) {
-    return run(api("POST", `/api/v1/assignments/${assignmentId}/status/`, { status }), t("Status: %(status)s.", { status: statusLabel(status) }));
+    return run(api("POST", `/api/v1/assignments/${assignmentId}/status/`, { status }), interpolate(gettext("Status: %(status)s."), { status: statusLabel(status) }));
   },
   cancel(assignmentId) {
     const reason = window.prompt(gettext("Why is the team taken off this call?"));

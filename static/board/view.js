@@ -3,7 +3,6 @@ import { formatNumber, formatTime } from "../common/format.js";
 import { gettext, interpolate } from "../common/i18n.js";
 import { $, actions, activeAssignment, clock, el, now, root, since, state, statusLabel } from "./state.js";
 
-const t = (format, values) => interpolate(gettext(format), values);
 
 export function sortedIncidents() {
   return [...state.incidents.values()].sort(
@@ -17,13 +16,13 @@ function countdown(incident) {
   if (arrivals.length) {
     const took = (Math.min(...arrivals) - new Date(incident.received_at).getTime()) / 1000;
     const missed = incident.due_at && Math.min(...arrivals) > new Date(incident.due_at).getTime();
-    return { text: t("on scene in %(time)s", { time: clock(Math.max(0, took)) }), cls: missed ? "late" : "ok" };
+    return { text: interpolate(gettext("on scene in %(time)s"), { time: clock(Math.max(0, took)) }), cls: missed ? "late" : "ok" };
   }
   if (!incident.due_at) return { text: gettext("no target"), cls: "ok" };
   const left = (new Date(incident.due_at).getTime() - now()) / 1000;
   const total = (incident.target_minutes || 1) * 60;
-  if (left < 0) return { text: t("LATE %(time)s", { time: clock(-left) }), cls: "late" };
-  return { text: t("%(time)s left", { time: clock(left) }), cls: left < total * 0.34 ? "soon" : "ok" };
+  if (left < 0) return { text: interpolate(gettext("LATE %(time)s"), { time: clock(-left) }), cls: "late" };
+  return { text: interpolate(gettext("%(time)s left"), { time: clock(left) }), cls: left < total * 0.34 ? "soon" : "ok" };
 }
 
 function assignmentChips(incident) {
@@ -50,8 +49,8 @@ function recommendButton(incident) {
   const known = rec.distance_km !== null && rec.distance_km !== undefined;
   const distance = known ? formatNumber(rec.distance_km, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : "";
   let text;
-  if (second) text = known ? t("Add %(team)s as a second team (%(km)s km) — recommended", { team: rec.call_sign, km: distance }) : t("Add %(team)s as a second team — recommended", { team: rec.call_sign });
-  else text = known ? t("Assign %(team)s (%(km)s km) — recommended", { team: rec.call_sign, km: distance }) : t("Assign %(team)s — recommended", { team: rec.call_sign });
+  if (second) text = known ? interpolate(gettext("Add %(team)s as a second team (%(km)s km) — recommended"), { team: rec.call_sign, km: distance }) : interpolate(gettext("Add %(team)s as a second team — recommended"), { team: rec.call_sign });
+  else text = known ? interpolate(gettext("Assign %(team)s (%(km)s km) — recommended"), { team: rec.call_sign, km: distance }) : interpolate(gettext("Assign %(team)s — recommended"), { team: rec.call_sign });
   // A call that already has a team gets a plain button, so a second team is a choice, not a reflex.
   return el("button", {
     type: "button", class: second ? "btn" : "btn btn-primary", dataset: { assign: rec.id },
@@ -61,7 +60,7 @@ function recommendButton(incident) {
 
 function queueItem(incident) {
   const due = countdown(incident);
-  const picker = el("select", { "aria-label": t("Team for %(call)s", { call: incident.reference }), onclick: stop },
+  const picker = el("select", { "aria-label": interpolate(gettext("Team for %(call)s"), { call: incident.reference }), onclick: stop },
     el("option", { value: "" }, gettext("Choose team…")),
     availableTeams().map((team) => el("option", { value: team.id }, team.call_sign)));
   return el("li", {
@@ -97,8 +96,8 @@ export function renderTeams() {
   $("teams").replaceChildren(
     ...state.teamOrder.map((id, index) => {
       const team = state.teams.get(id);
-      const call = team.current_assignment ? t("on %(call)s", { call: team.current_assignment.reference }) : gettext("no call");
-      const pos = team.position && team.position.at ? t("position %(time)s ago", { time: since(team.position.at) }) : gettext("no position yet");
+      const call = team.current_assignment ? interpolate(gettext("on %(call)s"), { call: team.current_assignment.reference }) : gettext("no call");
+      const pos = team.position && team.position.at ? interpolate(gettext("position %(time)s ago"), { time: since(team.position.at) }) : gettext("no position yet");
       return el("li", { class: "team", dataset: { team: team.id } },
         el("span", { class: "num" }, index < 9 ? String(index + 1) : ""),
         el("span", {}, el("strong", {}, team.call_sign), " ",
@@ -156,7 +155,7 @@ export function tick() {
 }
 
 function reassignPicker(assignment) {
-  const picker = el("select", { "aria-label": t("Reassign %(team)s to", { team: assignment.team_call_sign }) },
+  const picker = el("select", { "aria-label": interpolate(gettext("Reassign %(team)s to"), { team: assignment.team_call_sign }) },
     el("option", { value: "" }, gettext("Reassign to…")),
     availableTeams().map((team) => el("option", { value: team.id }, team.call_sign)));
   picker.addEventListener("change", () => { if (picker.value) actions.reassign(assignment.id, Number(picker.value)); });
@@ -170,7 +169,7 @@ export function detailPanel(incident) {
     el("h3", {}, `${incident.reference} · P${incident.priority} · ${incident.call_type_name || gettext("Call")}`),
     el("p", {}, el("strong", {}, incident.location_text)),
     el("p", {}, incident.summary),
-    incident.safety_notes ? el("p", { class: "notice error" }, t("Safety: %(notes)s", { notes: incident.safety_notes })) : null,
+    incident.safety_notes ? el("p", { class: "notice error" }, interpolate(gettext("Safety: %(notes)s"), { notes: incident.safety_notes })) : null,
     el("h4", {}, gettext("Teams on this call")),
     active.length ? el("ul", {}, active.map((a) => el("li", {},
       `${a.team_call_sign}: ${statusLabel(a.status)} `,

@@ -51,12 +51,12 @@ export function weekdayName(index) {
 
 /** The weekday (Monday = 0) and minutes since midnight now, in `zone`: for "open now". */
 export function zonedNow(zone, now = new Date()) {
+  const numbers = { year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", hourCycle: "h23" };
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", { timeZone: zone || undefined, weekday: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
-      .formatToParts(now).map((part) => [part.type, part.value])
+    new Intl.DateTimeFormat("en-US", { timeZone: zone || undefined, ...numbers }).formatToParts(now).map((part) => [part.type, Number(part.value)])
   );
-  const weekday = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].indexOf(parts.weekday);
-  return { weekday, minutes: Number(parts.hour) * 60 + Number(parts.minute) };
+  const weekday = (new Date(Date.UTC(parts.year, parts.month - 1, parts.day)).getUTCDay() + 6) % 7; // Sunday is 0 in JS
+  return { weekday, minutes: parts.hour * 60 + parts.minute };
 }
 
 /** A running clock for durations: "4:05", "1:02:09" (the same in every language). */

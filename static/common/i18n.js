@@ -39,7 +39,7 @@ export function isSourceLanguage(language) {
 }
 
 export function catalogUrl(language) {
-  return `/${language}/jsi18n/`;
+  return `/jsi18n/?lang=${encodeURIComponent(language)}`;
 }
 
 /** Use `language` from now on: drop the catalog in use, load the one for `language` (English needs

@@ -3,14 +3,16 @@
    refetches the working set. */
 import { csrfToken, refusalText, request } from "../common/api.js";
 import { configureFormat } from "../common/format.js";
-import { gettext, interpolate, ngettext } from "../common/i18n.js";
+import { gettext, interpolate, ngettext, pageLanguage } from "../common/i18n.js";
 import { streamClient } from "../common/stream.js";
 import { $, render, S, say, state } from "./state.js";
 import { lockApp, revoked } from "./session.js";
 
-/** JSON to and from the server; the CSRF token falls back to the copy kept for offline sends. */
+/** JSON to and from the server, in the tablet's language (?lang= outranks the person's own choice:
+    the language is chosen per device); the CSRF token falls back to the copy kept for offline sends. */
 export function api(path, options = {}) {
-  return request(path, { ...options, csrf: async () => (await S.get("meta", "csrf")) || "" });
+  const url = `${path}${path.includes("?") ? "&" : "?"}lang=${encodeURIComponent(pageLanguage())}`;
+  return request(url, { ...options, csrf: async () => (await S.get("meta", "csrf")) || "" });
 }
 
 export function updateConn() {

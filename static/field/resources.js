@@ -16,35 +16,33 @@ function openNow(hours, zone) {
   });
 }
 
-const t = (msgid) => esc(gettext(msgid));
-
 function openBadge(open) {
-  if (open === true) return `<span class="badge open-now">${t("Open now")}</span>`;
-  return `<span class="badge">${open === false ? t("Closed now") : t("Hours unknown")}</span>`;
+  if (open === true) return `<span class="badge open-now">${esc(gettext("Open now"))}</span>`;
+  return `<span class="badge">${open === false ? esc(gettext("Closed now")) : esc(gettext("Hours unknown"))}</span>`;
 }
 
 function capacityBadge(capacity) {
   if (!capacity || capacity.available == null) return "";
   const spots = interpolate(ngettext("%(count)s open spot", "%(count)s open spots", capacity.available), { count: formatNumber(capacity.available) });
-  return `<span class="badge">${esc(spots)}${capacity.stale ? ` ${t("(old count)")}` : ""}</span>`;
+  return `<span class="badge">${esc(spots)}${capacity.stale ? ` ${esc(gettext("(old count)"))}` : ""}</span>`;
 }
 
 function details(r) {
   const mapHref = r.latitude != null ? `geo:${r.latitude},${r.longitude}` : `geo:0,0?q=${encodeURIComponent(r.address)}`;
   const rows = [];
-  if (r.address) rows.push(`<dt>${t("Address")}</dt><dd>${esc(r.address)} <a href="${mapHref}">${t("map")}</a></dd>`);
-  if (r.phone) rows.push(`<dt>${t("Phone")}</dt><dd><a href="tel:${esc(r.phone)}">${esc(r.phone)}</a></dd>`);
-  if (r.eligibility) rows.push(`<dt>${t("Who")}</dt><dd>${esc(r.eligibility)}</dd>`);
-  if (r.min_age != null || r.max_age != null) rows.push(`<dt>${t("Ages")}</dt><dd>${esc(r.min_age ?? 0)}–${esc(r.max_age ?? gettext("any"))}</dd>`);
-  if ((r.languages || []).length) rows.push(`<dt>${t("Languages")}</dt><dd>${esc(formatList(r.languages))}</dd>`);
-  if ((r.hours || []).length) rows.push(`<dt>${t("Hours")}</dt><dd>${r.hours.map((h) => `${esc(weekdayName(h.weekday))} ${esc(h.opens)}–${esc(h.closes)}`).join(", ")}</dd>`);
+  if (r.address) rows.push(`<dt>${esc(gettext("Address"))}</dt><dd>${esc(r.address)} <a href="${mapHref}">${esc(gettext("map"))}</a></dd>`);
+  if (r.phone) rows.push(`<dt>${esc(gettext("Phone"))}</dt><dd><a href="tel:${esc(r.phone)}">${esc(r.phone)}</a></dd>`);
+  if (r.eligibility) rows.push(`<dt>${esc(gettext("Who"))}</dt><dd>${esc(r.eligibility)}</dd>`);
+  if (r.min_age != null || r.max_age != null) rows.push(`<dt>${esc(gettext("Ages"))}</dt><dd>${esc(r.min_age ?? 0)}–${esc(r.max_age ?? gettext("any"))}</dd>`);
+  if ((r.languages || []).length) rows.push(`<dt>${esc(gettext("Languages"))}</dt><dd>${esc(formatList(r.languages))}</dd>`);
+  if ((r.hours || []).length) rows.push(`<dt>${esc(gettext("Hours"))}</dt><dd>${r.hours.map((h) => `${esc(weekdayName(h.weekday))} ${esc(h.opens)}–${esc(h.closes)}`).join(", ")}</dd>`);
   return `<dl class="kv">${rows.join("")}</dl>`;
 }
 
 export function viewResources() {
   const data = state.resources;
-  const title = `<h1>${t("Resources")}</h1>`;
-  if (!data) return `${title}<p class="empty">${t("The directory loads the first time the tablet has signal.")}</p>`;
+  const title = `<h1>${esc(gettext("Resources"))}</h1>`;
+  if (!data) return `${title}<p class="empty">${esc(gettext("The directory loads the first time the tablet has signal."))}</p>`;
   if (data.available === false) return `${title}<p class="empty">${esc(data.detail || gettext("The resource directory is not available yet."))}</p>`;
   const zone = state.boot && state.boot.time_zone;
   const q = state.resQuery.trim().toLowerCase();
@@ -57,8 +55,8 @@ export function viewResources() {
   const v = vocab();
   const count = interpolate(ngettext("%(count)s service; open now first.", "%(count)s services; open now first.", rows.length), { count: rows.length });
   return `${title}
-    <label for="res-q">${t("Search by name")}</label><input id="res-q" type="search" value="${esc(state.resQuery)}" autocomplete="off">
-    <p class="hint">${t("Need")}</p><div class="chips">${Object.entries(v.needs).map(([code, text]) => `<button type="button" class="chip" data-action="res-need" data-code="${esc(code)}" aria-pressed="${need === code}">${esc(text)}</button>`).join("")}</div>
+    <label for="res-q">${esc(gettext("Search by name"))}</label><input id="res-q" type="search" value="${esc(state.resQuery)}" autocomplete="off">
+    <p class="hint">${esc(gettext("Need"))}</p><div class="chips">${Object.entries(v.needs).map(([code, text]) => `<button type="button" class="chip" data-action="res-need" data-code="${esc(code)}" aria-pressed="${need === code}">${esc(text)}</button>`).join("")}</div>
     <p class="hint" id="res-count">${esc(count)}</p>
     ${rows.map(({ r, open }) => `<article class="resource" data-resource="${esc(r.id)}"><h2>${esc(r.name)}</h2>
       ${openBadge(open)}${capacityBadge(r.capacity)}

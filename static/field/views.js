@@ -135,27 +135,32 @@ function errorsText(errors) {
   return Object.entries(errors || {}).map(([field, messages]) => `${field === "detail" ? "" : `${esc(field)}: `}${esc([].concat(messages).map((x) => (typeof x === "object" ? JSON.stringify(x) : x)).join(" "))}`).join("<br>");
 }
 
+function conflictSection(p) {
+  const m = p.mutation;
+  const s = p.server.current || {};
+  const v = vocab();
+  const theirs = s.authored_by
+    ? interpolate(gettext("On the server (version %(number)s, by %(author)s)"), { number: p.server.version, author: s.authored_by })
+    : interpolate(gettext("On the server (version %(number)s)"), { number: p.server.version });
+  return `<section class="problem conflict" data-problem="${esc(p.id)}"><h2>${esc(gettext("Someone else changed this encounter"))}</h2>
+    <p>${errorsText(p.errors)}</p>
+    <div class="versions"><div class="mine"><h3>${esc(gettext("Your version"))}</h3><p>${esc(label(v.dispositions, m.data.disposition))}</p><p>${esc(m.data.narrative || "")}</p></div>
+    <div class="theirs"><h3>${esc(theirs)}</h3><p>${esc(label(v.dispositions, s.disposition))}</p><p>${esc(s.narrative || "")}</p></div></div>
+    <div class="row"><button type="button" class="btn btn-primary" data-action="resolve" data-choice="mine" data-id="${esc(p.id)}">${esc(gettext("Keep mine"))}</button>
+    <button type="button" class="btn" data-action="resolve" data-choice="theirs" data-id="${esc(p.id)}">${esc(gettext("Keep theirs"))}</button></div></section>`;
+}
+
+function rejectedSection(p) {
+  return `<section class="problem rejected" data-problem="${esc(p.id)}"><h2>${esc(gettext("Not accepted by the server"))}</h2><p>${describe(p.mutation)}</p>
+    <p class="reason"><strong>${esc(gettext("Why:"))}</strong> ${errorsText(p.errors)}</p>
+    <div class="row"><button type="button" class="btn" data-action="resolve" data-choice="retry" data-id="${esc(p.id)}">${esc(gettext("Send again"))}</button>
+    <button type="button" class="btn" data-action="resolve" data-choice="drop" data-id="${esc(p.id)}">${esc(gettext("Remove from this list"))}</button></div></section>`;
+}
+
 function viewProblems() {
   const title = `<h1>${esc(gettext("Needs attention"))}</h1>`;
   if (!state.problems.length) return `${title}<p class="empty">${esc(gettext("Nothing needs your attention. Every change was accepted."))}</p>`;
-  return `${title}${state.problems.map((p) => {
-    const m = p.mutation;
-    if (p.kind === "conflict" && p.server) {
-      const s = p.server.current || {};
-      const v = vocab();
-      const theirs = s.authored_by ? gettext("On the server (version %(number)s, by %(author)s)") : gettext("On the server (version %(number)s)");
-      return `<section class="problem conflict" data-problem="${esc(p.id)}"><h2>${esc(gettext("Someone else changed this encounter"))}</h2>
-        <p>${errorsText(p.errors)}</p>
-        <div class="versions"><div class="mine"><h3>${esc(gettext("Your version"))}</h3><p>${esc(label(v.dispositions, m.data.disposition))}</p><p>${esc(m.data.narrative || "")}</p></div>
-        <div class="theirs"><h3>${esc(interpolate(theirs, { number: p.server.version, author: s.authored_by }))}</h3><p>${esc(label(v.dispositions, s.disposition))}</p><p>${esc(s.narrative || "")}</p></div></div>
-        <div class="row"><button type="button" class="btn btn-primary" data-action="resolve" data-choice="mine" data-id="${esc(p.id)}">${esc(gettext("Keep mine"))}</button>
-        <button type="button" class="btn" data-action="resolve" data-choice="theirs" data-id="${esc(p.id)}">${esc(gettext("Keep theirs"))}</button></div></section>`;
-    }
-    return `<section class="problem rejected" data-problem="${esc(p.id)}"><h2>${esc(gettext("Not accepted by the server"))}</h2><p>${describe(m)}</p>
-      <p class="reason"><strong>${esc(gettext("Why:"))}</strong> ${errorsText(p.errors)}</p>
-      <div class="row"><button type="button" class="btn" data-action="resolve" data-choice="retry" data-id="${esc(p.id)}">${esc(gettext("Send again"))}</button>
-      <button type="button" class="btn" data-action="resolve" data-choice="drop" data-id="${esc(p.id)}">${esc(gettext("Remove from this list"))}</button></div></section>`;
-  }).join("")}`;
+  return title + state.problems.map((p) => (p.kind === "conflict" && p.server ? conflictSection(p) : rejectedSection(p))).join("");
 }
 
 function viewWiped() {

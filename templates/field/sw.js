@@ -43,7 +43,10 @@ self.addEventListener("fetch", (event) => {
     );
     return;
   }
-  if (SHELL.includes(url.pathname)) {
+  if (SHELL.includes(url.pathname + url.search)) {
+    // A language's catalog (/jsi18n/?lang=es): the query names the language, so it must match too.
+    event.respondWith(caches.open(CACHE).then((cache) => cache.match(url.pathname + url.search, { ignoreVary: true })).then((cached) => cached || fetch(request)));
+  } else if (SHELL.includes(url.pathname)) {
     event.respondWith(shellMatch(request).then((cached) => cached || fetch(request)));
   }
 });

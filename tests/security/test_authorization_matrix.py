@@ -90,6 +90,7 @@ GET_ROWS = {
     "field-app":                         "P    P    P    P    P    P    P    P    P",
     "field-manifest":                    "P    P    P    P    P    P    P    P    P",
     "field-sw":                          "P    P    P    P    P    P    P    P    P",
+    "javascript-catalog":                "P    P    P    P    P    P    P    P    P",
     "partner-inbox":                     "R    R    R    R    R    R    A    A    R",
     "partner-referral":                  "R    R    R    R    R    R    A    R    R",
     "followups-supervision":             "R    R    R    R    R    A    R    R    R",

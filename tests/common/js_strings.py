@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 TRANSLATORS = {"gettext", "ngettext", "pgettext", "npgettext", "gettext_noop"}
 # A literal right after these is markup or code, not words: CSS classes, selectors, keys.
-CODE_CONTEXT = re.compile(r"(?:\bclass\s*:|\bclassName\s*[=:]|\bquerySelector(?:All)?\(|\bclosest\(|\bdataset\.\w+\s*===?)\s*$")
+CODE_CONTEXT = re.compile(
+    r"(?:\bclass\s*:|\bclassName\s*[=:]|\bquerySelector(?:All)?\(|\bclosest\(|\bdataset\.\w+\s*===?)\s*$"
+)
 REGEX_ALLOWED_AFTER = set("(,=:[!&|?{};+-*%<>~^") | {""}
 REGEX_KEYWORDS = {"return", "typeof", "case", "in", "of", "void", "delete", "throw", "else"}
 WORD = re.compile(r"^[A-Za-z][a-z]+[.,!?:;…]?$")

@@ -53,7 +53,8 @@ def test_the_reader_sees_words_people_would_read():
       el("span", { class: "chip delivered" }, "on tablet");
       box.textContent = "Live";
       window.alert("Could not sign in.");
-      const fine = gettext("Sign in"), also = ngettext("%(n)s call", "%(n)s calls", n), html = `<p>${esc(gettext("Saved"))}</p>`;
+      const fine = gettext("Sign in"), also = ngettext("%(n)s call", "%(n)s calls", n);
+      const html = `<p>${esc(gettext("Saved"))}</p>`;
       const code = { "Content-Type": "application/json", mode: "same-origin" }, re = /[&<>"']/g, half = total / 2;
       node.className = "btn btn-primary"; document.querySelector("#login-form button[type=submit]");
       const tail = 'Assign ' + team;

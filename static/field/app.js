@@ -11,14 +11,18 @@ import { render } from "./views.js";
 
 const LANGUAGE_KEY = "fl.language";
 
-/** The shell's own words (the page the service worker keeps), in the tablet's language. */
+/** The shell's own words, in the tablet's language: the service worker may keep the page as it was
+    rendered in another language, and the tablet may switch with no network. */
 function labelShell() {
   const words = {
     "[data-view=calls]": gettext("Calls"), "[data-view=resources]": gettext("Resources"), "#logout": gettext("Sign out"),
+    ".skip-link": gettext("Skip to content"), "#view .loading": gettext("Loading…"),
   };
   for (const [selector, text] of Object.entries(words)) { const node = $(selector); if (node) node.textContent = text; }
-  const problems = $("[data-view=problems]");
-  if (problems && problems.firstChild) problems.firstChild.textContent = `${gettext("Needs attention")} `;
+  for (const [selector, text] of [["[data-view=problems]", gettext("Needs attention")], [".field-brand", gettext("Firstline Field")]]) {
+    const node = $(selector);
+    if (node && node.firstChild) node.firstChild.textContent = `${text} `; // keeps the count and the team inside
+  }
   $("#nav").setAttribute("aria-label", gettext("Sections"));
   const picker = $("#fl-language");
   if (picker) picker.setAttribute("aria-label", gettext("Language"));

@@ -15,11 +15,11 @@ const LANGUAGE_KEY = "fl.language";
     rendered in another language, and the tablet may switch with no network. */
 function labelShell() {
   const words = {
-    "[data-view=calls]": gettext("Calls"), "[data-view=resources]": gettext("Resources"), "#logout": gettext("Sign out"),
+    ".nav-btn[data-view=calls]": gettext("Calls"), ".nav-btn[data-view=resources]": gettext("Resources"), "#logout": gettext("Sign out"),
     ".skip-link": gettext("Skip to content"), "#view .loading": gettext("Loading…"),
   };
   for (const [selector, text] of Object.entries(words)) { const node = $(selector); if (node) node.textContent = text; }
-  for (const [selector, text] of [["[data-view=problems]", gettext("Needs attention")], [".field-brand", gettext("Firstline Field")]]) {
+  for (const [selector, text] of [[".nav-btn[data-view=problems]", gettext("Needs attention")], [".field-brand", gettext("Firstline Field")]]) {
     const node = $(selector);
     if (node && node.firstChild) node.firstChild.textContent = `${text} `; // keeps the count and the team inside
   }

@@ -253,3 +253,74 @@ def test_markup_in_an_address_is_stored_as_text_and_escaped_on_the_page(policy, 
     html = page.get(f"/intake/screen/?incident={held.pk}").content.decode()
     assert "<script>alert(2)</script>" not in html and "<img src=x" not in html
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+
+
+# --- a point needs both halves, whichever door the call comes through -----------------------------
+
+
+def test_a_latitude_alone_is_refused_by_the_api_with_a_field_error(dispatcher):
+    body = {"summary": "Welfare check", "location_text": "Park", "latitude": 39.7}
+    response = api_as(dispatcher).post("/api/v1/incidents/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["longitude"] == ["Give both latitude and longitude, or neither."]
+
+
+def test_a_latitude_alone_is_refused_by_the_service_the_admin_and_eido_call(supervisor):
+    from apps.common.errors import ApplicationError
+    from apps.incidents.models import Incident
+
+    with pytest.raises(ApplicationError) as refused:
+        incident_services.incident_create(actor=supervisor, summary="Cold", location_text="Park", longitude=-104.9)
+    assert "longitude" in refused.value.extra
+    incident = incident_services.incident_create(actor=supervisor, summary="Cold", location_text="Park")
+    with pytest.raises(ApplicationError):  # an edit (admin change form, EIDO update) may not drop one half
+        incident_services.incident_update(actor=supervisor, incident_id=incident.pk, latitude=39.7)
+    client = admin_as(supervisor)
+    form = {"source": "911", "priority": 3, "summary": "Cold", "location_text": "Park", "latitude": "39.7"}
+    for inline in ("assignments", "encounters", "timeline"):
+        form |= {f"{inline}-TOTAL_FORMS": "0", f"{inline}-INITIAL_FORMS": "0"}
+    response = client.post(reverse("admin:incidents_incident_add"), form, follow=True)
+    page = response.content.decode()
+    assert "Give both latitude and longitude, or neither." in page
+    assert "successfully" not in page
+    assert Incident.objects.get() == incident  # the one made above, nothing from the admin
+    assert AuditEntry.objects.filter(action="incident.create").count() == 1
+
+
+# --- a partnership is written only by its service, and the admin refuses before saving ----------
+
+
+def test_an_agreement_ending_before_it_starts_is_a_form_error_and_nothing_is_saved(supervisor):
+    from apps.resources.models import Organization
+
+    organization = Organization.objects.create(name="Eastgate Food Bank", description="x")
+    url = reverse("admin:resources_organization_change", args=[organization.pk])
+    form = {"name": "Renamed", "description": "x", "partnership_status": "formal", "partnership_notes": "New"}
+    form |= {"agreement_start": "2026-06-01", "agreement_end": "2026-01-01"}
+    response = admin_as(supervisor).post(url, form, follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200 and "errorlist" in page
+    assert "The agreement cannot end before it starts." in page
+    assert "successfully" not in page
+    organization.refresh_from_db()
+    assert (organization.name, organization.partnership_status, organization.agreement_end) == (
+        "Eastgate Food Bank",
+        Organization.Partnership.NONE,
+        None,
+    )
+    assert not AuditEntry.objects.filter(action="resources.partnership.update").exists()
+
+
+def test_a_partnership_saved_in_the_admin_is_written_and_audited_by_the_service(supervisor):
+    from apps.resources.models import Organization
+
+    organization = Organization.objects.create(name="Eastgate Food Bank", description="x")
+    url = reverse("admin:resources_organization_change", args=[organization.pk])
+    form = {"name": "Eastgate Food Bank", "description": "x", "partnership_status": "formal"}
+    form |= {"agreement_start": "2026-01-01", "agreement_end": "2026-12-31", "partnership_notes": "Signed"}
+    response = admin_as(supervisor).post(url, form, follow=True)
+    assert "successfully" in response.content.decode()
+    organization.refresh_from_db()
+    assert (organization.partnership_status, str(organization.agreement_end)) == ("formal", "2026-12-31")
+    entry = AuditEntry.objects.get(action="resources.partnership.update")
+    assert (entry.door, entry.actor, entry.detail["end"]) == ("admin", supervisor, "2026-12-31")

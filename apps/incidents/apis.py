@@ -28,11 +28,6 @@ class IncidentInputSerializer(serializers.Serializer):
     safety_notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
     safety_flags = serializers.ListField(child=serializers.CharField(max_length=40), required=False, default=list)
 
-    def validate(self, attrs):
-        if (attrs.get("latitude") is None) != (attrs.get("longitude") is None):
-            raise serializers.ValidationError({"longitude": ["Give both latitude and longitude, or neither."]})
-        return attrs
-
 
 class IncidentListCreateApi(APIView):
     @extend_schema(request=IncidentInputSerializer)

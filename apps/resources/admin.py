@@ -13,7 +13,8 @@ from django.db import models
 from django.template.response import TemplateResponse
 
 from apps.audit.models import Door
-from apps.common.admin import SupervisorAdmin, SupervisorInline
+from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline
+from apps.common.errors import ApplicationError
 from apps.resources import conf, services
 from apps.resources.models import (
     DirectoryImport,
@@ -33,8 +34,31 @@ from apps.resources.reports import missing_partnerships
 PARTNERSHIP_FIELDS = ("partnership_status", "agreement_start", "agreement_end", "partnership_notes")
 
 
+class OrganizationForm(forms.ModelForm):
+    """Asks the partnership service's rules while the form can still show them beside the field."""
+
+    class Meta:
+        model = Organization
+        fields = PARTNERSHIP_FIELDS  # the admin adds the rest of its fieldsets
+
+    def clean(self):
+        data = super().clean()
+        if "partnership_status" in data:
+            try:
+                services.partnership_checked(
+                    status=data["partnership_status"],
+                    agreement_start=data.get("agreement_start"),
+                    agreement_end=data.get("agreement_end"),
+                )
+            except ApplicationError as error:
+                for field, texts in (error.extra or {"__all__": [error.message]}).items():
+                    self.add_error(None if field == "__all__" else field, texts)
+        return data
+
+
 @admin.register(Organization)
-class OrganizationAdmin(SupervisorAdmin):
+class OrganizationAdmin(ServiceSaveMixin, SupervisorAdmin):
+    form = OrganizationForm
     list_display = ("name", "partnership_status", "agreement_start", "agreement_end")
     list_filter = ("partnership_status",)
     search_fields = ("name", "alternate_name")
@@ -50,11 +74,15 @@ class OrganizationAdmin(SupervisorAdmin):
     def save_model(self, request, obj, form, change):
         partnership_changed = any(f in form.changed_data for f in PARTNERSHIP_FIELDS)
         wanted = {f: getattr(obj, f) for f in PARTNERSHIP_FIELDS}
+        if change and partnership_changed:
+            # Only the service writes the partnership: keep the stored one until it has checked and audited.
+            stored = Organization.objects.filter(pk=obj.pk).values(*PARTNERSHIP_FIELDS).get()
+            for field, value in stored.items():
+                setattr(obj, field, value)
         super().save_model(request, obj, form, change)
         if partnership_changed:
-            # The partnership itself goes through the service, so it is checked and audited.
-            self.run_service(
-                request,
+            # A refusal raises out of the change form's transaction, so nothing above stays written.
+            updated = self.call_service(
                 services.partnership_update,
                 actor=request.user,
                 organization_id=obj.pk,
@@ -63,6 +91,8 @@ class OrganizationAdmin(SupervisorAdmin):
                 agreement_end=wanted["agreement_end"],
                 notes=wanted["partnership_notes"],
             )
+            for field in PARTNERSHIP_FIELDS:
+                setattr(obj, field, getattr(updated, field))
 
 
 class CapacityInline(SupervisorInline):

@@ -100,6 +100,16 @@ def capacity_update(
     return capacity
 
 
+def partnership_checked(*, status: str, agreement_start: date | None, agreement_end: date | None) -> None:
+    """The partnership's own rules, which a form may ask before anything is written."""
+    if status not in Organization.Partnership.values:
+        text = f"Partnership status must be one of {', '.join(Organization.Partnership.values)}."
+        raise ApplicationError(text, extra={"partnership_status": [text]})
+    if agreement_start and agreement_end and agreement_end < agreement_start:
+        text = "The agreement cannot end before it starts."
+        raise ApplicationError(text, extra={"agreement_end": [text]})
+
+
 def partnership_update(
     *,
     actor,
@@ -112,10 +122,7 @@ def partnership_update(
     """Supervisors record the program's relationship with an organization."""
     if not is_supervisor(actor):
         raise PermissionRefused("Only supervisors may change partnerships.")
-    if status not in Organization.Partnership.values:
-        raise ApplicationError(f"Partnership status must be one of {', '.join(Organization.Partnership.values)}.")
-    if agreement_start and agreement_end and agreement_end < agreement_start:
-        raise ApplicationError("The agreement cannot end before it starts.")
+    partnership_checked(status=status, agreement_start=agreement_start, agreement_end=agreement_end)
     with transaction.atomic():
         organization = Organization.objects.select_for_update().filter(pk=organization_id).first()
         if organization is None:

@@ -66,6 +66,15 @@ def incident_fields_checked(fields: dict) -> dict:
     return checked
 
 
+def _coordinates_checked(latitude: float | None, longitude: float | None) -> None:
+    """A point needs both halves: a latitude alone would put the person somewhere on a whole line."""
+    if (latitude is None) != (longitude is None):
+        raise ApplicationError(
+            "Give both latitude and longitude, or neither.",
+            extra={"longitude": ["Give both latitude and longitude, or neither."]},
+        )
+
+
 def incident_create(
     *,
     actor,
@@ -93,6 +102,7 @@ def incident_create(
         if found is None:
             raise ApplicationError("Unknown call type.", extra={"call_type": [f"No active call type '{call_type}'."]})
         call_type = found
+    _coordinates_checked(latitude, longitude)
     if priority is None:
         priority = call_type.default_priority if call_type else 3
     text = incident_fields_checked(
@@ -171,6 +181,7 @@ def incident_update(*, actor, incident_id, base_version: int | None = None, **ch
                 changed[field] = True
         if not changed:
             return incident
+        _coordinates_checked(incident.latitude, incident.longitude)
         incident.full_clean()
         incident.version += 1
         incident.save(update_fields=[*changed, "version", "updated_at"])

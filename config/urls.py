@@ -28,3 +28,4 @@ urlpatterns = [
 ]
 urlpatterns += [path("api/v1/", include(f"apps.{app}.urls")) for app in API_APPS]
 urlpatterns += [path("", include(f"apps.{app}.page_urls")) for app in API_APPS if app != "accounts"]
+urlpatterns += [path("funding/", include("apps.funding.page_urls"))]

@@ -30,6 +30,7 @@ STAFF_ROLES = {
     "calltaker": Role.CALL_TAKER,
     "partner": Role.PARTNER,
     "analyst": Role.ANALYST,
+    "finance": Role.FINANCE,
 }
 
 

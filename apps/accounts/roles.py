@@ -15,11 +15,16 @@ class Role(models.TextChoices):
     PARTNER = "partner", "Partner"
     ANALYST = "analyst", "Analyst"
     ADMINISTRATOR = "administrator", "Administrator"
+    FINANCE = "finance", "Finance"
 
 
 ADMIN_ROLES = {Role.SUPERVISOR, Role.ADMINISTRATOR}
 DISPATCH_ROLES = {Role.DISPATCHER, Role.SUPERVISOR, Role.ADMINISTRATOR}
 INCIDENT_CREATOR_ROLES = {Role.DISPATCHER, Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMINISTRATOR}
+# Budgets, funding sources and spending: finance staff and supervisors keep them; analysts read the
+# totals; people who answer calls, and partners, see none of the program's money.
+FUNDING_WRITE_ROLES = {Role.FINANCE, Role.SUPERVISOR, Role.ADMINISTRATOR}
+FUNDING_READ_ROLES = FUNDING_WRITE_ROLES | {Role.ANALYST}
 
 
 def role_of(user) -> str | None:
@@ -38,6 +43,14 @@ def can_dispatch(user) -> bool:
 
 def can_create_incident(user) -> bool:
     return role_of(user) in INCIDENT_CREATOR_ROLES
+
+
+def may_keep_funding(user) -> bool:
+    return role_of(user) in FUNDING_WRITE_ROLES or bool(getattr(user, "is_superuser", False) and user.is_active)
+
+
+def may_read_funding_totals(user) -> bool:
+    return role_of(user) in FUNDING_READ_ROLES or may_keep_funding(user)
 
 
 def is_responder(user) -> bool:

@@ -44,7 +44,7 @@ from apps.teams.services import membership_set, team_create, team_move, team_rep
 DEMO_PASSWORD = "firstline-demo"  # noqa: S105 (public by design: the demo logins)
 SEED = 20260601
 NAMESPACE = uuid.UUID("5b0f5e0e-7c8a-4c35-9d0e-2f64f1a0c0de")
-EXTENSION_APPS = ("resources", "intake", "followups", "field")
+EXTENSION_APPS = ("resources", "intake", "followups", "field", "funding")
 HISTORY_DAYS = 7
 CALLS_PER_DAY = (40, 60)
 
@@ -121,6 +121,7 @@ STAFF = [
     ("calltaker", Role.CALL_TAKER, "Priya", "Raman"),
     ("partner", Role.PARTNER, "Tom", "Whitaker"),
     ("analyst", Role.ANALYST, "Grace", "Lindqvist"),
+    ("finance", Role.FINANCE, "Henry", "Okafor"),
 ]
 
 RESPONDER_NAMES = [

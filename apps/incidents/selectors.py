@@ -145,3 +145,38 @@ def assignments_for_team(*, team_id: int, active_only: bool = True) -> QuerySet[
 
     qs = Assignment.objects.filter(team_id=team_id).select_related("incident", "incident__call_type", "team")
     return qs.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES) if active_only else qs
+
+
+# Dispositions that mean police came after all: such a call was not handled without police.
+POLICE_DISPOSITIONS = ("police_requested", "arrest_by_police")
+
+
+def incident_counts_for_period(*, start, end) -> dict:
+    """Aggregates only (no record is disclosed) of calls received in [start, end) and closed:
+    how many, how many without police (by call type code), and people served on their encounters.
+
+    Funding reports read this to turn spending into cost per call and per person served.
+    """
+    from django.db.models import Count, OuterRef, Subquery, Sum
+
+    from apps.incidents.models import EncounterVersion
+    from apps.incidents.states import IncidentStatus
+
+    handled = Incident.objects.filter(received_at__gte=start, received_at__lt=end, status=IncidentStatus.CLOSED)
+    without_police = handled.exclude(disposition__in=POLICE_DISPOSITIONS)
+    by_type = {
+        (row["call_type__code"] or ""): row["n"]
+        for row in without_police.values("call_type__code").annotate(n=Count("pk")).order_by()
+    }
+    current = EncounterVersion.objects.filter(encounter=OuterRef("pk"), number=OuterRef("current_version"))
+    people = (
+        Encounter.objects.filter(incident__in=handled)
+        .annotate(people=Subquery(current.values("people_served")[:1]))
+        .aggregate(total=Sum("people"))["total"]
+    )
+    return {
+        "calls": handled.count(),
+        "calls_without_police": sum(by_type.values()),
+        "without_police_by_call_type": by_type,
+        "people_served": people or 0,
+    }

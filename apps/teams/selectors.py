@@ -27,3 +27,20 @@ def team_recommend(
     if best is None:
         return None, None
     return best[1], best[2]
+
+
+def team_hours_on_shift(*, start, end):
+    """Team-hours on shift inside [start, end) as a Decimal, or None when no shift is recorded at all
+    (then a cost per team-hour cannot be computed honestly)."""
+    from decimal import Decimal
+
+    from apps.teams.models import Shift
+
+    if not Shift.objects.exists():
+        return None
+    seconds = 0.0
+    for starts_at, ends_at in Shift.objects.filter(starts_at__lt=end, ends_at__gt=start).values_list(
+        "starts_at", "ends_at"
+    ):
+        seconds += (min(ends_at, end) - max(starts_at, start)).total_seconds()
+    return (Decimal(seconds) / Decimal(3600)).quantize(Decimal("0.01"))

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "apps.field",
     "apps.operations",
     "apps.retention",
+    "apps.funding",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,7 @@ _IDLE_DEFAULTS = {
     "partner": 60,
     "analyst": 60,
     "administrator": 30,
+    "finance": 30,
 }
 FIRSTLINE_IDLE_MINUTES = {
     role: env_int(f"FIRSTLINE_IDLE_MINUTES_{role.upper()}", minutes) for role, minutes in _IDLE_DEFAULTS.items()
@@ -318,6 +320,11 @@ FIRSTLINE_WEBHOOK_BACKOFF_SECONDS = env_int("FIRSTLINE_WEBHOOK_BACKOFF_SECONDS",
 # Webhooks go to https partners on public addresses only (apps/followups/egress.py). Plain http to
 # 127.0.0.1/::1 is for the test suite's local fake partner; production refuses to start with it on.
 FIRSTLINE_WEBHOOK_ALLOW_HTTP_LOOPBACK = env_bool("FIRSTLINE_WEBHOOK_ALLOW_HTTP_LOOPBACK", False)
+# Funding (apps/funding, docs/funding.md): money is exact decimals in one currency; the fiscal year
+# starts on the first of this month; the police-time assumptions are printed in every report.
+FIRSTLINE_CURRENCY = env("FIRSTLINE_CURRENCY", "USD")
+FIRSTLINE_FISCAL_YEAR_START_MONTH = env_int("FIRSTLINE_FISCAL_YEAR_START_MONTH", 7)
+FIRSTLINE_POLICE_MINUTES_PER_CALL = {"default": env_int("FIRSTLINE_POLICE_MINUTES_PER_CALL", 90)}
 FIRSTLINE_MAP_TILE_URL = env("FIRSTLINE_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 
 

@@ -106,6 +106,11 @@ GET_ROWS = {
     "hsds-taxonomy":                     "P    P    P    P    P    P    P    P    P",
     "hsds-taxonomy-terms":               "P    P    P    P    P    P    P    P    P",
     "hsds-taxonomy-term":                "P    P    P    P    P    P    P    P    P",
+    # The program's money (tests/funding): supervisors and analysts read the totals; the funder
+    # report without a source sends a supervisor back to the figures (a redirect, not a refusal).
+    "funding-figures":                   "R    R    R    R    R    A    R    R    A",
+    "funding-import":                    "R    R    R    R    R    A    R    R    R",
+    "funding-report":                    "R    R    R    R    R    -    R    R    R",
 }
 
 # Writes with a valid body, each against team A's records. `A` = the change is made (2xx), `R` =

@@ -2,7 +2,7 @@
 """Run Firstline on a fresh machine, or run its tests, with nothing but Python 3.11 and pip.
 
     python3 scripts/firstline.py run    # venv, install, migrate, demo program, serve everything
-    python3 scripts/firstline.py test   # venv, install, lint, migration check, the whole test suite
+    python3 scripts/firstline.py test   # venv, install, lint, layers, migration check, the whole test suite
     python3 scripts/firstline.py lock   # after editing pyproject.toml: regenerate requirements/*.txt
 
 The embedded run needs no services: SQLite, an in-process channel layer and a Celery worker and beat
@@ -207,14 +207,16 @@ def test(pytest_args: list[str]) -> int:
     compile_catalogs()
     say("ruff check")
     lint = subprocess.run([PYTHON, "-m", "ruff", "check", "."], cwd=ROOT)
+    say("lint-imports (the layers in .importlinter, drawn in docs/architecture.md)")
+    layers = subprocess.run([BIN / "lint-imports"], cwd=ROOT)
     say("makemigrations --check")
     migrations = subprocess.run([PYTHON, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=ROOT, env=env)
     say("pytest")
     tests = subprocess.run([PYTHON, "-m", "pytest", *pytest_args], cwd=ROOT, env=env)
-    for name, result in [("ruff", lint), ("makemigrations --check", migrations)]:
+    for name, result in [("ruff", lint), ("lint-imports", layers), ("makemigrations --check", migrations)]:
         if result.returncode:
             say(f"{name} failed")
-    return lint.returncode or migrations.returncode or tests.returncode
+    return lint.returncode or layers.returncode or migrations.returncode or tests.returncode
 
 
 def main() -> int:

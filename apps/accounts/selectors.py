@@ -1,6 +1,10 @@
 from django.conf import settings
 
-from apps.accounts.models import User
+from apps.accounts.models import Device, User
+
+# Where a session keeps the tablet it was opened on and when it was last used (read here, written by services).
+SESSION_DEVICE_KEY = "firstline_device"
+SESSION_LAST_ACTIVE_KEY = "firstline_last_active"
 
 
 def user_team_id(user: User) -> int | None:
@@ -29,21 +33,15 @@ def idle_limit_seconds(user: User) -> int:
 
 def session_device_id(session) -> str | None:
     """The tablet a session was opened on (None for sessions opened without one)."""
-    from apps.accounts.services import SESSION_DEVICE_KEY
-
     return session.get(SESSION_DEVICE_KEY) if session is not None else None
 
 
 def session_last_active(session) -> float | None:
-    from apps.accounts.services import SESSION_LAST_ACTIVE_KEY
-
     value = session.get(SESSION_LAST_ACTIVE_KEY) if session is not None else None
     return float(value) if value is not None else None
 
 
 def devices_revoked(*, device_ids) -> set[str]:
-    from apps.accounts.models import Device
-
     return {
         str(pk)
         for pk in Device.objects.filter(pk__in=list(device_ids), revoked_at__isnull=False).values_list("pk", flat=True)

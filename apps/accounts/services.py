@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from apps.accounts import conf
 from apps.accounts.models import Device, DeviceSession, User
 from apps.accounts.roles import is_responder, is_supervisor
+from apps.accounts.selectors import SESSION_DEVICE_KEY, SESSION_LAST_ACTIVE_KEY
 from apps.audit.models import Outcome
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, CredentialsRefused, NotFound, PermissionRefused, TooManyAttempts
@@ -28,8 +29,6 @@ from apps.streams.services import sockets_close, stream_append
 
 logger = logging.getLogger(__name__)
 
-SESSION_DEVICE_KEY = "firstline_device"
-SESSION_LAST_ACTIVE_KEY = "firstline_last_active"
 SESSION_STARTED_KEY = "firstline_started"
 
 

@@ -1,8 +1,11 @@
-"""Importing and exporting HSDS 3: the shared examples, idempotence, round trip and bad rows."""
+"""Importing and exporting HSDS 3: the specification's examples, idempotence, round trip and bad rows."""
 
 import csv
+import gzip
+import hashlib
 import io
 import json
+import re
 import shutil
 import uuid
 import zipfile
@@ -27,9 +30,8 @@ from apps.resources.models import (
 
 pytestmark = pytest.mark.django_db
 
-HSDS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "hsds3"
+HSDS = Path(__file__).resolve().parents[1] / "data" / "hsds3"  # vendored with its CC BY-SA attribution
 EXAMPLES = HSDS / "examples"
-needs_examples = pytest.mark.skipif(not HSDS.exists(), reason=f"the shared HSDS 3 examples are missing ({HSDS})")
 
 EXAMPLE_SERVICE = uuid.UUID("ac148810-d857-441c-9679-408f346de14b")
 EXAMPLE_ORGANIZATION = uuid.UUID("d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610")
@@ -63,7 +65,18 @@ def snapshot() -> dict:
     }
 
 
-@needs_examples
+def test_the_vendored_examples_and_schemas_are_the_specifications_unchanged():
+    """tests/data/hsds3/ATTRIBUTION.md names the source and licence and lists each file's digest."""
+    note = (HSDS / "ATTRIBUTION.md").read_text()
+    listed = {path: digest for digest, path in re.findall(r"^([0-9a-f]{64})  (\S+)$", note, re.M)}
+    found = {}
+    for path in HSDS.rglob("*"):
+        if path.is_file() and path.name != "ATTRIBUTION.md":
+            data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+            found[path.relative_to(HSDS).as_posix().removesuffix(".gz")] = hashlib.sha256(data).hexdigest()
+    assert found == listed and "CC BY-SA 4.0" in note
+
+
 def test_the_shared_tabular_example_imports_and_reports_its_dangling_links():
     result = import_hsds(EXAMPLES / "csv")
     service = Service.objects.get(pk=EXAMPLE_SERVICE)
@@ -80,7 +93,6 @@ def test_the_shared_tabular_example_imports_and_reports_its_dangling_links():
     assert Location.objects.get().latitude is None
 
 
-@needs_examples
 def test_importing_the_same_package_twice_changes_nothing():
     import_hsds(EXAMPLES / "csv")
     before = snapshot()
@@ -91,7 +103,6 @@ def test_importing_the_same_package_twice_changes_nothing():
     assert snapshot() == before
 
 
-@needs_examples
 @pytest.mark.parametrize(
     "name",
     [
@@ -112,7 +123,6 @@ def test_the_shared_json_examples_import_and_reimport_unchanged(name):
     assert again.totals()["created"] == again.totals()["updated"] == 0
 
 
-@needs_examples
 def test_a_nested_service_document_links_its_taxonomy_term_to_the_service():
     import_hsds(EXAMPLES / "service_full.json")
     service = Service.objects.get(pk=EXAMPLE_SERVICE)
@@ -122,7 +132,6 @@ def test_a_nested_service_document_links_its_taxonomy_term_to_the_service():
     assert service.service_at_locations.get().location.addresses.exists()
 
 
-@needs_examples
 def test_export_then_import_into_an_empty_directory_gives_the_same_data(tmp_path):
     import_hsds(EXAMPLES / "service_full.json")
     import_hsds(EXAMPLES / "csv")
@@ -143,7 +152,6 @@ def test_export_then_import_into_an_empty_directory_gives_the_same_data(tmp_path
     assert import_hsds(tmp_path / "out").totals()["updated"] == 0
 
 
-@needs_examples
 def test_a_row_with_a_bad_uuid_is_rejected_and_the_rest_imports(tmp_path):
     package = copy_example(tmp_path)
 
@@ -158,7 +166,6 @@ def test_a_row_with_a_bad_uuid_is_rejected_and_the_rest_imports(tmp_path):
     assert set(Service.objects.values_list("name", flat=True)) == {"Community Counselling", "Second service"}
 
 
-@needs_examples
 def test_a_service_whose_organization_does_not_exist_is_rejected_and_its_children_with_it(tmp_path):
     package = copy_example(tmp_path)
     rewrite_csv(
@@ -174,7 +181,6 @@ def test_a_service_whose_organization_does_not_exist_is_rejected_and_its_childre
     assert Schedule.objects.get().service_id is None
 
 
-@needs_examples
 def test_a_service_without_a_name_is_rejected(tmp_path):
     package = copy_example(tmp_path)
     rewrite_csv(package / "services.csv", lambda rows, header: ([dict(rows[0], name="")], header))
@@ -182,7 +188,6 @@ def test_a_service_without_a_name_is_rejected(tmp_path):
     assert any(p.file == "services.csv" and p.reason == "name is required" for p in result.rejected)
 
 
-@needs_examples
 def test_a_schedule_with_a_bad_time_is_rejected(tmp_path):
     package = copy_example(tmp_path)
     rewrite_csv(package / "schedules.csv", lambda rows, header: ([dict(rows[0], opens_at="25:99")], header))
@@ -192,7 +197,6 @@ def test_a_schedule_with_a_bad_time_is_rejected(tmp_path):
     assert Service.objects.exists()
 
 
-@needs_examples
 def test_unknown_columns_are_reported_and_ignored(tmp_path):
     package = copy_example(tmp_path)
 
@@ -205,7 +209,6 @@ def test_unknown_columns_are_reported_and_ignored(tmp_path):
     assert Organization.objects.filter(pk=EXAMPLE_ORGANIZATION).exists()
 
 
-@needs_examples
 def test_a_changed_row_is_updated_and_only_it(tmp_path):
     package = copy_example(tmp_path)
     import_hsds(package)
@@ -216,7 +219,6 @@ def test_a_changed_row_is_updated_and_only_it(tmp_path):
     assert Service.objects.get().name == "Counselling (new name)"
 
 
-@needs_examples
 def test_import_leaves_capacity_partnership_and_need_codes_alone(tmp_path):
     import_hsds(EXAMPLES / "csv")
     Organization.objects.filter(pk=EXAMPLE_ORGANIZATION).update(partnership_status="formal")
@@ -231,7 +233,6 @@ def test_import_leaves_capacity_partnership_and_need_codes_alone(tmp_path):
     assert TaxonomyTerm.objects.get().need_code == "mental_health"
 
 
-@needs_examples
 def test_the_commands_print_a_summary_and_export_a_zip(tmp_path):
     out = io.StringIO()
     call_command("import_hsds", str(EXAMPLES / "csv"), stdout=out, stderr=io.StringIO())
@@ -260,7 +261,6 @@ def test_a_large_import_shows_progress_on_stderr(tmp_path):
     assert Service.objects.count() == 1200
 
 
-@needs_examples
 def test_a_supervisor_uploads_a_zipped_datapackage_in_the_admin(client, supervisor, tmp_path):
     zip_folder(copy_example(tmp_path), tmp_path / "package.zip")
     client.force_login(supervisor)

@@ -51,7 +51,11 @@ def test_an_assignment_inside_the_limit_or_acknowledged_is_not_escalated(dispatc
     )
     services.assignment_acknowledge(actor=dispatcher, assignment_id=acked.pk)
     assert services.assignments_escalate_overdue() == []
-    assert recent.pk  # still waiting, inside the 60 s limit
+    recent.refresh_from_db()
+    acked.refresh_from_db()
+    assert recent.status == AssignmentStatus.DISPATCHED and recent.acknowledged_at is None  # still waiting
+    assert recent.escalated_at is None and acked.escalated_at is None
+    assert "assignment.escalated" not in board_kinds()
 
 
 @override_settings(FIRSTLINE_ACK_LIMIT_SECONDS=5)

@@ -52,6 +52,13 @@ def _person_language(person: dict) -> str:
     return ""
 
 
+def _ref(value) -> str | None:
+    """The `$id` a NENA reference names. NENA's ReferenceType has no JSON type, so a schema-valid
+    reference may be a number, a string or a list: such a value names nothing."""
+    target = value.get("$ref") if isinstance(value, dict) else None
+    return target if isinstance(target, str) else None
+
+
 def _note_text(html: str) -> str:
     """NENA notes are HTML5; Firstline keeps their words as plain text."""
     return " ".join(unescape(strip_tags(html)).split())
@@ -90,7 +97,7 @@ class _Reader:
         refs = refs if isinstance(refs, list) else [refs] if refs else []
         out = []
         for i, ref in enumerate(refs):
-            target = ref.get("$ref") if isinstance(ref, dict) else None
+            target = _ref(ref)
             found = self.by_id.get(target)
             if found is None or found[0] != kind:
                 parsed.warn(
@@ -104,7 +111,10 @@ class _Reader:
         value = obj.get(name)
         if value is None:
             return None
-        parsed_value = parse_datetime(value.strip()) if isinstance(value, str) else None
+        try:
+            parsed_value = parse_datetime(value.strip()) if isinstance(value, str) else None
+        except ValueError:  # shaped like ISO 8601 but no real time (2026-02-30, an offset of +99:00)
+            parsed_value = None
         if parsed_value is None:
             parsed.warn(f"{path}.{name}", "not an ISO 8601 date and time; not used")
             return None
@@ -133,12 +143,15 @@ class _Reader:
                     "owns_incident": agency.get("incidentOwningAgencyIndicator") is True,
                 }
             )
-        for _path, agent in self.items("agentComponent"):
+        for path, agent in self.items("agentComponent"):
+            agency = _ref(agent.get("agencyReference"))
+            if agency is None:
+                parsed.warn(f"{path}.agencyReference", "not a reference to an agency; not used")
             parsed.agents.append(
                 {
                     "id": agent["$id"][:200],
                     "roles": [r[:100] for r in agent.get("agentRoleRegistryText", [])][:10],
-                    "agency": (agent.get("agencyReference") or {}).get("$ref", "")[:200],
+                    "agency": (agency or "")[:200],
                     "position": str(agent.get("agentWorkstationPositionIdentification", ""))[:60],
                 }
             )
@@ -168,6 +181,9 @@ class _Reader:
     def read_persons(self, parsed: ParsedEido) -> None:
         for path, person in self.items("personComponent"):
             roles = [r.strip()[:100] for r in person.get("personIncidentRoleRegistryText", []) if r.strip()]
+            callback_ref = _ref(person.get("callBackReference"))
+            if callback_ref is None and "callBackReference" in person:
+                parsed.warn(f"{path}.callBackReference", "not a reference to a callback; not used")
             parsed.persons.append(
                 {
                     "id": person["$id"][:200],
@@ -176,7 +192,7 @@ class _Reader:
                     "caller": any(role.lower() == "caller" for role in roles),
                     "name": _person_name(person),
                     "language": _person_language(person),
-                    "callback_ref": (person.get("callBackReference") or {}).get("$ref"),
+                    "callback_ref": callback_ref,
                 }
             )
         caller = parsed.caller

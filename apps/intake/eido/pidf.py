@@ -4,6 +4,7 @@ Pure: a string in, a Location out (and back). Hostile XML refuses the whole EIDO
 unreadable leaves a call the call-taker completes.
 """
 
+import math
 import xml.etree.ElementTree as ET  # building XML only; parsing goes through defusedxml
 
 from defusedxml import DefusedXmlException
@@ -27,9 +28,12 @@ def _local(tag: str) -> str:
 
 def _float(text: str | None, path: str, what: str) -> float:
     try:
-        return float((text or "").strip())
+        value = float((text or "").strip())
     except ValueError as error:
         raise UnreadableLocation(path, f"{what} is not a number") from error
+    if not math.isfinite(value):  # 'NaN' and '1e999' read as floats, and no JSON column can hold them
+        raise UnreadableLocation(path, f"{what} is not a finite number")
+    return value
 
 
 def parse_pidf_lo(xml_text: str, path: str) -> Location:

@@ -101,7 +101,7 @@ _DEVICE_KEYS: dict[str, str] = {}
 
 def enrollment_code_for(device) -> str:
     """Give a tablet a fresh one-time enrollment code, as registration or a renewal does."""
-    from apps.accounts.services import _new_enrollment_code, enrollment_code_format, secret_digest
+    from apps.accounts.services.devices import _new_enrollment_code, enrollment_code_format, secret_digest
 
     code = _new_enrollment_code()
     Device.objects.filter(pk=getattr(device, "pk", device)).update(

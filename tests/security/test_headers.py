@@ -6,7 +6,7 @@ The browser half (no CSP violation on any main page) is tests/security/test_csp_
 import pytest
 from django.test import Client
 
-from config.settings.base import tile_source
+from config.settings.headers import tile_source
 from tests.factories import PASSWORD
 from tests.security.doors import all_doors
 from tests.security.world import build_world

@@ -1,0 +1,54 @@
+"""Call centers as API clients, the versioned eligibility policy, and every screening decision.
+
+A decision keeps the policy version it was made under; a published version never changes, so an
+old decision can always be explained by the rules that were in force. Incidents themselves live in
+apps.incidents and are written only through its services; this app keeps what intake adds to them.
+
+The models live in the modules of this package by sub-domain; every one is imported here, where
+Django and the rest of the code find it.
+"""
+
+from apps.intake.models.calls import (
+    DuplicateFlag,
+    DuplicateStatus,
+    EidoDocument,
+    Handback,
+    Open311Request,
+    ScreeningDecision,
+    UnmetNeed,
+)
+from apps.intake.models.centers import ApiKey, CallCenter, CenterKind, Channel
+from apps.intake.models.policy import (
+    RESPONSE_SEVERITY,
+    FrozenWhenPublished,
+    Policy,
+    PolicyCallType,
+    PolicyVersion,
+    PriorityTarget,
+    ResponseType,
+    ScreeningQuestion,
+    UnansweredCritical,
+)
+
+__all__ = [
+    "RESPONSE_SEVERITY",
+    "ApiKey",
+    "CallCenter",
+    "CenterKind",
+    "Channel",
+    "DuplicateFlag",
+    "DuplicateStatus",
+    "EidoDocument",
+    "FrozenWhenPublished",
+    "Handback",
+    "Open311Request",
+    "Policy",
+    "PolicyCallType",
+    "PolicyVersion",
+    "PriorityTarget",
+    "ResponseType",
+    "ScreeningDecision",
+    "ScreeningQuestion",
+    "UnansweredCritical",
+    "UnmetNeed",
+]

@@ -44,6 +44,7 @@ from apps.followups.serializers import followup_payload
 from apps.incidents.models import EncounterVersion
 from apps.incidents.selectors import encounters_visible_to
 from apps.streams.names import team_stream, user_stream
+from apps.streams.services import stream_append
 from apps.teams.models import Membership, Team
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,11 @@ def followup_event_data(f: FollowUp) -> dict:
 def followup_stream(f: FollowUp) -> str:
     """The assignee's own stream when a person is named, otherwise the team's."""
     return user_stream(f.assignee_id) if f.assignee_id else team_stream(f.team_id)
+
+
+def _announce(f: FollowUp, *, kind: str) -> None:
+    """Tell the tablets that work this follow-up, in the writer's transaction, so no list waits for a refresh."""
+    stream_append(stream=followup_stream(f), kind=kind, data=followup_event_data(f))
 
 
 def _may_work_followup(actor, f: FollowUp) -> bool:
@@ -165,6 +171,7 @@ def followup_create(
         with transaction.atomic():
             f.save(force_insert=True)
             audit_record(actor=actor, action="followup.create", obj=f, detail={"kind": kind})
+            _announce(f, kind="followup.created")
     except IntegrityError:
         existing = FollowUp.objects.filter(pk=f.pk).first()
         if existing is None:
@@ -225,6 +232,7 @@ def followup_complete(*, actor, followup_id, outcome: str, notes: str = "", next
         f.version += 1
         f.save(update_fields=["status", "outcome", "outcome_notes", "completed_at", "completed_by", "version"])
         audit_record(actor=actor, action="followup.complete", obj=f, detail={"outcome": outcome})
+        _announce(f, kind="followup.completed")
         if next_due_at is not None:
             following = FollowUp.objects.create(
                 kind=f.kind,
@@ -240,6 +248,7 @@ def followup_complete(*, actor, followup_id, outcome: str, notes: str = "", next
                 created_by=actor,
             )
             audit_record(actor=actor, action="followup.create", obj=following, detail={"previous": str(f.pk)})
+            _announce(following, kind="followup.created")
     return f
 
 
@@ -257,6 +266,7 @@ def followup_cancel(*, actor, followup_id, reason: str = "") -> FollowUp:
         f.version += 1
         f.save(update_fields=["status", "outcome_notes", "version"])
         audit_record(actor=actor, action="followup.cancel", obj=f, detail={"reason": reason})
+        _announce(f, kind="followup.cancelled")
     return f
 
 

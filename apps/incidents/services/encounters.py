@@ -153,6 +153,12 @@ def encounter_add_note(
             data={"encounter": str(encounter.pk), "note": str(note.pk)},
         )
         audit_record(actor=actor, action="encounter.note", obj=encounter, detail={"note": str(note.pk)})
+        streams = [BOARD] + ([team_stream(encounter.team_id)] if encounter.team_id else [])
+        streams_append(
+            streams=streams,
+            kind="encounter.note_added",
+            data={"encounter": str(encounter.pk), "incident": encounter.incident_id, "note": str(note.pk)},
+        )
     return note
 
 

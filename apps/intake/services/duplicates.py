@@ -88,4 +88,9 @@ def duplicate_dismiss(*, actor, flag_id) -> DuplicateFlag:
         flag.resolved_by = actor
         flag.save(update_fields=["status", "resolved_at", "resolved_by"])
         audit_record(actor=actor, action="intake.duplicate.dismiss", obj=flag)
+        streams_append(
+            streams=[BOARD],
+            kind="call.duplicate_dismissed",
+            data={"flag": flag.pk, "incident": flag.incident_id, "candidate": flag.candidate_id},
+        )
     return flag

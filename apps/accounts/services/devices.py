@@ -15,13 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts import conf
+from apps.accounts.hooks import device_revoked
 from apps.accounts.models import Device, User
 from apps.accounts.roles import is_supervisor
 from apps.audit.models import Outcome
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, CredentialsRefused, NotFound, PermissionRefused
-from apps.streams.names import user_stream
-from apps.streams.services import sockets_close, stream_append
 
 DEVICE_REQUIRED = "device_required"
 CLOSE_DEVICE_REVOKED = 4410  # the stream's close code for a revoked tablet (docs/streams.md)
@@ -181,12 +180,9 @@ def device_revoke(*, actor: User, device_id, reason: str = "") -> Device:
         device.revoked_reason = reason[:200]
         device.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
         user_ids, session_keys = _end_sessions(device)
-        for user_id in user_ids:
-            stream_append(stream=user_stream(user_id), kind="device.revoked", data={"device": str(device.pk)})
-        # Every live feed of the tablet and of its sessions closes now, not at the consumer's next recheck.
-        transaction.on_commit(
-            lambda: sockets_close(device_ids=[device.pk], session_keys=session_keys, code=CLOSE_DEVICE_REVOKED)
-        )
+        # Every live feed of the tablet and of its sessions closes now, not at the consumer's next
+        # recheck, and each person's tablet is told (the streams app does both on this hook).
+        device_revoked.send(sender=device_revoke, device_id=device.pk, user_ids=user_ids, session_keys=session_keys)
         audit_record(
             actor=actor, action="device.revoke", obj=device, detail={"reason": reason, "sessions_ended_for": user_ids}
         )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.hooks import session_ended
 from apps.accounts.models import Device, DeviceSession, User
 from apps.accounts.roles import is_responder
 from apps.accounts.selectors import SESSION_DEVICE_KEY, SESSION_LAST_ACTIVE_KEY
@@ -18,7 +19,6 @@ from apps.accounts.services.devices import DEVICE_REQUIRED, device_key_matches
 from apps.audit.models import Outcome
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, CredentialsRefused, PermissionRefused, TooManyAttempts
-from apps.streams.services import sockets_close
 
 SESSION_STARTED_KEY = "firstline_started"
 
@@ -135,8 +135,8 @@ def auth_logout(*, request) -> None:
         DeviceSession.objects.filter(session_key=session_key, ended_at__isnull=True).update(ended_at=timezone.now())
     logout(request)
     if session_key:
-        # A live feed must not outlive the session it was opened with (4401: sign in again).
-        transaction.on_commit(lambda: sockets_close(session_keys=[session_key], code=4401))
+        # A live feed must not outlive the session it was opened with (the streams app closes it).
+        session_ended.send(sender=auth_logout, session_key=session_key)
 
 
 def sign_in_unlock(*, actor: User, user: User) -> int:

@@ -51,6 +51,11 @@ def _fiscal_year(actor, year: int) -> FiscalYear:
     return services.fiscal_year_create(actor=actor, year=year)
 
 
+def _source(actor, **spec) -> FundingSource:
+    """The demo's source as it is, or created once (a second load writes and audits nothing)."""
+    return FundingSource.objects.filter(name=spec["name"]).first() or services.funding_source_save(actor=actor, **spec)
+
+
 def _sources(actor, fiscal_year: FiscalYear, *, amended: bool) -> dict[str, FundingSource]:
     fy, start, end = fiscal_year.name, fiscal_year.starts_on, fiscal_year.ends_on
     county_extra = Decimal("24000") if amended else Decimal(0)  # the fifth van
@@ -83,8 +88,8 @@ def _sources(actor, fiscal_year: FiscalYear, *, amended: bool) -> dict[str, Fund
             "allowed_categories": [C.STAFFING, C.FRINGE],
         },
     }
-    sources = {key: services.funding_source_save(actor=actor, **spec) for key, spec in specs.items()}
-    sources[OPIOID] = services.funding_source_save(
+    sources = {key: _source(actor, **spec) for key, spec in specs.items()}
+    sources[OPIOID] = _source(
         actor=actor,
         name="Opioid settlement fund (Riverton County)",
         kind="settlement",
@@ -99,7 +104,7 @@ def _sources(actor, fiscal_year: FiscalYear, *, amended: bool) -> dict[str, Fund
             (date(2027, 9, 30), "Annual settlement expenditure report"),
         ],
     )
-    sources[FOUNDATION] = services.funding_source_save(
+    sources[FOUNDATION] = _source(
         actor=actor,
         name="Riverton Community Foundation wellness grant",
         kind="philanthropy",

@@ -23,6 +23,7 @@ MAX_UPLOAD_BYTES = 10 * 2**20
 def _period(request) -> tuple[date, date]:
     today = timezone.localdate()
     start, end = selectors.current_fiscal_year_bounds(today)
+    end = min(end, today)  # the year so far
     try:
         start = date.fromisoformat(request.GET.get("start") or start.isoformat())
         end = date.fromisoformat(request.GET.get("end") or end.isoformat())

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Sum
+from django.utils import timezone
 
 from apps.funding import conf
 from apps.funding.models import Allocation, Budget, BudgetLine, Category, Expenditure, FundingSource
@@ -184,7 +185,8 @@ def source_summaries(start: date, end: date) -> list[dict]:
     for source in FundingSource.objects.filter(starts_on__lte=end, ends_on__gte=start).order_by("name"):
         in_period = spending(start, end, source=source).aggregate(t=Sum("amount"))["t"] or ZERO
         to_date = Expenditure.objects.filter(source=source, spent_on__lte=end).aggregate(t=Sum("amount"))["t"] or ZERO
-        elapsed = (min(end, source.ends_on) - source.starts_on).days + 1
+        # Burn is measured up to today at the latest: days still to come have no spending yet.
+        elapsed = (min(end, source.ends_on, timezone.localdate()) - source.starts_on).days + 1
         length = (source.ends_on - source.starts_on).days + 1
         projected = (to_date * length / elapsed).quantize(CENT, rounding=ROUND_HALF_UP) if elapsed > 0 else ZERO
         rows.append(

@@ -312,3 +312,27 @@ def test_who_may_see_and_keep_the_programs_money(client, book, role, figures, ke
 def test_anonymous_is_sent_to_sign_in(client):
     response = client.get("/funding/")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_riverton_demo_keeps_every_restriction_and_loads_once(finance):
+    from apps.funding.demo import load_demo_data
+
+    today = date(2026, 12, 1)
+    from apps.audit.models import AuditEntry
+
+    assert load_demo_data(today=today)["expenditures"] > 400
+    audited = AuditEntry.objects.count()
+    assert load_demo_data(today=today) == {"expenditures": 0}  # a second load adds nothing
+    assert AuditEntry.objects.count() == audited
+    assert set(Budget.objects.values_list("fiscal_year__name", "status")) >= {
+        ("FY2026", "adopted"),
+        ("FY2026", "amended"),
+        ("FY2027", "adopted"),
+    }
+    for source in selectors.sources_for_choice():
+        spent = sum(source.expenditures.values_list("amount", flat=True), Decimal(0))
+        assert spent <= source.awarded, source.name
+        assert all(check["ok"] for check in selectors.restriction_checks(source, today)), source.name
+    year = selectors.figures_for_period(date(2025, 12, 2), today)
+    assert year.spent == sum(share.spent for share in year.shares)
+    assert sum(share.share for share in year.shares) == Decimal("100.00")

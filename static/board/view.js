@@ -113,7 +113,9 @@ let layer = null;
 export function renderMap() {
   if (typeof L === "undefined") return; // the board works without the map
   if (!map) {
-    map = L.map("map", { zoomControl: true, attributionControl: true }).setView([39.74, -104.99], 12);
+    map = L.map("map", { zoomControl: false, attributionControl: true }).setView([39.74, -104.99], 12);
+    L.control.zoom({ zoomInTitle: gettext("Zoom in"), zoomOutTitle: gettext("Zoom out") }).addTo(map);
+    map.attributionControl.setPrefix('<a href="https://leafletjs.com">Leaflet</a>'); // Leaflet's own prefix has an English title
     const url = root.dataset.tileUrl;
     if (url) L.tileLayer(url, { maxZoom: 19, attribution: gettext("Map data © OpenStreetMap contributors") }).addTo(map);
     layer = L.layerGroup().addTo(map);

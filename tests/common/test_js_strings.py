@@ -22,6 +22,7 @@ ALLOWED = {
     ("static/board/view.js", "Enter"),  # a key name
     ("static/intake/screen.js", "Key"),  # the prefix of KeyboardEvent.code
     ("static/field/views.js", "XXXX-XXXX-XXXX"),  # the shape of an enrollment code
+    ("static/board/view.js", "Leaflet"),  # the map library's name
     ("static/field/store.js", "The app is locked."),  # an internal error, caught by the app
     ("static/field/store.js", "Local data was erased."),  # an internal error, caught by the app
 }

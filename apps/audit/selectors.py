@@ -1,4 +1,6 @@
-from apps.audit.models import AuditEntry
+from apps.audit.models import AuditEntry, Outcome
+from apps.audit.services import audit_record
+from apps.common.errors import NotFound
 
 
 def audit_entries_for(*, object_type: str, object_id) -> "list[AuditEntry]":
@@ -11,10 +13,6 @@ def record_read_for(*, user, queryset, pk, action: str, missing: str):
     A record the user may not see is answered like one that does not exist, and the attempt is
     audited as denied, so a refused look is as visible in the log as an allowed one.
     """
-    from apps.audit.models import Outcome
-    from apps.audit.services import audit_record
-    from apps.common.errors import NotFound
-
     record = queryset.filter(pk=pk).first()
     if record is None:
         audit_record(

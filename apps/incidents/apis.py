@@ -5,6 +5,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.selectors import user_team_id
 from apps.common.errors import PermissionRefused
 from apps.incidents import selectors, services
 from apps.incidents.inputs import EncounterInputSerializer, encounter_record_from
@@ -173,8 +174,6 @@ class TeamAssignmentsApi(APIView):
     """The calls of the caller's own team (the tablet's working set)."""
 
     def get(self, request):
-        from apps.accounts.selectors import user_team_id
-
         team_id = user_team_id(request.user)
         if team_id is None:
             raise PermissionRefused("You are not on a team.")

@@ -2,15 +2,29 @@
 
 from datetime import timedelta
 
-from django.db.models import DurationField, ExpressionWrapper, F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 
 from apps.accounts.roles import Role, role_of
 from apps.accounts.selectors import user_team_id
 from apps.audit.selectors import record_read_for
 from apps.audit.services import audit_record
-from apps.incidents.models import Assignment, Encounter, Incident, IncidentLogEntry
-from apps.incidents.states import OPEN_INCIDENT_STATUSES
+from apps.common.crypto import lookup_digest
+from apps.incidents.models import Assignment, Encounter, EncounterVersion, Incident, IncidentLogEntry
+from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, OPEN_INCIDENT_STATUSES, IncidentStatus
 
 SEE_ALL_INCIDENTS = {Role.SUPERVISOR, Role.ADMINISTRATOR}
 SEE_ACTIVE_INCIDENTS = {Role.DISPATCHER, Role.CALL_TAKER}
@@ -52,8 +66,6 @@ def incident_get_for(*, user, incident_id) -> Incident:
 
 def incidents_from_callback(callback: str) -> QuerySet[Incident]:
     """Calls from one number. The callback is encrypted at rest, so the match is on its keyed digest."""
-    from apps.common.crypto import lookup_digest
-
     digest = lookup_digest(callback)
     return Incident.objects.filter(callback_digest=digest) if digest else Incident.objects.none()
 
@@ -141,8 +153,6 @@ def incidents_with_response_intervals(queryset: QuerySet[Incident] | None = None
 
 
 def assignments_for_team(*, team_id: int, active_only: bool = True) -> QuerySet[Assignment]:
-    from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES
-
     qs = Assignment.objects.filter(team_id=team_id).select_related("incident", "incident__call_type", "team")
     return qs.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES) if active_only else qs
 
@@ -157,11 +167,6 @@ def incident_counts_for_period(*, start, end) -> dict:
 
     Funding reports read this to turn spending into cost per call and per person served.
     """
-    from django.db.models import Count, OuterRef, Subquery, Sum
-
-    from apps.incidents.models import EncounterVersion
-    from apps.incidents.states import IncidentStatus
-
     handled = Incident.objects.filter(received_at__gte=start, received_at__lt=end, status=IncidentStatus.CLOSED)
     without_police = handled.exclude(disposition__in=POLICE_DISPOSITIONS)
     by_type = {

@@ -5,10 +5,11 @@ from collections import defaultdict
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 
-from apps.accounts.roles import can_dispatch, is_supervisor
+from apps.accounts.roles import can_create_incident, can_dispatch, is_supervisor
 from apps.audit.services import audit_record
 from apps.common.errors import NotFound, PermissionRefused
-from apps.incidents.models import Disposition
+from apps.incidents.models import Disposition, Incident
+from apps.incidents.states import OPEN_INCIDENT_STATUSES, SCREENING_HOLD
 from apps.intake.models import (
     DuplicateFlag,
     DuplicateStatus,
@@ -153,9 +154,6 @@ def decisions_recent(*, user, limit: int = 10) -> QuerySet[ScreeningDecision]:
 
 
 def _held():
-    from apps.incidents.models import Incident
-    from apps.incidents.states import OPEN_INCIDENT_STATUSES, SCREENING_HOLD
-
     # Open calls are few; the flag is read in Python because SQLite (the embedded run) has no JSON
     # containment lookup.
     open_calls = Incident.objects.filter(status__in=OPEN_INCIDENT_STATUSES).values_list("pk", "safety_flags")
@@ -170,8 +168,6 @@ def held_calls(*, limit: int = 20):
 
 def held_call_for(*, user, incident_id):
     """A held call to complete on the screening page (None if it is not waiting, or not this user's to screen)."""
-    from apps.accounts.roles import can_create_incident
-
     if not can_create_incident(user) or not str(incident_id).isdigit():
         return None
     return _held().filter(pk=int(incident_id)).first()

@@ -7,6 +7,8 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from apps.accounts.models import User
+from apps.accounts.roles import Role
 from apps.operations import selectors
 from apps.operations.models import Alert, Heartbeat
 
@@ -52,9 +54,6 @@ def alerts_check() -> list[Alert]:
 
 
 def _mail_supervisors(alert: Alert) -> None:
-    from apps.accounts.models import User
-    from apps.accounts.roles import Role
-
     to = [e for e in User.objects.filter(role=Role.SUPERVISOR, is_active=True).values_list("email", flat=True) if e]
     if not to:
         return

@@ -1,5 +1,8 @@
 """Program settings this app reads, with their defaults (the lead may move them into base settings)."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from django.conf import settings
 
 
@@ -18,9 +21,6 @@ def program_time_zone() -> str:
 
 def program_today():
     """The program's calendar day: reports are read by day in the program's zone, not the server's."""
-    from datetime import datetime
-    from zoneinfo import ZoneInfo
-
     return datetime.now(ZoneInfo(program_time_zone())).date()
 
 

@@ -10,41 +10,34 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from apps.audit.models import AuditEntry
 from apps.audit.services import audit_record
+from apps.followups.retention import followups_deidentify, referrals_deidentify
+from apps.incidents.retention import incidents_deidentify
+from apps.intake.retention import intake_payloads_forget
 from apps.retention.conf import KINDS, retention_period
 from apps.retention.models import RetentionRun
+from apps.streams.models import Event
+from apps.streams.services import stream_prune
 
 
 def _previous_cutoff(kind: str) -> datetime | None:
-    from django.utils.dateparse import parse_datetime
-
     last = RetentionRun.objects.filter(dry_run=False, cutoffs__has_key=kind).first()
     return parse_datetime(last.cutoffs[kind]) if last else None
 
 
 def _apply_kind(kind: str, *, cutoff: datetime, dry_run: bool) -> dict:
     if kind == "incidents":
-        from apps.incidents.retention import incidents_deidentify
-
         return incidents_deidentify(cutoff=cutoff, dry_run=dry_run)
     if kind == "referrals":
-        from apps.followups.retention import referrals_deidentify
-
         return referrals_deidentify(cutoff=cutoff, dry_run=dry_run)
     if kind == "followups":
-        from apps.followups.retention import followups_deidentify
-
         return followups_deidentify(cutoff=cutoff, dry_run=dry_run)
     if kind == "intake_payloads":
-        from apps.intake.retention import intake_payloads_forget
-
         return intake_payloads_forget(cutoff=cutoff, since=_previous_cutoff(kind), dry_run=dry_run)
     if kind == "stream_events":
-        from apps.streams.models import Event
-        from apps.streams.services import stream_prune
-
         if dry_run:
             return {"stream_events": Event.objects.filter(created_at__lt=cutoff).count()}
         return {"stream_events": stream_prune(older_than=cutoff)}

@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
+from apps.retention.services import retention_apply
+
 
 @shared_task(ignore_result=True)
 def apply_retention() -> dict:
-    from apps.retention.services import retention_apply
-
     return retention_apply(door="task")

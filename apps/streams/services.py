@@ -13,10 +13,14 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 from django.db.models import F
 
+from apps.audit.context import access_context
+from apps.audit.models import Door, Outcome
+from apps.audit.services import audit_record
 from apps.common import metrics
 from apps.streams.hooks import stream_acknowledged
 from apps.streams.models import Event, StreamCounter, StreamCursor
 from apps.streams.names import device_group, group_for, session_group
+from apps.streams.selectors import stream_may_read
 
 logger = logging.getLogger(__name__)
 
@@ -171,11 +175,6 @@ def stream_ack(*, user, stream: str, seq: int, after: int) -> None:
 def streams_follow(*, user, streams: list[str], ip: str | None = None) -> bool:
     """Whether `user` may follow every one of `streams`; the answer is audited either way, naming
     the streams asked for, since a followed stream discloses every event on it."""
-    from apps.audit.context import access_context
-    from apps.audit.models import Door, Outcome
-    from apps.audit.services import audit_record
-    from apps.streams.selectors import stream_may_read
-
     refused = [stream for stream in streams if not stream_may_read(user, stream)]
     try:
         ip = str(ipaddress.ip_address(ip)) if ip else None

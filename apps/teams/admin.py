@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Count
 from django.utils import timezone
 
 from apps.audit.services import audit_record
@@ -184,8 +185,6 @@ class ShiftAdmin(SupervisorAdmin):
     list_select_related = ("team",)
 
     def get_queryset(self, request):
-        from django.db.models import Count
-
         return super().get_queryset(request).annotate(member_total=Count("members"))
 
     @admin.display(description="Members", ordering="member_total")

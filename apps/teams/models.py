@@ -1,6 +1,7 @@
 """Teams (units), who is on them, their shifts, and their status with its full history."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -55,8 +56,6 @@ class Team(models.Model):
         ordering = ["call_sign"]
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
         unknown = set(self.capabilities or []) - set(Capability.values)
         if unknown:
             raise ValidationError({"capabilities": f"Unknown capabilities: {', '.join(sorted(unknown))}."})

@@ -1,5 +1,7 @@
+from decimal import Decimal
+
 from apps.common.geo import distance_km
-from apps.teams.models import Team, UnitStatus
+from apps.teams.models import Shift, Team, UnitStatus
 
 
 def team_recommend(
@@ -32,10 +34,6 @@ def team_recommend(
 def team_hours_on_shift(*, start, end):
     """Team-hours on shift inside [start, end) as a Decimal, or None when no shift is recorded at all
     (then a cost per team-hour cannot be computed honestly)."""
-    from decimal import Decimal
-
-    from apps.teams.models import Shift
-
     if not Shift.objects.exists():
         return None
     seconds = 0.0

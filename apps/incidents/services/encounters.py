@@ -14,6 +14,7 @@ from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.incidents.hooks import encounter_recorded_announce
 from apps.incidents.models import Assignment, Disposition, Encounter, EncounterNote, EncounterVersion, Incident
+from apps.incidents.serializers import encounter_payload
 from apps.incidents.services.shared import _log
 from apps.streams.names import BOARD, team_stream
 from apps.streams.services import streams_append
@@ -85,8 +86,6 @@ def encounter_record(
         elif encounter.incident_id != incident.pk:
             raise ApplicationError("That encounter belongs to another call.", extra={"incident": ["Mismatch."]})
         if base_version is not None and base_version != encounter.current_version:
-            from apps.incidents.serializers import encounter_payload
-
             raise Conflict(
                 "This encounter was updated on another device. Both versions are shown.",
                 extra={"server": encounter_payload(encounter)},

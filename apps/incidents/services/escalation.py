@@ -3,8 +3,9 @@
 Run by the beat (streams.tasks); safe to run twice at once.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,10 +23,6 @@ def assignments_escalate_overdue(*, now: datetime | None = None, limit: int = 10
     Rows are claimed with SKIP LOCKED, so two sweeps running at once never escalate a row twice,
     and `escalated_at` makes the sweep idempotent. Returns the ids it escalated.
     """
-    from datetime import timedelta
-
-    from django.conf import settings
-
     now = now or timezone.now()
     limit_seconds = settings.FIRSTLINE_ACK_LIMIT_SECONDS
     cutoff = now - timedelta(seconds=limit_seconds)

@@ -15,6 +15,7 @@ from apps.audit.services import audit_record
 from apps.common import callers
 from apps.common.errors import ApplicationError, Conflict, PermissionRefused
 from apps.incidents.models import CallType, Disposition, Incident
+from apps.incidents.serializers import incident_payload
 from apps.incidents.services.shared import _assignment_finish, _incident_event_data, _lock_incident, _log
 from apps.incidents.states import (
     ACTIVE_ASSIGNMENT_STATUSES,
@@ -167,8 +168,6 @@ def incident_update(*, actor, incident_id, base_version: int | None = None, **ch
     with transaction.atomic():
         incident = _lock_incident(incident_id)
         if base_version is not None and base_version != incident.version:
-            from apps.incidents.serializers import incident_payload
-
             raise Conflict(
                 "Someone else changed this call. Here is their version.", extra={"server": incident_payload(incident)}
             )

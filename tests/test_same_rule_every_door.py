@@ -381,3 +381,51 @@ def test_a_dismissed_duplicate_flag_reaches_the_board(dispatcher):
     assert events("call.duplicate_dismissed") == [
         ("board", {"flag": flag.pk, "incident": second.pk, "candidate": first.pk})
     ]
+
+
+# --- intake's admin pages write through the intake services, audited, and refuse cleanly ---------
+
+
+def test_a_call_center_changed_in_the_admin_is_written_and_audited_by_the_service(supervisor):
+    from apps.intake import services as intake_services
+    from apps.intake.models import CallCenter
+
+    center = intake_services.call_center_create(actor=supervisor, name="Valley 211", kind="211")
+    client = admin_as(supervisor)
+    url = reverse("admin:intake_callcenter_change", args=[center.pk])
+    form = {"kind": "211", "contact": "ops@valley.example", "api_keys-TOTAL_FORMS": "0", "api_keys-INITIAL_FORMS": "0"}
+    assert "successfully" in client.post(url, form, follow=True).content.decode()
+    center.refresh_from_db()
+    assert (center.contact, center.active) == ("ops@valley.example", False)
+    entry = AuditEntry.objects.get(action="intake.call_center.update")
+    assert (entry.door, entry.detail["fields"]) == ("admin", ["active", "contact"])
+    form = {"name": "Valley 211", "kind": "211", "api_keys-TOTAL_FORMS": "0", "api_keys-INITIAL_FORMS": "0"}
+    page = client.post(reverse("admin:intake_callcenter_add"), form, follow=True).content.decode()
+    assert "Valley 211" in page and "successfully" not in page
+    assert CallCenter.objects.count() == 1
+
+
+def test_a_drafts_notes_saved_in_the_admin_are_audited_and_a_published_version_refuses(supervisor, policy):
+    from apps.intake import services as intake_services
+    from apps.intake.models import PolicyVersion
+
+    draft = intake_services.policy_version_draft(actor=supervisor, policy_id=policy.policy_id)
+    formsets = {
+        f"{prefix}-{n}": "0"
+        for prefix in ("call_types", "questions", "targets")
+        for n in ("TOTAL_FORMS", "INITIAL_FORMS")
+    }
+    url = reverse("admin:intake_policyversion_change", args=[draft.pk])
+    form = {"notes": "Tighter weapons rule", "unanswered_critical": "hold", **formsets}
+    assert "successfully" in admin_as(supervisor).post(url, form, follow=True).content.decode()
+    draft.refresh_from_db()
+    assert draft.notes == "Tighter weapons rule"
+    entry = AuditEntry.objects.get(action="intake.policy.edit")
+    assert (entry.door, entry.detail["fields"]) == ("admin", ["notes"])
+    from apps.common.errors import ApplicationError
+
+    published = PolicyVersion.objects.get(pk=policy.pk)
+    with pytest.raises(ApplicationError, match="already published"):
+        intake_services.policy_version_edit(
+            actor=supervisor, version_id=published.pk, notes="Rewritten", unanswered_critical="hold"
+        )

@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from apps.audit.services import audit_record
-from apps.common.admin import SupervisorAdmin, SupervisorInline
+from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline
 from apps.intake import selectors, services
 from apps.intake.models import (
     ApiKey,
@@ -36,7 +36,7 @@ class ApiKeyInline(SupervisorInline):
 
 
 @admin.register(CallCenter)
-class CallCenterAdmin(SupervisorAdmin):
+class CallCenterAdmin(ServiceSaveMixin, SupervisorAdmin):
     list_display = ["name", "kind", "contact", "active", "service_user"]
     fields = ["name", "kind", "contact", "active"]
     inlines = [ApiKeyInline]
@@ -47,19 +47,21 @@ class CallCenterAdmin(SupervisorAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.save(update_fields=["kind", "contact", "active"])
+            self.call_service(
+                services.call_center_update,
+                actor=request.user,
+                call_center_id=obj.pk,
+                kind=obj.kind,
+                contact=obj.contact,
+                active=obj.active,
+            )
             return
-        created = self.run_service(
-            request,
-            services.call_center_create,
-            actor=request.user,
-            name=obj.name,
-            kind=obj.kind,
-            contact=obj.contact,
+        created = self.call_service(
+            services.call_center_create, actor=request.user, name=obj.name, kind=obj.kind, contact=obj.contact
         )
-        if created is not None:
-            obj.pk = created.pk
-            obj.service_user = created.service_user
+        obj.pk = created.pk
+        obj.service_user = created.service_user
+        obj._state.adding = False
 
     @admin.action(description="Issue a new API key (shown once)")
     def issue_key(self, request, queryset):
@@ -196,7 +198,7 @@ class PolicyAdmin(SupervisorAdmin):
 
 
 @admin.register(PolicyVersion)
-class PolicyVersionAdmin(SupervisorAdmin):
+class PolicyVersionAdmin(ServiceSaveMixin, SupervisorAdmin):
     list_display = ["policy", "number", "published_at", "published_by"]
     list_filter = ["policy"]
     fields = ["policy", "number", "notes", "unanswered_critical", "published_at", "published_by"]
@@ -212,17 +214,16 @@ class PolicyVersionAdmin(SupervisorAdmin):
 
     def save_model(self, request, obj, form, change):
         if not change:
-            draft = self.run_service(
-                request, services.policy_version_draft, actor=request.user, policy_id=obj.policy_id
-            )
-            if draft is not None:
-                obj.pk, obj.number = draft.pk, draft.number
-                PolicyVersion.objects.filter(pk=draft.pk).update(
-                    notes=obj.notes, unanswered_critical=obj.unanswered_critical
-                )
-            return
-        if not obj.is_published:
-            obj.save(update_fields=["notes", "unanswered_critical"])
+            draft = self.call_service(services.policy_version_draft, actor=request.user, policy_id=obj.policy_id)
+            obj.pk, obj.number = draft.pk, draft.number
+            obj._state.adding = False
+        self.call_service(
+            services.policy_version_edit,
+            actor=request.user,
+            version_id=obj.pk,
+            notes=obj.notes,
+            unanswered_critical=obj.unanswered_critical,
+        )
 
     @admin.action(description="Publish (freezes the version and puts it in force)")
     def publish(self, request, queryset):

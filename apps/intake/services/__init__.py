@@ -22,9 +22,10 @@ from apps.intake.services.keys import (
     api_key_revoke,
     api_key_rotate,
     call_center_create,
+    call_center_update,
 )
 from apps.intake.services.open311 import open311_request_create
-from apps.intake.services.policy import policy_version_draft, policy_version_publish
+from apps.intake.services.policy import policy_version_draft, policy_version_edit, policy_version_publish
 from apps.intake.services.screening import (
     NOT_YET_SAFE,
     Evaluation,
@@ -41,6 +42,7 @@ __all__ = [
     "api_key_revoke",
     "api_key_rotate",
     "call_center_create",
+    "call_center_update",
     "call_screen",
     "call_type_resolve",
     "duplicate_dismiss",
@@ -55,6 +57,7 @@ __all__ = [
     "intake_refused",
     "open311_request_create",
     "policy_version_draft",
+    "policy_version_edit",
     "policy_version_publish",
     "question_is_critical",
     "screening_evaluate",

@@ -53,6 +53,27 @@ def call_center_create(*, actor, name: str, kind: str = CenterKind.NINE_ONE_ONE,
     return center
 
 
+def call_center_update(*, actor, call_center_id, kind: str, contact: str, active: bool) -> CallCenter:
+    """Change how a center is reached or switch it off; its name (and service user) never change."""
+    _check_supervisor_or_shell(actor)
+    if kind not in CenterKind.values:
+        raise ApplicationError("Unknown kind of call center.", extra={"kind": [f"One of {', '.join(CenterKind)}."]})
+    with transaction.atomic():
+        center = CallCenter.objects.select_for_update().filter(pk=call_center_id).first()
+        if center is None:
+            raise NotFound("No such call center.")
+        wanted = {"kind": kind, "contact": contact or "", "active": active}
+        changed = sorted(field for field, value in wanted.items() if getattr(center, field) != value)
+        if not changed:
+            return center
+        for field in changed:
+            setattr(center, field, wanted[field])
+        center.full_clean()
+        center.save(update_fields=changed)
+        audit_record(actor=actor, action="intake.call_center.update", obj=center, detail={"fields": changed})
+    return center
+
+
 def _hash_key(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

@@ -67,6 +67,27 @@ def policy_version_draft(*, actor, policy_id) -> PolicyVersion:
     return draft
 
 
+def policy_version_edit(*, actor, version_id, notes: str, unanswered_critical: str) -> PolicyVersion:
+    """A draft's notes and its rule for unanswered critical questions; a published version is frozen."""
+    _check_supervisor_or_shell(actor)
+    with transaction.atomic():
+        version = PolicyVersion.objects.select_for_update().filter(pk=version_id).first()
+        if version is None:
+            raise NotFound("No such policy version.")
+        wanted = {"notes": notes or "", "unanswered_critical": unanswered_critical}
+        changed = sorted(field for field, value in wanted.items() if getattr(version, field) != value)
+        if not changed:
+            return version
+        if version.is_published:
+            raise ApplicationError("This version is already published.")
+        for field in changed:
+            setattr(version, field, wanted[field])
+        version.full_clean()  # the model's own choices for unanswered_critical
+        version.save(update_fields=changed)
+        audit_record(actor=actor, action="intake.policy.edit", obj=version, detail={"fields": changed})
+    return version
+
+
 def policy_version_publish(*, actor, version_id) -> PolicyVersion:
     """Freeze a draft and put it in force. Decisions made under older versions keep theirs."""
     _check_supervisor_or_shell(actor)

@@ -119,6 +119,16 @@ def _fresh_counters():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request in Spanish leaves Spanish active in the thread (as Django's LocaleMiddleware does);
+    the next test starts in the default language again, whatever ran before it."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 # --- people -------------------------------------------------------------------------------------
 
 

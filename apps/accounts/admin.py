@@ -17,6 +17,8 @@ from django.db.models import OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -84,8 +86,8 @@ class MembershipOfUserInline(SupervisorInline):
     fk_name = "user"
     fields = ("team", "position", "active", "started_at", "ended_at")
     readonly_fields = fields
-    verbose_name = "team membership"
-    verbose_name_plural = "team memberships (change them under Teams › Memberships)"
+    verbose_name = _("team membership")
+    verbose_name_plural = _("team memberships (change them under Teams › Memberships)")
 
 
 @admin.register(User)
@@ -118,15 +120,15 @@ class UserAdmin(SupervisorAdmin, DjangoUserAdmin):
         team = Membership.objects.filter(user=OuterRef("pk"), active=True).values("team__call_sign")[:1]
         return super().get_queryset(request).annotate(current_team_call_sign=Subquery(team))
 
-    @admin.display(description="Name")
+    @admin.display(description=_("Name"))
     def full_name(self, obj):
         return obj.get_full_name()
 
-    @admin.display(description="Team", ordering="current_team_call_sign")
+    @admin.display(description=_("Team"), ordering="current_team_call_sign")
     def current_team(self, obj):
         return getattr(obj, "current_team_call_sign", None) or "-"
 
-    @admin.display(description="Second factors")
+    @admin.display(description=_("Second factors"))
     def second_factors(self, obj):
         """Which factors the account has (names and dates, never a key); changed by the reset action."""
         if obj is None or obj.pk is None:
@@ -178,21 +180,33 @@ class UserAdmin(SupervisorAdmin, DjangoUserAdmin):
                 )
         return response
 
-    @admin.action(description="Reset second factor (they enroll again at next sign-in)")
+    @admin.action(description=_("Reset second factor (they enroll again at next sign-in)"))
     def reset_second_factor(self, request, queryset):
         done = 0
         for user in queryset:
             done += self.run_service(request, services.second_factor_reset, actor=request.user, user=user) is not None
         if done:
-            self.message_user(request, f"Second factor reset for {done} account(s).", level=messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext(
+                    "Second factor reset for %(count)d account.", "Second factor reset for %(count)d accounts.", done
+                )
+                % {"count": done},
+                level=messages.SUCCESS,
+            )
 
-    @admin.action(description="Unlock sign-in after too many failed attempts")
+    @admin.action(description=_("Unlock sign-in after too many failed attempts"))
     def unlock_sign_in(self, request, queryset):
         done = 0
         for user in queryset:
             done += self.run_service(request, services.sign_in_unlock, actor=request.user, user=user) is not None
         if done:
-            self.message_user(request, f"Sign-in unlocked for {done} account(s).", level=messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("Sign-in unlocked for %(count)d account.", "Sign-in unlocked for %(count)d accounts.", done)
+                % {"count": done},
+                level=messages.SUCCESS,
+            )
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -204,7 +218,7 @@ class UserAdmin(SupervisorAdmin, DjangoUserAdmin):
         if obj.role in ADMIN_ROLES and obj.role != before and not may_grant_admin_roles(request.user):
             raise PermissionDenied(ROLE_GRANT_REFUSAL)
         if change and not may_manage_account(request.user, obj):
-            raise PermissionDenied("Only an administrator can change a supervisor's or administrator's account.")
+            raise PermissionDenied(_("Only an administrator can change a supervisor's or administrator's account."))
         super().save_model(request, obj, form, change)
         audit_record(
             actor=request.user,
@@ -250,7 +264,7 @@ class SessionOfDeviceInline(SupervisorInline):
     model = DeviceSession
     fields = ("user", "started_at", "ended_at")
     readonly_fields = fields
-    verbose_name_plural = "sessions opened on this tablet"
+    verbose_name_plural = _("sessions opened on this tablet")
 
 
 @admin.register(Device)
@@ -311,11 +325,11 @@ class DeviceAdmin(ServiceSaveMixin, SupervisorAdmin):
         response["Cache-Control"] = "no-store"
         return response
 
-    @admin.action(description="Give the selected tablet a new enrollment code")
+    @admin.action(description=_("Give the selected tablet a new enrollment code"))
     def renew_enrollment(self, request, queryset):
         devices = list(queryset[:2])
         if len(devices) != 1:
-            self.message_user(request, "Choose exactly one tablet to enroll.", level=messages.ERROR)
+            self.message_user(request, _("Choose exactly one tablet to enroll."), level=messages.ERROR)
             return None
         result = self.run_service(
             request, services.device_enrollment_renew, actor=request.user, device_id=devices[0].pk
@@ -324,7 +338,7 @@ class DeviceAdmin(ServiceSaveMixin, SupervisorAdmin):
             return None
         return self._enrollment_page(request, *result)
 
-    @admin.action(description="Revoke selected tablets")
+    @admin.action(description=_("Revoke selected tablets"))
     def revoke_selected(self, request, queryset):
         revoked = 0
         for device in queryset:
@@ -336,7 +350,14 @@ class DeviceAdmin(ServiceSaveMixin, SupervisorAdmin):
             revoked += result is not None
         if revoked:
             self.message_user(
-                request, f"Revoked {revoked} tablet(s); their sessions have ended.", level=messages.SUCCESS
+                request,
+                ngettext(
+                    "Revoked %(count)d tablet; its sessions have ended.",
+                    "Revoked %(count)d tablets; their sessions have ended.",
+                    revoked,
+                )
+                % {"count": revoked},
+                level=messages.SUCCESS,
             )
 
 

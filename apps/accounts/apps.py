@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "apps.accounts"
     label = "accounts"
-    verbose_name = "Accounts and devices"
+    verbose_name = _("Accounts and devices")
 
     def ready(self):
         from apps.accounts import receivers  # noqa: F401 (connects the sign-in audit)

@@ -6,6 +6,7 @@ server, so it stays out of access logs and Referer headers. The QR code is drawn
 """
 
 import segno
+from django.utils.translation import gettext
 
 FIELD_APP_PATH = "/field/"
 
@@ -15,7 +16,7 @@ def enrollment_link(request, code: str) -> str:
 
 
 def enrollment_qr_svg(link: str) -> str:
-    return segno.make(link, error="m").svg_inline(scale=5, border=2, title="Enrollment link")
+    return segno.make(link, error="m").svg_inline(scale=5, border=2, title=gettext("Enrollment link"))
 
 
 def enrollment_payload(request, device, code: str) -> dict:

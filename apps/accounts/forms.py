@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.roles import is_responder
 
@@ -17,5 +18,5 @@ class PageLoginForm(AuthenticationForm):
         if is_responder(user):
             self.device_required = True
             raise forms.ValidationError(
-                "Responders sign in in the field app (/field/) on an enrolled tablet.", code="device_required"
+                _("Responders sign in in the field app (/field/) on an enrolled tablet."), code="device_required"
             )

@@ -14,6 +14,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import Device, DeviceSession
 from apps.accounts.selectors import idle_limit_seconds, second_factor_pending
@@ -38,7 +39,7 @@ class SessionGuardMiddleware:
         elif request.path.startswith("/api/") and self._session_of_revoked_device(request):
             # Revocation deleted the session, so the tablet arrives anonymous: tell it why, so it wipes.
             return JsonResponse(
-                {"detail": "This tablet has been revoked by a supervisor.", "code": "device_revoked"}, status=401
+                {"detail": _("This tablet has been revoked by a supervisor."), "code": "device_revoked"}, status=401
             )
         response = self.get_response(request)
         user = getattr(request, "user", None)
@@ -56,15 +57,15 @@ class SessionGuardMiddleware:
         session = request.session
         device_id = session.get(SESSION_DEVICE_KEY)
         if device_id and Device.objects.filter(pk=device_id, revoked_at__isnull=False).exists():
-            return "device_revoked", "This tablet has been revoked by a supervisor."
+            return "device_revoked", _("This tablet has been revoked by a supervisor.")
         started = session.get(SESSION_STARTED_KEY)
         if started is None:
             session_start(session=session)
         elif now - float(started) > settings.FIRSTLINE_SESSION_ABSOLUTE_HOURS * 3600:
-            return "session_expired", "Your session reached its time limit. Sign in again."
+            return "session_expired", _("Your session reached its time limit. Sign in again.")
         last = session.get(SESSION_LAST_ACTIVE_KEY)
         if last is not None and now - float(last) > idle_limit_seconds(user):
-            return "idle_timeout", "You were signed out after being idle. Sign in again."
+            return "idle_timeout", _("You were signed out after being idle. Sign in again.")
         if last is None or now - float(last) > TOUCH_EVERY_SECONDS:
             session[SESSION_LAST_ACTIVE_KEY] = now
         return None
@@ -91,7 +92,7 @@ class SecondFactorMiddleware:
             if request.path.startswith("/api/"):
                 return JsonResponse(
                     {
-                        "detail": "Your role needs a second factor: give a code at /accounts/second-factor/ first.",
+                        "detail": _("Your role needs a second factor: give a code at /accounts/second-factor/ first."),
                         "code": "second_factor_required",
                     },
                     status=403,

@@ -18,7 +18,7 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="partner_users",
-        help_text="The partner organization a partner user works for.",
+        help_text=_("The partner organization a partner user works for."),
     )
     phone = models.CharField(max_length=40, blank=True)
     # Blank: no choice of their own, so the device's language (cookie) or the browser's is used.
@@ -63,7 +63,7 @@ class Device(models.Model):
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=100, help_text="What is written on the tablet, e.g. 'Unit 3 tablet A'.")
+    name = models.CharField(max_length=100, help_text=_("What is written on the tablet, e.g. 'Unit 3 tablet A'."))
     team = models.ForeignKey("teams.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="devices")
     registered_at = models.DateTimeField(auto_now_add=True)
     registered_by = models.ForeignKey(

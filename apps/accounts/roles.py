@@ -5,17 +5,18 @@ the same question the same way.
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    RESPONDER = "responder", "Responder"
-    DISPATCHER = "dispatcher", "Dispatcher"
-    CALL_TAKER = "call_taker", "Call-taker"
-    SUPERVISOR = "supervisor", "Supervisor"
-    PARTNER = "partner", "Partner"
-    ANALYST = "analyst", "Analyst"
-    ADMINISTRATOR = "administrator", "Administrator"
-    FINANCE = "finance", "Finance"
+    RESPONDER = "responder", _("Responder")
+    DISPATCHER = "dispatcher", _("Dispatcher")
+    CALL_TAKER = "call_taker", _("Call-taker")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    PARTNER = "partner", _("Partner")
+    ANALYST = "analyst", _("Analyst")
+    ADMINISTRATOR = "administrator", _("Administrator")
+    FINANCE = "finance", _("Finance")
 
 
 ADMIN_ROLES = {Role.SUPERVISOR, Role.ADMINISTRATOR}

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from apps.audit.models import AuditEntry
 from apps.common.admin import SupervisorAdmin
@@ -59,15 +60,15 @@ class AuditEntryAdmin(SupervisorAdmin):
     )
     readonly_fields = fields
 
-    @admin.display(description="Actor", ordering="actor_username")
+    @admin.display(description=_("Actor"), ordering="actor_username")
     def actor_label(self, obj):
         return obj.actor_username or "(not signed in)"
 
-    @admin.display(description="Role", ordering="actor_role")
+    @admin.display(description=_("Role"), ordering="actor_role")
     def role_label(self, obj):
         return dict(role_choices()).get(obj.actor_role, obj.actor_role or "-")
 
-    @admin.display(description="Record", ordering="object_type")
+    @admin.display(description=_("Record"), ordering="object_type")
     def object_label(self, obj):
         return f"{obj.object_type}:{obj.object_id}" if obj.object_type else obj.object_id or "-"
 

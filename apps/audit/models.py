@@ -7,24 +7,25 @@ someone who could switch the database's triggers off.
 
 from django.conf import settings
 from django.db import connections, models, router, transaction
+from django.utils.translation import gettext_lazy as _
 
 from apps.audit import chain
 
 
 class Door(models.TextChoices):
-    API = "api", "API"
-    WEBSOCKET = "websocket", "Websocket"
-    ADMIN = "admin", "Admin"
-    PAGE = "page", "Page"
-    TASK = "task", "Background task"
-    COMMAND = "command", "Management command"
-    EXPORT = "export", "Export"
+    API = "api", _("API")
+    WEBSOCKET = "websocket", _("Websocket")
+    ADMIN = "admin", _("Admin")
+    PAGE = "page", _("Page")
+    TASK = "task", _("Background task")
+    COMMAND = "command", _("Management command")
+    EXPORT = "export", _("Export")
 
 
 class Outcome(models.TextChoices):
-    OK = "ok", "Allowed"
-    DENIED = "denied", "Refused"
-    FAILED = "failed", "Failed"
+    OK = "ok", _("Allowed")
+    DENIED = "denied", _("Refused")
+    FAILED = "failed", _("Failed")
 
 
 class AuditEntry(models.Model):
@@ -42,7 +43,7 @@ class AuditEntry(models.Model):
     outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.OK)
     detail = models.JSONField(default=dict, blank=True)
     record_ids = models.JSONField(
-        default=list, blank=True, help_text="Every record this entry disclosed (a list read, a stream followed)."
+        default=list, blank=True, help_text=_("Every record this entry disclosed (a list read, a stream followed).")
     )
     # Set when the row joins the chain: on PostgreSQL by the database as the writing transaction
     # commits, elsewhere by apps.audit.chain in that transaction. Never set by hand.
@@ -52,7 +53,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        verbose_name_plural = "audit entries"
+        verbose_name_plural = _("audit entries")
         indexes = [
             models.Index(fields=["object_type", "object_id", "at"]),
             models.Index(fields=["id"], condition=models.Q(chain_seq__isnull=True), name="audit_unchained"),

@@ -1,5 +1,6 @@
 """REST doors of the board: the snapshot it starts from, and reassignment in one step."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -27,7 +28,7 @@ class TeamListApi(APIView):
 
     def get(self, request):
         if role_of(request.user) not in TEAM_READERS:
-            raise PermissionRefused("Your role does not see team status.")
+            raise PermissionRefused(_("Your role does not see team status."))
         return Response({"results": [team_payload(t) for t in teams_for_board()]})
 
 

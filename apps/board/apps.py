@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BoardConfig(AppConfig):
     name = "apps.board"
     label = "board"
-    verbose_name = "Dispatch board"
+    verbose_name = _("Dispatch board")

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.roles import can_dispatch
 from apps.audit.services import audit_record
@@ -56,14 +57,14 @@ def _lock_board_head() -> int:
     """Hold the board counter while reading, so no board event commits between head and snapshot."""
     counter = StreamCounter.objects.select_for_update().filter(stream=BOARD).first()
     if counter is None:
-        counter, _ = StreamCounter.objects.get_or_create(stream=BOARD, defaults={"last_seq": 0})
+        counter, _created = StreamCounter.objects.get_or_create(stream=BOARD, defaults={"last_seq": 0})
         counter = StreamCounter.objects.select_for_update().get(stream=BOARD)
     return counter.last_seq
 
 
 def board_snapshot(*, user) -> dict:
     if not can_dispatch(user):
-        raise PermissionRefused("The board is for dispatchers and supervisors.")
+        raise PermissionRefused(_("The board is for dispatchers and supervisors."))
     now = timezone.now()
     targets = {int(k): int(v) for k, v in current_response_targets().items()}
     active = Assignment.objects.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).prefetch_related(

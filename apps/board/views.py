@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
 
 from apps.accounts.roles import can_dispatch
@@ -13,7 +14,7 @@ from apps.accounts.roles import can_dispatch
 @ensure_csrf_cookie
 def board_page(request):
     if not can_dispatch(request.user):
-        raise PermissionDenied("The board is for dispatchers and supervisors.")
+        raise PermissionDenied(_("The board is for dispatchers and supervisors."))
     return render(
         request,
         "board/board.html",

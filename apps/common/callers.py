@@ -8,6 +8,8 @@ into HTML here, and templates and the board escape it when they show it.
 
 import phonenumbers
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from apps.common.errors import ApplicationError
 
@@ -21,19 +23,20 @@ CALLBACK_INPUT_MAX = 60
 LANGUAGE_MAX = 40
 
 # The languages a call-taker picks from: (ISO 639-1 or sign-language code, ISO 639-3, name).
+# Names in English (EIDO and Open311 carry them so); pages translate them: {% translate name %}.
 LANGUAGES = [
-    ("en", "eng", "English"),
-    ("es", "spa", "Spanish"),
-    ("vi", "vie", "Vietnamese"),
-    ("zh", "zho", "Chinese"),
-    ("tl", "tgl", "Tagalog"),
-    ("ko", "kor", "Korean"),
-    ("ar", "ara", "Arabic"),
-    ("ru", "rus", "Russian"),
-    ("fr", "fra", "French"),
-    ("ht", "hat", "Haitian Creole"),
-    ("so", "som", "Somali"),
-    ("ase", "ase", "American Sign Language"),
+    ("en", "eng", gettext_noop("English")),
+    ("es", "spa", gettext_noop("Spanish")),
+    ("vi", "vie", gettext_noop("Vietnamese")),
+    ("zh", "zho", gettext_noop("Chinese")),
+    ("tl", "tgl", gettext_noop("Tagalog")),
+    ("ko", "kor", gettext_noop("Korean")),
+    ("ar", "ara", gettext_noop("Arabic")),
+    ("ru", "rus", gettext_noop("Russian")),
+    ("fr", "fra", gettext_noop("French")),
+    ("ht", "hat", gettext_noop("Haitian Creole")),
+    ("so", "som", gettext_noop("Somali")),
+    ("ase", "ase", gettext_noop("American Sign Language")),
 ]
 
 
@@ -54,7 +57,8 @@ def callback_e164(raw, *, field: str = "callback") -> str:
         return ""
     if len(text) > CALLBACK_INPUT_MAX:
         raise ApplicationError(
-            "That callback number is too long.", extra={field: [f"At most {CALLBACK_INPUT_MAX} characters."]}
+            _("That callback number is too long."),
+            extra={field: [_("At most %(limit)d characters.") % {"limit": CALLBACK_INPUT_MAX}]},
         )
     if text.lower().startswith("tel:"):
         text = text[4:].split(";", 1)[0]
@@ -64,13 +68,18 @@ def callback_e164(raw, *, field: str = "callback") -> str:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
         raise ApplicationError(
-            "That callback is not a phone number.",
-            extra={field: [f"'{str(raw)[:40]}' is not a phone number (e.g. 303-555-0100 or +1 303 555 0100)."]},
+            _("That callback is not a phone number."),
+            extra={
+                field: [
+                    _("'%(given)s' is not a phone number (e.g. 303-555-0100 or +1 303 555 0100).")
+                    % {"given": str(raw)[:40]}
+                ]
+            },
         )
     if number.extension:
         raise ApplicationError(
-            "Give the callback without an extension.",
-            extra={field: ["Put the extension in the notes; the callback is the number alone."]},
+            _("Give the callback without an extension."),
+            extra={field: [_("Put the extension in the notes; the callback is the number alone.")]},
         )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -91,7 +100,10 @@ def bounded(value, *, field: str, limit: int, label: str) -> str:
     text = str(value or "").strip()
     if len(text) > limit:
         raise ApplicationError(
-            f"{label} is too long.", extra={field: [f"At most {limit} characters ({len(text)} given)."]}
+            _("%(label)s is too long.") % {"label": label},
+            extra={
+                field: [_("At most %(limit)d characters (%(given)d given).") % {"limit": limit, "given": len(text)}]
+            },
         )
     return text
 

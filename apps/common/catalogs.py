@@ -24,6 +24,7 @@ LOCALE_DIR = ROOT / "locale"
 # Keywords as Django's makemessages passes them to xgettext.
 PYTHON_KEYWORDS = {
     "_": None,
+    "N_": None,
     "gettext": None,
     "gettext_lazy": None,
     "gettext_noop": None,

@@ -18,6 +18,7 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection, models, transaction
+from django.utils.translation import gettext as _
 
 # Every encrypted value starts with this marker, so rows written before a field was encrypted
 # (plain text) still read, and `rotate_keys` can tell which rows it has to rewrite.
@@ -116,7 +117,7 @@ class EncryptedJSONField(EncryptedTextField):
             try:
                 return json.loads(text) if text else self.get_default()
             except ValueError as exc:
-                raise ValidationError("Enter valid JSON.") from exc
+                raise ValidationError(_("Enter valid JSON.")) from exc
         return value
 
     def get_prep_value(self, value):

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import formats, timezone
+from django.utils import dateparse, formats, timezone
 
 STYLES = {
     "datetime": "SHORT_DATETIME_FORMAT",
@@ -23,10 +23,14 @@ def program_zone() -> ZoneInfo:
     return ZoneInfo(settings.FIRSTLINE_PROGRAM_TIME_ZONE)
 
 
-def when(value: datetime | date | None, style: str = "datetime") -> str:
+def when(value: datetime | date | str | None, style: str = "datetime") -> str:
     """A moment as the program's people read it: their language's format, the program's clock."""
     if value is None or value == "":
         return ""
+    if isinstance(value, str):  # an ISO 8601 string, as payloads carry moments
+        value = dateparse.parse_datetime(value) or dateparse.parse_date(value) or value
+        if isinstance(value, str):
+            return value
     if isinstance(value, datetime):
         if timezone.is_aware(value):
             value = value.astimezone(program_zone())

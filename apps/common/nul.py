@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 NUL = "\x00"
 
 
@@ -29,4 +31,4 @@ def refuse_nul(value: Any) -> None:
     from rest_framework import serializers
 
     if find_nul(value):
-        raise serializers.ValidationError("Must not contain the invisible NUL character.")
+        raise serializers.ValidationError(_("Must not contain the invisible NUL character."))

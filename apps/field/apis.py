@@ -4,6 +4,7 @@ The sync endpoint answers 200 with one result per mutation even when some are re
 never all-or-nothing. Only a malformed envelope is a 400, and a revoked or unknown tablet a 401.
 """
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -24,7 +25,7 @@ def _device_refusal(request, device_id):
     """
     if not request.user.is_authenticated:
         return None, Response(
-            {"detail": "Sign in first.", "code": "not_authenticated"}, status=status.HTTP_401_UNAUTHORIZED
+            {"detail": _("Sign in first."), "code": "not_authenticated"}, status=status.HTTP_401_UNAUTHORIZED
         )
     session_device = request.session.get(SESSION_DEVICE_KEY)
     if session_device is None or session_device != str(device_id):
@@ -38,7 +39,7 @@ def _device_refusal(request, device_id):
         )
         return None, Response(
             {
-                "detail": "This session was opened on another tablet. Sign in again on this one.",
+                "detail": _("This session was opened on another tablet. Sign in again on this one."),
                 "code": "device_mismatch",
             },
             status=status.HTTP_403_FORBIDDEN,
@@ -46,7 +47,7 @@ def _device_refusal(request, device_id):
     device = selectors.device_for_sync(device_id=device_id)
     if device is None:
         return None, Response(
-            {"detail": "This tablet is not registered to the program.", "code": "device_unknown"},
+            {"detail": _("This tablet is not registered to the program."), "code": "device_unknown"},
             status=status.HTTP_401_UNAUTHORIZED,
         )
     if device.is_revoked:
@@ -59,7 +60,7 @@ def _device_refusal(request, device_id):
         )
         return None, Response(
             {
-                "detail": "This tablet was revoked by a supervisor. Its local data must be erased.",
+                "detail": _("This tablet was revoked by a supervisor. Its local data must be erased."),
                 "code": "device_revoked",
             },
             status=status.HTTP_401_UNAUTHORIZED,
@@ -79,7 +80,7 @@ class SyncApi(APIView):
         def validate_mutations(self, value):
             limit = conf.max_batch()
             if len(value) > limit:
-                raise serializers.ValidationError(f"Send at most {limit} mutations per batch.")
+                raise serializers.ValidationError(_("Send at most %(limit)d changes per batch.") % {"limit": limit})
             return value
 
     @extend_schema(request=InputSerializer)
@@ -104,17 +105,17 @@ class BootstrapApi(APIView):
             try:
                 device_id = serializers.UUIDField().to_internal_value(device_id)
             except serializers.ValidationError:
-                return Response({"device": ["Must be a UUID."]}, status=status.HTTP_400_BAD_REQUEST)
+                return Response({"device": [_("Must be a UUID.")]}, status=status.HTTP_400_BAD_REQUEST)
         elif request.user.is_authenticated:
             device_id = request.session.get(SESSION_DEVICE_KEY)
         if not request.user.is_authenticated or device_id is None:
             if not request.user.is_authenticated:
                 return Response(
-                    {"detail": "Sign in first.", "code": "not_authenticated"}, status=status.HTTP_401_UNAUTHORIZED
+                    {"detail": _("Sign in first."), "code": "not_authenticated"}, status=status.HTTP_401_UNAUTHORIZED
                 )
             # Signed in, but on no tablet: the field app's working set is only for a bound session.
             return Response(
-                {"detail": "Sign in on an enrolled tablet in the field app.", "code": "device_required"},
+                {"detail": _("Sign in on an enrolled tablet in the field app."), "code": "device_required"},
                 status=status.HTTP_403_FORBIDDEN,
             )
         device, refusal = _device_refusal(request, device_id)

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FieldConfig(AppConfig):
     name = "apps.field"
     label = "field"
-    verbose_name = "Field app"
+    verbose_name = _("Field app")

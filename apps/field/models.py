@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AppliedMutation(models.Model):
@@ -11,17 +12,17 @@ class AppliedMutation(models.Model):
     check-then-insert, is what makes a mutation apply at most once.
     """
 
-    id = models.UUIDField(primary_key=True, help_text="The mutation id chosen by the tablet.")
+    id = models.UUIDField(primary_key=True, help_text=_("The mutation id chosen by the tablet."))
     device = models.ForeignKey("accounts.Device", on_delete=models.PROTECT, related_name="applied_mutations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     type = models.CharField(max_length=40)
-    record = models.CharField(max_length=64, blank=True, help_text="The id of the record the mutation changed.")
+    record = models.CharField(max_length=64, blank=True, help_text=_("The id of the record the mutation changed."))
     body_hash = models.CharField(
-        max_length=64, help_text="SHA-256 of the mutation's body, to tell a replay from a reuse."
+        max_length=64, help_text=_("SHA-256 of the mutation's body, to tell a replay from a reuse.")
     )
-    result = models.JSONField(default=dict, help_text="The answer given when it was applied, returned on replay.")
-    device_time = models.DateTimeField(null=True, blank=True, help_text="The tablet's clock: data, not truth.")
-    applied_at = models.DateTimeField(auto_now_add=True, help_text="The server's clock.")
+    result = models.JSONField(default=dict, help_text=_("The answer given when it was applied, returned on replay."))
+    device_time = models.DateTimeField(null=True, blank=True, help_text=_("The tablet's clock: data, not truth."))
+    applied_at = models.DateTimeField(auto_now_add=True, help_text=_("The server's clock."))
 
     class Meta:
         ordering = ["-applied_at"]

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.accounts import conf as accounts_conf
@@ -27,13 +28,14 @@ from apps.streams.selectors import stream_head
 from apps.teams.models import Team
 
 # Optional person details on an encounter: short lists so the responder taps instead of typing.
+# Age ranges are stored as written, so they stay the same in every language.
 AGE_RANGES = ["Under 18", "18–24", "25–34", "35–44", "45–54", "55–64", "65 or older"]
 HOUSING_STATUSES = {
-    "housed": "Housed",
-    "unsheltered": "Unsheltered (outside, car, tent)",
-    "sheltered": "In a shelter",
-    "unstably_housed": "Couch-surfing or at risk",
-    "unknown": "Did not say",
+    "housed": gettext_lazy("Housed"),
+    "unsheltered": gettext_lazy("Unsheltered (outside, car, tent)"),
+    "sheltered": gettext_lazy("In a shelter"),
+    "unstably_housed": gettext_lazy("Couch-surfing or at risk"),
+    "unknown": gettext_lazy("Did not say"),
 }
 
 # When a responder asks for a check-in from the encounter form: the tablet offers these and sends
@@ -62,7 +64,7 @@ def field_working_set(*, user: User, device: Device | None = None) -> dict:
     """The bootstrap a tablet caches: the team's calls, its recent encounters, and the words it uses."""
     team_id = user_team_id(user)
     if not is_responder(user) or team_id is None:
-        raise PermissionRefused("The field app is for responders on a team. Ask your supervisor to add you to one.")
+        raise PermissionRefused(_("The field app is for responders on a team. Ask your supervisor to add you to one."))
     now = timezone.now()
     recent = now - timedelta(hours=conf.recent_encounter_hours())
     team = Team.objects.get(pk=team_id)

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from apps.accounts.models import Device, User
@@ -66,7 +67,8 @@ class MutationSerializer(serializers.Serializer):
     def validate_type(self, value):
         if value not in HANDLERS:
             raise serializers.ValidationError(
-                f"Unknown mutation type '{value}'. Known types: {', '.join(sorted(HANDLERS))}."
+                _("Unknown change type '%(type)s'. Known types: %(known)s.")
+                % {"type": value, "known": ", ".join(sorted(HANDLERS))}
             )
         return value
 
@@ -92,7 +94,9 @@ def _record_int(ctx: MutationContext, what: str) -> int:
     try:
         return int(str(ctx.record))
     except (TypeError, ValueError):
-        raise ApplicationError(f"Say which {what}.", extra={"record": [f"Give the {what} id."]}) from None
+        raise ApplicationError(
+            _("Say which %(what)s.") % {"what": what}, extra={"record": [_("Give the %(what)s id.") % {"what": what}]}
+        ) from None
 
 
 def _record_uuid(ctx: MutationContext, what: str) -> str:
@@ -100,7 +104,8 @@ def _record_uuid(ctx: MutationContext, what: str) -> str:
         return str(serializers.UUIDField().to_internal_value(ctx.record))
     except serializers.ValidationError:
         raise ApplicationError(
-            f"The {what} needs an id chosen by the tablet.", extra={"record": ["Must be a UUID."]}
+            _("The %(what)s needs an id chosen by the tablet.") % {"what": what},
+            extra={"record": [_("Must be a UUID.")]},
         ) from None
 
 
@@ -117,7 +122,7 @@ def _field_time(ctx: MutationContext, *, not_before: datetime | None) -> datetim
 
 
 def _assignment_acknowledge(ctx: MutationContext) -> tuple[str, dict]:
-    assignment_id = _record_int(ctx, "assignment")
+    assignment_id = _record_int(ctx, _("assignment"))
     dispatched_at = Assignment.objects.filter(pk=assignment_id).values_list("dispatched_at", flat=True).first()
     at = _field_time(ctx, not_before=dispatched_at)
     assignment = assignment_acknowledge(actor=ctx.actor, assignment_id=assignment_id, at=at)
@@ -129,11 +134,13 @@ class _StatusData(serializers.Serializer):
 
 
 def _assignment_status(ctx: MutationContext) -> tuple[str, dict]:
-    assignment_id = _record_int(ctx, "assignment")
+    assignment_id = _record_int(ctx, _("assignment"))
     data = _validated(_StatusData, ctx.data)
     if data["status"] not in FIELD_STATUSES:
         allowed = ", ".join(str(s) for s in FIELD_STATUSES)
-        raise ApplicationError("Unknown status.", extra={"status": [f"Use one of: {allowed}."]})
+        raise ApplicationError(
+            _("Unknown status."), extra={"status": [_("Use one of: %(allowed)s.") % {"allowed": allowed}]}
+        )
     dispatched_at = Assignment.objects.filter(pk=assignment_id).values_list("dispatched_at", flat=True).first()
     at = _field_time(ctx, not_before=dispatched_at)
     assignment = assignment_set_status(actor=ctx.actor, assignment_id=assignment_id, status=data["status"], at=at)
@@ -141,18 +148,18 @@ def _assignment_status(ctx: MutationContext) -> tuple[str, dict]:
 
 
 def _encounter_write(ctx: MutationContext, *, amend: bool) -> tuple[str, dict]:
-    encounter_id = _record_uuid(ctx, "encounter")
+    encounter_id = _record_uuid(ctx, _("encounter"))
     data = dict(ctx.data)
     data.pop("id", None)
     data.pop("base_version", None)
     if amend:
         if ctx.base_version is None:
             raise ApplicationError(
-                "Say which version was edited.", extra={"base_version": ["Required to amend an encounter."]}
+                _("Say which version was edited."), extra={"base_version": [_("Required to amend an encounter.")]}
             )
         existing = Encounter.objects.filter(pk=encounter_id).values("incident_id", "assignment_id").first()
         if existing is None:
-            raise NotFound("No such encounter.")
+            raise NotFound(_("No such encounter."))
         data.setdefault("incident", existing["incident_id"])
         data.setdefault("assignment", existing["assignment_id"])
     validated = _validated(EncounterInputSerializer, data)
@@ -172,7 +179,7 @@ class _NoteData(serializers.Serializer):
 
 
 def _encounter_note(ctx: MutationContext) -> tuple[str, dict]:
-    encounter_id = _record_uuid(ctx, "encounter")
+    encounter_id = _record_uuid(ctx, _("encounter"))
     data = _validated(_NoteData, ctx.data)
     note = encounter_add_note(
         actor=ctx.actor,
@@ -196,7 +203,7 @@ class _FollowupCreateData(serializers.Serializer):
 
 
 def _followup_create(ctx: MutationContext) -> tuple[str, dict]:
-    followup_id = _record_uuid(ctx, "follow-up")
+    followup_id = _record_uuid(ctx, _("follow-up"))
     data = _validated(_FollowupCreateData, ctx.data)
     followup = followup_services.followup_create(
         actor=ctx.actor,
@@ -219,7 +226,7 @@ class _FollowupCompleteData(serializers.Serializer):
 
 
 def _followup_complete(ctx: MutationContext) -> tuple[str, dict]:
-    followup_id = _record_uuid(ctx, "follow-up")
+    followup_id = _record_uuid(ctx, _("follow-up"))
     data = _validated(_FollowupCompleteData, ctx.data)
     followup = followup_services.followup_complete(actor=ctx.actor, followup_id=followup_id, **data)
     return str(followup.pk), followup_payload(followup)
@@ -234,7 +241,7 @@ class _ReferralCreateData(serializers.Serializer):
 
 
 def _referral_create(ctx: MutationContext) -> tuple[str, dict]:
-    referral_id = _record_uuid(ctx, "referral")
+    referral_id = _record_uuid(ctx, _("referral"))
     data = _validated(_ReferralCreateData, ctx.data)
     referral = followup_services.referral_create(
         actor=ctx.actor,
@@ -280,7 +287,7 @@ def _from_stored(stored: AppliedMutation, digest: str) -> dict:
         stored.id,
         CONFLICT,
         record=None,
-        errors={"id": ["This mutation id was already used for a different change. Queue it with a new id."]},
+        errors={"id": [_("This mutation id was already used for a different change. Queue it with a new id.")]},
     )
 
 
@@ -298,7 +305,7 @@ def _errors_of(error: Exception) -> dict:
 
 def _apply_one(*, actor: User, device: Device, raw: Any, stored: dict, seen: dict) -> dict:
     if not isinstance(raw, dict):
-        return _result(None, REJECTED, errors={"detail": "Each mutation must be a JSON object."})
+        return _result(None, REJECTED, errors={"detail": _("Each mutation must be a JSON object.")})
     envelope = MutationSerializer(data=raw)
     if not envelope.is_valid():
         return _result(raw.get("id"), REJECTED, errors=envelope.errors)
@@ -353,11 +360,11 @@ def _apply_one(*, actor: User, device: Device, raw: Any, stored: dict, seen: dic
         # A value the database cannot hold (validation should have caught it): refuse this mutation
         # alone, so it cannot block the rest of the tablet's queue by failing the whole batch.
         logger.warning("mutation %s could not be stored: %s", mutation_id, error)
-        outcome = _result(mutation_id, REJECTED, errors={"detail": "A value in this change cannot be stored."})
+        outcome = _result(mutation_id, REJECTED, errors={"detail": _("A value in this change cannot be stored.")})
     except IntegrityError:
         logger.info("mutation %s hit a unique constraint; checking for a concurrent apply", mutation_id)
         outcome = _result(
-            mutation_id, REJECTED, errors={"detail": "The change could not be saved. It stays queued; try again."}
+            mutation_id, REJECTED, errors={"detail": _("The change could not be saved. It stays queued; try again.")}
         )
         outcome["http_status"] = 503
     # Another request may have applied this very mutation while we worked: its stored answer wins.

@@ -3,6 +3,7 @@ and changed only through services (actions)."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline
@@ -45,13 +46,13 @@ class PartnerEndpointForm(forms.ModelForm):
     url = forms.URLField(
         assume_scheme="https",
         max_length=200,
-        help_text="The partner's https address; internal and private addresses are refused.",
+        help_text=_("The partner's https address; internal and private addresses are refused."),
     )
     secret = forms.CharField(
         required=False,
         strip=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text="Leave empty to keep the current secret (a new endpoint gets a generated one, shown once).",
+        help_text=_("Leave empty to keep the current secret (a new endpoint gets a generated one, shown once)."),
     )
 
     class Meta:
@@ -68,7 +69,9 @@ class PartnerEndpointForm(forms.ModelForm):
             self.generated = True
             return new_endpoint_secret()
         if len(value) < MIN_SECRET_LENGTH or value.strip() != value:
-            raise forms.ValidationError(f"Use at least {MIN_SECRET_LENGTH} characters, or leave it empty.")
+            raise forms.ValidationError(
+                _("Use at least %(count)d characters, or leave it empty.") % {"count": MIN_SECRET_LENGTH}
+            )
         return value
 
 
@@ -98,7 +101,8 @@ class PartnerEndpointAdmin(ServiceSaveMixin, SupervisorAdmin):
             if form.generated:
                 self.message_user(
                     request,
-                    f"Give this shared secret to the partner now; it is not shown again: {secret}",
+                    _("Give this shared secret to the partner now; it is not shown again: %(secret)s")
+                    % {"secret": secret},
                     level=messages.WARNING,
                 )
             return
@@ -154,7 +158,7 @@ class FollowUpAdmin(SupervisorAdmin):
     inlines = [ReminderInline]
     actions = ["cancel_selected"]
 
-    @admin.action(description="Cancel the selected follow-ups")
+    @admin.action(description=_("Cancel the selected follow-ups"))
     def cancel_selected(self, request, queryset):
         for f in queryset:
             self.run_service(request, services.followup_cancel, actor=request.user, followup_id=f.pk, reason="admin")
@@ -208,7 +212,7 @@ class WebhookDeliveryAdmin(SupervisorAdmin):
     inlines = [AttemptInline]
     actions = ["retry_selected"]
 
-    @admin.action(description="Try the selected failed deliveries again")
+    @admin.action(description=_("Try the selected failed deliveries again"))
     def retry_selected(self, request, queryset):
         for delivery in queryset:
             self.run_service(request, webhook_retry, actor=request.user, delivery_id=delivery.pk)

@@ -1,5 +1,6 @@
 """REST doors for follow-ups and referrals: validate, call one service, answer."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -27,7 +28,7 @@ class FollowUpListCreateApi(APIView):
 
         def validate(self, attrs):
             if attrs.get("team") is None and attrs.get("assignee") is None:
-                raise serializers.ValidationError({"team": ["Give a team or an assignee."]})
+                raise serializers.ValidationError({"team": [_("Give a team or an assignee.")]})
             return attrs
 
     @extend_schema(request=InputSerializer)
@@ -56,7 +57,8 @@ class FollowUpListCreateApi(APIView):
             unknown = [s for s in statuses if s not in FollowUp.Status.values]
             if unknown:
                 raise ApplicationError(
-                    "Invalid value.", extra={"status": [f"Choose from {', '.join(FollowUp.Status.values)}."]}
+                    _("Invalid value."),
+                    extra={"status": [_("Choose from %(allowed)s.") % {"allowed": ", ".join(FollowUp.Status.values)}]},
                 )
             qs = qs.filter(status__in=statuses)
         else:
@@ -130,7 +132,8 @@ class ReferralListCreateApi(APIView):
             unknown = [s for s in statuses if s not in Referral.Status.values]
             if unknown:
                 raise ApplicationError(
-                    "Invalid value.", extra={"status": [f"Choose from {', '.join(Referral.Status.values)}."]}
+                    _("Invalid value."),
+                    extra={"status": [_("Choose from %(allowed)s.") % {"allowed": ", ".join(Referral.Status.values)}]},
                 )
             qs = qs.filter(status__in=statuses)
         rows = list(qs.order_by("-created_at")[:200])

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from apps.incidents.hooks import encounter_recorded
 
@@ -6,7 +7,7 @@ from apps.incidents.hooks import encounter_recorded
 class FollowupsConfig(AppConfig):
     name = "apps.followups"
     label = "followups"
-    verbose_name = "Follow-ups and referrals"
+    verbose_name = _("Follow-ups and referrals")
 
     def ready(self) -> None:
         """Listen to incidents' hooks (the incidents app never calls this one)."""

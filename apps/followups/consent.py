@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from apps.common.errors import ApplicationError
 from apps.followups.disclosure import part2_consent_problems, referral_part2_reasons
@@ -23,7 +24,7 @@ SCOPE_FIELDS = ("need", "needs", "notes", "name", "age_range", "language", "hous
 def consent_validate(consent) -> dict:
     """Check the shape a tablet or form sends; answer field errors under `consent`."""
     if not isinstance(consent, dict):
-        raise ApplicationError("Record the person's consent.", extra={"consent": ["Consent must be an object."]})
+        raise ApplicationError(_("Record the person's consent."), extra={"consent": [_("Consent must be an object.")]})
     errors = []
     scope = consent.get("scope", [])
     if not isinstance(scope, list) or any(item not in SCOPE_FIELDS for item in scope):
@@ -56,7 +57,7 @@ def consent_validate(consent) -> dict:
         errors.append("recipient_name: text of at most 200 characters.")
         recipient_name = ""
     if errors:
-        raise ApplicationError("The consent is not complete.", extra={"consent": errors})
+        raise ApplicationError(_("The consent is not complete."), extra={"consent": errors})
     return {
         "scope": list(dict.fromkeys(scope)),
         "recipients": recipients,

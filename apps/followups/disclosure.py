@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from apps.followups.models import Consent, PartnerEndpoint, PartnerServiceStaff
 from apps.incidents.models import EncounterNote, EncounterVersion
@@ -53,7 +54,8 @@ DEFAULT_PART2_KEYWORDS = (
 
 # Plain wording of what 42 CFR 2.32 asks a disclosure to say; carried on every disclosed referral,
 # because a crisis record can hold substance-use information that no rule spotted.
-REDISCLOSURE_NOTICE = (
+# Kept in English where it travels (webhooks, the API); pages show it translated ({% translate %}).
+REDISCLOSURE_NOTICE = gettext_noop(
     "Notice to the recipient: this referral is shared with the person's consent, for this referral "
     "only. Do not pass it on. If any of it shows that the person has or had a substance use disorder, "
     "federal law (42 CFR Part 2) forbids you to disclose that information further unless the person's "

@@ -8,6 +8,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.accounts.roles import is_supervisor
 from apps.audit.services import audit_record
@@ -26,8 +27,13 @@ def new_endpoint_secret() -> str:
 def _check_secret(secret: str) -> None:
     if len(secret) < MIN_SECRET_LENGTH or secret.strip() != secret:
         raise ApplicationError(
-            "The shared secret is too short.",
-            extra={"secret": [f"Use at least {MIN_SECRET_LENGTH} characters, or leave it empty to generate one."]},
+            _("The shared secret is too short."),
+            extra={
+                "secret": [
+                    _("Use at least %(count)d characters, or leave it empty to generate one.")
+                    % {"count": MIN_SECRET_LENGTH}
+                ]
+            },
         )
 
 
@@ -47,7 +53,8 @@ def _check_service(organization_id, service_id) -> None:
     """An endpoint for one service must be that service's own organization's."""
     if service_id is not None and not Service.objects.filter(pk=service_id, organization_id=organization_id).exists():
         raise ApplicationError(
-            "That service is not one of this organization's.", extra={"service": ["Choose a service of the partner."]}
+            _("That service is not one of this organization's."),
+            extra={"service": [_("Choose a service of the partner.")]},
         )
 
 
@@ -57,7 +64,7 @@ def partner_endpoint_create(
     """Register a partner's webhook. Answers the endpoint and its secret (generated when none is
     given), which the supervisor hands to the partner once; it is stored only encrypted."""
     if not is_supervisor(actor):
-        raise PermissionRefused("Only supervisors manage partner endpoints.")
+        raise PermissionRefused(_("Only supervisors manage partner endpoints."))
     secret = secret or new_endpoint_secret()
     _check_secret(secret)
     _check_service(organization_id, service_id)
@@ -92,11 +99,11 @@ def partner_endpoint_update(
     """Change an endpoint's address, secret, service or switch. None (KEEP for the service) leaves a
     value as it is."""
     if not is_supervisor(actor):
-        raise PermissionRefused("Only supervisors manage partner endpoints.")
+        raise PermissionRefused(_("Only supervisors manage partner endpoints."))
     with transaction.atomic():
         endpoint = PartnerEndpoint.objects.select_for_update().filter(pk=endpoint_id).first()
         if endpoint is None:
-            raise NotFound("No such partner endpoint.")
+            raise NotFound(_("No such partner endpoint."))
         changed = {}
         if url is not None and url.strip() != endpoint.url:
             changed["url"] = {"before": endpoint.url, "after": url.strip()}

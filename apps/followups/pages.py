@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.roles import Role, is_supervisor, role_of
@@ -45,7 +46,7 @@ FIELD_LABELS = {
 
 def _partner_only(request) -> None:
     if role_of(request.user) != Role.PARTNER:
-        raise PermissionDenied("The partner inbox is for partner organizations.")
+        raise PermissionDenied(_("The partner inbox is for partner organizations."))
 
 
 @login_required
@@ -118,13 +119,13 @@ def partner_transition(request, referral_id):
         )
         messages.error(request, f"{error.message} {details}".strip())
     else:
-        messages.success(request, "Saved. The referring team has been told.")
+        messages.success(request, _("Saved. The referring team has been told."))
     return redirect("partner-referral", referral_id=referral_id)
 
 
 def _supervisor_only(request) -> None:
     if not is_supervisor(request.user):
-        raise PermissionDenied("This page is for supervisors.")
+        raise PermissionDenied(_("This page is for supervisors."))
 
 
 @login_required
@@ -144,5 +145,5 @@ def supervision_retry(request, delivery_id):
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "The delivery will be tried again within a minute.")
+        messages.success(request, _("The delivery will be tried again within a minute."))
     return redirect("followups-supervision")

@@ -5,6 +5,7 @@ Re-exported by apps.followups.services, which is the name every door imports.
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Role, is_responder, is_supervisor, role_of
 from apps.accounts.selectors import user_team_id
@@ -91,7 +92,7 @@ def _check_may_replay(actor, existing: Referral) -> None:
     """A replayed client id answers with the stored referral (or a 409 carrying it), so only the
     referring side that may read it gets that answer; anyone else is told there is no such referral."""
     if not referrals_visible_to(actor).filter(pk=existing.pk).exists():
-        raise NotFound("No such referral.")
+        raise NotFound(_("No such referral."))
 
 
 def referral_create(
@@ -112,22 +113,22 @@ def referral_create(
     """
     clean = consent_validate(consent)
     if not (is_supervisor(actor) or is_responder(actor)):
-        raise PermissionRefused("Only responders and supervisors make referrals.")
+        raise PermissionRefused(_("Only responders and supervisors make referrals."))
     if referral_id is not None:
         existing = Referral.objects.filter(pk=referral_id).first()
         if existing is not None:
             _check_may_replay(actor, existing)
             if str(existing.encounter_id) != str(encounter_id) or str(existing.service_id) != str(service_id):
                 raise Conflict(
-                    "A different referral already has this id.", extra={"server": referral_payload(existing)}
+                    _("A different referral already has this id."), extra={"server": referral_payload(existing)}
                 )
             return existing
     encounter = encounters_visible_to(actor).filter(pk=encounter_id).first()
     if encounter is None:
-        raise NotFound("No such encounter.")
+        raise NotFound(_("No such encounter."))
     service = Service.objects.select_related("organization").filter(pk=service_id).first()
     if service is None:
-        raise ApplicationError("Choose a service from the directory.", extra={"service": ["No such service."]})
+        raise ApplicationError(_("Choose a service from the directory."), extra={"service": [_("No such service.")]})
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -165,47 +166,60 @@ def _lock_referral(referral_id) -> Referral:
         .first()
     )
     if referral is None:
-        raise NotFound("No such referral.")
+        raise NotFound(_("No such referral."))
     return referral
 
 
 def referral_transition(*, actor, referral_id, status: str, reason: str = "") -> Referral:
     """Move a referral one step along its loop; each step is stamped and the referring team told."""
     if status not in S.values:
-        raise ApplicationError("Not a referral status.", extra={"status": ["Not a known status."]})
+        raise ApplicationError(_("Not a referral status."), extra={"status": [_("Not a known status.")]})
     reason = (reason or "").strip()
     with transaction.atomic():
         referral = _lock_referral(referral_id)
         partner = _is_partner_of(actor, referral)
         if partner and referral.status == S.DRAFT:
-            raise NotFound("No such referral.")
+            raise NotFound(_("No such referral."))
         if not partner and not _is_referring_side(actor, referral):
-            raise NotFound("No such referral.")
+            raise NotFound(_("No such referral."))
         allowed = PARTNER_STATUSES if partner else PROGRAM_STATUSES
         if status not in allowed:
-            raise PermissionRefused(f"{'Partners' if partner else 'The program'} cannot set a referral to {status}.")
+            raise PermissionRefused(
+                (
+                    _("Partners cannot set a referral to %(status)s.")
+                    if partner
+                    else _("The program cannot set a referral to %(status)s.")
+                )
+                % {"status": S(status).label}
+            )
         if referral.status == status:
             return referral  # a double click or a replay
         if status not in REFERRAL_TRANSITIONS[referral.status]:
             raise ApplicationError(
-                f"A referral that is {referral.get_status_display().lower()} cannot become {S(status).label.lower()}.",
+                _("A referral that is %(current)s cannot become %(next)s.")
+                % {"current": referral.get_status_display().lower(), "next": str(S(status).label).lower()},
                 extra={
-                    "status": [f"Allowed next: {', '.join(sorted(REFERRAL_TRANSITIONS[referral.status])) or 'none'}."]
+                    "status": [
+                        _("Allowed next: %(allowed)s.")
+                        % {"allowed": ", ".join(sorted(REFERRAL_TRANSITIONS[referral.status])) or _("none")}
+                    ]
                 },
             )
         if status in REASON_REQUIRED and not reason:
-            raise ApplicationError("Give a reason.", extra={"reason": ["This field is required."]})
+            raise ApplicationError(_("Give a reason."), extra={"reason": [_("This field is required.")]})
         if status == S.NOT_DELIVERED and reason not in Referral.NotDeliveredReason.values:
             raise ApplicationError(
-                "Choose why the service was not delivered.",
-                extra={"reason": [f"One of: {', '.join(Referral.NotDeliveredReason.values)}."]},
+                _("Choose why the service was not delivered."),
+                extra={
+                    "reason": [_("One of: %(allowed)s.") % {"allowed": ", ".join(Referral.NotDeliveredReason.values)}]
+                },
             )
         now = timezone.now()
         if status == S.SENT:
             problems = referral_consent_problems(referral, now=now)
             if problems:
                 raise ApplicationError(
-                    "This referral cannot be sent: the consent does not cover it.", extra={"consent": problems}
+                    _("This referral cannot be sent: the consent does not cover it."), extra={"consent": problems}
                 )
         previous = referral.status
         referral.status = status
@@ -226,10 +240,10 @@ def consent_revoke(*, actor, referral_id, reason: str = "") -> Referral:
     with transaction.atomic():
         referral = _lock_referral(referral_id)
         if not _is_referring_side(actor, referral):
-            raise NotFound("No such referral.")
+            raise NotFound(_("No such referral."))
         consent = getattr(referral, "consent", None)
         if consent is None:
-            raise ApplicationError("No consent is recorded for this referral.")
+            raise ApplicationError(_("No consent is recorded for this referral."))
         if consent.revoked_at is not None:
             return referral
         consent.revoked_at = timezone.now()

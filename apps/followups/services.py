@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import is_responder, is_supervisor
@@ -56,7 +57,7 @@ def _aware(value, field: str) -> datetime:
     if isinstance(value, str):
         value = parse_datetime(value)
     if not isinstance(value, datetime):
-        raise ApplicationError("Give a date and time.", extra={field: ["Enter a valid date and time."]})
+        raise ApplicationError(_("Give a date and time."), extra={field: [_("Enter a valid date and time.")]})
     if timezone.is_naive(value):
         value = timezone.make_aware(value, timezone.get_current_timezone())
     return value
@@ -99,10 +100,10 @@ def _check_may_create(actor, *, team_id, assignee_id, encounter_id) -> None:
     if is_supervisor(actor):
         return
     if not is_responder(actor):
-        raise PermissionRefused("Only responders and supervisors create follow-ups.")
+        raise PermissionRefused(_("Only responders and supervisors create follow-ups."))
     own_team = user_team_id(actor)
     if team_id is not None and team_id != own_team:
-        raise PermissionRefused("You can create follow-ups only for your own team.")
+        raise PermissionRefused(_("You can create follow-ups only for your own team."))
     if (
         assignee_id is not None
         and assignee_id != actor.pk
@@ -111,9 +112,9 @@ def _check_may_create(actor, *, team_id, assignee_id, encounter_id) -> None:
             or not Membership.objects.filter(user_id=assignee_id, team_id=own_team, active=True).exists()
         )
     ):
-        raise PermissionRefused("You can assign follow-ups only to yourself or your teammates.")
+        raise PermissionRefused(_("You can assign follow-ups only to yourself or your teammates."))
     if encounter_id is not None and not encounters_visible_to(actor).filter(pk=encounter_id).exists():
-        raise NotFound("No such encounter.")
+        raise NotFound(_("No such encounter."))
 
 
 def _check_people_exist(*, team_id, assignee_id, responder_id) -> None:
@@ -124,7 +125,7 @@ def _check_people_exist(*, team_id, assignee_id, responder_id) -> None:
         if user_id is not None and not User.objects.filter(pk=user_id, is_active=True).exists():
             errors[field] = ["No such person."]
     if errors:
-        raise ApplicationError("Check who the follow-up is for.", extra=errors)
+        raise ApplicationError(_("Check who the follow-up is for."), extra=errors)
 
 
 def followup_create(
@@ -141,10 +142,12 @@ def followup_create(
 ) -> FollowUp:
     """Create a follow-up. Replaying the same client id with the same content returns the first one."""
     if kind not in FollowUp.Kind.values:
-        raise ApplicationError("Choose what kind of follow-up this is.", extra={"kind": ["Not a known kind."]})
+        raise ApplicationError(_("Choose what kind of follow-up this is."), extra={"kind": [_("Not a known kind.")]})
     due_at = _aware(due_at, "due_at")
     if team_id is None and assignee_id is None:
-        raise ApplicationError("Give a team or a person to do it.", extra={"team": ["Give a team or an assignee."]})
+        raise ApplicationError(
+            _("Give a team or a person to do it."), extra={"team": [_("Give a team or an assignee.")]}
+        )
     if followup_id is not None:
         existing = FollowUp.objects.filter(pk=followup_id).first()
         if existing is not None:
@@ -175,7 +178,7 @@ def followup_create(
     except IntegrityError:
         existing = FollowUp.objects.filter(pk=f.pk).first()
         if existing is None:
-            raise ApplicationError("That team or person does not exist.") from None
+            raise ApplicationError(_("That team or person does not exist.")) from None
         _check_may_replay(actor, existing)
         return _same_followup_or_conflict(
             existing, kind, due_at, team_id, assignee_id, encounter_id, responder_id, notes
@@ -189,7 +192,7 @@ def _check_may_replay(actor, existing: FollowUp) -> None:
     if existing.created_by_id is not None and existing.created_by_id == getattr(actor, "pk", None):
         return
     if not followups_visible_to(actor).filter(pk=existing.pk).exists():
-        raise NotFound("No such follow-up.")
+        raise NotFound(_("No such follow-up."))
 
 
 def _same_followup_or_conflict(existing, kind, due_at, team_id, assignee_id, encounter_id, responder_id, notes):
@@ -203,26 +206,26 @@ def _same_followup_or_conflict(existing, kind, due_at, team_id, assignee_id, enc
         and existing.notes == (notes or "")
     )
     if not same:
-        raise Conflict("A different follow-up already has this id.", extra={"server": followup_payload(existing)})
+        raise Conflict(_("A different follow-up already has this id."), extra={"server": followup_payload(existing)})
     return existing
 
 
 def followup_complete(*, actor, followup_id, outcome: str, notes: str = "", next_due_at=None) -> FollowUp:
     """Record the outcome; optionally schedule the next one (same kind, same people)."""
     if outcome not in FollowUp.Outcome.values:
-        raise ApplicationError("Choose how it went.", extra={"outcome": ["Not a known outcome."]})
+        raise ApplicationError(_("Choose how it went."), extra={"outcome": [_("Not a known outcome.")]})
     if next_due_at is not None:
         next_due_at = _aware(next_due_at, "next_due_at")
     with transaction.atomic():
         f = FollowUp.objects.select_for_update().filter(pk=followup_id).first()
         if f is None or not _may_work_followup(actor, f):
-            raise NotFound("No such follow-up.")
+            raise NotFound(_("No such follow-up."))
         if f.status == FollowUp.Status.DONE:
             if f.outcome == outcome:
                 return f  # a replay from a tablet
-            raise Conflict("This follow-up was already completed.", extra={"server": followup_payload(f)})
+            raise Conflict(_("This follow-up was already completed."), extra={"server": followup_payload(f)})
         if f.status == FollowUp.Status.CANCELLED:
-            raise ApplicationError("This follow-up was cancelled.")
+            raise ApplicationError(_("This follow-up was cancelled."))
         now = timezone.now()
         f.status = FollowUp.Status.DONE
         f.outcome = outcome
@@ -254,11 +257,11 @@ def followup_complete(*, actor, followup_id, outcome: str, notes: str = "", next
 
 def followup_cancel(*, actor, followup_id, reason: str = "") -> FollowUp:
     if not is_supervisor(actor):
-        raise PermissionRefused("Only supervisors cancel follow-ups.")
+        raise PermissionRefused(_("Only supervisors cancel follow-ups."))
     with transaction.atomic():
         f = FollowUp.objects.select_for_update().filter(pk=followup_id).first()
         if f is None:
-            raise NotFound("No such follow-up.")
+            raise NotFound(_("No such follow-up."))
         if f.is_finished:
             return f
         f.status = FollowUp.Status.CANCELLED

@@ -15,10 +15,12 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.common import metrics
+from apps.common.formats import when
 from apps.followups import conf
 from apps.followups.models import FollowUp, Referral, ReferralStallRule, Reminder, SweepCursor
 from apps.followups.services import followup_create_once, followup_event_data, followup_stream, followups_apply_rules
@@ -154,15 +156,16 @@ def followups_escalate_overdue(*, batch: int | None = None, budget_seconds: floa
 
 def _email_for(reminder: Reminder) -> EmailMessage:
     f = reminder.followup
-    when = timezone.localtime(f.due_at).strftime("%Y-%m-%d %H:%M %Z")
+    # In the program's language (LANGUAGE_CODE) and clock: no request says whose language to use.
+    words = {"kind": f.get_kind_display(), "kind_lower": str(f.get_kind_display()).lower(), "when": when(f.due_at)}
     if reminder.kind == Reminder.Kind.DUE:
-        subject = f"Follow-up due: {f.get_kind_display()}"
-        body = f"A {f.get_kind_display().lower()} is due ({when}). Open Firstline to see it and record the outcome."
+        subject = _("Follow-up due: %(kind)s") % words
+        body = _("A %(kind_lower)s is due (%(when)s). Open Firstline to see it and record the outcome.") % words
     else:
-        subject = f"Overdue follow-up: {f.get_kind_display()}"
-        body = f"A {f.get_kind_display().lower()} due {when} has not been done. Open the supervision page."
+        subject = _("Overdue follow-up: %(kind)s") % words
+        body = _("A %(kind_lower)s due %(when)s has not been done. Open the supervision page.") % words
     # No names or health details in e-mail: it leaves the program's systems.
-    body += f"\n\nFollow-up {f.pk}\n"
+    body += "\n\n" + _("Follow-up %(id)s") % {"id": f.pk} + "\n"
     return EmailMessage(subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=reminder.email_to)
 
 

@@ -23,6 +23,7 @@ from datetime import timedelta
 from celery import current_app
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.roles import is_supervisor
 from apps.audit.services import audit_record
@@ -213,11 +214,11 @@ def _attempt(delivery: WebhookDelivery) -> None:
 def webhook_retry(*, actor, delivery_id) -> WebhookDelivery:
     """A supervisor sends a given-up delivery again (a new round of attempts)."""
     if not is_supervisor(actor):
-        raise PermissionRefused("Only supervisors retry partner deliveries.")
+        raise PermissionRefused(_("Only supervisors retry partner deliveries."))
     with transaction.atomic():
         delivery = WebhookDelivery.objects.select_for_update().filter(pk=delivery_id).first()
         if delivery is None:
-            raise NotFound("No such delivery.")
+            raise NotFound(_("No such delivery."))
         if delivery.status != WebhookDelivery.Status.FAILED:
             return delivery
         delivery.status = WebhookDelivery.Status.PENDING

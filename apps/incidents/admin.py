@@ -11,6 +11,8 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apps.audit.models import Door
 from apps.audit.services import audit_record
@@ -47,7 +49,7 @@ class CallTypeForm(forms.ModelForm):
         choices=Capability.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="A team sent to this kind of call should have all of these.",
+        help_text=_("A team sent to this kind of call should have all of these."),
     )
 
     class Meta:
@@ -70,7 +72,7 @@ class CallTypeAdmin(SupervisorAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(incident_total=Count("incidents"))
 
-    @admin.display(description="Incidents", ordering="incident_total")
+    @admin.display(description=_("Incidents"), ordering="incident_total")
     def incident_count(self, obj):
         return obj.incident_total
 
@@ -120,12 +122,12 @@ class EncounterLinkInline(SupervisorInline):
     fk_name = "incident"
     fields = ("open_link", "team", "created_by", "created_at", "current_version", "disposition")
     readonly_fields = fields
-    verbose_name_plural = "encounters (open one to read it; each opening is audited)"
+    verbose_name_plural = _("encounters (open one to read it; each opening is audited)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("team", "created_by")
 
-    @admin.display(description="Encounter")
+    @admin.display(description=_("Encounter"))
     def open_link(self, obj):
         url = reverse("admin:incidents_encounter_change", args=[obj.pk])
         return format_html('<a href="{}">Open encounter {}</a>', url, str(obj.pk)[:8])
@@ -135,7 +137,7 @@ class TimelineInline(SupervisorInline):
     model = IncidentLogEntry
     fields = ("at", "kind", "text", "actor")
     readonly_fields = fields
-    verbose_name_plural = "timeline"
+    verbose_name_plural = _("timeline")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")
@@ -249,7 +251,7 @@ class IncidentAdmin(ServiceSaveMixin, SupervisorAdmin):
     def get_changeform_initial_data(self, request):
         return {"source": "911", "priority": 3, **super().get_changeform_initial_data(request)}
 
-    @admin.action(description="Cancel selected calls")
+    @admin.action(description=_("Cancel selected calls"))
     def cancel_selected(self, request, queryset):
         cancelled = 0
         for incident in queryset.filter(status__in=OPEN_INCIDENT_STATUSES):
@@ -263,9 +265,22 @@ class IncidentAdmin(ServiceSaveMixin, SupervisorAdmin):
             cancelled += result is not None
         skipped = queryset.exclude(status__in=OPEN_INCIDENT_STATUSES).count()
         if cancelled:
-            self.message_user(request, f"Cancelled {cancelled} call(s).", level=messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("Cancelled %(count)d call.", "Cancelled %(count)d calls.", cancelled) % {"count": cancelled},
+                level=messages.SUCCESS,
+            )
         if skipped:
-            self.message_user(request, f"{skipped} call(s) were already closed or cancelled.", level=messages.WARNING)
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d call was already closed or cancelled.",
+                    "%(count)d calls were already closed or cancelled.",
+                    skipped,
+                )
+                % {"count": skipped},
+                level=messages.WARNING,
+            )
 
 
 @admin.register(Assignment)
@@ -359,7 +374,7 @@ class EncounterAdmin(SupervisorAdmin):
     readonly_fields = fields
     inlines = [VersionInline, NoteInline]
 
-    @admin.display(description="Encounter")
+    @admin.display(description=_("Encounter"))
     def short_id(self, obj):
         return str(obj.pk)[:8]
 

@@ -1,5 +1,6 @@
 """REST doors for incidents, assignments and encounters: validate, call one service, answer."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -176,7 +177,7 @@ class TeamAssignmentsApi(APIView):
     def get(self, request):
         team_id = user_team_id(request.user)
         if team_id is None:
-            raise PermissionRefused("You are not on a team.")
+            raise PermissionRefused(_("You are not on a team."))
         assignments = selectors.team_assignments_for(user=request.user, team_id=team_id)
         return Response(
             {

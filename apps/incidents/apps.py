@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from apps.streams.hooks import stream_acknowledged
 
@@ -6,7 +7,7 @@ from apps.streams.hooks import stream_acknowledged
 class IncidentsConfig(AppConfig):
     name = "apps.incidents"
     label = "incidents"
-    verbose_name = "Incidents and encounters"
+    verbose_name = _("Incidents and encounters")
 
     def ready(self) -> None:
         """Listen to the live backbone's hooks (the backbone never imports this app)."""

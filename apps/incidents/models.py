@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from apps.common.crypto import EncryptedJSONField, EncryptedTextField, lookup_digest
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus, IncidentStatus
@@ -12,24 +13,24 @@ from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, AssignmentStatus, 
 
 class Source(models.TextChoices):
     NINE_ONE_ONE = "911", "911"
-    NINE_EIGHT_EIGHT = "988", "988 crisis line"
+    NINE_EIGHT_EIGHT = "988", _("988 crisis line")
     TWO_ONE_ONE = "211", "211"
     THREE_ONE_ONE = "311", "311"
-    POLICE_REQUEST = "police_request", "Police request"
-    SELF_INITIATED = "self_initiated", "Self-initiated (on view)"
-    WALK_UP = "walk_up", "Walk-up"
+    POLICE_REQUEST = "police_request", _("Police request")
+    SELF_INITIATED = "self_initiated", _("Self-initiated (on view)")
+    WALK_UP = "walk_up", _("Walk-up")
 
 
 class Disposition(models.TextChoices):
-    RESOLVED_ON_SCENE = "resolved_on_scene", "Resolved on scene"
-    TRANSPORTED = "transported", "Transported"
-    REFERRED = "referred", "Referred"
-    DECLINED_SERVICES = "declined_services", "Declined services"
-    NO_PERSON_FOUND = "no_person_found", "No person found"
-    POLICE_REQUESTED = "police_requested", "Police requested"
-    EMS_REQUESTED = "ems_requested", "EMS requested"
-    INVOLUNTARY_HOLD = "involuntary_hold", "Involuntary hold"
-    ARREST_BY_POLICE = "arrest_by_police", "Arrest by police"
+    RESOLVED_ON_SCENE = "resolved_on_scene", _("Resolved on scene")
+    TRANSPORTED = "transported", _("Transported")
+    REFERRED = "referred", _("Referred")
+    DECLINED_SERVICES = "declined_services", _("Declined services")
+    NO_PERSON_FOUND = "no_person_found", _("No person found")
+    POLICE_REQUESTED = "police_requested", _("Police requested")
+    EMS_REQUESTED = "ems_requested", _("EMS requested")
+    INVOLUNTARY_HOLD = "involuntary_hold", _("Involuntary hold")
+    ARREST_BY_POLICE = "arrest_by_police", _("Arrest by police")
 
 
 class CallType(models.Model):
@@ -52,7 +53,7 @@ class CallType(models.Model):
 
 
 class Incident(models.Model):
-    received_at = models.DateTimeField(db_index=True, help_text="When the call reached the program.")
+    received_at = models.DateTimeField(db_index=True, help_text=_("When the call reached the program."))
     source = models.CharField(max_length=20, choices=Source.choices, default=Source.NINE_ONE_ONE)
     call_type = models.ForeignKey(CallType, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents")
     priority = models.PositiveSmallIntegerField(default=3, validators=[MinValueValidator(1), MaxValueValidator(4)])
@@ -63,12 +64,12 @@ class Incident(models.Model):
     district = models.CharField(max_length=60, blank=True, db_index=True)
     # Who called and what they said are encrypted at rest (apps/common/crypto.py); find calls from
     # one number through `callback_digest`, never by filtering on `callback`.
-    callback = EncryptedTextField(blank=True, help_text="Callback number or URI.")
+    callback = EncryptedTextField(blank=True, help_text=_("Callback number or URI."))
     callback_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     caller_name = EncryptedTextField(blank=True)
-    caller_notes = EncryptedTextField(blank=True, help_text="What the call-taker learned.")
+    caller_notes = EncryptedTextField(blank=True, help_text=_("What the call-taker learned."))
     caller_language = models.CharField(
-        max_length=40, blank=True, help_text="The caller's preferred language (ISO 639-1 code, e.g. es)."
+        max_length=40, blank=True, help_text=_("The caller's preferred language (ISO 639-1 code, e.g. es).")
     )
     safety_notes = EncryptedTextField(blank=True)
     safety_flags = models.JSONField(default=list, blank=True)
@@ -78,7 +79,7 @@ class Incident(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
     external_id = models.CharField(
-        max_length=200, blank=True, db_index=True, help_text="The call center's id for this call, e.g. an EIDO $id."
+        max_length=200, blank=True, db_index=True, help_text=_("The call center's id for this call, e.g. an EIDO $id.")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -87,7 +88,7 @@ class Incident(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
     deidentified_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the retention policy removed the personal details (apps.retention)."
+        null=True, blank=True, help_text=_("When the retention policy removed the personal details (apps.retention).")
     )
 
     class Meta:
@@ -131,7 +132,7 @@ class Assignment(models.Model):
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
     escalated_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the board was alerted that the team had not acknowledged."
+        null=True, blank=True, help_text=_("When the board was alerted that the team had not acknowledged.")
     )
     version = models.PositiveIntegerField(default=1)
 
@@ -189,7 +190,7 @@ class IncidentLogEntry(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-        verbose_name_plural = "incident log entries"
+        verbose_name_plural = _("incident log entries")
 
     def __str__(self) -> str:
         return f"{self.at:%H:%M:%S} {self.text}"
@@ -198,7 +199,7 @@ class IncidentLogEntry(models.Model):
 class Encounter(models.Model):
     """A team's contact with people at an incident. Its content lives in append-only versions."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, help_text="Chosen by the tablet that created it.")
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, help_text=_("Chosen by the tablet that created it."))
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="encounters")
     assignment = models.ForeignKey(
         Assignment, null=True, blank=True, on_delete=models.PROTECT, related_name="encounters"
@@ -229,11 +230,11 @@ class EncounterVersion(models.Model):
     referral_needed = models.BooleanField(default=False)
     narrative = EncryptedTextField(blank=True)
     person = EncryptedJSONField(
-        default=dict, blank=True, help_text="Optional: name or alias, age range, language, housing status."
+        default=dict, blank=True, help_text=_("Optional: name or alias, age range, language, housing status.")
     )
     authored_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     device = models.ForeignKey("accounts.Device", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    device_time = models.DateTimeField(null=True, blank=True, help_text="The tablet's clock: data, not truth.")
+    device_time = models.DateTimeField(null=True, blank=True, help_text=_("The tablet's clock: data, not truth."))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

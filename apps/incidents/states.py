@@ -4,14 +4,15 @@ Services consult these tables; nothing else decides whether a transition is lega
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class IncidentStatus(models.TextChoices):
-    PENDING = "pending", "Waiting for a team"
-    DISPATCHED = "dispatched", "Team dispatched"
-    ON_SCENE = "on_scene", "Team on scene"
-    CLOSED = "closed", "Closed"
-    CANCELLED = "cancelled", "Cancelled"
+    PENDING = "pending", _("Waiting for a team")
+    DISPATCHED = "dispatched", _("Team dispatched")
+    ON_SCENE = "on_scene", _("Team on scene")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 # A safety flag that holds a call back from dispatch until its screening is complete: critical
@@ -20,14 +21,14 @@ SCREENING_HOLD = "not_yet_safe_to_decide"
 
 
 class AssignmentStatus(models.TextChoices):
-    DISPATCHED = "dispatched", "Dispatched"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    EN_ROUTE = "en_route", "En route"
-    ON_SCENE = "on_scene", "On scene"
-    TRANSPORTING = "transporting", "Transporting"
-    AT_DESTINATION = "at_destination", "At destination"
-    CLEARED = "cleared", "Cleared"
-    CANCELLED = "cancelled", "Cancelled"
+    DISPATCHED = "dispatched", _("Dispatched")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    EN_ROUTE = "en_route", _("En route")
+    ON_SCENE = "on_scene", _("On scene")
+    TRANSPORTING = "transporting", _("Transporting")
+    AT_DESTINATION = "at_destination", _("At destination")
+    CLEARED = "cleared", _("Cleared")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 A = AssignmentStatus

@@ -1,43 +1,46 @@
 """The program's shared words for what people need and what responders did.
 
 Encounters, referrals, the resource directory's need search and the missing-partnerships report all
-use these codes, so a need written on a tablet can be matched to a service and counted.
+use these codes, so a need written on a tablet can be matched to a service and counted. The codes
+are data; the labels are read in the reader's language (the field app's bootstrap, reports).
 """
 
+from django.utils.translation import gettext_lazy as _
+
 NEEDS: dict[str, str] = {
-    "shelter": "Shelter or housing tonight",
-    "housing": "Longer-term housing",
-    "food": "Food",
-    "mental_health": "Mental-health care",
-    "crisis_stabilization": "Crisis stabilization",
-    "substance_use": "Substance-use treatment",
-    "detox": "Detox / withdrawal management",
-    "medical": "Medical care",
-    "medication": "Medication",
-    "transportation": "Transportation",
-    "clothing": "Clothing or warming items",
-    "hygiene": "Showers and hygiene",
-    "id_documents": "ID or documents",
-    "benefits": "Benefits enrollment",
-    "case_management": "Case management",
-    "domestic_violence": "Domestic-violence support",
-    "youth": "Youth services",
-    "veterans": "Veterans services",
-    "legal": "Legal help",
-    "family_contact": "Reconnecting with family",
+    "shelter": _("Shelter or housing tonight"),
+    "housing": _("Longer-term housing"),
+    "food": _("Food"),
+    "mental_health": _("Mental-health care"),
+    "crisis_stabilization": _("Crisis stabilization"),
+    "substance_use": _("Substance-use treatment"),
+    "detox": _("Detox / withdrawal management"),
+    "medical": _("Medical care"),
+    "medication": _("Medication"),
+    "transportation": _("Transportation"),
+    "clothing": _("Clothing or warming items"),
+    "hygiene": _("Showers and hygiene"),
+    "id_documents": _("ID or documents"),
+    "benefits": _("Benefits enrollment"),
+    "case_management": _("Case management"),
+    "domestic_violence": _("Domestic-violence support"),
+    "youth": _("Youth services"),
+    "veterans": _("Veterans services"),
+    "legal": _("Legal help"),
+    "family_contact": _("Reconnecting with family"),
 }
 
 SERVICES_PROVIDED: dict[str, str] = {
-    "crisis_counseling": "Crisis counseling",
-    "de_escalation": "De-escalation",
-    "safety_planning": "Safety planning",
-    "basic_needs": "Water, food or warming items",
-    "first_aid": "First aid",
-    "naloxone": "Naloxone given",
-    "medical_assessment": "Medical assessment",
-    "transport": "Transport",
-    "resource_info": "Resource information",
-    "warm_handoff": "Warm handoff to a partner",
-    "welfare_check": "Welfare check",
-    "peer_support": "Peer support",
+    "crisis_counseling": _("Crisis counseling"),
+    "de_escalation": _("De-escalation"),
+    "safety_planning": _("Safety planning"),
+    "basic_needs": _("Water, food or warming items"),
+    "first_aid": _("First aid"),
+    "naloxone": _("Naloxone given"),
+    "medical_assessment": _("Medical assessment"),
+    "transport": _("Transport"),
+    "resource_info": _("Resource information"),
+    "warm_handoff": _("Warm handoff to a partner"),
+    "welfare_check": _("Welfare check"),
+    "peer_support": _("Peer support"),
 }

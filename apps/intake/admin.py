@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline
@@ -63,14 +64,15 @@ class CallCenterAdmin(ServiceSaveMixin, SupervisorAdmin):
         obj.service_user = created.service_user
         obj._state.adding = False
 
-    @admin.action(description="Issue a new API key (shown once)")
+    @admin.action(description=_("Issue a new API key (shown once)"))
     def issue_key(self, request, queryset):
         for center in queryset:
             result = self.run_service(request, services.api_key_issue, actor=request.user, call_center_id=center.pk)
             if result:
                 self.message_user(
                     request,
-                    f"New key for {center.name} (copy it now; it is not shown again): {result[1]}",
+                    _("New key for %(center)s (copy it now; it is not shown again): %(key)s")
+                    % {"center": center.name, "key": result[1]},
                     level=messages.WARNING,
                 )
 
@@ -86,20 +88,21 @@ class ApiKeyAdmin(SupervisorAdmin):
     def has_add_permission(self, request):
         return False  # keys are issued from the call center's page, so the secret is shown once
 
-    @admin.action(description="Revoke selected keys")
+    @admin.action(description=_("Revoke selected keys"))
     def revoke(self, request, queryset):
         for key in queryset:
             self.run_service(request, services.api_key_revoke, actor=request.user, api_key_id=key.pk, reason="admin")
-        self.message_user(request, "Revoked.", level=messages.SUCCESS)
+        self.message_user(request, _("Revoked."), level=messages.SUCCESS)
 
-    @admin.action(description="Rotate selected keys (revoke and issue a replacement, shown once)")
+    @admin.action(description=_("Rotate selected keys (revoke and issue a replacement, shown once)"))
     def rotate(self, request, queryset):
         for key in queryset:
             result = self.run_service(request, services.api_key_rotate, actor=request.user, api_key_id=key.pk)
             if result:
                 self.message_user(
                     request,
-                    f"Replacement for {key.prefix}… (copy it now; it is not shown again): {result[1]}",
+                    _("Replacement for %(prefix)s… (copy it now; it is not shown again): %(key)s")
+                    % {"prefix": key.prefix, "key": result[1]},
                     level=messages.WARNING,
                 )
 
@@ -155,12 +158,12 @@ class PolicyAdmin(SupervisorAdmin):
     inlines = [PolicyVersionInline]
     actions = ["new_draft"]
 
-    @admin.display(description="Version in force")
+    @admin.display(description=_("Version in force"))
     def in_force(self, obj):
         version = obj.versions.filter(published_at__isnull=False).order_by("-published_at").first()
         return f"v{version.number}" if version else "—"
 
-    @admin.action(description="Start a new draft version (copied from the latest)")
+    @admin.action(description=_("Start a new draft version (copied from the latest)"))
     def new_draft(self, request, queryset):
         for policy in queryset:
             self.run_service(
@@ -225,7 +228,7 @@ class PolicyVersionAdmin(ServiceSaveMixin, SupervisorAdmin):
             unanswered_critical=obj.unanswered_critical,
         )
 
-    @admin.action(description="Publish (freezes the version and puts it in force)")
+    @admin.action(description=_("Publish (freezes the version and puts it in force)"))
     def publish(self, request, queryset):
         for version in queryset:
             self.run_service(
@@ -274,7 +277,7 @@ class ScreeningDecisionAdmin(ReadOnlyAdmin):
     ]
     fields = readonly_fields
 
-    @admin.display(description="Incident")
+    @admin.display(description=_("Incident"))
     def incident_link(self, obj):
         if not obj.incident_id:
             return "—"

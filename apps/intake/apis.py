@@ -3,6 +3,7 @@
 import json
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiTypes, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
@@ -133,7 +134,8 @@ class EidoIntakeApi(APIView):
         )
         return Response(
             {
-                "detail": f"The EIDO could not be read at {error.path}: {error.reason}.",
+                "detail": _("The EIDO could not be read at %(path)s: %(reason)s.")
+                % {"path": error.path, "reason": error.reason},
                 "path": error.path,
                 "reason": error.reason,
                 error.path: [error.reason],
@@ -159,9 +161,9 @@ class IncidentEidoApi(APIView):
                     reason="incident not sent by this call center",
                     detail={"incident": incident_id},
                 )
-                raise NotFound("No such incident.")
+                raise NotFound(_("No such incident."))
         if not can_create_incident(request.user):
-            raise PermissionRefused("Only call-takers, dispatchers and supervisors export incidents.")
+            raise PermissionRefused(_("Only call-takers, dispatchers and supervisors export incidents."))
         incident = incident_get_for(user=request.user, incident_id=incident_id)
         return Response(eido_for_incident(incident))
 
@@ -177,7 +179,7 @@ class HandbackListApi(APIView):
     def get(self, request):
         after = request.query_params.get("after", "0")
         if not after.isdigit():
-            raise ValidationError({"after": ["A handback id (integer)."]})
+            raise ValidationError({"after": [_("A handback id (integer).")]})
         handbacks = list(
             Handback.objects.filter(call_center=request.auth.call_center, pk__gt=int(after)).order_by("pk")[:100]
         )
@@ -232,7 +234,7 @@ class ScreenApi(APIView):
 
         def validate(self, attrs):
             if (attrs.get("latitude") is None) != (attrs.get("longitude") is None):
-                raise serializers.ValidationError({"longitude": ["Give both latitude and longitude, or neither."]})
+                raise serializers.ValidationError({"longitude": [_("Give both latitude and longitude, or neither.")]})
             return attrs
 
     @extend_schema(request=InputSerializer)
@@ -242,10 +244,10 @@ class ScreenApi(APIView):
         fields = dict(data.validated_data)
         if fields.pop("dry_run"):
             if not can_create_incident(request.user):
-                raise PermissionRefused("Only call-takers, dispatchers and supervisors screen calls.")
+                raise PermissionRefused(_("Only call-takers, dispatchers and supervisors screen calls."))
             version = selectors.policy_in_force()
             if version is None:
-                raise NotFound("No eligibility policy is published yet.")
+                raise NotFound(_("No eligibility policy is published yet."))
             evaluation = services.screening_evaluate(
                 version=version, call_type=services.call_type_resolve(fields["call_type"]), answers=fields["answers"]
             )

@@ -1,5 +1,6 @@
 """How call centers authenticate (`Authorization: Api-Key <key>`) and how fast each key may send."""
 
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions
 
 from apps.common.throttles import ClientAddressThrottle
@@ -10,7 +11,7 @@ KEYWORD = "Api-Key"
 
 def _refuse(reason: str):
     intake_refused(actor=None, action="intake.api_key.refused", reason=reason)
-    return exceptions.AuthenticationFailed("That API key is not valid, or it has been revoked.")
+    return exceptions.AuthenticationFailed(_("That API key is not valid, or it has been revoked."))
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -20,7 +21,7 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).decode("latin-1")
         if not header:
             return None
-        scheme, _, raw = header.partition(" ")
+        scheme, _space, raw = header.partition(" ")
         if scheme.lower() != KEYWORD.lower():
             return None
         key = api_key_authenticate(raw)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop as N_
 
 from apps.incidents.models import CallType
 from apps.intake import services
@@ -25,48 +26,63 @@ from apps.intake.models import (
 )
 from apps.intake.services import eido_receive
 
+# The vocabulary below is stored in English as data; pages show it through the catalog
+# ({% translate ct.name %}), so a program's own additions show as they were written.
 POLICY_NAME = "Community response eligibility"
 
 # code, name, default priority, 911 nature codes, Open311 service code, response
 CALL_TYPES = [
-    ("welfare_check", "Welfare check", 3, ["WELF", "WELFARE", "CHECK-WELFARE"], "welfare-check", "alternative"),
-    ("mental_health_crisis", "Mental-health crisis", 2, ["MENTAL", "EDP", "PSYCH"], "mental-health", "alternative"),
-    ("suicidal_ideation", "Suicidal ideation (no means at hand)", 1, ["SUICIDAL", "988-XFER"], "", "alternative"),
-    ("intoxication", "Public intoxication", 3, ["INTOX", "DRUNK"], "intoxication", "alternative"),
-    ("homelessness_outreach", "Homelessness outreach", 4, ["TRANSIENT", "UNHOUSED"], "outreach", "alternative"),
-    ("disorientation", "Disoriented person", 2, ["DISORIENT", "CONFUSED"], "", "alternative"),
-    ("conflict_resolution", "Conflict resolution (non-violent)", 3, ["DISPUTE", "NEIGHBOR"], "dispute", "alternative"),
+    ("welfare_check", N_("Welfare check"), 3, ["WELF", "WELFARE", "CHECK-WELFARE"], "welfare-check", "alternative"),
+    ("mental_health_crisis", N_("Mental-health crisis"), 2, ["MENTAL", "EDP", "PSYCH"], "mental-health", "alternative"),
+    ("suicidal_ideation", N_("Suicidal ideation (no means at hand)"), 1, ["SUICIDAL", "988-XFER"], "", "alternative"),
+    ("intoxication", N_("Public intoxication"), 3, ["INTOX", "DRUNK"], "intoxication", "alternative"),
+    ("homelessness_outreach", N_("Homelessness outreach"), 4, ["TRANSIENT", "UNHOUSED"], "outreach", "alternative"),
+    ("disorientation", N_("Disoriented person"), 2, ["DISORIENT", "CONFUSED"], "", "alternative"),
+    (
+        "conflict_resolution",
+        N_("Conflict resolution (non-violent)"),
+        3,
+        ["DISPUTE", "NEIGHBOR"],
+        "dispute",
+        "alternative",
+    ),
 ]
 
 # key, text, leads to, reason, priority if yes
 QUESTIONS = [
-    ("weapon_involved", "Is anyone known to have a weapon?", ResponseType.NOT_ELIGIBLE, "A weapon is involved.", None),
+    (
+        "weapon_involved",
+        N_("Is anyone known to have a weapon?"),
+        ResponseType.NOT_ELIGIBLE,
+        N_("A weapon is involved."),
+        None,
+    ),
     (
         "violence_or_threats",
-        "Is anyone violent, or threatening violence?",
+        N_("Is anyone violent, or threatening violence?"),
         ResponseType.CO_RESPONSE_POLICE,
-        "Violence or threats: police respond with the team.",
+        N_("Violence or threats: police respond with the team."),
         1,
     ),
     (
         "medical_emergency",
-        "Is there a medical emergency or injury?",
+        N_("Is there a medical emergency or injury?"),
         ResponseType.CO_RESPONSE_EMS,
-        "Medical emergency or injury: EMS responds with the team.",
+        N_("Medical emergency or injury: EMS responds with the team."),
         1,
     ),
     (
         "crime_in_progress",
-        "Is a crime in progress?",
+        N_("Is a crime in progress?"),
         ResponseType.SECONDARY,
-        "A crime is in progress: police first, the team after police clear.",
+        N_("A crime is in progress: police first, the team after police clear."),
         None,
     ),
     (
         "suicide_attempt_with_means",
-        "Is someone actively attempting suicide, with the means at hand?",
+        N_("Is someone actively attempting suicide, with the means at hand?"),
         ResponseType.NOT_ELIGIBLE,
-        "Active suicide attempt with means: emergency services respond.",
+        N_("Active suicide attempt with means: emergency services respond."),
         None,
     ),
 ]
@@ -74,7 +90,7 @@ QUESTIONS = [
 # Safety questions with no default answer (weapons, violence and medical emergency always are).
 CRITICAL = {"weapon_involved", "violence_or_threats", "medical_emergency", "suicide_attempt_with_means"}
 
-TARGETS = [(1, 10, "Urgent"), (2, 20, "Soon"), (3, 45, "Routine"), (4, 120, "Scheduled")]
+TARGETS = [(1, 10, N_("Urgent")), (2, 20, N_("Soon")), (3, 45, N_("Routine")), (4, 120, N_("Scheduled"))]
 
 
 def ensure_call_types() -> dict[str, CallType]:
@@ -124,6 +140,7 @@ def ensure_policy(*, actor=None):
         return services.policy_version_publish(actor=actor, version_id=draft.pk)
 
 
+DEMO_KEY_LABEL = "demo"  # data: the key's name in the admin
 HELD_EIDO_ID = "urn:emergency:uid:incidentid:riverton911:demo-held-1"
 
 
@@ -212,7 +229,7 @@ def load_demo_data(*, stdout) -> None:
             actor=None, name="Riverton 911", kind=CenterKind.NINE_ONE_ONE, contact="PSAP supervisor desk"
         )
     if not center.api_keys.exists():
-        _key, raw = services.api_key_issue(actor=None, call_center_id=center.pk, label="demo")
+        _key, raw = services.api_key_issue(actor=None, call_center_id=center.pk, label=DEMO_KEY_LABEL)
         stdout.write(f"Riverton 911 API key (shown once): {raw}")
     if not EidoDocument.objects.filter(call_center=center, eido_id=HELD_EIDO_ID).exists():
         eido_receive(call_center=center, document=held_eido())

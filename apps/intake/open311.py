@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, renderers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -103,7 +104,7 @@ class Open311View(APIView):
 
     def _key(self, request) -> ApiKey:
         if not isinstance(request.auth, ApiKey):
-            raise exceptions.PermissionDenied("api_key is required: a valid key issued to your call center.")
+            raise exceptions.PermissionDenied(_("api_key is required: a valid key issued to your call center."))
         return request.auth
 
 
@@ -135,7 +136,7 @@ class ServiceDefinitionView(Open311View):
         version = open311_policy()
         row = call_type_for_service_code(version, service_code)
         if row is None:
-            raise exceptions.NotFound(f"No service with service_code '{service_code}'.")
+            raise exceptions.NotFound(_("No service with service_code '%(code)s'.") % {"code": service_code})
         return Response(
             {
                 "service_code": service_code,
@@ -303,6 +304,6 @@ class RequestDetailView(Open311View):
                 reason="not this center's request",
                 detail={"request": request_id},
             )
-            raise exceptions.NotFound(f"No service request {request_id}.")
+            raise exceptions.NotFound(_("No service request %(id)s.") % {"id": request_id})
         audit_record(actor=request.user, action="intake.open311.view", obj=req)
         return Response([_request_payload(req)])

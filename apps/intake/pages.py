@@ -7,6 +7,8 @@ The page is a plain form (it works without JavaScript); "Check" shows what the p
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.roles import can_create_incident
 from apps.common import callers
@@ -15,17 +17,17 @@ from apps.incidents.models import CallType, Source
 from apps.intake import selectors, services
 from apps.intake.models import ResponseType, ScreeningDecision
 
-ANSWER_CHOICES = [("yes", "Yes"), ("no", "No"), ("unknown", "Unknown")]
-NOT_YET_SAFE_LABEL = "Not yet safe to decide"
+ANSWER_CHOICES = [("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No")), ("unknown", gettext_lazy("Unknown"))]
+NOT_YET_SAFE_LABEL = gettext_lazy("Not yet safe to decide")
 SHORTCUTS = [
-    ("Alt+T", "Call type"),
-    ("Alt+L", "Location"),
-    ("Alt+S", "What is happening"),
-    ("Y / N / U", "Answer the focused question and go to the next"),
-    ("Alt+C", "Check eligibility"),
-    ("Alt+O", "Override the result"),
-    ("Alt+D", "Confirm the decision"),
-    ("Alt+N", "New call"),
+    ("Alt+T", gettext_lazy("Call type")),
+    ("Alt+L", gettext_lazy("Location")),
+    ("Alt+S", gettext_lazy("What is happening")),
+    ("Y / N / U", gettext_lazy("Answer the focused question and go to the next")),
+    ("Alt+C", gettext_lazy("Check eligibility")),
+    ("Alt+O", gettext_lazy("Override the result")),
+    ("Alt+D", gettext_lazy("Confirm the decision")),
+    ("Alt+N", gettext_lazy("New call")),
 ]
 
 
@@ -71,10 +73,10 @@ def _coordinates(values: dict, errors: dict) -> tuple[float | None, float | None
     try:
         latitude, longitude = float(lat), float(lon)
     except ValueError:
-        errors["latitude"] = ["Give both latitude and longitude as numbers, or leave both empty."]
+        errors["latitude"] = [_("Give both latitude and longitude as numbers, or leave both empty.")]
         return None, None
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-        errors["latitude"] = ["Those coordinates are out of range."]
+        errors["latitude"] = [_("Those coordinates are out of range.")]
         return None, None
     return latitude, longitude
 
@@ -90,7 +92,10 @@ def _field_errors(errors: dict, questions) -> dict:
     }
     texts = {q.key: q.text for q in questions}
     for key in errors.get("unanswered", []):
-        out[f"q_{key}"] = [f"Ask this: \u201c{texts.get(key, key)}\u201d A safety question needs yes or no."]
+        question = _(texts.get(key, key))  # the demo's questions are in the catalog; a program's own are not
+        out[f"q_{key}"] = [
+            _("Ask this: \u201c%(question)s\u201d A safety question needs yes or no.") % {"question": question}
+        ]
     if "answers" in errors and not errors.get("unanswered"):
         out["answers"] = errors["answers"]
     return out
@@ -141,18 +146,18 @@ def screen(request):
         errors: dict = {}
         for name, value in {**values, **{f"q_{k}": v for k, v in answers.items()}}.items():
             if "\x00" in value:  # a NUL cannot be stored; refuse the form instead of failing on save
-                errors[name] = ["Remove the invisible NUL character."]
+                errors[name] = [_("Remove the invisible NUL character.")]
         latitude, longitude = _coordinates(values, errors)
         try:
             call_type = services.call_type_resolve(values["call_type"])
             if call_type is None:
-                errors["call_type"] = ["Choose the call type."]
+                errors["call_type"] = [_("Choose the call type.")]
             if not errors:
                 evaluation = services.screening_evaluate(version=version, call_type=call_type, answers=answers)
                 context["evaluation"] = evaluation
                 if request.POST.get("action") != "decide" and not evaluation.safe_to_decide:
                     errors["unanswered"] = evaluation.unanswered_critical
-                    errors["__all__"] = ["Not yet safe to decide: answer the safety questions marked below."]
+                    errors["__all__"] = [_("Not yet safe to decide: answer the safety questions marked below.")]
             if not errors and request.POST.get("action") == "decide":
                 decision = services.call_screen(
                     actor=request.user,

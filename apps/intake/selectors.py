@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from apps.accounts.roles import can_create_incident, can_dispatch, is_supervisor
 from apps.audit.services import audit_record
@@ -66,20 +67,20 @@ def call_type_for_service_code(version: PolicyVersion, code: str) -> PolicyCallT
 
 def duplicate_flags_open_for(user) -> QuerySet[DuplicateFlag]:
     if not can_dispatch(user):
-        raise PermissionRefused("Only dispatchers and supervisors see duplicate flags.")
+        raise PermissionRefused(_("Only dispatchers and supervisors see duplicate flags."))
     return DuplicateFlag.objects.filter(status=DuplicateStatus.OPEN).select_related("incident", "candidate")
 
 
 def decision_get_for(*, user, decision_id) -> ScreeningDecision:
     if not (can_dispatch(user) or is_supervisor(user)):
-        raise PermissionRefused("Only dispatchers and supervisors read screening decisions.")
+        raise PermissionRefused(_("Only dispatchers and supervisors read screening decisions."))
     decision = (
         ScreeningDecision.objects.select_related("policy_version__policy", "call_type", "incident", "decided_by")
         .filter(pk=decision_id)
         .first()
     )
     if decision is None:
-        raise NotFound("No such decision.")
+        raise NotFound(_("No such decision."))
     audit_record(actor=user, action="intake.decision.view", obj=decision)
     return decision
 
@@ -90,7 +91,7 @@ def policy_quality_report(*, user) -> list[dict]:
     Aggregate counts only; no one's details. It is what lets a program test and improve its policy.
     """
     if not is_supervisor(user):
-        raise PermissionRefused("Only supervisors read the policy quality report.")
+        raise PermissionRefused(_("Only supervisors read the policy quality report."))
     decisions = (
         ScreeningDecision.objects.select_related("policy_version__policy", "call_type", "incident")
         .prefetch_related("incident__encounters")

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OperationsConfig(AppConfig):
     name = "apps.operations"
     label = "operations"
-    verbose_name = "Operations"
+    verbose_name = _("Operations")

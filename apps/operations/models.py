@@ -1,16 +1,17 @@
 """What the running installation says about itself: heartbeats of its processes, and alerts."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Heartbeat(models.Model):
     """The last time a part of the installation showed it was alive (one row per part)."""
 
     class Part(models.TextChoices):
-        WORKER = "worker", "Celery worker"
-        BEAT = "beat", "Celery beat"
-        TASKS = "tasks", "Scheduled tasks (beat → broker → worker)"
-        STREAM = "stream", "Live stream delivery (channel layer)"
+        WORKER = "worker", _("Celery worker")
+        BEAT = "beat", _("Celery beat")
+        TASKS = "tasks", _("Scheduled tasks (beat → broker → worker)")
+        STREAM = "stream", _("Live stream delivery (channel layer)")
 
     part = models.CharField(max_length=20, choices=Part.choices, primary_key=True)
     at = models.DateTimeField()

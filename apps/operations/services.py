@@ -6,19 +6,31 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
+from apps.common.formats import when
 from apps.operations import selectors
 from apps.operations.models import Alert, Heartbeat
 
 logger = logging.getLogger(__name__)
 
+# Stored in English on the alert (data); shown and e-mailed through the catalog.
 WHAT_STOPS = {
-    Heartbeat.Part.WORKER: "The Celery worker has stopped: reminders, escalations and webhooks are not being sent.",
-    Heartbeat.Part.BEAT: "The Celery beat has stopped: no sweep is scheduled, so due reminders will be missed.",
-    Heartbeat.Part.TASKS: "Scheduled tasks are not running (beat, broker or worker): reminders are not going out.",
-    Heartbeat.Part.STREAM: "Live stream delivery is failing (Redis): boards and tablets only catch up slowly.",
+    Heartbeat.Part.WORKER: gettext_noop(
+        "The Celery worker has stopped: reminders, escalations and webhooks are not being sent."
+    ),
+    Heartbeat.Part.BEAT: gettext_noop(
+        "The Celery beat has stopped: no sweep is scheduled, so due reminders will be missed."
+    ),
+    Heartbeat.Part.TASKS: gettext_noop(
+        "Scheduled tasks are not running (beat, broker or worker): reminders are not going out."
+    ),
+    Heartbeat.Part.STREAM: gettext_noop(
+        "Live stream delivery is failing (Redis): boards and tablets only catch up slowly."
+    ),
 }
 
 
@@ -57,12 +69,13 @@ def _mail_supervisors(alert: Alert) -> None:
     to = [e for e in User.objects.filter(role=Role.SUPERVISOR, is_active=True).values_list("email", flat=True) if e]
     if not to:
         return
-    body = (
-        f"{alert.message}\n\nRaised at {alert.raised_at:%Y-%m-%d %H:%M:%S} UTC. It clears itself when the part is back."
-    )
+    body = f"{_(alert.message)}\n\n" + _("Raised at %(when)s. It clears itself when the part is back.") % {
+        "when": when(alert.raised_at, "long")
+    }
     try:
         EmailMessage(
-            subject=f"[{settings.FIRSTLINE_PROGRAM_NAME}] Firstline alert: {alert.get_part_display()} stopped",
+            subject=f"[{settings.FIRSTLINE_PROGRAM_NAME}] "
+            + _("Firstline alert: %(part)s stopped") % {"part": alert.get_part_display()},
             body=body,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=to,

@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 
 from apps.audit.models import Door
 from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline
@@ -117,7 +118,7 @@ class ServiceAdmin(SupervisorAdmin):
     inlines = [CapacityInline, ServiceAtLocationInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
-    @admin.display(description="Capacity")
+    @admin.display(description=_("Capacity"))
     def capacity_display(self, obj):
         try:
             capacity = obj.capacity
@@ -160,15 +161,15 @@ class ScheduleAdmin(SupervisorAdmin):
 
 
 class UploadForm(forms.Form):
-    package = forms.FileField(label="HSDS datapackage (.zip with datapackage.json and CSVs)")
+    package = forms.FileField(label=_("HSDS datapackage (.zip with datapackage.json and CSVs)"))
 
     def clean_package(self):
         package = self.cleaned_data["package"]
         limit = conf.hsds_max_upload_bytes()
         if package.size > limit:
             raise forms.ValidationError(
-                f"The file is larger than the {limit // 2**20 or 1} MB an import may be "
-                "(FIRSTLINE_HSDS_MAX_UPLOAD_BYTES)."
+                _("The file is larger than the %(megabytes)d MB an import may be (FIRSTLINE_HSDS_MAX_UPLOAD_BYTES).")
+                % {"megabytes": limit // 2**20 or 1}
             )
         return package
 
@@ -202,7 +203,7 @@ class DirectoryImportAdmin(_PageAdmin):
         result = None
         if request.method == "POST" and _declared_length(request) > conf.hsds_max_upload_bytes() + 64 * 1024:
             # Refused before the body is parsed: an oversized upload is never unpacked.
-            self.message_user(request, "The file is larger than an import may be.", level=messages.ERROR)
+            self.message_user(request, _("The file is larger than an import may be."), level=messages.ERROR)
             return TemplateResponse(
                 request,
                 "resources/admin_import.html",
@@ -246,13 +247,18 @@ class DirectoryImportAdmin(_PageAdmin):
         try:
             result = services.directory_import(actor=request.user, path=target, door=Door.ADMIN)
         except RowError as error:
-            self.message_user(request, f"The file could not be read: {error}", level=messages.ERROR)
+            self.message_user(
+                request, _("The file could not be read: %(error)s") % {"error": error}, level=messages.ERROR
+            )
             return None
         totals = result.totals()
         self.message_user(
             request,
-            f"Import finished: {totals['created']} created, {totals['updated']} updated, "
-            f"{totals['unchanged']} unchanged, {totals['rejected']} rejected.",
+            _(
+                "Import finished: %(created)d created, %(updated)d updated, %(unchanged)d unchanged, "
+                "%(rejected)d rejected."
+            )
+            % totals,
             level=messages.WARNING if totals["rejected"] else messages.SUCCESS,
         )
         return result
@@ -272,7 +278,7 @@ class PeriodForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError("The start must be on or before the end.")
+            raise forms.ValidationError(_("The start must be on or before the end."))
         return data
 
 

@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -32,7 +33,7 @@ class SearchApi(APIView):
 
         def validate(self, attrs):
             if ("lat" in attrs) != ("lon" in attrs):
-                raise serializers.ValidationError({"lat": ["Give both lat and lon, or neither."]})
+                raise serializers.ValidationError({"lat": [_("Give both lat and lon, or neither.")]})
             return attrs
 
     @extend_schema(summary="Search the resource directory for the field", parameters=[InputSerializer])
@@ -85,7 +86,7 @@ class CapacityApi(APIView):
     def get(self, request, service_id):
         service = selectors.service_for_capacity(service_id)
         if service is None:
-            raise NotFound("No such service.")
+            raise NotFound(_("No such service."))
         capacity = ServiceCapacity.objects.filter(service=service).first()
         return Response({"service": str(service_id), "capacity": capacity_payload(capacity)})
 
@@ -98,11 +99,11 @@ class MissingPartnershipsApi(APIView):
     @extend_schema(summary="Needs no active partner could take, by need and district (supervisors)")
     def get(self, request):
         if not is_supervisor(request.user):
-            raise PermissionRefused("Only supervisors may see the partnerships report.")
+            raise PermissionRefused(_("Only supervisors may see the partnerships report."))
         data = self.InputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
         end = data.validated_data.get("end") or conf.program_today()
         start = data.validated_data.get("start") or end - timedelta(days=30)
         if start > end:
-            raise ApplicationError("Invalid period.", extra={"start": ["Must be on or before end."]})
+            raise ApplicationError(_("Invalid period."), extra={"start": [_("Must be on or before end.")]})
         return Response(missing_partnerships(start=start, end=end))

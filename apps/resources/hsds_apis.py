@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import BasePermission
@@ -54,7 +55,7 @@ class HsdsApi(APIView):
         super().initial(request, *args, **kwargs)
         for name, value in request.query_params.items():
             if "\x00" in value:
-                raise ApplicationError("Invalid value.", extra={name: ["Must not contain NUL characters."]})
+                raise ApplicationError(_("Invalid value."), extra={name: [_("Must not contain NUL characters.")]})
 
     @staticmethod
     def one_row(entity: str, queryset, missing: str) -> list[dict]:
@@ -80,7 +81,7 @@ class HsdsApi(APIView):
             return False
         if value.lower() in ("1", "true", "yes"):
             return True
-        raise ApplicationError("Invalid value.", extra={name: ["Must be true or false."]})
+        raise ApplicationError(_("Invalid value."), extra={name: [_("Must be true or false.")]})
 
     def uuid_param(self, name: str):
         value = self.request.query_params.get(name)
@@ -89,7 +90,7 @@ class HsdsApi(APIView):
         try:
             return uuid.UUID(value)
         except ValueError:
-            raise ApplicationError("Invalid value.", extra={name: ["Must be a UUID."]}) from None
+            raise ApplicationError(_("Invalid value."), extra={name: [_("Must be a UUID.")]}) from None
 
     def positive_int(self, name: str, default: int) -> int:
         value = self.request.query_params.get(name)
@@ -100,7 +101,7 @@ class HsdsApi(APIView):
         except ValueError:
             number = 0
         if number < 1:
-            raise ApplicationError("Invalid value.", extra={name: ["Must be a whole number of 1 or more."]})
+            raise ApplicationError(_("Invalid value."), extra={name: [_("Must be a whole number of 1 or more.")]})
         return number
 
     def modified_after(self):
@@ -116,7 +117,7 @@ class HsdsApi(APIView):
         except ValueError:
             moment = None
         if moment is None:
-            raise ApplicationError("Invalid value.", extra={"modified_after": ["Must be an ISO 8601 date-time."]})
+            raise ApplicationError(_("Invalid value."), extra={"modified_after": [_("Must be an ISO 8601 date-time.")]})
         if timezone.is_naive(moment):
             moment = moment.replace(tzinfo=UTC)
         return moment
@@ -127,7 +128,7 @@ class HsdsApi(APIView):
         if fmt == "ndjson":
             return StreamingHttpResponse(self._ndjson(queryset, build), content_type="application/x-ndjson")
         if fmt != "json":
-            raise ApplicationError("Invalid value.", extra={"format": ["Must be json or ndjson."]})
+            raise ApplicationError(_("Invalid value."), extra={"format": [_("Must be json or ndjson.")]})
         per_page = min(self.positive_int("per_page", DEFAULT_PER_PAGE), MAX_PER_PAGE)
         number = self.positive_int("page", 1)
         total = queryset.count()
@@ -311,5 +312,5 @@ class TaxonomyTermDetailApi(HsdsApi):
     def get(self, request, term_id):
         terms = Graph().terms([term_id])
         if term_id not in terms:
-            raise NotFound("No such taxonomy term.")
+            raise NotFound(_("No such taxonomy term."))
         return Response(terms[term_id])

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Role, is_supervisor, role_of
 from apps.common.errors import ApplicationError
@@ -30,7 +31,7 @@ def _number(value: str) -> int | None:
     if value == "":
         return None
     if not value.isdigit():
-        raise ValidationError("Enter a whole number of 0 or more.")
+        raise ValidationError(_("Enter a whole number of 0 or more."))
     return int(value)
 
 
@@ -41,7 +42,7 @@ def capacity_page(request):
         try:
             service = listed.get(pk=request.POST.get("service"))
         except (Service.DoesNotExist, ValidationError, ValueError):
-            messages.error(request, "That service is not one you can update.")
+            messages.error(request, _("That service is not one you can update."))
             return redirect("resources-capacity")
         try:
             services.capacity_update(
@@ -53,9 +54,9 @@ def capacity_page(request):
             )
         except (ApplicationError, ValidationError) as error:
             text = getattr(error, "message", None) or " ".join(error.messages)
-            messages.error(request, f"{service.name}: {text}")
+            messages.error(request, _("%(service)s: %(problem)s") % {"service": service.name, "problem": text})
         else:
-            messages.success(request, f"Saved: {service.name}.")
+            messages.success(request, _("Saved: %(service)s.") % {"service": service.name})
         return redirect("resources-capacity")
     rows = []
     for service in listed:

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Role, is_supervisor, role_of
 from apps.audit.models import Door, Outcome
@@ -18,7 +19,7 @@ from apps.streams.services import stream_append
 def directory_import(*, actor, path, progress: ProgressFn | None = None, door: str | None = None) -> ImportResult:
     """Import HSDS data. A person must be a supervisor; a management command (actor None) may always."""
     if actor is not None and not is_supervisor(actor):
-        raise PermissionRefused("Only supervisors may import the resource directory.")
+        raise PermissionRefused(_("Only supervisors may import the resource directory."))
     door = door or (Door.COMMAND if actor is None else None)
     try:
         result = import_hsds(path, progress=progress)
@@ -57,30 +58,32 @@ def capacity_update(
 ) -> ServiceCapacity:
     """Record how many places a service has free now; partners of its organization or supervisors."""
     if available is not None and available < 0:
-        raise ApplicationError("Available places cannot be negative.")
+        raise ApplicationError(_("Available places cannot be negative."))
     for name, value in (("available", available), ("total", total)):
         if value is not None and value > MAX_PLACES:  # the column's limit; every door gets a 400, not a 500
-            raise ApplicationError("That number of places is too large.", extra={name: ["Enter a smaller number."]})
+            raise ApplicationError(
+                _("That number of places is too large."), extra={name: [_("Enter a smaller number.")]}
+            )
     if unit and "\x00" in unit:
         raise ApplicationError(
-            "The unit cannot contain a NUL character.", extra={"unit": ["Remove the NUL character."]}
+            _("The unit cannot contain a NUL character."), extra={"unit": [_("Remove the NUL character.")]}
         )
     service = Service.objects.filter(pk=service_id).first()
     if service is None:
-        raise NotFound("No such service.")
+        raise NotFound(_("No such service."))
     if not may_update_capacity(actor, service):
         # Outside the transaction, so the refusal stays on record.
         audit_record(actor=actor, action="resources.capacity.update", obj=service, outcome="denied")
-        raise PermissionRefused("Only the service's partner staff or a supervisor may update its capacity.")
+        raise PermissionRefused(_("Only the service's partner staff or a supervisor may update its capacity."))
     with transaction.atomic():
         service = Service.objects.select_for_update().get(pk=service.pk)
-        capacity, _ = ServiceCapacity.objects.select_for_update().get_or_create(service=service)
+        capacity, _created = ServiceCapacity.objects.select_for_update().get_or_create(service=service)
         before = {"available": capacity.available, "total": capacity.total}
         capacity.available = available
         if total is not None:
             capacity.total = total
         if capacity.total is not None and available is not None and available > capacity.total:
-            raise ApplicationError("Available places cannot exceed the total.")
+            raise ApplicationError(_("Available places cannot exceed the total."))
         if unit:
             capacity.unit = unit
         capacity.updated_at = timezone.now()
@@ -103,10 +106,12 @@ def capacity_update(
 def partnership_checked(*, status: str, agreement_start: date | None, agreement_end: date | None) -> None:
     """The partnership's own rules, which a form may ask before anything is written."""
     if status not in Organization.Partnership.values:
-        text = f"Partnership status must be one of {', '.join(Organization.Partnership.values)}."
+        text = _("Partnership status must be one of %(statuses)s.") % {
+            "statuses": ", ".join(Organization.Partnership.values)
+        }
         raise ApplicationError(text, extra={"partnership_status": [text]})
     if agreement_start and agreement_end and agreement_end < agreement_start:
-        text = "The agreement cannot end before it starts."
+        text = _("The agreement cannot end before it starts.")
         raise ApplicationError(text, extra={"agreement_end": [text]})
 
 
@@ -121,12 +126,12 @@ def partnership_update(
 ) -> Organization:
     """Supervisors record the program's relationship with an organization."""
     if not is_supervisor(actor):
-        raise PermissionRefused("Only supervisors may change partnerships.")
+        raise PermissionRefused(_("Only supervisors may change partnerships."))
     partnership_checked(status=status, agreement_start=agreement_start, agreement_end=agreement_end)
     with transaction.atomic():
         organization = Organization.objects.select_for_update().filter(pk=organization_id).first()
         if organization is None:
-            raise NotFound("No such organization.")
+            raise NotFound(_("No such organization."))
         organization.partnership_status = status
         organization.agreement_start = agreement_start
         organization.agreement_end = agreement_end

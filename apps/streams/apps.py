@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.hooks import device_revoked, session_ended
 
@@ -6,7 +7,7 @@ from apps.accounts.hooks import device_revoked, session_ended
 class StreamsConfig(AppConfig):
     name = "apps.streams"
     label = "streams"
-    verbose_name = "Live streams"
+    verbose_name = _("Live streams")
 
     def ready(self) -> None:
         """Listen to accounts' hooks (the accounts app never imports this one)."""

@@ -14,6 +14,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from apps.audit.services import audit_record
 from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline, changed_fields
@@ -34,7 +37,7 @@ class CapabilitiesField(forms.MultipleChoiceField):
 
 
 class TeamForm(forms.ModelForm):
-    capabilities = CapabilitiesField(help_text="What this team can do on a call.")
+    capabilities = CapabilitiesField(help_text=_("What this team can do on a call."))
 
     class Meta:
         model = Team
@@ -46,7 +49,7 @@ class MembershipOfTeamInline(SupervisorInline):
     fk_name = "team"
     fields = ("user", "position", "active", "started_at", "ended_at")
     readonly_fields = fields
-    verbose_name_plural = "members (change them under Memberships)"
+    verbose_name_plural = _("members (change them under Memberships)")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user")
@@ -57,7 +60,9 @@ class RecentStatusInline(SupervisorInline):
     fk_name = "team"
     fields = ("changed_at", "previous_status", "status", "changed_by", "assignment", "note")
     readonly_fields = fields
-    verbose_name_plural = f"status changes, last {STATUS_HISTORY_DAYS} days (all of them under Unit status changes)"
+    verbose_name_plural = format_lazy(
+        _("status changes, last {days} days (all of them under Unit status changes)"), days=STATUS_HISTORY_DAYS
+    )
 
     def get_queryset(self, request):
         since = timezone.now() - timedelta(days=STATUS_HISTORY_DAYS)
@@ -87,12 +92,12 @@ class TeamAdmin(ServiceSaveMixin, SupervisorAdmin):
     def get_readonly_fields(self, request, obj=None):
         return () if obj is None else self.change_readonly
 
-    @admin.display(description="Capabilities")
+    @admin.display(description=_("Capabilities"))
     def capability_list(self, obj):
         labels = dict(Capability.choices)
         return ", ".join(str(labels.get(code, code)) for code in obj.capabilities or []) or "-"
 
-    @admin.display(description="Last position")
+    @admin.display(description=_("Last position"))
     def last_position(self, obj):
         if obj.last_position_at is None:
             return "-"
@@ -124,17 +129,22 @@ class TeamAdmin(ServiceSaveMixin, SupervisorAdmin):
             )
             moved += result is not None
         if moved:
-            self.message_user(request, f"{moved} team(s) marked {label}.", level=messages.SUCCESS)
+            self.message_user(
+                request,
+                ngettext("%(count)d team marked %(status)s.", "%(count)d teams marked %(status)s.", moved)
+                % {"count": moved, "status": label},
+                level=messages.SUCCESS,
+            )
 
-    @admin.action(description="Mark available")
+    @admin.action(description=_("Mark available"))
     def mark_available(self, request, queryset):
         self._set_status(request, queryset, UnitStatus.AVAILABLE)
 
-    @admin.action(description="Mark out of service")
+    @admin.action(description=_("Mark out of service"))
     def mark_out_of_service(self, request, queryset):
         self._set_status(request, queryset, UnitStatus.OUT_OF_SERVICE)
 
-    @admin.action(description="Mark off duty")
+    @admin.action(description=_("Mark off duty"))
     def mark_off_duty(self, request, queryset):
         self._set_status(request, queryset, UnitStatus.OFF_DUTY)
 
@@ -187,7 +197,7 @@ class ShiftAdmin(SupervisorAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(member_total=Count("members"))
 
-    @admin.display(description="Members", ordering="member_total")
+    @admin.display(description=_("Members"), ordering="member_total")
     def member_count(self, obj):
         return obj.member_total
 

@@ -3,28 +3,29 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Capability(models.TextChoices):
-    PEER_SUPPORT = "peer_support", "Peer support"
-    CLINICIAN = "clinician", "Mental-health clinician"
-    EMT = "emt", "EMT"
-    PARAMEDIC = "paramedic", "Paramedic"
-    SPANISH = "spanish", "Spanish speaker"
-    VEHICLE = "vehicle", "Vehicle"
-    TRANSPORT = "transport", "Can transport"
-    RADIO = "radio", "Radio"
+    PEER_SUPPORT = "peer_support", _("Peer support")
+    CLINICIAN = "clinician", _("Mental-health clinician")
+    EMT = "emt", _("EMT")
+    PARAMEDIC = "paramedic", _("Paramedic")
+    SPANISH = "spanish", _("Spanish speaker")
+    VEHICLE = "vehicle", _("Vehicle")
+    TRANSPORT = "transport", _("Can transport")
+    RADIO = "radio", _("Radio")
 
 
 class UnitStatus(models.TextChoices):
-    AVAILABLE = "available", "Available"
-    ASSIGNED = "assigned", "Assigned"
-    EN_ROUTE = "en_route", "En route"
-    ON_SCENE = "on_scene", "On scene"
-    TRANSPORTING = "transporting", "Transporting"
-    AT_DESTINATION = "at_destination", "At destination"
-    OUT_OF_SERVICE = "out_of_service", "Out of service"
-    OFF_DUTY = "off_duty", "Off duty"
+    AVAILABLE = "available", _("Available")
+    ASSIGNED = "assigned", _("Assigned")
+    EN_ROUTE = "en_route", _("En route")
+    ON_SCENE = "on_scene", _("On scene")
+    TRANSPORTING = "transporting", _("Transporting")
+    AT_DESTINATION = "at_destination", _("At destination")
+    OUT_OF_SERVICE = "out_of_service", _("Out of service")
+    OFF_DUTY = "off_duty", _("Off duty")
 
 
 # Statuses in which a team is working a call.
@@ -38,11 +39,11 @@ BUSY_STATUSES = {
 
 
 class Team(models.Model):
-    call_sign = models.CharField(max_length=20, unique=True, help_text="What dispatch calls the unit on the radio.")
+    call_sign = models.CharField(max_length=20, unique=True, help_text=_("What dispatch calls the unit on the radio."))
     name = models.CharField(max_length=100, blank=True)
-    capabilities = models.JSONField(default=list, blank=True, help_text="Capability codes, e.g. clinician, emt.")
-    vehicle = models.CharField(max_length=60, blank=True, help_text="Vehicle number or plate.")
-    radio = models.CharField(max_length=60, blank=True, help_text="Radio identifier.")
+    capabilities = models.JSONField(default=list, blank=True, help_text=_("Capability codes, e.g. clinician, emt."))
+    vehicle = models.CharField(max_length=60, blank=True, help_text=_("Vehicle number or plate."))
+    radio = models.CharField(max_length=60, blank=True, help_text=_("Radio identifier."))
     home_district = models.CharField(max_length=60, blank=True)
     active = models.BooleanField(default=True)
     status = models.CharField(max_length=20, choices=UnitStatus.choices, default=UnitStatus.OFF_DUTY)
@@ -58,7 +59,9 @@ class Team(models.Model):
     def clean(self):
         unknown = set(self.capabilities or []) - set(Capability.values)
         if unknown:
-            raise ValidationError({"capabilities": f"Unknown capabilities: {', '.join(sorted(unknown))}."})
+            raise ValidationError(
+                {"capabilities": _("Unknown capabilities: %(unknown)s.") % {"unknown": ", ".join(sorted(unknown))}}
+            )
 
     def __str__(self) -> str:
         return self.call_sign
@@ -69,7 +72,7 @@ class Membership(models.Model):
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="memberships")
-    position = models.CharField(max_length=60, blank=True, help_text="e.g. peer specialist, clinician, EMT.")
+    position = models.CharField(max_length=60, blank=True, help_text=_("e.g. peer specialist, clinician, EMT."))
     active = models.BooleanField(default=True)
     started_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
@@ -127,23 +130,23 @@ class Certification(models.Model):
     """A responder's training or certification; expiries raise follow-ups."""
 
     class Kind(models.TextChoices):
-        EMT = "emt", "EMT"
-        PARAMEDIC = "paramedic", "Paramedic"
-        CPR = "cpr", "CPR / BLS"
-        NALOXONE = "naloxone", "Naloxone administration"
-        CIT = "cit", "Crisis intervention (CIT)"
-        DEESCALATION = "deescalation", "De-escalation"
-        PEER_SPECIALIST = "peer_specialist", "Certified peer specialist"
-        CLINICAL_LICENSE = "clinical_license", "Clinical license"
-        DRIVER = "driver", "Emergency vehicle operation"
-        OTHER = "other", "Other"
+        EMT = "emt", _("EMT")
+        PARAMEDIC = "paramedic", _("Paramedic")
+        CPR = "cpr", _("CPR / BLS")
+        NALOXONE = "naloxone", _("Naloxone administration")
+        CIT = "cit", _("Crisis intervention (CIT)")
+        DEESCALATION = "deescalation", _("De-escalation")
+        PEER_SPECIALIST = "peer_specialist", _("Certified peer specialist")
+        CLINICAL_LICENSE = "clinical_license", _("Clinical license")
+        DRIVER = "driver", _("Emergency vehicle operation")
+        OTHER = "other", _("Other")
 
     responder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certifications")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     title = models.CharField(max_length=120, blank=True)
     issued_on = models.DateField()
     expires_on = models.DateField(null=True, blank=True)
-    reference = models.CharField(max_length=80, blank=True, help_text="License or certificate number.")
+    reference = models.CharField(max_length=80, blank=True, help_text=_("License or certificate number."))
 
     class Meta:
         ordering = ["expires_on"]

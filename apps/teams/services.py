@@ -4,6 +4,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.roles import can_dispatch, is_responder, is_supervisor
 from apps.accounts.selectors import user_team_id
@@ -64,17 +65,19 @@ def team_set_status(*, actor, team_id: int, status: str, note: str = "") -> Team
     """A status chosen by hand: available, out of service or off duty."""
     if status not in MANUAL_STATUSES:
         raise ApplicationError(
-            "That status follows the team's call; use the assignment's status buttons instead.",
-            extra={"status": [f"Choose one of: {', '.join(sorted(MANUAL_STATUSES))}."]},
+            _("That status follows the team's call; use the assignment's status buttons instead."),
+            extra={"status": [_("Choose one of: %(allowed)s.") % {"allowed": ", ".join(sorted(MANUAL_STATUSES))}]},
         )
     if not _may_act_for_team(actor, team_id):
-        raise PermissionRefused("You can change only your own team's status.")
+        raise PermissionRefused(_("You can change only your own team's status."))
     with transaction.atomic():
         team = Team.objects.select_for_update().filter(pk=team_id, active=True).first()
         if team is None:
-            raise NotFound("No such team.")
+            raise NotFound(_("No such team."))
         if team.status in BUSY_STATUSES:
-            raise ApplicationError(f"{team.call_sign} is working a call. Clear or cancel the assignment first.")
+            raise ApplicationError(
+                _("%(team)s is working a call. Clear or cancel the assignment first.") % {"team": team.call_sign}
+            )
         team_move(team=team, status=status, actor=actor, note=note)
         audit_record(actor=actor, action="team.status", obj=team, detail={"status": status, "note": note})
     return team
@@ -83,17 +86,17 @@ def team_set_status(*, actor, team_id: int, status: str, note: str = "") -> Team
 def team_report_position(*, actor, team_id: int, latitude: float, longitude: float, at: datetime | None = None) -> Team:
     """Store the team's position; the board hears about it at most every few seconds."""
     if not _may_act_for_team(actor, team_id):
-        raise PermissionRefused("You can report only your own team's position.")
+        raise PermissionRefused(_("You can report only your own team's position."))
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise ApplicationError(
-            "That position is not on Earth.",
-            extra={"latitude": ["Between -90 and 90."], "longitude": ["Between -180 and 180."]},
+            _("That position is not on Earth."),
+            extra={"latitude": [_("Between -90 and 90.")], "longitude": [_("Between -180 and 180.")]},
         )
     now = timezone.now()
     with transaction.atomic():
         team = Team.objects.select_for_update().filter(pk=team_id).first()
         if team is None:
-            raise NotFound("No such team.")
+            raise NotFound(_("No such team."))
         previous = team.last_position_at
         team.last_latitude, team.last_longitude, team.last_position_at = latitude, longitude, now
         team.save(update_fields=["last_latitude", "last_longitude", "last_position_at"])
@@ -117,10 +120,10 @@ def team_create(
     home_district: str = "",
 ) -> Team:
     if not is_supervisor(actor):
-        raise PermissionRefused("Only a supervisor can create a team.")
+        raise PermissionRefused(_("Only a supervisor can create a team."))
     unknown = set(capabilities or []) - set(Capability.values)
     if unknown:
-        raise ApplicationError("Unknown capabilities.", extra={"capabilities": sorted(unknown)})
+        raise ApplicationError(_("Unknown capabilities."), extra={"capabilities": sorted(unknown)})
     with transaction.atomic():
         team = Team(
             call_sign=call_sign.strip(),
@@ -139,11 +142,11 @@ def team_create(
 def membership_set(*, actor, team: Team, user, position: str = "") -> Membership:
     """Put a responder on a team, ending any membership they had elsewhere."""
     if not is_supervisor(actor):
-        raise PermissionRefused("Only a supervisor can change who is on a team.")
+        raise PermissionRefused(_("Only a supervisor can change who is on a team."))
     with transaction.atomic():
         now = timezone.now()
         Membership.objects.filter(user=user, active=True).exclude(team=team).update(active=False, ended_at=now)
-        membership, _ = Membership.objects.update_or_create(
+        membership, _created = Membership.objects.update_or_create(
             user=user, team=team, active=True, defaults={"position": position}
         )
         audit_record(actor=actor, action="team.membership", obj=membership, detail={"team": team.pk, "user": user.pk})

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from apps.audit.models import AuditEntry
+from tests.intake.conftest import policy  # noqa: F401 (the screening page needs a published policy)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +24,11 @@ def shown_text(html: str) -> list[str]:
 
 def english_left(spanish: str, english: str, allowed: set[str] = frozenset()) -> list[str]:
     """Text shown identically on the English and the Spanish page: not translated (names allowed)."""
+    from django.conf import settings
+
     same = set(shown_text(spanish)) & set(shown_text(english))
-    return sorted(text for text in same if not set(text.replace("·", " ").split()) <= SAME_IN_BOTH | set(allowed))
+    allowed = SAME_IN_BOTH | set(allowed) | set(settings.FIRSTLINE_PROGRAM_NAME.split())
+    return sorted(text for text in same if not set(text.replace("·", " ").split()) <= allowed)
 
 
 def test_the_sign_in_page_follows_the_browser_language_with_no_english_left(client, settings):
@@ -45,7 +49,7 @@ def test_a_public_page_is_reachable_in_a_language_by_url(client):
 def test_the_switch_sets_the_devices_language_and_strips_lang_from_the_way_back(client):
     page = client.get("/accounts/login/?lang=es&next=/board/").content.decode()
     assert 'name="next" value="/accounts/login/?next=%2Fboard%2F"' in page
-    assert '<button type="submit" name="language" value="en" lang="en"' in page
+    assert '<footer class="page-footer">' in page and 'name="language" value="en" lang="en"' in page
     answer = client.post("/i18n/setlang/", {"language": "es", "next": "/accounts/login/"})
     assert answer.status_code == 302 and client.cookies["django_language"].value == "es"
     assert "Iniciar sesión" in client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
@@ -86,3 +90,84 @@ def test_api_refusals_speak_the_requested_language(api):
     assert refused["Content-Language"] == "es"
     english = api.get("/api/v1/incidents/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"]
     assert refused.json()["detail"] != english and "autenticación" in refused.json()["detail"]
+
+
+def test_the_services_refusals_and_field_messages_speak_spanish_and_keep_their_codes(api, responder):
+    refused = api.post("/api/v1/devices/enroll/", {"enrollment_code": "NOPE"}, format="json", HTTP_ACCEPT_LANGUAGE="es")
+    assert refused.status_code == 401
+    assert refused.json()["code"] == "enrollment_refused"
+    assert refused.json()["detail"].startswith("Este código de registro no es válido")
+    api.login_as(responder)
+    board = api.get("/api/v1/board/", HTTP_ACCEPT_LANGUAGE="es")
+    assert board.status_code == 403 and board.json()["detail"] == "El tablero es para despachadores y supervisores."
+    position = api.post(
+        f"/api/v1/teams/{responder.team_id_current}/position/",
+        {"latitude": 120, "longitude": 0},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    in_english = api.post(
+        f"/api/v1/teams/{responder.team_id_current}/position/", {"latitude": 120, "longitude": 0}, format="json"
+    )
+    assert position.status_code == in_english.status_code == 400
+    assert position.json().keys() == in_english.json().keys() == {"latitude"}  # the same field names
+    assert position.json()["latitude"] != in_english.json()["latitude"]
+
+
+def test_the_partner_inbox_is_in_spanish_with_no_english_left(client, partner_user):
+    client.force_login(partner_user)
+    english = client.get("/partners/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    spanish = client.get("/partners/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Aviso a quien la recibe" in spanish and "No hay derivaciones aquí." in spanish
+    allowed = {*partner_user.partner_organization.name.split(), *partner_user.get_full_name().split(), "(partner-a)"}
+    assert english_left(spanish, english, allowed | {partner_user.username, "Part", "CFR", "42", "(42", "2)"}) == []
+
+
+def test_the_screening_page_is_in_spanish_with_no_english_left(client, call_taker, policy):  # noqa: F811
+    client.force_login(call_taker)
+    english = client.get("/intake/screen/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    spanish = client.get("/intake/screen/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Evaluar una llamada" in spanish and "¿Se sabe si alguien tiene un arma?" in spanish
+    names = {*call_taker.get_full_name().split(), call_taker.username, f"({call_taker.username})"}
+    codes = {"Alt+T", "Alt+L", "Alt+S", "Alt+C", "Alt+O", "Alt+D", "Alt+N", "Y", "N", "U", "/", "v1"}
+    policy_name = {*policy.policy.name.split(), f"v{policy.number}"}  # data the program named
+    assert english_left(spanish, english, names | codes | policy_name | {"No"}) == []
+
+
+def test_dates_and_numbers_follow_the_language_and_the_programs_clock(settings):
+    from datetime import UTC, datetime
+
+    from django.utils import translation
+
+    from apps.common.formats import number, when
+
+    settings.FIRSTLINE_PROGRAM_TIME_ZONE = "America/Denver"
+    moment = datetime(2026, 12, 1, 18, 30, tzinfo=UTC)  # 11:30 in Denver
+    with translation.override("es"):
+        assert when(moment) == "01/12/2026 11:30"
+        assert number(1234.5, 1) == "1\xa0234,5"  # Spanish groups thousands with a (no-break) space
+    with translation.override("en"):
+        assert when(moment).startswith("12/01/2026 11:30")
+        assert number(1234.5, 1) == "1,234.5"
+    assert when(None) == ""
+    with translation.override("es"):
+        assert when("2026-12-01T18:30:00+00:00") == "01/12/2026 11:30"  # as payloads carry it
+
+
+def test_stored_screening_reasons_are_shown_in_the_readers_language(policy):  # noqa: F811
+    """Decisions keep the engine's English; the page rebuilds each sentence from the catalog."""
+    from django.utils import translation
+
+    from apps.intake.wording import reason_text
+
+    with translation.override("es"):
+        assert reason_text("Welfare check calls are taken: alternative response (our team alone).") == (
+            "Las llamadas de tipo «Comprobación de bienestar» se atienden: respuesta alternativa (solo nuestro equipo)."
+        )
+        assert reason_text("Not yet safe to decide: no answer to Is anyone known to have a weapon.") == (
+            "Todavía no es seguro decidir: falta la respuesta a Se sabe si alguien tiene un arma."
+        )
+        assert reason_text("A weapon is involved.") == "Hay un arma de por medio."
+        assert reason_text("A reason the program wrote itself.") == "A reason the program wrote itself."
+    with translation.override("en"):
+        assert reason_text("A weapon is involved.") == "A weapon is involved."

@@ -13,6 +13,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts import conf
 from apps.accounts.hooks import device_revoked
@@ -65,10 +66,10 @@ def _issue_enrollment_code(device: Device) -> str:
 def device_register(*, actor: User, name: str, team=None) -> tuple[Device, str]:
     """Register a tablet; returns it with its one-time enrollment code, which is never stored."""
     if not is_supervisor(actor):
-        raise PermissionRefused("Only a supervisor can register a tablet.")
+        raise PermissionRefused(_("Only a supervisor can register a tablet."))
     name = (name or "").strip()
     if not name:
-        raise ApplicationError("Give the tablet a name that is written on it.")
+        raise ApplicationError(_("Give the tablet a name that is written on it."))
     with transaction.atomic():
         device = Device.objects.create(name=name, team=team, registered_by=actor)
         code = _issue_enrollment_code(device)
@@ -82,13 +83,13 @@ def device_enrollment_renew(*, actor: User, device_id) -> tuple[Device, str]:
     The tablet's current key keeps working until the new code is exchanged, which replaces it.
     """
     if not is_supervisor(actor):
-        raise PermissionRefused("Only a supervisor can enroll a tablet.")
+        raise PermissionRefused(_("Only a supervisor can enroll a tablet."))
     with transaction.atomic():
         device = Device.objects.select_for_update().filter(pk=device_id).first()
         if device is None:
-            raise NotFound("No such tablet.")
+            raise NotFound(_("No such tablet."))
         if device.is_revoked:
-            raise ApplicationError("This tablet is revoked. Register the tablet again to put it back in service.")
+            raise ApplicationError(_("This tablet is revoked. Register the tablet again to put it back in service."))
         code = _issue_enrollment_code(device)
         audit_record(actor=actor, action="device.enrollment_renew", obj=device)
     return device, code
@@ -98,8 +99,10 @@ def device_enroll(*, enrollment_code: str) -> tuple[Device, str]:
     """Exchange a one-time enrollment code for the tablet's key. The code works once, until it expires."""
     code = enrollment_code_normalize(enrollment_code)
     refusal = CredentialsRefused(
-        "This enrollment code is not valid: it was used already, has expired, or was mistyped. "
-        "Ask your supervisor for a new one.",
+        _(
+            "This enrollment code is not valid: it was used already, has expired, or was mistyped. "
+            "Ask your supervisor for a new one."
+        ),
         extra={"code": "enrollment_refused"},
     )
     if len(code) != ENROLLMENT_LENGTH:
@@ -140,13 +143,14 @@ def device_check(*, device_id, device_key: str | None) -> Device:
     """
     device = Device.objects.filter(pk=device_id).first() if device_id else None
     if device is None or not device_key_matches(device, device_key):
-        raise CredentialsRefused("This tablet is not enrolled.", extra={"code": DEVICE_REQUIRED})
+        raise CredentialsRefused(_("This tablet is not enrolled."), extra={"code": DEVICE_REQUIRED})
     if device.is_revoked:
         audit_record(
             actor=None, action="device.check", obj=device, outcome=Outcome.DENIED, detail={"reason": "revoked"}
         )
         raise CredentialsRefused(
-            "This tablet was revoked by a supervisor. Its local data must be erased.", extra={"code": "device_revoked"}
+            _("This tablet was revoked by a supervisor. Its local data must be erased."),
+            extra={"code": "device_revoked"},
         )
     Device.objects.filter(pk=device.pk).update(last_seen_at=timezone.now())
     return device
@@ -168,11 +172,11 @@ def _end_sessions(device: Device) -> tuple[list[int], list[str]]:
 def device_revoke(*, actor: User, device_id, reason: str = "") -> Device:
     """Revoke a tablet: its sessions end now, and its app wipes local data at next contact."""
     if not is_supervisor(actor):
-        raise PermissionRefused("Only a supervisor can revoke a tablet.")
+        raise PermissionRefused(_("Only a supervisor can revoke a tablet."))
     with transaction.atomic():
         device = Device.objects.select_for_update().filter(pk=device_id).first()
         if device is None:
-            raise NotFound("No such tablet.")
+            raise NotFound(_("No such tablet."))
         if device.is_revoked:
             return device
         device.revoked_at = timezone.now()

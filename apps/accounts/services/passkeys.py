@@ -5,6 +5,7 @@ verifying and removing one. The doors are in apps/accounts/passkeys.py.
 import logging
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.models import Outcome
@@ -33,10 +34,10 @@ def _passkey_may_enroll(user, session) -> None:
     from apps.accounts.selectors import second_factor_devices, second_factor_required, session_is_verified
 
     if not second_factor_required(user):
-        raise PermissionRefused("Your role signs in without a second factor.", extra={"code": "not_required"})
+        raise PermissionRefused(_("Your role signs in without a second factor."), extra={"code": "not_required"})
     if second_factor_devices(user) and not session_is_verified(user, session):
         raise PermissionRefused(
-            "Confirm it is you with your current second factor before adding a key.", extra={"code": "not_verified"}
+            _("Confirm it is you with your current second factor before adding a key."), extra={"code": "not_verified"}
         )
 
 
@@ -48,9 +49,9 @@ def passkey_name_choose(*, request, name: str) -> str:
     _passkey_may_enroll(user, request.session)
     name = " ".join((name or "").split())[:PASSKEY_NAME_MAX]
     if not name:
-        raise ApplicationError("Give the key a name you will recognize, such as “Blue security key”.")
+        raise ApplicationError(_("Give the key a name you will recognize, such as “Blue security key”."))
     if WebAuthnCredential.objects.filter(user=user, name__iexact=name).exists():
-        raise ApplicationError(f"You already have a key named “{name}”. Choose another name.")
+        raise ApplicationError(_("You already have a key named “%(name)s”. Choose another name.") % {"name": name})
     request.session[PASSKEY_NAME_SESSION_KEY] = name
     return name
 
@@ -59,7 +60,7 @@ def passkey_registration_begin(*, request) -> dict:
     """The options the browser needs to create a key (the library's, with a fresh challenge)."""
     _passkey_may_enroll(request.user, request.session)
     if not request.session.get(PASSKEY_NAME_SESSION_KEY):
-        raise ApplicationError("Name the key first.", extra={"code": "name_required"})
+        raise ApplicationError(_("Name the key first."), extra={"code": "name_required"})
     options, state = _passkey_helper(request).register_begin(user=request.user)
     request.session[PASSKEY_REGISTER_STATE_KEY] = state
     return options
@@ -87,7 +88,7 @@ def passkey_registration_complete(*, request, data: dict):
     enrolling = not session_is_verified(user, session)
     try:
         if not state or not name:
-            raise ApplicationError("Start adding the key again.", extra={"code": "invalid_state"})
+            raise ApplicationError(_("Start adding the key again."), extra={"code": "invalid_state"})
         with transaction.atomic(), rewrite_exceptions():
             credential = _passkey_helper(request).register_complete(user=user, state=state, data=data)
             credential.name = name
@@ -113,7 +114,7 @@ def passkey_registration_complete(*, request, data: dict):
         )
         if isinstance(refusal, ApplicationError):
             raise
-        raise ApplicationError("The key's answer was not accepted. Try again.", extra={"code": reason}) from refusal
+        raise ApplicationError(_("The key's answer was not accepted. Try again."), extra={"code": reason}) from refusal
     if enrolling:
         otp_login(request, credential)
     return credential
@@ -124,7 +125,7 @@ def passkey_verification_begin(*, request) -> dict:
     from apps.accounts.selectors import passkeys_of
 
     if not passkeys_of(request.user).exists():
-        raise ApplicationError("This account has no passkey or security key.", extra={"code": "no_passkey"})
+        raise ApplicationError(_("This account has no passkey or security key."), extra={"code": "no_passkey"})
     options, state = _passkey_helper(request).authenticate_begin(user=request.user, require_user_verification=False)
     request.session[PASSKEY_VERIFY_STATE_KEY] = state
     return options
@@ -163,7 +164,9 @@ def passkey_verify(*, request, data: dict):
             outcome=Outcome.DENIED,
             detail={"device": "passkey", "reason": reason},
         )
-        raise PermissionRefused("That key was not accepted. Try again, or type a code instead.", extra={"code": reason})
+        raise PermissionRefused(
+            _("That key was not accepted. Try again, or type a code instead."), extra={"code": reason}
+        )
     otp_login(request, credential)
     audit_record(
         actor=user,
@@ -183,19 +186,19 @@ def passkey_remove(*, request, passkey_id) -> None:
 
     user = request.user
     if not session_is_verified(user, request.session):
-        raise PermissionRefused("Confirm it is you with your second factor first.")
+        raise PermissionRefused(_("Confirm it is you with your second factor first."))
     try:
         passkey_id = int(passkey_id)
     except (TypeError, ValueError):
-        raise NotFound("No such key on your account.") from None
+        raise NotFound(_("No such key on your account.")) from None
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()  # one removal at a time per account
         credential = WebAuthnCredential.objects.filter(user=user, pk=passkey_id).first()
         if credential is None:
-            raise NotFound("No such key on your account.")
+            raise NotFound(_("No such key on your account."))
         if second_factor_required(user) and sign_in_factor_count(user) <= 1:
             raise ApplicationError(
-                "This is your only second factor: add another key or the authenticator app before removing it."
+                _("This is your only second factor: add another key or the authenticator app before removing it.")
             )
         name = credential.name
         credential.delete()

@@ -4,6 +4,7 @@ reset by an administrator, every step audited. Passkeys are in passkeys.py.
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.audit.models import Outcome
@@ -30,7 +31,7 @@ def second_factor_enrollment_start(*, user: User):
         static = StaticDevice.objects.filter(user=user, confirmed=False).first()
         if static is None:
             static = StaticDevice.objects.create(user=user, name=RECOVERY_CODES_NAME, confirmed=False)
-            for _ in range(settings.FIRSTLINE_RECOVERY_CODES):
+            for _number in range(settings.FIRSTLINE_RECOVERY_CODES):
                 StaticToken.objects.create(device=static, token=StaticToken.random_token())
     return totp, [token.token for token in static.token_set.order_by("pk")]
 
@@ -54,7 +55,7 @@ def second_factor_enrollment_confirm(*, request, code: str):
         audit_record(
             actor=user, action="mfa.device.add", obj=user, outcome=Outcome.DENIED, detail={"reason": "wrong code"}
         )
-        raise ApplicationError("That code does not match the authenticator app. Type the 6 digits it shows now.")
+        raise ApplicationError(_("That code does not match the authenticator app. Type the 6 digits it shows now."))
     otp_login(request, totp)
     return totp
 
@@ -75,7 +76,7 @@ def second_factor_verify(*, request, code: str):
         audit_record(
             actor=user, action="auth.second_factor", obj=user, outcome=Outcome.DENIED, detail={"reason": "wrong code"}
         )
-        raise PermissionRefused("That code is not right. Type the 6 digits your app shows now, or a recovery code.")
+        raise PermissionRefused(_("That code is not right. Type the 6 digits your app shows now, or a recovery code."))
     kind = "recovery code" if device._meta.model_name == "staticdevice" else "totp"
     otp_login(request, device)
     detail = {"device": kind}
@@ -96,7 +97,7 @@ def second_factor_reset(*, actor: User, user: User) -> int:
     from apps.accounts.roles import may_manage_account
 
     if not may_manage_account(actor, user):
-        raise PermissionRefused("Only an administrator can reset the second factor of this account.")
+        raise PermissionRefused(_("Only an administrator can reset the second factor of this account."))
     with transaction.atomic():
         removed = [f"{device._meta.model_name}:{device.pk}" for device in devices_for_user(user, confirmed=None)]
         for device in devices_for_user(user, confirmed=None):

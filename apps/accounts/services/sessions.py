@@ -10,6 +10,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.accounts.hooks import session_ended
 from apps.accounts.models import Device, DeviceSession, User
@@ -45,10 +46,13 @@ def _refuse_login(user: User, reason: str, device_id, error: ApplicationError) -
 def locked_out_message() -> str:
     """What every door says to a locked-out account or address: the same words, and how long."""
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
-    return (
-        f"Too many failed sign-ins for this account or from this address. Sign-in is locked for "
-        f"{minutes} minutes, even with the right password; an administrator can unlock it sooner."
-    )
+    return ngettext(
+        "Too many failed sign-ins for this account or from this address. Sign-in is locked for "
+        "%(minutes)d minute, even with the right password; an administrator can unlock it sooner.",
+        "Too many failed sign-ins for this account or from this address. Sign-in is locked for "
+        "%(minutes)d minutes, even with the right password; an administrator can unlock it sooner.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def auth_login(*, request, username: str, password: str, device_id=None, device_key: str | None = None) -> User:
@@ -65,7 +69,7 @@ def auth_login(*, request, username: str, password: str, device_id=None, device_
     if user is None:
         if getattr(request, "axes_locked_out", False):
             raise TooManyAttempts(locked_out_message(), extra={"code": "locked_out"})
-        raise PermissionRefused("That username and password do not match an active account.")
+        raise PermissionRefused(_("That username and password do not match an active account."))
     device = None
     if device_id or is_responder(user):
         device = Device.objects.filter(pk=device_id).first() if device_id else None
@@ -75,7 +79,7 @@ def auth_login(*, request, username: str, password: str, device_id=None, device_
                 "no enrolled tablet" if not device_id else "device key refused",
                 device_id,
                 CredentialsRefused(
-                    "Sign in on an enrolled tablet. Enroll this one with the code your supervisor gives you.",
+                    _("Sign in on an enrolled tablet. Enroll this one with the code your supervisor gives you."),
                     extra={"code": DEVICE_REQUIRED},
                 ),
             )
@@ -84,7 +88,7 @@ def auth_login(*, request, username: str, password: str, device_id=None, device_
                 user,
                 "device revoked",
                 device_id,
-                PermissionRefused("This tablet has been revoked by a supervisor.", extra={"code": "device_revoked"}),
+                PermissionRefused(_("This tablet has been revoked by a supervisor."), extra={"code": "device_revoked"}),
             )
     login(request, user)
     session_start(session=request.session)
@@ -146,7 +150,7 @@ def sign_in_unlock(*, actor: User, user: User) -> int:
     from apps.accounts.roles import may_manage_account
 
     if not may_manage_account(actor, user):
-        raise PermissionRefused("Only an administrator can unlock this account.")
+        raise PermissionRefused(_("Only an administrator can unlock this account."))
     cleared = reset(username=user.get_username())
     audit_record(actor=actor, action="auth.unlock", obj=user, detail={"cleared": cleared})
     return cleared

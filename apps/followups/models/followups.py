@@ -6,37 +6,38 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from apps.common.crypto import EncryptedTextField
 
 
 class FollowUp(models.Model):
     class Kind(models.TextChoices):
-        CHECK_IN_CALL = "check_in_call", "Check-in call"
-        VISIT = "visit", "Visit"
-        WELFARE_RECHECK = "welfare_recheck", "Welfare re-check"
-        WELLNESS_DEBRIEF = "wellness_debrief", "Wellness debrief"
-        CERTIFICATION_RENEWAL = "certification_renewal", "Certification renewal"
-        REFERRAL_CHECK = "referral_check", "Stalled referral check"
+        CHECK_IN_CALL = "check_in_call", _("Check-in call")
+        VISIT = "visit", _("Visit")
+        WELFARE_RECHECK = "welfare_recheck", _("Welfare re-check")
+        WELLNESS_DEBRIEF = "wellness_debrief", _("Wellness debrief")
+        CERTIFICATION_RENEWAL = "certification_renewal", _("Certification renewal")
+        REFERRAL_CHECK = "referral_check", _("Stalled referral check")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        DUE = "due", "Due"
-        OVERDUE = "overdue", "Overdue"
-        DONE = "done", "Done"
-        CANCELLED = "cancelled", "Cancelled"
+        OPEN = "open", _("Open")
+        DUE = "due", _("Due")
+        OVERDUE = "overdue", _("Overdue")
+        DONE = "done", _("Done")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Outcome(models.TextChoices):
-        REACHED = "reached", "Reached"
-        NOT_REACHED = "not_reached", "Not reached"
-        DECLINED = "declined", "Declined"
-        NEW_NEED = "new_need", "New need found"
+        REACHED = "reached", _("Reached")
+        NOT_REACHED = "not_reached", _("Not reached")
+        DECLINED = "declined", _("Declined")
+        NEW_NEED = "new_need", _("New need found")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     due_at = models.DateTimeField(db_index=True)
     escalate_at = models.DateTimeField(
-        null=True, blank=True, help_text="When an unfinished follow-up goes to a supervisor (due time + grace)."
+        null=True, blank=True, help_text=_("When an unfinished follow-up goes to a supervisor (due time + grace).")
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     team = models.ForeignKey("teams.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="followups")
@@ -52,7 +53,7 @@ class FollowUp(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="followups_about",
-        help_text="The responder a debrief or certification renewal is about.",
+        help_text=_("The responder a debrief or certification renewal is about."),
     )
     referral = models.ForeignKey(
         "followups.Referral", null=True, blank=True, on_delete=models.PROTECT, related_name="followups"
@@ -71,7 +72,7 @@ class FollowUp(models.Model):
         null=True,
         blank=True,
         unique=True,
-        help_text="Set on follow-ups raised automatically, so a sweep that runs twice raises one.",
+        help_text=_("Set on follow-ups raised automatically, so a sweep that runs twice raises one."),
     )
     notes = EncryptedTextField(blank=True)
     created_by = models.ForeignKey(
@@ -86,7 +87,7 @@ class FollowUp(models.Model):
     outcome_notes = EncryptedTextField(blank=True)
     version = models.PositiveIntegerField(default=1)
     deidentified_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the retention policy removed the notes (apps.retention)."
+        null=True, blank=True, help_text=_("When the retention policy removed the notes (apps.retention).")
     )
 
     class Meta:
@@ -114,13 +115,13 @@ class Reminder(models.Model):
     """One delivery of a follow-up's reminder or escalation; the unique pair proves 'exactly once'."""
 
     class Kind(models.TextChoices):
-        DUE = "due", "Due reminder"
-        OVERDUE = "overdue", "Overdue escalation"
+        DUE = "due", _("Due reminder")
+        OVERDUE = "overdue", _("Overdue escalation")
 
     followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="reminders")
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    created_at = models.DateTimeField(auto_now_add=True, help_text="When the event was written (delivery time).")
-    streams = models.JSONField(default=list, help_text="The streams the event went to.")
+    created_at = models.DateTimeField(auto_now_add=True, help_text=_("When the event was written (delivery time)."))
+    streams = models.JSONField(default=list, help_text=_("The streams the event went to."))
     email_to = models.JSONField(default=list, blank=True)
     email_pending = models.BooleanField(default=False)
     email_sent_at = models.DateTimeField(null=True, blank=True)
@@ -139,23 +140,23 @@ class FollowUpRule(models.Model):
     """A program rule a supervisor edits: which documented encounters raise which follow-up, and when."""
 
     class Target(models.TextChoices):
-        ENCOUNTER_TEAM = "encounter_team", "The team that documented the encounter"
-        AUTHOR = "author", "The responder who documented it"
+        ENCOUNTER_TEAM = "encounter_team", _("The team that documented the encounter")
+        AUTHOR = "author", _("The responder who documented it")
 
     name = models.CharField(max_length=120)
     active = models.BooleanField(default=True)
     kind = models.CharField(max_length=30, choices=FollowUp.Kind.choices)
     dispositions = models.JSONField(
-        default=list, blank=True, help_text="Encounter dispositions that trigger the rule; empty means any."
+        default=list, blank=True, help_text=_("Encounter dispositions that trigger the rule; empty means any.")
     )
     requires_referral_needed = models.BooleanField(default=False)
     requires_followup_needed = models.BooleanField(default=False)
     due_after_hours = models.PositiveIntegerField(default=48)
     grace_hours = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Hours past due before escalation; empty uses the program default."
+        null=True, blank=True, help_text=_("Hours past due before escalation; empty uses the program default.")
     )
     target = models.CharField(max_length=20, choices=Target.choices, default=Target.ENCOUNTER_TEAM)
-    notes = models.CharField(max_length=300, blank=True, help_text="Copied onto each follow-up the rule raises.")
+    notes = models.CharField(max_length=300, blank=True, help_text=_("Copied onto each follow-up the rule raises."))
 
     class Meta:
         ordering = ["name"]

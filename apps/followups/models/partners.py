@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from apps.common.crypto import EncryptedTextField
 from apps.followups.egress import validate_endpoint_url
@@ -22,15 +23,17 @@ class PartnerEndpoint(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="endpoints",
-        help_text="Set when the endpoint belongs to one service: only then does it receive the person's details "
-        "under a consent limited to that service. Empty: the organization's endpoint.",
+        help_text=_(
+            "Set when the endpoint belongs to one service: only then does it receive the person's details "
+            "under a consent limited to that service. Empty: the organization's endpoint."
+        ),
     )
     url = models.URLField(
         validators=[validate_endpoint_url],
-        help_text="The partner's https address; internal and private addresses are refused.",
+        help_text=_("The partner's https address; internal and private addresses are refused."),
     )
     # Encrypted at rest (FIRSTLINE_FIELD_KEYS): a database dump must not let anyone sign as us.
-    secret = EncryptedTextField(help_text="Shared secret for the HMAC-SHA256 signature.")
+    secret = EncryptedTextField(help_text=_("Shared secret for the HMAC-SHA256 signature."))
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -50,7 +53,7 @@ class PartnerServiceStaff(models.Model):
     service = models.ForeignKey("resources.Service", on_delete=models.CASCADE, related_name="partner_staff")
 
     class Meta:
-        verbose_name_plural = "partner service staff"
+        verbose_name_plural = _("partner service staff")
         constraints = [models.UniqueConstraint(fields=["user", "service"], name="partner_service_staff_once")]
 
     def __str__(self) -> str:
@@ -61,15 +64,15 @@ class WebhookDelivery(models.Model):
     """One message to a partner endpoint, retried with backoff until delivered or given up."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed (gave up)"
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed (gave up)")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     endpoint = models.ForeignKey(PartnerEndpoint, on_delete=models.PROTECT, related_name="deliveries")
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="webhook_deliveries")
     event = models.CharField(max_length=40, default="referral.updated")
-    referral_status = models.CharField(max_length=20, blank=True, help_text="The status that triggered it.")
+    referral_status = models.CharField(max_length=20, blank=True, help_text=_("The status that triggered it."))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)

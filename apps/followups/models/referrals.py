@@ -6,27 +6,28 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from apps.common.crypto import EncryptedTextField
 
 
 class Referral(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SENT = "sent", "Sent"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        IN_PROGRESS = "in_progress", "In progress"
-        DELIVERED = "delivered", "Service delivered"
-        NOT_DELIVERED = "not_delivered", "Not delivered"
-        CANCELLED = "cancelled", "Cancelled"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DELIVERED = "delivered", _("Service delivered")
+        NOT_DELIVERED = "not_delivered", _("Not delivered")
+        CANCELLED = "cancelled", _("Cancelled")
+        CLOSED = "closed", _("Closed")
 
     class NotDeliveredReason(models.TextChoices):
-        COULD_NOT_CONTACT = "could_not_contact", "Could not contact"
-        NOT_ELIGIBLE = "not_eligible", "Not eligible"
-        NO_CAPACITY = "no_capacity", "No capacity"
-        CLIENT_DECLINED = "client_declined", "Client declined"
+        COULD_NOT_CONTACT = "could_not_contact", _("Could not contact")
+        NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+        NO_CAPACITY = "no_capacity", _("No capacity")
+        CLIENT_DECLINED = "client_declined", _("Client declined")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     encounter = models.ForeignKey("incidents.Encounter", on_delete=models.PROTECT, related_name="referrals")
@@ -41,7 +42,7 @@ class Referral(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
     deidentified_at = models.DateTimeField(
-        null=True, blank=True, help_text="When the retention policy removed the notes (apps.retention)."
+        null=True, blank=True, help_text=_("When the retention policy removed the notes (apps.retention).")
     )
 
     class Meta:
@@ -59,26 +60,26 @@ class Consent(models.Model):
     """
 
     class Recipients(models.TextChoices):
-        SERVICE = "service", "Only the service referred to"
-        ORGANIZATION = "organization", "The organization that runs the service"
+        SERVICE = "service", _("Only the service referred to")
+        ORGANIZATION = "organization", _("The organization that runs the service")
 
     class GivenBy(models.TextChoices):
-        VERBAL = "verbal", "Verbal"
-        WRITTEN = "written", "Written (signed)"
+        VERBAL = "verbal", _("Verbal")
+        WRITTEN = "written", _("Written (signed)")
 
     referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="consent")
-    scope = models.JSONField(default=list, blank=True, help_text="Fields that may be shared.")
+    scope = models.JSONField(default=list, blank=True, help_text=_("Fields that may be shared."))
     recipients = models.CharField(max_length=20, choices=Recipients.choices, default=Recipients.SERVICE)
     expires_at = models.DateTimeField(null=True, blank=True)
     substance_use_records = models.BooleanField(
-        default=False, help_text="Includes substance-use treatment records: needs written consent with an expiry."
+        default=False, help_text=_("Includes substance-use treatment records: needs written consent with an expiry.")
     )
     given_by = models.CharField(max_length=10, choices=GivenBy.choices, default=GivenBy.VERBAL)
     purpose = models.CharField(
-        max_length=300, blank=True, help_text="Why the information is shared, as written on the consent form."
+        max_length=300, blank=True, help_text=_("Why the information is shared, as written on the consent form.")
     )
     recipient_name = models.CharField(
-        max_length=200, blank=True, help_text="Who may receive it, as named on the consent form."
+        max_length=200, blank=True, help_text=_("Who may receive it, as named on the consent form.")
     )
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)

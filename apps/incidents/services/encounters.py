@@ -7,6 +7,7 @@ is sent after commit.
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.accounts.roles import is_responder, is_supervisor
 from apps.accounts.selectors import user_team_id
@@ -29,7 +30,7 @@ def _check_documents_incident(actor, incident: Incident, assignment: Assignment 
             return
         if assignment is None and incident.assignments.filter(team_id=team_id).exists():
             return
-    raise PermissionRefused("Only the team assigned to this call can document it.")
+    raise PermissionRefused(_("Only the team assigned to this call can document it."))
 
 
 def encounter_record(
@@ -56,17 +57,19 @@ def encounter_record(
     call is a conflict carrying the server's copy, so both can be shown.
     """
     if disposition not in Disposition.values:
-        raise ApplicationError("Choose how the encounter ended.", extra={"disposition": ["Not a known disposition."]})
+        raise ApplicationError(
+            _("Choose how the encounter ended."), extra={"disposition": [_("Not a known disposition.")]}
+        )
     with transaction.atomic():
         incident = Incident.objects.filter(pk=incident_id).first()
         if incident is None:
-            raise NotFound("No such incident.")
+            raise NotFound(_("No such incident."))
         assignment = None
         if assignment_id is not None:
             assignment = Assignment.objects.filter(pk=assignment_id, incident=incident).first()
             if assignment is None:
                 raise ApplicationError(
-                    "That assignment is not part of this call.", extra={"assignment": ["Not on this call."]}
+                    _("That assignment is not part of this call."), extra={"assignment": [_("Not on this call.")]}
                 )
         _check_documents_incident(actor, incident, assignment)
         encounter = None
@@ -84,10 +87,10 @@ def encounter_record(
             encounter.save(force_insert=True)
             encounter = Encounter.objects.select_for_update().get(pk=encounter.pk)
         elif encounter.incident_id != incident.pk:
-            raise ApplicationError("That encounter belongs to another call.", extra={"incident": ["Mismatch."]})
+            raise ApplicationError(_("That encounter belongs to another call."), extra={"incident": [_("Mismatch.")]})
         if base_version is not None and base_version != encounter.current_version:
             raise Conflict(
-                "This encounter was updated on another device. Both versions are shown.",
+                _("This encounter was updated on another device. Both versions are shown."),
                 extra={"server": encounter_payload(encounter)},
             )
         version = EncounterVersion(
@@ -134,11 +137,11 @@ def encounter_add_note(
 ) -> EncounterNote:
     text = (text or "").strip()
     if not text:
-        raise ApplicationError("The note is empty.", extra={"text": ["This field is required."]})
+        raise ApplicationError(_("The note is empty."), extra={"text": [_("This field is required.")]})
     with transaction.atomic():
         encounter = Encounter.objects.select_related("incident", "assignment").filter(pk=encounter_id).first()
         if encounter is None:
-            raise NotFound("No such encounter.")
+            raise NotFound(_("No such encounter."))
         _check_documents_incident(actor, encounter.incident, encounter.assignment)
         note = EncounterNote(encounter=encounter, author=actor, text=text, device_time=device_time)
         if note_id is not None:

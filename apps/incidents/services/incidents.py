@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.roles import can_create_incident, can_dispatch
 from apps.audit.services import audit_record
@@ -71,8 +72,8 @@ def _coordinates_checked(latitude: float | None, longitude: float | None) -> Non
     """A point needs both halves: a latitude alone would put the person somewhere on a whole line."""
     if (latitude is None) != (longitude is None):
         raise ApplicationError(
-            "Give both latitude and longitude, or neither.",
-            extra={"longitude": ["Give both latitude and longitude, or neither."]},
+            _("Give both latitude and longitude, or neither."),
+            extra={"longitude": [_("Give both latitude and longitude, or neither.")]},
         )
 
 
@@ -97,11 +98,14 @@ def incident_create(
     external_id: str = "",
 ) -> Incident:
     if not can_create_incident(actor):
-        raise PermissionRefused("Only call-takers, dispatchers and supervisors can create incidents.")
+        raise PermissionRefused(_("Only call-takers, dispatchers and supervisors can create incidents."))
     if isinstance(call_type, str) and call_type:
         found = CallType.objects.filter(code=call_type, active=True).first()
         if found is None:
-            raise ApplicationError("Unknown call type.", extra={"call_type": [f"No active call type '{call_type}'."]})
+            raise ApplicationError(
+                _("Unknown call type."),
+                extra={"call_type": [_("No active call type '%(code)s'.") % {"code": call_type}]},
+            )
         call_type = found
     _coordinates_checked(latitude, longitude)
     if priority is None:
@@ -118,9 +122,9 @@ def incident_create(
         }
     )
     if not text["summary"]:
-        raise ApplicationError("Say what is happening.", extra={"summary": ["This field is required."]})
+        raise ApplicationError(_("Say what is happening."), extra={"summary": [_("This field is required.")]})
     if not text["location_text"]:
-        raise ApplicationError("Where is the person?", extra={"location_text": ["This field is required."]})
+        raise ApplicationError(_("Where is the person?"), extra={"location_text": [_("This field is required.")]})
     summary, location_text, callback = text["summary"], text["location_text"], text["callback"]
     caller_name, caller_notes, safety_notes = text["caller_name"], text["caller_notes"], text["safety_notes"]
     incident = Incident(
@@ -160,19 +164,22 @@ def incident_create(
 def incident_update(*, actor, incident_id, base_version: int | None = None, **changes: Any) -> Incident:
     """Edit the call's details; a stale `base_version` is a conflict that returns the server copy."""
     if not can_create_incident(actor):
-        raise PermissionRefused("Only call-takers, dispatchers and supervisors can edit incidents.")
+        raise PermissionRefused(_("Only call-takers, dispatchers and supervisors can edit incidents."))
     unknown = set(changes) - set(INCIDENT_EDITABLE_FIELDS)
     if unknown:
-        raise ApplicationError("Those fields cannot be edited.", extra={f: ["Not editable."] for f in sorted(unknown)})
+        raise ApplicationError(
+            _("Those fields cannot be edited."), extra={f: [_("Not editable.")] for f in sorted(unknown)}
+        )
     changes = incident_fields_checked(changes)
     with transaction.atomic():
         incident = _lock_incident(incident_id)
         if base_version is not None and base_version != incident.version:
             raise Conflict(
-                "Someone else changed this call. Here is their version.", extra={"server": incident_payload(incident)}
+                _("Someone else changed this call. Here is their version."),
+                extra={"server": incident_payload(incident)},
             )
         if incident.status not in OPEN_INCIDENT_STATUSES:
-            raise ApplicationError("This call is closed; its details can no longer change.")
+            raise ApplicationError(_("This call is closed; its details can no longer change."))
         changed = {}
         for field, value in changes.items():
             if getattr(incident, field) != value:
@@ -194,14 +201,14 @@ def incident_update(*, actor, incident_id, base_version: int | None = None, **ch
 
 def incident_cancel(*, actor, incident_id, reason: str) -> Incident:
     if not can_dispatch(actor):
-        raise PermissionRefused("Only a dispatcher or supervisor can cancel a call.")
+        raise PermissionRefused(_("Only a dispatcher or supervisor can cancel a call."))
     if not reason.strip():
-        raise ApplicationError("Say why the call is cancelled.", extra={"reason": ["This field is required."]})
+        raise ApplicationError(_("Say why the call is cancelled."), extra={"reason": [_("This field is required.")]})
     now = timezone.now()
     with transaction.atomic():
         incident = _lock_incident(incident_id)
         if incident.status not in OPEN_INCIDENT_STATUSES:
-            raise ApplicationError("This call is already closed or cancelled.")
+            raise ApplicationError(_("This call is already closed or cancelled."))
         for assignment in incident.assignments.select_for_update().filter(status__in=ACTIVE_ASSIGNMENT_STATUSES):
             _assignment_finish(assignment, status=AssignmentStatus.CANCELLED, actor=actor, at=now, reason=reason)
         incident.refresh_from_db(fields=["status"])
@@ -223,12 +230,12 @@ def incident_screened_out(*, actor, incident_id, reason: str) -> Incident:
     call-taker cannot cancel a call a team is working.
     """
     if not can_create_incident(actor):
-        raise PermissionRefused("Only call-takers, dispatchers and supervisors can screen calls.")
+        raise PermissionRefused(_("Only call-takers, dispatchers and supervisors can screen calls."))
     now = timezone.now()
     with transaction.atomic():
         incident = _lock_incident(incident_id)
         if SCREENING_HOLD not in (incident.safety_flags or []) or incident.status != IncidentStatus.PENDING:
-            raise ApplicationError("Only a call still waiting for its screening can be screened out.")
+            raise ApplicationError(_("Only a call still waiting for its screening can be screened out."))
         incident.status = IncidentStatus.CANCELLED
         incident.cancelled_at = now
         incident.cancel_reason = f"Screened out: {reason}"[:200]
@@ -243,16 +250,16 @@ def incident_screened_out(*, actor, incident_id, reason: str) -> Incident:
 def incident_close(*, actor, incident_id, disposition: str) -> Incident:
     """Close a call by hand, e.g. one handled without sending a team; teams must be cleared first."""
     if not can_dispatch(actor):
-        raise PermissionRefused("Only a dispatcher or supervisor can close a call.")
+        raise PermissionRefused(_("Only a dispatcher or supervisor can close a call."))
     if disposition not in Disposition.values:
-        raise ApplicationError("Choose a disposition.", extra={"disposition": ["Not a known disposition."]})
+        raise ApplicationError(_("Choose a disposition."), extra={"disposition": [_("Not a known disposition.")]})
     now = timezone.now()
     with transaction.atomic():
         incident = _lock_incident(incident_id)
         if incident.status not in OPEN_INCIDENT_STATUSES:
-            raise ApplicationError("This call is already closed or cancelled.")
+            raise ApplicationError(_("This call is already closed or cancelled."))
         if incident.assignments.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).exists():
-            raise ApplicationError("A team is still on this call. Clear it first.")
+            raise ApplicationError(_("A team is still on this call. Clear it first."))
         incident.status = IncidentStatus.CLOSED
         incident.closed_at = now
         incident.disposition = disposition

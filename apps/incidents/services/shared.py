@@ -6,6 +6,7 @@ assignments. Only the services in this package call these; no door does.
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.roles import can_dispatch, is_responder
 from apps.accounts.selectors import user_team_id
@@ -63,14 +64,14 @@ def _assignment_event_data(assignment: Assignment) -> dict:
 def _lock_incident(incident_id) -> Incident:
     incident = Incident.objects.select_for_update().filter(pk=incident_id).first()
     if incident is None:
-        raise NotFound("No such incident.")
+        raise NotFound(_("No such incident."))
     return incident
 
 
 def _lock_assignment(assignment_id) -> Assignment:
     assignment = Assignment.objects.select_for_update().filter(pk=assignment_id).first()
     if assignment is None:
-        raise NotFound("No such assignment.")
+        raise NotFound(_("No such assignment."))
     return assignment
 
 
@@ -79,7 +80,7 @@ def _check_acts_for_assignment(actor, assignment: Assignment) -> None:
         return
     if is_responder(actor) and user_team_id(actor) == assignment.team_id:
         return
-    raise PermissionRefused("Only the assigned team or a dispatcher can change this assignment.")
+    raise PermissionRefused(_("Only the assigned team or a dispatcher can change this assignment."))
 
 
 def _refresh_incident_status(incident: Incident, *, actor, at: datetime) -> None:
@@ -101,7 +102,9 @@ def _refresh_incident_status(incident: Incident, *, actor, at: datetime) -> None
     if target == incident.status:
         return
     if not incident_can_move(incident.status, target):
-        raise ApplicationError(f"An incident cannot go from {incident.status} to {target}.")
+        raise ApplicationError(
+            _("A call cannot go from %(current)s to %(next)s.") % {"current": incident.status, "next": target}
+        )
     incident.status = target
     fields = ["status", "version", "updated_at"]
     if target == IncidentStatus.CLOSED:

@@ -6,6 +6,7 @@ Incidents themselves live in apps.incidents and are written only through its ser
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from apps.intake.models.centers import CallCenter, Channel
 from apps.intake.models.policy import PolicyVersion, ResponseType
@@ -24,7 +25,7 @@ class ScreeningDecision(models.Model):
     )
     answers = models.JSONField(default=dict, blank=True)
     recommended = models.CharField(max_length=30, choices=ResponseType.choices)
-    response_type = models.CharField(max_length=30, choices=ResponseType.choices, help_text="After any override.")
+    response_type = models.CharField(max_length=30, choices=ResponseType.choices, help_text=_("After any override."))
     reasons = models.JSONField(default=list, blank=True)
     priority = models.PositiveSmallIntegerField(null=True, blank=True)
     overridden = models.BooleanField(default=False)
@@ -64,7 +65,7 @@ class Handback(models.Model):
     )
     call_center = models.ForeignKey(CallCenter, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=300)
-    document = models.JSONField(default=dict, blank=True, help_text="The EIDO handed back.")
+    document = models.JSONField(default=dict, blank=True, help_text=_("The EIDO handed back."))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -95,9 +96,9 @@ class UnmetNeed(models.Model):
 
 
 class DuplicateStatus(models.TextChoices):
-    OPEN = "open", "Flagged"
-    LINKED = "linked", "Linked as duplicate"
-    DISMISSED = "dismissed", "Not a duplicate"
+    OPEN = "open", _("Flagged")
+    LINKED = "linked", _("Linked as duplicate")
+    DISMISSED = "dismissed", _("Not a duplicate")
 
 
 class DuplicateFlag(models.Model):
@@ -134,14 +135,14 @@ class EidoDocument(models.Model):
         ScreeningDecision, null=True, blank=True, on_delete=models.PROTECT, related_name="eido_documents"
     )
     document = models.JSONField()
-    parsed = models.JSONField(default=dict, blank=True, help_text="What Firstline read from the document.")
+    parsed = models.JSONField(default=dict, blank=True, help_text=_("What Firstline read from the document."))
     received_count = models.PositiveIntegerField(default=1)
     first_received_at = models.DateTimeField()
     last_received_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-last_received_at"]
-        verbose_name = "EIDO document"
+        verbose_name = _("EIDO document")
         constraints = [models.UniqueConstraint(fields=["call_center", "eido_id"], name="eido_once_per_center")]
 
     def __str__(self) -> str:
@@ -163,7 +164,7 @@ class Open311Request(models.Model):
 
     class Meta:
         ordering = ["-requested_at"]
-        verbose_name = "Open311 request"
+        verbose_name = _("Open311 request")
 
     def __str__(self) -> str:
         return f"Open311 request {self.pk}"

@@ -8,14 +8,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ResponseType(models.TextChoices):
-    ALTERNATIVE = "alternative", "Alternative response (our team alone)"
-    CO_RESPONSE_POLICE = "co_response_police", "Co-response with police"
-    CO_RESPONSE_EMS = "co_response_ems", "Co-response with EMS"
-    SECONDARY = "secondary", "Secondary response after police clear"
-    NOT_ELIGIBLE = "not_eligible", "Not eligible: route back"
+    ALTERNATIVE = "alternative", _("Alternative response (our team alone)")
+    CO_RESPONSE_POLICE = "co_response_police", _("Co-response with police")
+    CO_RESPONSE_EMS = "co_response_ems", _("Co-response with EMS")
+    SECONDARY = "secondary", _("Secondary response after police clear")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible: route back")
 
 
 # The more restrictive answer wins when several questions lead to different responses.
@@ -37,15 +38,15 @@ class Policy(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "policies"
+        verbose_name_plural = _("policies")
 
     def __str__(self) -> str:
         return self.name
 
 
 class UnansweredCritical(models.TextChoices):
-    HOLD = "hold", "Not yet safe to decide: ask, or override with a reason"
-    ASSUME_YES = "assume_yes", "Treat it as a yes (the most cautious answer)"
+    HOLD = "hold", _("Not yet safe to decide: ask, or override with a reason")
+    ASSUME_YES = "assume_yes", _("Treat it as a yes (the most cautious answer)")
 
 
 class PolicyVersion(models.Model):
@@ -53,7 +54,7 @@ class PolicyVersion(models.Model):
 
     policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
-    notes = models.TextField(blank=True, help_text="What changed and why.")
+    notes = models.TextField(blank=True, help_text=_("What changed and why."))
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
     published_by = models.ForeignKey(
@@ -63,7 +64,7 @@ class PolicyVersion(models.Model):
         max_length=20,
         choices=UnansweredCritical.choices,
         default=UnansweredCritical.HOLD,
-        help_text="What a critical safety question left unanswered means for a call.",
+        help_text=_("What a critical safety question left unanswered means for a call."),
     )
 
     class Meta:
@@ -76,7 +77,7 @@ class PolicyVersion(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk and PolicyVersion.objects.filter(pk=self.pk, published_at__isnull=False).exists():
-            raise ValidationError("This policy version is published and cannot change. Make a new draft.")
+            raise ValidationError(_("This policy version is published and cannot change. Make a new draft."))
         super().save(*args, **kwargs)
 
     def __str__(self) -> str:
@@ -97,12 +98,12 @@ class FrozenWhenPublished(models.Model):
 
     def save(self, *args, **kwargs):
         if self._version_published():
-            raise ValidationError("This policy version is published and cannot change. Make a new draft.")
+            raise ValidationError(_("This policy version is published and cannot change. Make a new draft."))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
         if self._version_published():
-            raise ValidationError("This policy version is published and cannot change. Make a new draft.")
+            raise ValidationError(_("This policy version is published and cannot change. Make a new draft."))
         return super().delete(*args, **kwargs)
 
 
@@ -112,14 +113,14 @@ class PolicyCallType(FrozenWhenPublished):
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="call_types")
     call_type = models.ForeignKey("incidents.CallType", on_delete=models.PROTECT, related_name="+")
     nature_codes = models.JSONField(
-        default=list, blank=True, help_text='911 nature / EIDO incident type codes, e.g. ["WELFARE", "MENTAL"].'
+        default=list, blank=True, help_text=_('911 nature / EIDO incident type codes, e.g. ["WELFARE", "MENTAL"].')
     )
-    open311_service_code = models.SlugField(max_length=40, blank=True, help_text="Open311 service_code.")
+    open311_service_code = models.SlugField(max_length=40, blank=True, help_text=_("Open311 service_code."))
     priority = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)], help_text="Blank: default."
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)], help_text=_("Blank: default.")
     )
     response_type = models.CharField(max_length=30, choices=ResponseType.choices, default=ResponseType.ALTERNATIVE)
-    description = models.TextField(blank=True, help_text="Shown to Open311 clients and call-takers.")
+    description = models.TextField(blank=True, help_text=_("Shown to Open311 clients and call-takers."))
 
     class Meta:
         ordering = ["version", "call_type__name"]
@@ -129,7 +130,7 @@ class PolicyCallType(FrozenWhenPublished):
 
     def clean(self):
         if not isinstance(self.nature_codes, list) or not all(isinstance(c, str) for c in self.nature_codes):
-            raise ValidationError({"nature_codes": "A list of code strings."})
+            raise ValidationError({"nature_codes": _("A list of code strings.")})
 
     def effective_priority(self) -> int:
         return self.priority or self.call_type.default_priority
@@ -142,19 +143,21 @@ class ScreeningQuestion(FrozenWhenPublished):
     """A yes/no question the call-taker asks; a yes leads to a response type and may raise priority."""
 
     version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="questions")
-    key = models.SlugField(max_length=40, help_text="Stable name, e.g. weapon_involved.")
+    key = models.SlugField(max_length=40, help_text=_("Stable name, e.g. weapon_involved."))
     text = models.CharField(max_length=200)
     help_text = models.CharField(max_length=300, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
     yes_leads_to = models.CharField(max_length=30, choices=ResponseType.choices)
-    yes_reason = models.CharField(max_length=200, help_text="Why a yes leads there, in plain words.")
+    yes_reason = models.CharField(max_length=200, help_text=_("Why a yes leads there, in plain words."))
     priority_if_yes = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
     critical = models.BooleanField(
         default=False,
-        help_text="A safety question with no default answer: left unanswered, the call is not yet safe to decide. "
-        "Weapons, violence and medical emergency are always critical.",
+        help_text=_(
+            "A safety question with no default answer: left unanswered, the call is not yet safe to decide. "
+            "Weapons, violence and medical emergency are always critical."
+        ),
     )
 
     class Meta:

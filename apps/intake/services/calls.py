@@ -9,6 +9,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.roles import can_create_incident
 from apps.audit.services import audit_record
@@ -67,13 +68,13 @@ def call_screen(
     a call already on the board but held back from dispatch (an EIDO from a call center).
     """
     if not can_create_incident(actor):
-        raise PermissionRefused("Only call-takers, dispatchers and supervisors can screen calls.")
+        raise PermissionRefused(_("Only call-takers, dispatchers and supervisors can screen calls."))
     version = policy_in_force()
     if version is None:
-        raise ApplicationError("No eligibility policy is published yet. A supervisor publishes one in the admin.")
+        raise ApplicationError(_("No eligibility policy is published yet. A supervisor publishes one in the admin."))
     call_type = call_type_resolve(call_type)
     if call_type is None:
-        raise ApplicationError("Choose the call type.", extra={"call_type": ["This field is required."]})
+        raise ApplicationError(_("Choose the call type."), extra={"call_type": [_("This field is required.")]})
     text = incident_fields_checked(
         {
             "summary": summary or "",
@@ -85,12 +86,12 @@ def call_screen(
         }
     )
     override_reason = callers.bounded(
-        override_reason, field="override_reason", limit=OVERRIDE_REASON_MAX, label="The override reason"
+        override_reason, field="override_reason", limit=OVERRIDE_REASON_MAX, label=_("The override reason")
     )
     evaluation = screening_evaluate(version=version, call_type=call_type, answers=answers or {})
     response_type, overridden, override_reason = _response_after_override(evaluation, override, override_reason)
     if response_type != ResponseType.NOT_ELIGIBLE and not text["location_text"]:
-        raise ApplicationError("Where is the person?", extra={"location_text": ["This field is required."]})
+        raise ApplicationError(_("Where is the person?"), extra={"location_text": [_("This field is required.")]})
     if source is None:
         source = SOURCE_FOR_CENTER.get(call_center.kind, Source.NINE_ONE_ONE) if call_center else Source.NINE_ONE_ONE
     now = timezone.now()
@@ -209,14 +210,19 @@ def _response_after_override(evaluation: Evaluation, override, override_reason: 
     the response the policy would give once answered) and a reason; handing it back never does.
     """
     if override and override not in ResponseType.values:
-        raise ApplicationError("Unknown response type.", extra={"override": [f"'{override}' is not one."]})
+        raise ApplicationError(
+            _("Unknown response type."), extra={"override": [_("'%(value)s' is not one.") % {"value": override}]}
+        )
     if not evaluation.safe_to_decide and override != ResponseType.NOT_ELIGIBLE:
         if not override or not override_reason:
             questions = {q.key: q.text for q in evaluation.version.questions.all()}
             raise ApplicationError(
-                "Not yet safe to decide: answer the safety questions, or override with a reason.",
+                _("Not yet safe to decide: answer the safety questions, or override with a reason."),
                 extra={
-                    "answers": [f"No answer to: {questions.get(key, key)}" for key in evaluation.unanswered_critical],
+                    "answers": [
+                        _("No answer to: %(question)s") % {"question": _(questions.get(key, key))}
+                        for key in evaluation.unanswered_critical
+                    ],
                     "unanswered": list(evaluation.unanswered_critical),
                     **({"override_reason": ["An override needs a reason."]} if override else {}),
                 },
@@ -227,7 +233,7 @@ def _response_after_override(evaluation: Evaluation, override, override_reason: 
     if override and override != evaluation.response_type:
         if not override_reason:
             raise ApplicationError(
-                "Say why you override the policy.", extra={"override_reason": ["An override needs a reason."]}
+                _("Say why you override the policy."), extra={"override_reason": [_("An override needs a reason.")]}
             )
         return override, True, override_reason
     return evaluation.response_type, False, override_reason
@@ -236,9 +242,9 @@ def _response_after_override(evaluation: Evaluation, override, override_reason: 
 def _held_incident(incident_id) -> Incident:
     incident = Incident.objects.select_for_update().filter(pk=incident_id).first()
     if incident is None or SCREENING_HOLD not in (incident.safety_flags or []):
-        raise NotFound("No call waiting for its screening with that id.")
+        raise NotFound(_("No call waiting for its screening with that id."))
     if incident.status not in OPEN_INCIDENT_STATUSES:
-        raise ApplicationError("This call is closed; it can no longer be screened.")
+        raise ApplicationError(_("This call is closed; it can no longer be screened."))
     return incident
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.accounts.roles import can_dispatch
 from apps.audit.services import audit_record
@@ -49,16 +50,16 @@ def _flag_duplicates(incident: Incident) -> list[DuplicateFlag]:
 def _lock_flag(flag_id) -> DuplicateFlag:
     flag = DuplicateFlag.objects.select_for_update().filter(pk=flag_id).first()
     if flag is None:
-        raise NotFound("No such duplicate flag.")
+        raise NotFound(_("No such duplicate flag."))
     if flag.status != DuplicateStatus.OPEN:
-        raise ApplicationError("This flag has already been resolved.")
+        raise ApplicationError(_("This flag has already been resolved."))
     return flag
 
 
 def duplicate_link(*, actor, flag_id, cancel_new: bool = True) -> DuplicateFlag:
     """A dispatcher confirms the new call is the same as an open one; the new incident is cancelled."""
     if not can_dispatch(actor):
-        raise PermissionRefused("Only a dispatcher or supervisor can link duplicate calls.")
+        raise PermissionRefused(_("Only a dispatcher or supervisor can link duplicate calls."))
     with transaction.atomic():
         flag = _lock_flag(flag_id)
         flag.status = DuplicateStatus.LINKED
@@ -80,7 +81,7 @@ def duplicate_link(*, actor, flag_id, cancel_new: bool = True) -> DuplicateFlag:
 
 def duplicate_dismiss(*, actor, flag_id) -> DuplicateFlag:
     if not can_dispatch(actor):
-        raise PermissionRefused("Only a dispatcher or supervisor can resolve duplicate flags.")
+        raise PermissionRefused(_("Only a dispatcher or supervisor can resolve duplicate flags."))
     with transaction.atomic():
         flag = _lock_flag(flag_id)
         flag.status = DuplicateStatus.DISMISSED

@@ -7,6 +7,7 @@ apps/intake/eido (pure); this module only acts on what it read.
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
 from apps.common import callers
@@ -35,7 +36,7 @@ def eido_receive(*, call_center: CallCenter, document) -> tuple[EidoDocument, bo
     parsed = eido_parse(document)
     version = policy_in_force()
     if version is None:
-        raise ApplicationError("No eligibility policy is published yet; the program cannot take calls.")
+        raise ApplicationError(_("No eligibility policy is published yet; the program cannot take calls."))
     call_type = _call_type_for(version, parsed)
     try:
         return _eido_store(call_center=call_center, actor=actor, parsed=parsed, document=document, call_type=call_type)

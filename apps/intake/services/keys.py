@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Role, is_supervisor
 from apps.audit.services import audit_record
@@ -23,7 +24,7 @@ KEY_PREFIX = "fl"
 def _check_supervisor_or_shell(actor) -> None:
     """Supervisors act in the admin; `actor=None` is the shell (manage.py), which the host already trusts."""
     if actor is not None and not is_supervisor(actor):
-        raise PermissionRefused("Only a supervisor can manage call centers, keys and the eligibility policy.")
+        raise PermissionRefused(_("Only a supervisor can manage call centers, keys and the eligibility policy."))
 
 
 def call_center_create(*, actor, name: str, kind: str = CenterKind.NINE_ONE_ONE, contact: str = "") -> CallCenter:
@@ -31,11 +32,14 @@ def call_center_create(*, actor, name: str, kind: str = CenterKind.NINE_ONE_ONE,
     _check_supervisor_or_shell(actor)
     name = (name or "").strip()
     if not name:
-        raise ApplicationError("Name the call center.", extra={"name": ["This field is required."]})
+        raise ApplicationError(_("Name the call center."), extra={"name": [_("This field is required.")]})
     if kind not in CenterKind.values:
-        raise ApplicationError("Unknown kind of call center.", extra={"kind": [f"One of {', '.join(CenterKind)}."]})
+        raise ApplicationError(
+            _("Unknown kind of call center."),
+            extra={"kind": [_("One of %(allowed)s.") % {"allowed": ", ".join(CenterKind)}]},
+        )
     if CallCenter.objects.filter(name=name).exists():
-        raise ApplicationError("A call center with that name exists.", extra={"name": ["Already taken."]})
+        raise ApplicationError(_("A call center with that name exists."), extra={"name": [_("Already taken.")]})
     user_model = get_user_model()
     with transaction.atomic():
         base = f"callcenter-{slugify(name)[:100]}".rstrip("-")
@@ -57,11 +61,14 @@ def call_center_update(*, actor, call_center_id, kind: str, contact: str, active
     """Change how a center is reached or switch it off; its name (and service user) never change."""
     _check_supervisor_or_shell(actor)
     if kind not in CenterKind.values:
-        raise ApplicationError("Unknown kind of call center.", extra={"kind": [f"One of {', '.join(CenterKind)}."]})
+        raise ApplicationError(
+            _("Unknown kind of call center."),
+            extra={"kind": [_("One of %(allowed)s.") % {"allowed": ", ".join(CenterKind)}]},
+        )
     with transaction.atomic():
         center = CallCenter.objects.select_for_update().filter(pk=call_center_id).first()
         if center is None:
-            raise NotFound("No such call center.")
+            raise NotFound(_("No such call center."))
         wanted = {"kind": kind, "contact": contact or "", "active": active}
         changed = sorted(field for field, value in wanted.items() if getattr(center, field) != value)
         if not changed:
@@ -84,7 +91,7 @@ def api_key_issue(*, actor, call_center_id, label: str = "") -> tuple[ApiKey, st
     with transaction.atomic():
         center = CallCenter.objects.select_for_update().filter(pk=call_center_id).first()
         if center is None:
-            raise NotFound("No such call center.")
+            raise NotFound(_("No such call center."))
         prefix = secrets.token_hex(5)
         raw = f"{KEY_PREFIX}_{prefix}_{secrets.token_urlsafe(32)}"
         key = ApiKey.objects.create(
@@ -103,7 +110,7 @@ def api_key_revoke(*, actor, api_key_id, reason: str = "") -> ApiKey:
     with transaction.atomic():
         key = ApiKey.objects.select_for_update().filter(pk=api_key_id).first()
         if key is None:
-            raise NotFound("No such API key.")
+            raise NotFound(_("No such API key."))
         if key.revoked_at is None:
             key.revoked_at = timezone.now()
             key.revoked_by = actor

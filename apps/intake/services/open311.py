@@ -6,6 +6,7 @@ No HTTP here: the door (apps/intake/open311.py) reads the form and answers in th
 """
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
 from apps.common import callers
@@ -27,7 +28,7 @@ def open311_policy():
     """The policy version in force; without one the program offers no services."""
     version = policy_in_force()
     if version is None:
-        raise ApplicationError("No eligibility policy is published, so no services are offered.")
+        raise ApplicationError(_("No eligibility policy is published, so no services are offered."))
     return version
 
 

@@ -5,6 +5,7 @@ version is never edited again, so every screening decision names the rules it wa
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, NotFound
@@ -27,7 +28,7 @@ def policy_version_draft(*, actor, policy_id) -> PolicyVersion:
     with transaction.atomic():
         policy = Policy.objects.select_for_update().filter(pk=policy_id).first()
         if policy is None:
-            raise NotFound("No such policy.")
+            raise NotFound(_("No such policy."))
         latest = policy.versions.order_by("-number").first()
         number = (policy.versions.aggregate(n=Max("number"))["n"] or 0) + 1
         draft = PolicyVersion.objects.create(
@@ -73,13 +74,13 @@ def policy_version_edit(*, actor, version_id, notes: str, unanswered_critical: s
     with transaction.atomic():
         version = PolicyVersion.objects.select_for_update().filter(pk=version_id).first()
         if version is None:
-            raise NotFound("No such policy version.")
+            raise NotFound(_("No such policy version."))
         wanted = {"notes": notes or "", "unanswered_critical": unanswered_critical}
         changed = sorted(field for field, value in wanted.items() if getattr(version, field) != value)
         if not changed:
             return version
         if version.is_published:
-            raise ApplicationError("This version is already published.")
+            raise ApplicationError(_("This version is already published."))
         for field in changed:
             setattr(version, field, wanted[field])
         version.full_clean()  # the model's own choices for unanswered_critical
@@ -94,11 +95,11 @@ def policy_version_publish(*, actor, version_id) -> PolicyVersion:
     with transaction.atomic():
         version = PolicyVersion.objects.select_for_update().filter(pk=version_id).first()
         if version is None:
-            raise NotFound("No such policy version.")
+            raise NotFound(_("No such policy version."))
         if version.is_published:
-            raise ApplicationError("This version is already published.")
+            raise ApplicationError(_("This version is already published."))
         if not version.call_types.exists():
-            raise ApplicationError("A policy must take at least one call type before it is published.")
+            raise ApplicationError(_("A policy must take at least one call type before it is published."))
         now = timezone.now()
         PolicyVersion.objects.filter(pk=version.pk).update(published_at=now, published_by=actor)
         version.refresh_from_db()

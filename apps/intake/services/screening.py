@@ -4,6 +4,8 @@ the answers given. Reads only; writes nothing (calls.py acts on it).
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from apps.common.errors import ApplicationError
 from apps.incidents.models import CallType
 from apps.intake.models import RESPONSE_SEVERITY, PolicyVersion, ResponseType, ScreeningQuestion, UnansweredCritical
@@ -55,7 +57,10 @@ def _answer(value) -> bool | None:
         return False
     if text in {"", "unknown", "?"}:
         return None
-    raise ApplicationError("Answer yes, no or unknown.", extra={"answers": [f"'{value}' is not yes, no or unknown."]})
+    raise ApplicationError(
+        _("Answer yes, no or unknown."),
+        extra={"answers": [_("'%(value)s' is not yes, no or unknown.") % {"value": value}]},
+    )
 
 
 def screening_evaluate(*, version: PolicyVersion, call_type: CallType | None, answers: dict) -> Evaluation:
@@ -65,8 +70,8 @@ def screening_evaluate(*, version: PolicyVersion, call_type: CallType | None, an
     unknown = sorted(set(answers or {}) - known)
     if unknown:
         raise ApplicationError(
-            "Those are not questions of the policy in force.",
-            extra={"answers": [f"Unknown question '{key}'." for key in unknown]},
+            _("Those are not questions of the policy in force."),
+            extra={"answers": [_("Unknown question '%(key)s'.") % {"key": key} for key in unknown]},
         )
     normalized = {q.key: _answer((answers or {}).get(q.key)) for q in questions}
     row = None
@@ -127,5 +132,7 @@ def call_type_resolve(call_type) -> CallType | None:
     # PostgreSQL text cannot hold a NUL, so such a code cannot name a call type (and must not reach the query).
     found = CallType.objects.filter(code=code, active=True).first() if "\x00" not in code else None
     if found is None:
-        raise ApplicationError("Unknown call type.", extra={"call_type": [f"No active call type '{code}'."]})
+        raise ApplicationError(
+            _("Unknown call type."), extra={"call_type": [_("No active call type '%(code)s'.") % {"code": code}]}
+        )
     return found

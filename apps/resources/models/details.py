@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from apps.incidents.vocab import NEEDS
 from apps.resources.models.contacts import Phone
@@ -48,7 +49,7 @@ class Taxonomy(models.Model):
     version = models.CharField(max_length=100, blank=True)
 
     class Meta:
-        verbose_name_plural = "taxonomies"
+        verbose_name_plural = _("taxonomies")
 
     def __str__(self) -> str:
         return self.name
@@ -60,7 +61,7 @@ class TaxonomyTerm(models.Model):
     name = models.CharField(max_length=255)
     description = models.TextField(blank=True)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children")
-    taxonomy = models.CharField(max_length=255, blank=True, help_text="HSDS free-text taxonomy name.")
+    taxonomy = models.CharField(max_length=255, blank=True, help_text=_("HSDS free-text taxonomy name."))
     language = models.CharField(max_length=20, blank=True)
     taxonomy_detail = models.ForeignKey(
         Taxonomy, null=True, blank=True, on_delete=models.SET_NULL, related_name="terms", db_column="taxonomy_id"
@@ -71,7 +72,9 @@ class TaxonomyTerm(models.Model):
         blank=True,
         choices=NEED_CHOICES,
         db_index=True,
-        help_text="Which of the program's needs this term answers (used by field search and the partnerships report).",
+        help_text=_(
+            "Which of the program's needs this term answers (used by field search and the partnerships report)."
+        ),
     )
 
     class Meta:
@@ -132,7 +135,7 @@ class Accessibility(models.Model):
     url = models.CharField(max_length=500, blank=True)
 
     class Meta:
-        verbose_name_plural = "accessibility"
+        verbose_name_plural = _("accessibility")
 
     def __str__(self) -> str:
         return self.description[:60]
@@ -176,7 +179,7 @@ class ServiceCapacity(models.Model):
     )
 
     class Meta:
-        verbose_name_plural = "service capacities"
+        verbose_name_plural = _("service capacities")
 
     def __str__(self) -> str:
         return f"{self.available}/{self.total} {self.unit}"

@@ -5,13 +5,14 @@ offered (plus the admin's proxy entry points on organizations).
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Organization(models.Model):
     class Partnership(models.TextChoices):
-        FORMAL = "formal", "Formal agreement"
-        INFORMAL = "informal", "Informal partnership"
-        NONE = "none", "No partnership"
+        FORMAL = "formal", _("Formal agreement")
+        INFORMAL = "informal", _("Informal partnership")
+        NONE = "none", _("No partnership")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     name = models.CharField(max_length=255)
@@ -33,7 +34,7 @@ class Organization(models.Model):
     agreement_start = models.DateField(null=True, blank=True)
     agreement_end = models.DateField(null=True, blank=True)
     liaison_contacts = models.ManyToManyField(
-        "Contact", blank=True, related_name="liaison_for", help_text="Who at the partner the program talks to."
+        "Contact", blank=True, related_name="liaison_for", help_text=_("Who at the partner the program talks to.")
     )
     partnership_notes = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -66,10 +67,10 @@ class Program(models.Model):
 
 class Service(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        INACTIVE = "inactive", "Inactive"
-        DEFUNCT = "defunct", "Defunct"
-        TEMPORARILY_CLOSED = "temporarily closed", "Temporarily closed"
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+        DEFUNCT = "defunct", _("Defunct")
+        TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="services")
@@ -143,8 +144,8 @@ class MissingPartnershipsReport(Organization):
 
     class Meta:
         proxy = True
-        verbose_name = "missing partnerships report"
-        verbose_name_plural = "missing partnerships report"
+        verbose_name = _("missing partnerships report")
+        verbose_name_plural = _("missing partnerships report")
 
 
 class DirectoryImport(Organization):
@@ -152,5 +153,5 @@ class DirectoryImport(Organization):
 
     class Meta:
         proxy = True
-        verbose_name = "HSDS datapackage import"
-        verbose_name_plural = "HSDS datapackage import"
+        verbose_name = _("HSDS datapackage import")
+        verbose_name_plural = _("HSDS datapackage import")

@@ -17,6 +17,7 @@ from apps.incidents.services.escalation import assignments_escalate_overdue
 from apps.incidents.services.incidents import (
     INCIDENT_EDITABLE_FIELDS,
     TEXT_BOUNDS,
+    call_type_resolve,
     incident_cancel,
     incident_close,
     incident_create,
@@ -32,6 +33,7 @@ __all__ = [
     "assignment_cancel",
     "assignment_set_status",
     "assignments_escalate_overdue",
+    "call_type_resolve",
     "encounter_add_note",
     "encounter_record",
     "incident_assign",

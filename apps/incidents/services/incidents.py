@@ -68,6 +68,22 @@ def incident_fields_checked(fields: dict) -> dict:
     return checked
 
 
+def call_type_resolve(call_type) -> CallType | None:
+    """The one lookup of a call type by its code, for every door: blank is none, an unknown code a 400."""
+    if call_type is None or isinstance(call_type, CallType):
+        return call_type
+    code = str(call_type).strip()
+    if not code:
+        return None
+    # PostgreSQL text cannot hold a NUL, so such a code cannot name a call type (and must not reach the query).
+    found = CallType.objects.filter(code=code, active=True).first() if "\x00" not in code else None
+    if found is None:
+        raise ApplicationError(
+            _("Unknown call type."), extra={"call_type": [_("No active call type '%(code)s'.") % {"code": code}]}
+        )
+    return found
+
+
 def _coordinates_checked(latitude: float | None, longitude: float | None) -> None:
     """A point needs both halves: a latitude alone would put the person somewhere on a whole line."""
     if (latitude is None) != (longitude is None):
@@ -99,14 +115,7 @@ def incident_create(
 ) -> Incident:
     if not can_create_incident(actor):
         raise PermissionRefused(_("Only call-takers, dispatchers and supervisors can create incidents."))
-    if isinstance(call_type, str) and call_type:
-        found = CallType.objects.filter(code=call_type, active=True).first()
-        if found is None:
-            raise ApplicationError(
-                _("Unknown call type."),
-                extra={"call_type": [_("No active call type '%(code)s'.") % {"code": call_type}]},
-            )
-        call_type = found
+    call_type = call_type_resolve(call_type)
     _coordinates_checked(latitude, longitude)
     if priority is None:
         priority = call_type.default_priority if call_type else 3

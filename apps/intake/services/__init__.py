@@ -6,6 +6,7 @@ appends its board event in the same transaction. Doors call these through this p
 the modules inside are split by sub-domain.
 """
 
+from apps.incidents.services import call_type_resolve  # the incidents' own lookup, for intake's doors
 from apps.intake.services.calls import call_screen, held_call_create
 from apps.intake.services.duplicates import duplicate_dismiss, duplicate_link
 from apps.intake.services.eido import eido_gaps, eido_receive
@@ -29,7 +30,6 @@ from apps.intake.services.policy import policy_version_draft, policy_version_edi
 from apps.intake.services.screening import (
     NOT_YET_SAFE,
     Evaluation,
-    call_type_resolve,
     question_is_critical,
     screening_evaluate,
 )

@@ -16,13 +16,19 @@ from apps.audit.services import audit_record
 from apps.common import callers
 from apps.common.errors import ApplicationError, NotFound, PermissionRefused
 from apps.incidents.models import CallType, Incident, Source
-from apps.incidents.services import incident_create, incident_fields_checked, incident_screened_out, incident_update
+from apps.incidents.services import (
+    call_type_resolve,
+    incident_create,
+    incident_fields_checked,
+    incident_screened_out,
+    incident_update,
+)
 from apps.incidents.states import OPEN_INCIDENT_STATUSES, SCREENING_HOLD
 from apps.intake.models import CallCenter, CenterKind, Channel, EidoDocument, ResponseType, ScreeningDecision, UnmetNeed
 from apps.intake.selectors import policy_in_force
 from apps.intake.services.duplicates import _flag_duplicates
 from apps.intake.services.handbacks import handback_create
-from apps.intake.services.screening import Evaluation, call_type_resolve, screening_evaluate
+from apps.intake.services.screening import Evaluation, screening_evaluate
 from apps.streams.names import BOARD
 from apps.streams.services import streams_append
 from apps.teams.models import Team, UnitStatus

@@ -121,18 +121,3 @@ def screening_evaluate(*, version: PolicyVersion, call_type: CallType | None, an
     if others:
         reasons.append(f"Not asked or unknown: {'; '.join(others)}.")
     return evaluation
-
-
-def call_type_resolve(call_type) -> CallType | None:
-    if call_type is None or isinstance(call_type, CallType):
-        return call_type
-    code = str(call_type).strip()
-    if not code:
-        return None
-    # PostgreSQL text cannot hold a NUL, so such a code cannot name a call type (and must not reach the query).
-    found = CallType.objects.filter(code=code, active=True).first() if "\x00" not in code else None
-    if found is None:
-        raise ApplicationError(
-            _("Unknown call type."), extra={"call_type": [_("No active call type '%(code)s'.") % {"code": code}]}
-        )
-    return found

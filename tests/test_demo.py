@@ -17,10 +17,10 @@ from rest_framework.test import APIClient
 from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.audit.models import AuditEntry
+from apps.demo.intake import HELD_EIDO_ID
 from apps.incidents.models import Encounter, Incident
 from apps.incidents.selectors import incidents_with_response_intervals
 from apps.incidents.states import OPEN_INCIDENT_STATUSES, SCREENING_HOLD, IncidentStatus
-from apps.intake.demo import HELD_EIDO_ID
 from apps.streams.models import Event
 from apps.teams.models import Membership, Team, UnitStatus, UnitStatusChange
 
@@ -165,7 +165,7 @@ def test_running_it_again_changes_nothing(demo_output, db):
 
 
 def test_it_refuses_production_settings_unless_forced(demo_output, db, monkeypatch):
-    monkeypatch.setattr("apps.common.demo.EXTENSION_APPS", ())  # only the guard is under test here
+    monkeypatch.setattr("apps.demo.loader.EXTENSIONS", ())  # only the guard is under test here
     monkeypatch.setattr(settings, "SETTINGS_MODULE", "config.settings.production")
     with pytest.raises(CommandError, match="production"):
         call_command("load_demo", stdout=StringIO())

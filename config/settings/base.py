@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "apps.operations",
     "apps.retention",
     "apps.funding",
+    "apps.demo",
 ]
 
 MIDDLEWARE = [

@@ -129,7 +129,7 @@ def test_demo_tablets_are_registered_once_per_demo_team():
     import io
 
     from apps.accounts.models import Device
-    from apps.field.demo import demo_device_id, load_demo_data
+    from apps.demo.field import demo_device_id, load_demo_data
     from tests.factories import TeamFactory
 
     TeamFactory(call_sign="CR-1")
@@ -143,7 +143,7 @@ def test_demo_tablets_are_registered_once_per_demo_team():
 def test_demo_tablets_enroll_with_their_documented_code_renewed_by_every_load(client):
     import io
 
-    from apps.field.demo import demo_device_id, load_demo_data
+    from apps.demo.field import demo_device_id, load_demo_data
     from tests.factories import TeamFactory
 
     TeamFactory(call_sign="CR-3")

@@ -315,7 +315,7 @@ def test_anonymous_is_sent_to_sign_in(client):
 
 
 def test_the_riverton_demo_keeps_every_restriction_and_loads_once(finance):
-    from apps.funding.demo import load_demo_data
+    from apps.demo.funding import load_demo_data
 
     today = date(2026, 12, 1)
     from apps.audit.models import AuditEntry

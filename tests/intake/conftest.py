@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
+from apps.demo.intake import ensure_policy
 from apps.intake import services
-from apps.intake.demo import ensure_policy
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from apps.intake.demo import load_demo_data
+from apps.demo.intake import load_demo_data
 from apps.intake.models import ApiKey, CallCenter, PolicyVersion, ScreeningDecision
 
 pytestmark = pytest.mark.django_db

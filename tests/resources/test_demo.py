@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from apps.resources.demo import load_demo_data
+from apps.demo.resources import load_demo_data
 from apps.resources.hsds import TABLES
 from apps.resources.models import Organization, Service, ServiceCapacity
 from apps.resources.selectors import SearchQuery, services_for_field_cache, services_search

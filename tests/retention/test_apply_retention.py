@@ -10,12 +10,12 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.audit.models import AuditEntry
+from apps.demo.intake import ensure_policy
 from apps.followups import services as followup_services
 from apps.followups.models import FollowUp, Referral
 from apps.incidents import services as incident_services
 from apps.incidents.models import EncounterNote, EncounterVersion, Incident
 from apps.intake import services as intake_services
-from apps.intake.demo import ensure_policy
 from apps.intake.models import Open311Request
 from apps.retention.tasks import apply_retention
 from apps.streams.models import Event

@@ -10,12 +10,12 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.accounts.roles import Role
+from apps.demo.intake import ensure_policy
 from apps.followups import referrals as referral_services
 from apps.followups import services as followup_services
 from apps.followups.models import WebhookDelivery
 from apps.incidents import services as incident_services
 from apps.intake import services as intake_services
-from apps.intake.demo import ensure_policy
 from apps.intake.models import DuplicateFlag, ScreeningDecision
 from tests.factories import (
     PASSWORD,

@@ -10,9 +10,9 @@ import json
 import pytest
 from rest_framework.test import APIClient
 
+from apps.demo.intake import ensure_policy
 from apps.incidents.models import Incident
 from apps.intake import services as intake_services
-from apps.intake.demo import ensure_policy
 from apps.intake.models import Handback, Open311Request
 from tests.intake.eido_samples import eido
 from tests.security.doors import all_doors

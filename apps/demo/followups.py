@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from apps.accounts.models import User
-from apps.common.demo import demo_uuid
+from apps.demo.city import demo_uuid
 from apps.followups import services
 from apps.followups.defaults import ensure_default_rules
 from apps.followups.disclosure import part2_reasons

@@ -1,6 +1,6 @@
 """Demo tablets: one registered tablet per demo team, each with a known enrollment code.
 
-Called by `python manage.py load_demo` (once "field" is in apps.common.demo.EXTENSION_APPS).
+Called by `python manage.py load_demo` (apps/demo/loader.py).
 Team CR-n's tablet has id 00000000-0000-4000-8000-00000000000n and the enrollment code
 DEMO-TEAM-000n (CR-12: DEMO-TEAM-0012). Every run renews the codes, so a newcomer can enroll a
 browser as a demo tablet with the code printed by `scripts/firstline.py run`; a tablet enrolled

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.roles import FUNDING_WRITE_ROLES
-from apps.funding import services
+from apps.funding import conf, services
 from apps.funding.models import Budget, Category, Expenditure, FiscalYear, FundingSource
 from apps.funding.selectors import budget_in_force
 
@@ -208,7 +208,7 @@ def load_demo_data(*, stdout=None, today: date | None = None) -> dict:
     start = today - timedelta(days=364)
     with transaction.atomic():
         years = []
-        month = services.conf.fiscal_year_start_month()
+        month = conf.fiscal_year_start_month()
         for day in (start, today):
             year = day.year + (1 if month > 1 and day.month >= month else 0)
             if year not in years:

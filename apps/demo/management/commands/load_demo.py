@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.audit.context import access_context
-from apps.common.demo import demo_logins, demo_summary, load_demo
+from apps.demo.loader import demo_summary, load_demo
+from apps.demo.people import demo_logins
 
 PRODUCTION_SETTINGS = "config.settings.production"
 

@@ -12,6 +12,7 @@ from datetime import date, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from apps.demo.city import demo_uuid
 from apps.incidents.vocab import NEEDS
 from apps.resources.models import (
     Address,
@@ -28,17 +29,12 @@ from apps.resources.models import (
     TaxonomyTerm,
 )
 
-FALLBACK_NAMESPACE = uuid.UUID("5b0f5e0e-7c8a-4c35-9d0e-2f64f1a0c0de")
 EVERY_DAY = "MO,TU,WE,TH,FR,SA,SU"
 WEEKDAYS = "MO,TU,WE,TH,FR"
 
 
 def _id(name: str) -> uuid.UUID:
-    try:
-        from apps.common.demo import demo_uuid  # the core demo's ids, so both agree on the shelter
-    except ImportError:  # pragma: no cover - the core demo is optional for this module
-        return uuid.uuid5(FALLBACK_NAMESPACE, name)
-    return demo_uuid(name)
+    return demo_uuid(name)  # the core demo's ids, so both agree on the shelter
 
 
 # (name, partnership, agreement start, description)

@@ -1,0 +1,79 @@
+"""Funding sources with their restrictions, and what each source gives to a budget line."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from apps.audit.services import audit_record
+from apps.common.errors import ApplicationError
+from apps.funding.models import Allocation, BudgetLine, Category, CategoryCap, FundingSource, ReportingDeadline
+from apps.funding.services.shared import _amount, _require_keeper
+
+
+@transaction.atomic
+def funding_source_save(
+    *,
+    actor,
+    name: str,
+    kind: str,
+    awarded,
+    starts_on: date,
+    ends_on: date,
+    allowed_categories=(),
+    caps: dict | None = None,
+    match_percent=0,
+    restrictions_notes: str = "",
+    deadlines=(),
+) -> FundingSource:
+    """Create or update a source by name, with its caps per category and reporting dates."""
+    _require_keeper(actor)
+    if kind not in FundingSource.Kind.values:
+        raise ApplicationError(_("“%(kind)s” is not a kind of funding source.") % {"kind": kind})
+    if ends_on < starts_on:
+        raise ApplicationError(_("A funding period ends after it starts."))
+    unknown = [c for c in allowed_categories if c not in Category.values]
+    if unknown:
+        raise ApplicationError(_("“%(category)s” is not a budget category.") % {"category": unknown[0]})
+    source, created = FundingSource.objects.update_or_create(
+        name=name,
+        defaults={
+            "kind": kind,
+            "awarded": _amount(awarded),
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+            "allowed_categories": list(allowed_categories),
+            "match_percent": Decimal(str(match_percent)),
+            "restrictions_notes": restrictions_notes,
+        },
+    )
+    for category, cap in (caps or {}).items():
+        CategoryCap.objects.update_or_create(source=source, category=category, defaults={"cap": _amount(cap)})
+    for due_on, description in deadlines:
+        ReportingDeadline.objects.get_or_create(source=source, due_on=due_on, defaults={"description": description})
+    audit_record(actor=actor, action="funding.source.create" if created else "funding.source.change", obj=source)
+    return source
+
+
+@transaction.atomic
+def allocation_set(*, actor, line: BudgetLine, source: FundingSource, amount) -> Allocation:
+    """How much of a line a source pays. The parts of a line never add up to more than the line."""
+    _require_keeper(actor)
+    amount = _amount(amount)
+    BudgetLine.objects.select_for_update().get(pk=line.pk)
+    if not source.allows(line.category):
+        raise ApplicationError(
+            _("%(source)s does not pay for %(category)s.")
+            % {"source": source.name, "category": line.get_category_display()}
+        )
+    others = line.allocations.exclude(source=source).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    if others + amount > line.amount:
+        raise ApplicationError(
+            _("Allocations of %(total)s would exceed the line's %(amount)s.")
+            % {"total": others + amount, "amount": line.amount}
+        )
+    allocation, _created = Allocation.objects.update_or_create(line=line, source=source, defaults={"amount": amount})
+    audit_record(actor=actor, action="funding.allocation.set", obj=allocation, detail={"amount": str(amount)})
+    return allocation

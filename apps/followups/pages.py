@@ -14,21 +14,17 @@ from apps.common.errors import ApplicationError, NotFound
 from apps.followups import selectors, services
 from apps.followups.disclosure import REDISCLOSURE_NOTICE
 from apps.followups.models import Referral
+from apps.followups.referrals import referral_partner_next
 from apps.followups.webhooks import webhook_retry
 
-# What a partner may do next from each status, as buttons (status, label, needs a reason).
-PARTNER_ACTIONS = {
-    Referral.Status.SENT: [("accepted", "Accept", False), ("declined", "Decline", True)],
-    Referral.Status.ACCEPTED: [
-        ("in_progress", "Mark in progress", False),
-        ("delivered", "Service delivered", False),
-        ("not_delivered", "Not delivered", True),
-    ],
-    Referral.Status.IN_PROGRESS: [("delivered", "Service delivered", False), ("not_delivered", "Not delivered", True)],
-    Referral.Status.DECLINED: [("closed", "Close", False)],
-    Referral.Status.DELIVERED: [("closed", "Close", False)],
-    Referral.Status.NOT_DELIVERED: [("closed", "Close", False)],
-    Referral.Status.CANCELLED: [("closed", "Close", False)],
+# The button for each step a partner may take; which steps are open is the service's rule.
+PARTNER_ACTION_LABELS = {
+    Referral.Status.ACCEPTED: "Accept",
+    Referral.Status.DECLINED: "Decline",
+    Referral.Status.IN_PROGRESS: "Mark in progress",
+    Referral.Status.DELIVERED: "Service delivered",
+    Referral.Status.NOT_DELIVERED: "Not delivered",
+    Referral.Status.CLOSED: "Close",
 }
 
 
@@ -97,7 +93,10 @@ def partner_referral(request, referral_id):
             "disclosure": disclosure,
             "shared": shared,
             "history": list(referral.history.all()),
-            "actions": PARTNER_ACTIONS.get(referral.status, []),
+            "actions": [
+                (status, PARTNER_ACTION_LABELS[status], needs_reason)
+                for status, needs_reason in referral_partner_next(referral.status)
+            ],
             "not_delivered_reasons": Referral.NotDeliveredReason.choices,
         },
     )

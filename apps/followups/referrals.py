@@ -39,6 +39,16 @@ PARTNER_STATUSES = {S.ACCEPTED, S.DECLINED, S.IN_PROGRESS, S.DELIVERED, S.NOT_DE
 PROGRAM_STATUSES = {S.SENT, S.CANCELLED, S.CLOSED}
 REASON_REQUIRED = {S.DECLINED, S.NOT_DELIVERED}
 
+
+def referral_partner_next(current: str) -> list[tuple[str, bool]]:
+    """What a partner may move a referral to from `current`, in the loop's order, and whether it needs a reason.
+
+    The partner page draws its buttons from this, so they can never offer a step the service refuses.
+    """
+    allowed = REFERRAL_TRANSITIONS.get(current, set()) & PARTNER_STATUSES
+    return [(status, status in REASON_REQUIRED) for status in S.values if status in allowed]
+
+
 # --- referrals ----------------------------------------------------------------------------------
 
 

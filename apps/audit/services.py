@@ -5,6 +5,7 @@ from typing import Any
 from django.db import models, transaction
 
 from apps.audit import chain
+from apps.audit.actions import audit_action_check
 from apps.audit.context import current_context
 from apps.audit.models import AuditEntry, Outcome
 
@@ -21,6 +22,7 @@ def _entry(
     door: str | None = None,
     record_ids: list | None = None,
 ) -> AuditEntry:
+    audit_action_check(action)
     context = current_context()
     if obj is not None:
         object_type = object_type or obj._meta.label_lower

@@ -18,6 +18,7 @@ from apps.audit.models import Door, Outcome
 from apps.audit.services import audit_record
 from apps.common import metrics
 from apps.streams.hooks import stream_acknowledged
+from apps.streams.kinds import event_check
 from apps.streams.models import Event, StreamCounter, StreamCursor
 from apps.streams.names import device_group, group_for, session_group
 from apps.streams.selectors import stream_may_read
@@ -117,8 +118,10 @@ def sockets_close(*, device_ids=(), session_keys=(), code: int) -> None:
 
 
 def stream_append(*, stream: str, kind: str, data: dict) -> Event:
+    """One event of a registered kind (apps/streams/kinds.py), in the caller's transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("stream_append must run inside the transaction of the change it describes")
+    event_check(kind, data)
     seq = _reserve_seqs(stream)
     event = Event.objects.create(stream=stream, seq=seq, kind=kind, data=data)
     message = event.as_message()
@@ -136,6 +139,8 @@ def stream_append_many(*, stream: str, kind: str, datas: list[dict]) -> list[Eve
         raise RuntimeError("stream_append_many must run inside the transaction of the change it describes")
     if not datas:
         return []
+    for data in datas:
+        event_check(kind, data)
     last = _reserve_seqs(stream, len(datas))
     first = last - len(datas) + 1
     events = Event.objects.bulk_create(

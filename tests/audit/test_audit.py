@@ -97,37 +97,37 @@ def test_a_refused_write_is_not_recorded_as_done(responder):
 
 
 def test_saving_an_existing_audit_row_raises(dispatcher):
-    entry = audit_record(actor=dispatcher, action="test.thing")
+    entry = audit_record(actor=dispatcher, action="incident.view")
     entry.action = "rewritten"
     with pytest.raises(RuntimeError, match="append-only"):
         entry.save()
-    assert AuditEntry.objects.get(pk=entry.pk).action == "test.thing"
+    assert AuditEntry.objects.get(pk=entry.pk).action == "incident.view"
 
 
 def test_deleting_an_audit_row_raises(dispatcher):
-    entry = audit_record(actor=dispatcher, action="test.thing")
+    entry = audit_record(actor=dispatcher, action="incident.view")
     with pytest.raises(RuntimeError, match="append-only"):
         entry.delete()
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
 
 
 def test_a_row_written_outside_a_request_says_it_came_from_a_command(dispatcher):
-    entry = audit_record(actor=dispatcher, action="test.thing")
+    entry = audit_record(actor=dispatcher, action="incident.view")
     assert entry.door == "command"
     assert entry.ip is None
 
 
 @pytest.mark.services
 def test_the_database_refuses_a_raw_update_of_an_audit_row(dispatcher):
-    entry = audit_record(actor=dispatcher, action="test.thing")
+    entry = audit_record(actor=dispatcher, action="incident.view")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditentry SET action = %s WHERE id = %s", ["rewritten", entry.pk])
-    assert AuditEntry.objects.get(pk=entry.pk).action == "test.thing"
+    assert AuditEntry.objects.get(pk=entry.pk).action == "incident.view"
 
 
 @pytest.mark.services
 def test_the_database_refuses_a_raw_delete_of_an_audit_row(dispatcher):
-    entry = audit_record(actor=dispatcher, action="test.thing")
+    entry = audit_record(actor=dispatcher, action="incident.view")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM audit_auditentry WHERE id = %s", [entry.pk])
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
@@ -135,7 +135,7 @@ def test_the_database_refuses_a_raw_delete_of_an_audit_row(dispatcher):
 
 @pytest.mark.services
 def test_a_queryset_update_is_refused_too(dispatcher):
-    entry = audit_record(actor=dispatcher, action="test.thing")
+    entry = audit_record(actor=dispatcher, action="incident.view")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.filter(pk=entry.pk).update(action="rewritten")
-    assert AuditEntry.objects.get(pk=entry.pk).action == "test.thing"
+    assert AuditEntry.objects.get(pk=entry.pk).action == "incident.view"

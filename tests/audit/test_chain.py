@@ -33,7 +33,7 @@ def tamper(sql: str, params=()) -> None:
 
 
 def write_some(actor, count=5) -> list[AuditEntry]:
-    return [audit_record(actor=actor, action="test.thing", detail={"n": n, "note": "ünïcode"}) for n in range(count)]
+    return [audit_record(actor=actor, action="incident.view", detail={"n": n, "note": "ünïcode"}) for n in range(count)]
 
 
 def test_every_row_joins_the_chain_and_a_clean_chain_verifies(dispatcher, team):
@@ -91,7 +91,7 @@ def test_a_row_rewritten_with_a_fresh_hash_of_its_own_breaks_the_next_link(dispa
 
 @pytest.mark.services
 def test_the_database_refuses_truncate_of_the_audit_log(dispatcher):
-    entry = audit_record(actor=dispatcher, action="test.thing")
+    entry = audit_record(actor=dispatcher, action="incident.view")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("TRUNCATE audit_auditentry CASCADE")
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
@@ -99,7 +99,7 @@ def test_the_database_refuses_truncate_of_the_audit_log(dispatcher):
 
 @pytest.mark.services
 def test_the_database_refuses_raw_update_and_delete_even_of_chain_columns(dispatcher):
-    entry = audit_record(actor=dispatcher, action="test.thing")
+    entry = audit_record(actor=dispatcher, action="incident.view")
     for sql in (
         "UPDATE audit_auditentry SET row_hash = 'x' WHERE id = %s",
         "UPDATE audit_auditentry SET chain_seq = NULL WHERE id = %s",
@@ -128,7 +128,7 @@ def test_a_row_inserted_with_forged_chain_columns_is_chained_properly(dispatcher
 def test_a_rolled_back_write_leaves_no_gap(dispatcher):
     write_some(dispatcher, 2)
     with pytest.raises(ZeroDivisionError), transaction.atomic():
-        audit_record(actor=dispatcher, action="test.rolled_back")
+        audit_record(actor=dispatcher, action="incident.create")
         1 / 0  # noqa: B018
     write_some(dispatcher, 2)
     assert "intact: 4 rows" in verify()
@@ -145,9 +145,9 @@ def test_concurrent_writers_make_one_unbroken_chain(dispatcher, team):
             start.wait(timeout=30)
             for i in range(15):
                 with transaction.atomic():
-                    audit_record(actor=dispatcher, action="test.concurrent", detail={"writer": n, "i": i})
+                    audit_record(actor=dispatcher, action="incident.update", detail={"writer": n, "i": i})
                     if i % 5 == 0:
-                        audit_record_many(actor=dispatcher, action="test.bulk", objects=[team] * 10)
+                        audit_record_many(actor=dispatcher, action="resources.import", objects=[team] * 10)
         except Exception as exc:
             errors.append(exc)
         finally:
@@ -176,7 +176,7 @@ def test_an_application_role_without_ownership_writes_and_chains_but_cannot_swit
         cursor.execute(f'GRANT SELECT, INSERT ON audit_auditentry TO "{role}"')
         cursor.execute(f'GRANT SELECT ON audit_auditchainhead TO "{role}"')
     try:
-        audit_record(actor=dispatcher, action="test.as_owner")
+        audit_record(actor=dispatcher, action="incident.view")
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(f'SET LOCAL ROLE "{role}"')
             cursor.execute(

@@ -101,3 +101,10 @@ class HttpSession:
         )
         with urllib.request.urlopen(request) as response:  # noqa: S310
             return json.loads(response.read())
+
+
+def event_data(kind: str, **extra) -> dict:
+    """Data a registered kind accepts: its registered keys (empty) plus `extra`."""
+    from apps.streams.kinds import EVENT_KINDS
+
+    return {**dict.fromkeys(EVENT_KINDS[kind].keys), **extra}

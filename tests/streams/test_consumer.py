@@ -26,7 +26,7 @@ from apps.streams.models import Event, StreamCursor
 from apps.streams.names import team_stream, user_stream
 from apps.streams.services import stream_append, stream_prune
 from tests.factories import DeviceFactory
-from tests.streams.helpers import close_code, communicator, headers_for, hello, receive, receive_until, send
+from tests.streams.helpers import close_code, communicator, event_data, headers_for, hello, receive, receive_until, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,11 +35,11 @@ def run(coroutine_function):
     return async_to_sync(coroutine_function)()
 
 
-def append(stream: str, kind: str = "test.thing", n: int = 1, **data) -> list[int]:
+def append(stream: str, kind: str = "team.position", n: int = 1, **data) -> list[int]:
     seqs = []
     for i in range(n):
         with transaction.atomic():
-            seqs.append(stream_append(stream=stream, kind=kind, data={"i": i, **data}).seq)
+            seqs.append(stream_append(stream=stream, kind=kind, data=event_data(kind, i=i, **data)).seq)
     return seqs
 
 
@@ -81,9 +81,9 @@ def test_hello_replays_from_the_cursor_in_order_then_sends_live_events(dispatche
         replay = [await receive(comm) for _ in range(3)]
         assert [m["seq"] for m in replay] == [3, 4, 5]
         assert all(m["type"] == "event" and m["stream"] == "board" and m["at"].endswith("Z") for m in replay)
-        await sync_to_async(append)("board", kind="test.live")
+        await sync_to_async(append)("board", kind="resource.capacity")
         live = await receive(comm)
-        assert (live["seq"], live["kind"]) == (6, "test.live")
+        assert (live["seq"], live["kind"]) == (6, "resource.capacity")
         await comm.disconnect()
 
     run(scenario)
@@ -405,9 +405,9 @@ def test_a_lost_doorbell_is_repaired_by_the_poller(dispatcher):
         comm = communicator(headers)
         await hello(comm, {"board": 0})
         with mock.patch("apps.streams.services.ring_doorbell"):  # the channel layer lost it
-            await sync_to_async(append)("board", kind="test.unrung")
+            await sync_to_async(append)("board", kind="policy.published")
         message = await receive(comm, timeout=3)
-        assert (message["seq"], message["kind"]) == (1, "test.unrung")
+        assert (message["seq"], message["kind"]) == (1, "policy.published")
         await comm.disconnect()
 
     with override_settings(FIRSTLINE_STREAM_POLL_SECONDS=0.2):

@@ -129,6 +129,6 @@ def test_an_event_from_a_management_command_style_writer_reaches_a_real_client(a
     head = stream_head(stream="board")
     client = follower(asgi_server, dispatcher, {"board": head})
     with transaction.atomic():
-        stream_append(stream="board", kind="test.ping", data={})
+        stream_append(stream="board", kind="device.revoked", data={"device": "ping"})
     assert client.wait_for("board", head + 1, timeout=3)
     client.finish()

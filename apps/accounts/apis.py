@@ -9,8 +9,32 @@ from apps.accounts import services
 from apps.accounts.enrollment import enrollment_payload
 from apps.accounts.models import Device
 from apps.accounts.selectors import second_factor_state, user_summary
+from apps.common.schema import ok
 from apps.common.throttles import ScopedClientAddressThrottle
 from apps.teams.models import Team
+
+
+class UserShape(serializers.Serializer):
+    """What `user_summary` answers."""
+
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    role = serializers.CharField()
+    team = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+
+
+class SessionShape(serializers.Serializer):
+    user = UserShape()
+    second_factor = serializers.ChoiceField(choices=["not_required", "verified", "verify", "enroll"])
+
+
+class MeShape(serializers.Serializer):
+    user = UserShape()
+
+
+class DeviceStatusShape(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["in_service"])
 
 
 class LoginApi(APIView):
@@ -31,7 +55,7 @@ class LoginApi(APIView):
         device = serializers.UUIDField(required=False, allow_null=True)
         device_key = serializers.CharField(max_length=128, required=False, allow_blank=True, trim_whitespace=False)
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=ok(200, SessionShape))
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -55,7 +79,7 @@ class SecondFactorApi(APIView):
     class InputSerializer(serializers.Serializer):
         code = serializers.CharField(max_length=64)
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=ok(200, SessionShape))
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -66,12 +90,14 @@ class SecondFactorApi(APIView):
 class LogoutApi(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(request=None, responses=ok(204, None, description="Signed out (or was not signed in)."))
     def post(self, request):
         services.auth_logout(request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeApi(APIView):
+    @extend_schema(responses=ok(200, MeShape))
     def get(self, request):
         get_token(request)
         return Response({"user": user_summary(request.user)})
@@ -110,7 +136,7 @@ class DeviceRegisterApi(APIView):
         name = serializers.CharField(max_length=100)
         team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
 
-    @extend_schema(request=InputSerializer, responses=DeviceEnrollmentOutputSerializer)
+    @extend_schema(request=InputSerializer, responses=ok(201, DeviceEnrollmentOutputSerializer))
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -121,7 +147,7 @@ class DeviceRegisterApi(APIView):
 class DeviceEnrollmentRenewApi(APIView):
     """A new one-time enrollment code for a registered tablet (the old one stops working)."""
 
-    @extend_schema(request=None, responses=DeviceEnrollmentOutputSerializer)
+    @extend_schema(request=None, responses=ok(200, DeviceEnrollmentOutputSerializer))
     def post(self, request, device_id):
         device, code = services.device_enrollment_renew(actor=request.user, device_id=device_id)
         return Response(_with_enrollment(request, device, code))
@@ -144,7 +170,7 @@ class DeviceEnrollApi(APIView):
         name = serializers.CharField()
         team = serializers.IntegerField(allow_null=True)
 
-    @extend_schema(request=InputSerializer, responses=OutputSerializer)
+    @extend_schema(request=InputSerializer, responses=ok(200, OutputSerializer))
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -159,7 +185,7 @@ class DeviceRevokeApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer, responses=DeviceOutputSerializer)
+    @extend_schema(request=InputSerializer, responses=ok(200, DeviceOutputSerializer))
     def post(self, request, device_id):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -179,7 +205,7 @@ class DeviceCheckApi(APIView):
         device = serializers.UUIDField()
         device_key = serializers.CharField(max_length=128, trim_whitespace=False)
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=ok(200, DeviceStatusShape))
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -1,7 +1,6 @@
 """REST doors of the board: the snapshot it starts from, and reassignment in one step."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -10,15 +9,88 @@ from rest_framework.views import APIView
 from apps.accounts.roles import role_of
 from apps.board.selectors import board_snapshot, teams_for_board
 from apps.common.errors import PermissionRefused
+from apps.common.schema import ok
 from apps.incidents import services as incident_services
-from apps.incidents.serializers import assignment_payload
-from apps.teams.apis import TEAM_READERS, team_payload
+from apps.incidents.openapi import AssignmentShape
+from apps.incidents.payloads import assignment_payload
+from apps.teams.apis import TEAM_READERS, TeamListShape, team_payload
+
+S = serializers
+
+
+class BoardAssignmentShape(AssignmentShape):
+    delivered_at = S.DateTimeField(allow_null=True, help_text="When a tablet of the team first received it.")
+
+
+class RecommendedTeamShape(S.Serializer):
+    id = S.IntegerField()
+    call_sign = S.CharField()
+    distance_km = S.FloatField(allow_null=True)
+
+
+class BoardIncidentShape(S.Serializer):
+    id = S.IntegerField()
+    reference = S.CharField()
+    status = S.CharField()
+    version = S.IntegerField()
+    priority = S.IntegerField()
+    received_at = S.DateTimeField()
+    age_seconds = S.IntegerField()
+    target_minutes = S.IntegerField(allow_null=True)
+    due_at = S.DateTimeField(allow_null=True)
+    call_type = S.CharField(allow_null=True)
+    call_type_name = S.CharField(allow_null=True)
+    required_capabilities = S.ListField(child=S.CharField())
+    summary = S.CharField()
+    location_text = S.CharField()
+    latitude = S.FloatField(allow_null=True)
+    longitude = S.FloatField(allow_null=True)
+    safety_flags = S.ListField(child=S.CharField())
+    caller_language = S.CharField()
+    screening_complete = S.BooleanField()
+    assignments = BoardAssignmentShape(many=True)
+    recommended_team = RecommendedTeamShape(allow_null=True)
+
+
+class BoardCurrentAssignmentShape(S.Serializer):
+    id = S.IntegerField()
+    incident = S.IntegerField()
+    reference = S.CharField()
+    status = S.CharField()
+
+
+class PositionShape(S.Serializer):
+    latitude = S.FloatField()
+    longitude = S.FloatField()
+    at = S.DateTimeField()
+    age_seconds = S.IntegerField()
+
+
+class BoardTeamShape(S.Serializer):
+    id = S.IntegerField()
+    call_sign = S.CharField()
+    name = S.CharField()
+    status = S.CharField()
+    status_changed_at = S.DateTimeField(allow_null=True)
+    seconds_in_status = S.IntegerField(allow_null=True)
+    capabilities = S.ListField(child=S.CharField())
+    current_assignment = BoardCurrentAssignmentShape(allow_null=True)
+    position = PositionShape(allow_null=True)
+
+
+class BoardSnapshotShape(S.Serializer):
+    seq = S.IntegerField(help_text="The `board` stream head: follow the stream from here.")
+    server_time = S.DateTimeField()
+    response_targets = S.DictField(child=S.IntegerField(), help_text="Minutes by priority.")
+    ack_limit_seconds = S.IntegerField()
+    incidents = BoardIncidentShape(many=True)
+    teams = BoardTeamShape(many=True)
 
 
 class BoardSnapshotApi(APIView):
     """Everything the board shows, with `seq`: follow the `board` stream from that cursor."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses=ok(200, BoardSnapshotShape))
     def get(self, request):
         return Response(board_snapshot(user=request.user))
 
@@ -26,6 +98,7 @@ class BoardSnapshotApi(APIView):
 class TeamListApi(APIView):
     """Every active team with the call it is on: it lives here because teams do not know calls."""
 
+    @extend_schema(responses=ok(200, TeamListShape))
     def get(self, request):
         if role_of(request.user) not in TEAM_READERS:
             raise PermissionRefused(_("Your role does not see team status."))
@@ -37,7 +110,7 @@ class AssignmentReassignApi(APIView):
         team = serializers.IntegerField(min_value=1)
         reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(request=InputSerializer, responses=ok(201, AssignmentShape))
     def post(self, request, assignment_id):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

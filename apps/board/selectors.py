@@ -13,6 +13,7 @@ from apps.audit.services import audit_record
 from apps.common import callers
 from apps.common.errors import PermissionRefused
 from apps.incidents.models import Assignment, AssignmentReceipt, Incident
+from apps.incidents.payloads import assignment_payload
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, OPEN_INCIDENT_STATUSES, SCREENING_HOLD
 from apps.intake.selectors import current_response_targets
 from apps.streams.models import StreamCounter
@@ -25,24 +26,6 @@ MAX_INCIDENTS = 500
 
 def _iso(value):
     return value.isoformat() if value else None
-
-
-def _assignment(assignment: Assignment, team_call_signs: dict[int, str]) -> dict:
-    receipts = list(assignment.receipts.all())
-    return {
-        "id": assignment.pk,
-        "incident": assignment.incident_id,
-        "team": assignment.team_id,
-        "team_call_sign": team_call_signs.get(assignment.team_id, ""),
-        "status": assignment.status,
-        "version": assignment.version,
-        "dispatched_at": _iso(assignment.dispatched_at),
-        "acknowledged_at": _iso(assignment.acknowledged_at),
-        "en_route_at": _iso(assignment.en_route_at),
-        "on_scene_at": _iso(assignment.on_scene_at),
-        "escalated_at": _iso(assignment.escalated_at),
-        "delivered_at": _iso(receipts[0].delivered_at) if receipts else None,
-    }
 
 
 def teams_for_board() -> QuerySet[Team]:
@@ -121,7 +104,10 @@ def board_snapshot(*, user) -> dict:
                 "safety_flags": incident.safety_flags,
                 "caller_language": incident.caller_language,
                 "screening_complete": SCREENING_HOLD not in (incident.safety_flags or []),
-                "assignments": [_assignment(a, call_signs) for a in incident.active_assignments],
+                "assignments": [
+                    assignment_payload(a, team_call_sign=call_signs.get(a.team_id, ""), delivered=True)
+                    for a in incident.active_assignments
+                ],
                 "recommended_team": (
                     {"id": recommended.pk, "call_sign": recommended.call_sign, "distance_km": distance}
                     if recommended

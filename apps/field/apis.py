@@ -5,7 +5,7 @@ never all-or-nothing. Only a malformed envelope is a 400, and a revoked or unkno
 """
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -14,7 +14,9 @@ from rest_framework.views import APIView
 from apps.accounts.services import SESSION_DEVICE_KEY
 from apps.audit.models import Outcome
 from apps.audit.services import audit_record
+from apps.common.schema import ok
 from apps.field import conf, selectors, services
+from apps.field import openapi as shapes
 
 
 def _device_refusal(request, device_id):
@@ -83,7 +85,7 @@ class SyncApi(APIView):
                 raise serializers.ValidationError(_("Send at most %(limit)d changes per batch.") % {"limit": limit})
             return value
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=ok(200, shapes.SyncShape))
     def post(self, request):
         envelope = self.InputSerializer(data=request.data)
         envelope.is_valid(raise_exception=True)
@@ -99,6 +101,10 @@ class BootstrapApi(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        parameters=[OpenApiParameter("device", str, description="The tablet's id (default: the session's).")],
+        responses=ok(200, shapes.BootstrapShape),
+    )
     def get(self, request):
         device_id = request.query_params.get("device")
         if device_id:
@@ -127,5 +133,6 @@ class BootstrapApi(APIView):
 class ResourcesApi(APIView):
     """The resource directory, shaped for the tablet's offline search."""
 
+    @extend_schema(responses=ok(200, shapes.FieldResourcesShape))
     def get(self, request):
         return Response(selectors.field_resources(user=request.user))

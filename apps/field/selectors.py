@@ -19,7 +19,7 @@ from apps.audit.services import audit_record
 from apps.common.errors import PermissionRefused
 from apps.field import conf
 from apps.incidents.models import Assignment, Disposition, Encounter
-from apps.incidents.serializers import assignment_payload, encounter_payload, incident_payload
+from apps.incidents.payloads import assignment_payload, encounter_payload
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, ASSIGNMENT_TRANSITIONS, FIELD_STATUSES, AssignmentStatus
 from apps.incidents.vocab import NEEDS, SERVICES_PROVIDED
 from apps.resources.selectors import services_for_field_cache
@@ -98,14 +98,7 @@ def field_working_set(*, user: User, device: Device | None = None) -> dict:
         "offline_wipe_days": accounts_conf.offline_wipe_days(),
         "time_zone": settings.FIRSTLINE_PROGRAM_TIME_ZONE,
         "team": {"id": team.pk, "call_sign": team.call_sign, "name": team.name, "status": team.status},
-        "assignments": [
-            {
-                **assignment_payload(a),
-                "active": a.status in ACTIVE_ASSIGNMENT_STATUSES,
-                "incident_detail": incident_payload(a.incident),
-            }
-            for a in assignments
-        ],
+        "assignments": [assignment_payload(a, with_incident=True) for a in assignments],
         "encounters": [encounter_payload(e) for e in encounters],
         "cursors": {
             team_stream(team.pk): stream_head(stream=team_stream(team.pk)),

@@ -29,10 +29,10 @@ from apps.common.api import validation_error_detail
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.field.models import AppliedMutation
 from apps.followups import services as followup_services
-from apps.followups.serializers import followup_payload, referral_payload
+from apps.followups.payloads import followup_payload, referral_payload
 from apps.incidents.inputs import EncounterInputSerializer, encounter_record_from
 from apps.incidents.models import Assignment, Encounter
-from apps.incidents.serializers import assignment_payload, encounter_payload, note_payload
+from apps.incidents.payloads import assignment_payload, encounter_payload, note_payload
 from apps.incidents.services import assignment_acknowledge, assignment_set_status, encounter_add_note
 from apps.incidents.states import FIELD_STATUSES
 

@@ -1,7 +1,7 @@
 """REST doors for follow-ups and referrals: validate, call one service, answer."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,10 +9,12 @@ from rest_framework.views import APIView
 from apps.accounts.roles import Role, role_of
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError
+from apps.common.schema import ok
+from apps.followups import openapi as shapes
 from apps.followups import selectors, services
 from apps.followups.disclosure import referrals_part2_reasons
 from apps.followups.models import FollowUp, Referral
-from apps.followups.serializers import followup_payload, referral_payload
+from apps.followups.payloads import followup_payload, referral_payload
 
 
 class FollowUpListCreateApi(APIView):
@@ -31,7 +33,7 @@ class FollowUpListCreateApi(APIView):
                 raise serializers.ValidationError({"team": [_("Give a team or an assignee.")]})
             return attrs
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=ok(201, shapes.FollowUpShape, conflict=True))
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -49,6 +51,13 @@ class FollowUpListCreateApi(APIView):
         )
         return Response(followup_payload(f), status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, description="Comma-separated statuses (default: not done or cancelled)."),
+            OpenApiParameter("mine", str, enum=["1"], description="1: only those assigned to me."),
+        ],
+        responses=ok(200, shapes.FollowUpListShape),
+    )
     def get(self, request):
         qs = selectors.followups_visible_to(request.user)
         wanted = request.query_params.get("status")
@@ -77,6 +86,7 @@ class FollowUpListCreateApi(APIView):
 
 
 class FollowUpDetailApi(APIView):
+    @extend_schema(responses=ok(200, shapes.FollowUpShape))
     def get(self, request, followup_id):
         f = selectors.followup_get_for(user=request.user, followup_id=followup_id)
         return Response(followup_payload(f))
@@ -88,7 +98,7 @@ class FollowUpCompleteApi(APIView):
         notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
         next_due_at = serializers.DateTimeField(required=False, allow_null=True)
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=ok(200, shapes.FollowUpShape, conflict=True))
     def post(self, request, followup_id):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -106,7 +116,7 @@ class ReferralListCreateApi(APIView):
         notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
         send = serializers.BooleanField(required=False, default=True)
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=ok(201, shapes.ReferralShape, conflict=True))
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -124,6 +134,10 @@ class ReferralListCreateApi(APIView):
         referral = selectors.referral_get_for(user=request.user, referral_id=referral.pk)
         return Response(referral_payload(referral), status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str, description="Comma-separated statuses.")],
+        responses=ok(200, shapes.ReferralListShape),
+    )
     def get(self, request):
         qs = selectors.referrals_visible_to(request.user)
         wanted = request.query_params.get("status")
@@ -153,6 +167,7 @@ class ReferralListCreateApi(APIView):
 
 
 class ReferralDetailApi(APIView):
+    @extend_schema(responses=ok(200, shapes.referral_for_reader()))
     def get(self, request, referral_id):
         referral = selectors.referral_get_for(user=request.user, referral_id=referral_id)
         if role_of(request.user) == Role.PARTNER:
@@ -165,7 +180,7 @@ class ReferralTransitionApi(APIView):
         status = serializers.ChoiceField(choices=Referral.Status.choices)
         reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=ok(200, shapes.referral_for_reader()))
     def post(self, request, referral_id):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -177,7 +192,7 @@ class ConsentRevokeApi(APIView):
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=ok(200, shapes.ReferralShape))
     def post(self, request, referral_id):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -189,6 +204,7 @@ class ConsentRevokeApi(APIView):
 class EncounterReferralsApi(APIView):
     """The loop as seen from the encounter: each referral with every stamped step, and follow-ups."""
 
+    @extend_schema(responses=ok(200, shapes.EncounterReferralsShape))
     def get(self, request, encounter_id):
         referrals = selectors.encounter_referrals_for(user=request.user, encounter_id=encounter_id)
         followups = selectors.encounter_followups_for(user=request.user, encounter_id=encounter_id)

@@ -13,8 +13,8 @@ from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.followups.consent import consent_validate, referral_consent_problems
 from apps.followups.models import Consent, Referral, ReferralStatusChange
+from apps.followups.payloads import referral_payload
 from apps.followups.selectors import referrals_visible_to
-from apps.followups.serializers import referral_payload
 from apps.followups.webhooks import webhooks_enqueue
 from apps.incidents.selectors import encounters_visible_to
 from apps.resources.models import Service

@@ -30,6 +30,7 @@ from apps.followups.consent import (
 )
 from apps.followups.endpoints import partner_endpoint_create, partner_endpoint_update
 from apps.followups.models import FollowUp, FollowUpRule
+from apps.followups.payloads import followup_payload
 from apps.followups.referrals import (
     PARTNER_STATUSES,
     PROGRAM_STATUSES,
@@ -41,7 +42,6 @@ from apps.followups.referrals import (
     referral_transition,
 )
 from apps.followups.selectors import followups_visible_to
-from apps.followups.serializers import followup_payload
 from apps.incidents.models import EncounterVersion
 from apps.incidents.selectors import encounters_visible_to
 from apps.streams.names import team_stream, user_stream

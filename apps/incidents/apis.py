@@ -1,17 +1,19 @@
 """REST doors for incidents, assignments and encounters: validate, call one service, answer."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.selectors import user_team_id
 from apps.common.errors import PermissionRefused
+from apps.common.schema import ok
+from apps.incidents import openapi as shapes
 from apps.incidents import selectors, services
 from apps.incidents.inputs import EncounterInputSerializer, encounter_record_from
 from apps.incidents.models import Disposition, Source
-from apps.incidents.serializers import assignment_payload, encounter_payload, incident_payload, note_payload
+from apps.incidents.payloads import assignment_payload, encounter_payload, incident_payload, note_payload
 from apps.incidents.states import FIELD_STATUSES
 
 
@@ -32,13 +34,17 @@ class IncidentInputSerializer(serializers.Serializer):
 
 
 class IncidentListCreateApi(APIView):
-    @extend_schema(request=IncidentInputSerializer)
+    @extend_schema(request=IncidentInputSerializer, responses=ok(201, shapes.IncidentShape))
     def post(self, request):
         data = IncidentInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         incident = services.incident_create(actor=request.user, **data.validated_data)
         return Response(incident_payload(incident), status=status.HTTP_201_CREATED)
 
+    @extend_schema(
+        parameters=[OpenApiParameter("open", str, enum=["0", "1"], description="0: include closed calls.")],
+        responses=ok(200, shapes.IncidentListShape),
+    )
     def get(self, request):
         open_only = request.query_params.get("open", "1") != "0"
         incidents = selectors.incidents_list_for(user=request.user, open_only=open_only)
@@ -56,11 +62,12 @@ class IncidentDetailApi(APIView):
         district = serializers.CharField(max_length=60, required=False, allow_blank=True)
         callback = serializers.CharField(max_length=120, required=False, allow_blank=True)
 
+    @extend_schema(responses=ok(200, shapes.IncidentDetailShape))
     def get(self, request, incident_id):
         incident = selectors.incident_get_for(user=request.user, incident_id=incident_id)
         return Response(incident_payload(incident, with_related=True))
 
-    @extend_schema(request=UpdateSerializer)
+    @extend_schema(request=UpdateSerializer, responses=ok(200, shapes.IncidentDetailShape, conflict=True))
     def patch(self, request, incident_id):
         data = self.UpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -76,7 +83,7 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class IncidentCancelApi(APIView):
-    @extend_schema(request=ReasonSerializer)
+    @extend_schema(request=ReasonSerializer, responses=ok(200, shapes.IncidentShape))
     def post(self, request, incident_id):
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -88,7 +95,7 @@ class IncidentCloseApi(APIView):
     class InputSerializer(serializers.Serializer):
         disposition = serializers.ChoiceField(choices=Disposition.choices)
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=ok(200, shapes.IncidentShape))
     def post(self, request, incident_id):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -100,7 +107,7 @@ class AssignmentCreateApi(APIView):
     class InputSerializer(serializers.Serializer):
         team = serializers.IntegerField()
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=ok(201, shapes.AssignmentShape))
     def post(self, request, incident_id):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -111,6 +118,7 @@ class AssignmentCreateApi(APIView):
 
 
 class AssignmentAcknowledgeApi(APIView):
+    @extend_schema(request=None, responses=ok(200, shapes.AssignmentShape))
     def post(self, request, assignment_id):
         assignment = services.assignment_acknowledge(actor=request.user, assignment_id=assignment_id)
         return Response(assignment_payload(assignment))
@@ -120,7 +128,7 @@ class AssignmentStatusApi(APIView):
     class InputSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=[(s.value, s.label) for s in FIELD_STATUSES])
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=ok(200, shapes.AssignmentShape))
     def post(self, request, assignment_id):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -131,7 +139,7 @@ class AssignmentStatusApi(APIView):
 
 
 class AssignmentCancelApi(APIView):
-    @extend_schema(request=ReasonSerializer)
+    @extend_schema(request=ReasonSerializer, responses=ok(200, shapes.AssignmentShape))
     def post(self, request, assignment_id):
         data = ReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -140,7 +148,7 @@ class AssignmentCancelApi(APIView):
 
 
 class EncounterCreateApi(APIView):
-    @extend_schema(request=EncounterInputSerializer)
+    @extend_schema(request=EncounterInputSerializer, responses=ok(201, shapes.EncounterShape, conflict=True))
     def post(self, request):
         data = EncounterInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -149,6 +157,7 @@ class EncounterCreateApi(APIView):
 
 
 class EncounterDetailApi(APIView):
+    @extend_schema(responses=ok(200, shapes.EncounterDetailShape))
     def get(self, request, encounter_id):
         encounter = selectors.encounter_get_for(user=request.user, encounter_id=encounter_id)
         return Response(encounter_payload(encounter, all_versions=True))
@@ -160,7 +169,7 @@ class EncounterNoteApi(APIView):
         text = serializers.CharField(max_length=5000)
         device_time = serializers.DateTimeField(required=False, allow_null=True)
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=ok(201, shapes.NoteShape))
     def post(self, request, encounter_id):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -174,6 +183,7 @@ class EncounterNoteApi(APIView):
 class TeamAssignmentsApi(APIView):
     """The calls of the caller's own team (the tablet's working set)."""
 
+    @extend_schema(responses=ok(200, shapes.TeamAssignmentsShape))
     def get(self, request):
         team_id = user_team_id(request.user)
         if team_id is None:
@@ -182,8 +192,6 @@ class TeamAssignmentsApi(APIView):
         return Response(
             {
                 "team": team_id,
-                "results": [
-                    {**assignment_payload(a), "incident_detail": incident_payload(a.incident)} for a in assignments
-                ],
+                "results": [assignment_payload(a, with_incident=True) for a in assignments],
             }
         )

@@ -4,7 +4,7 @@ import json
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiTypes, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiTypes, extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
@@ -15,8 +15,10 @@ from rest_framework.views import APIView
 from apps.accounts.roles import can_create_incident
 from apps.common import callers
 from apps.common.errors import NotFound, PermissionRefused
+from apps.common.schema import ok
 from apps.incidents.selectors import incident_get_for
 from apps.incidents.states import OPEN_INCIDENT_STATUSES
+from apps.intake import openapi as shapes
 from apps.intake import selectors, services
 from apps.intake.auth import ApiKeyAuthentication, IntakeThrottle
 from apps.intake.eido.document import EidoError
@@ -89,7 +91,13 @@ class EidoIntakeApi(APIView):
     throttle_classes = [IntakeThrottle]
     parser_classes: list = []
 
-    @extend_schema(request=OpenApiTypes.OBJECT, responses={200: OpenApiTypes.OBJECT, 201: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=OpenApiTypes.OBJECT,
+        responses={
+            **ok(201, shapes.EidoReceivedShape, description="A new call (or a new document for one)."),
+            **ok(200, shapes.EidoReceivedShape, description="The same document again: what it led to."),
+        },
+    )
     def post(self, request):
         center = request.auth.call_center
         try:
@@ -150,7 +158,7 @@ class IncidentEidoApi(APIView):
     authentication_classes = [SessionAuthentication, ApiKeyAuthentication]
     throttle_classes = [IntakeThrottle]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(responses=ok(200, shapes.EIDO_DOCUMENT))
     def get(self, request, incident_id):
         if isinstance(request.auth, ApiKey):
             doc = EidoDocument.objects.filter(call_center=request.auth.call_center, incident_id=incident_id).first()
@@ -175,7 +183,10 @@ class HandbackListApi(APIView):
     permission_classes = [CallCenterOnly]
     throttle_classes = [IntakeThrottle]
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        parameters=[OpenApiParameter("after", int, description="Only handbacks with a larger id.")],
+        responses=ok(200, shapes.HandbackListShape),
+    )
     def get(self, request):
         after = request.query_params.get("after", "0")
         if not after.isdigit():
@@ -237,7 +248,13 @@ class ScreenApi(APIView):
                 raise serializers.ValidationError({"longitude": [_("Give both latitude and longitude, or neither.")]})
             return attrs
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            **ok(201, shapes.DecisionShape, description="The call was screened and the decision recorded."),
+            **ok(200, shapes.EvaluationShape, description="dry_run: what the policy says; nothing recorded."),
+        },
+    )
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -268,6 +285,7 @@ class ScreenApi(APIView):
 
 
 class DecisionDetailApi(APIView):
+    @extend_schema(responses=ok(200, shapes.DecisionShape))
     def get(self, request, decision_id):
         return Response(decision_payload(selectors.decision_get_for(user=request.user, decision_id=decision_id)))
 
@@ -277,16 +295,19 @@ class PolicyInForceApi(APIView):
 
     authentication_classes = [SessionAuthentication, ApiKeyAuthentication]
 
+    @extend_schema(responses=ok(200, shapes.PolicyInForceShape))
     def get(self, request):
         return Response({"policy": policy_payload(selectors.policy_in_force())})
 
 
 class PolicyReportApi(APIView):
+    @extend_schema(responses=ok(200, shapes.PolicyReportShape))
     def get(self, request):
         return Response({"results": selectors.policy_quality_report(user=request.user)})
 
 
 class DuplicateListApi(APIView):
+    @extend_schema(responses=ok(200, shapes.DuplicateListShape))
     def get(self, request):
         flags = selectors.duplicate_flags_open_for(request.user)[:200]
         return Response(
@@ -312,7 +333,7 @@ class DuplicateLinkApi(APIView):
     class InputSerializer(serializers.Serializer):
         cancel_new = serializers.BooleanField(required=False, default=True)
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=ok(200, shapes.DuplicateResolvedShape))
     def post(self, request, flag_id):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -321,6 +342,7 @@ class DuplicateLinkApi(APIView):
 
 
 class DuplicateDismissApi(APIView):
+    @extend_schema(request=None, responses=ok(200, shapes.DuplicateResolvedShape))
     def post(self, request, flag_id):
         flag = services.duplicate_dismiss(actor=request.user, flag_id=flag_id)
         return Response({"id": flag.pk, "status": flag.status, "incident": flag.incident_id})

@@ -10,7 +10,9 @@ from rest_framework.views import APIView
 
 from apps.accounts.roles import is_supervisor
 from apps.common.errors import ApplicationError, NotFound, PermissionRefused
+from apps.common.schema import ok
 from apps.resources import conf, selectors, services
+from apps.resources import openapi as shapes
 from apps.resources.cards import capacity_payload
 from apps.resources.models import ServiceCapacity
 from apps.resources.reports import missing_partnerships
@@ -36,7 +38,11 @@ class SearchApi(APIView):
                 raise serializers.ValidationError({"lat": [_("Give both lat and lon, or neither.")]})
             return attrs
 
-    @extend_schema(summary="Search the resource directory for the field", parameters=[InputSerializer])
+    @extend_schema(
+        summary="Search the resource directory for the field",
+        parameters=[InputSerializer],
+        responses=ok(200, shapes.SearchShape),
+    )
     def get(self, request):
         data = self.InputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
@@ -57,7 +63,10 @@ class SearchApi(APIView):
 
 
 class FieldCacheApi(APIView):
-    @extend_schema(summary="Every active service, as the tablets keep it for offline search")
+    @extend_schema(
+        summary="Every active service, as the tablets keep it for offline search",
+        responses=ok(200, shapes.FieldCacheShape),
+    )
     def get(self, request):
         return Response({"services": selectors.services_for_field_cache()})
 
@@ -69,7 +78,11 @@ class CapacityApi(APIView):
         total = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False, allow_null=True)
         unit = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
-    @extend_schema(summary="Update a service's available capacity (its partner staff or supervisors)")
+    @extend_schema(
+        summary="Update a service's available capacity (its partner staff or supervisors)",
+        request=InputSerializer,
+        responses=ok(200, shapes.ServiceCapacityShape),
+    )
     def post(self, request, service_id):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -82,7 +95,7 @@ class CapacityApi(APIView):
         )
         return Response({"service": str(service_id), "capacity": capacity_payload(capacity)})
 
-    @extend_schema(summary="A service's current capacity")
+    @extend_schema(summary="A service's current capacity", responses=ok(200, shapes.ServiceCapacityShape))
     def get(self, request, service_id):
         service = selectors.service_for_capacity(service_id)
         if service is None:
@@ -96,7 +109,11 @@ class MissingPartnershipsApi(APIView):
         start = serializers.DateField(required=False)
         end = serializers.DateField(required=False)
 
-    @extend_schema(summary="Needs no active partner could take, by need and district (supervisors)")
+    @extend_schema(
+        summary="Needs no active partner could take, by need and district (supervisors)",
+        parameters=[InputSerializer],
+        responses=ok(200, shapes.MissingPartnershipsShape),
+    )
     def get(self, request):
         if not is_supervisor(request.user):
             raise PermissionRefused(_("Only supervisors may see the partnerships report."))

@@ -14,21 +14,30 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.common.errors import ApplicationError, NotFound
+from apps.common.schema import ok
 from apps.resources import conf
 from apps.resources.hsds import HSDS_PROFILE, HSDS_VERSION
 from apps.resources.hsds_payloads import Graph, flat, values_for
 from apps.resources.models import Attribute, Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from apps.resources.openapi import HSDS_OBJECT, HSDS_PAGE, HSDS_ROOT
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
 OPENAPI_URL = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json"
+HSDS_PAGE_PARAMETERS = [
+    OpenApiParameter("page", int, description="Page number, from 1."),
+    OpenApiParameter("per_page", int, description=f"Rows per page (at most {MAX_PER_PAGE})."),
+    OpenApiParameter("format", str, enum=["json", "ndjson"], description="ndjson: every row, one per line."),
+    OpenApiParameter("search", str, description="Words in the name or description."),
+    OpenApiParameter("modified_after", str, description="Only rows changed after this date-time."),
+]
 
 
 class HsdsReadAccess(BasePermission):
@@ -175,13 +184,13 @@ def _modified_filter(prefix: str, moment) -> Q:
 
 
 class RootApi(HsdsApi):
-    @extend_schema(summary="HSDS API version and profile")
+    @extend_schema(summary="HSDS API version and profile", responses=ok(200, HSDS_ROOT))
     def get(self, request):
         return Response({"version": HSDS_VERSION, "profile": HSDS_PROFILE, "openapi_url": OPENAPI_URL})
 
 
 class ServiceListApi(HsdsApi):
-    @extend_schema(summary="HSDS services (paginated)")
+    @extend_schema(summary="HSDS services (paginated)", parameters=HSDS_PAGE_PARAMETERS, responses=ok(200, HSDS_PAGE))
     def get(self, request):
         qs = Service.objects.order_by("name", "id")
         qs = self.searched(qs, "name", "alternate_name", "description")
@@ -212,14 +221,16 @@ def _minimal(rows):
 
 
 class ServiceDetailApi(HsdsApi):
-    @extend_schema(summary="One HSDS service, fully nested")
+    @extend_schema(summary="One HSDS service, fully nested", responses=ok(200, HSDS_OBJECT))
     def get(self, request, service_id):
         rows = self.one_row("service", Service.objects.filter(pk=service_id), "No such service.")
         return Response(Graph().services_full(rows)[0])
 
 
 class OrganizationListApi(HsdsApi):
-    @extend_schema(summary="HSDS organizations (paginated)")
+    @extend_schema(
+        summary="HSDS organizations (paginated)", parameters=HSDS_PAGE_PARAMETERS, responses=ok(200, HSDS_PAGE)
+    )
     def get(self, request):
         qs = Organization.objects.order_by("name", "id")
         qs = self.searched(qs, "name", "description")
@@ -232,14 +243,16 @@ class OrganizationListApi(HsdsApi):
 
 
 class OrganizationDetailApi(HsdsApi):
-    @extend_schema(summary="One HSDS organization, fully nested")
+    @extend_schema(summary="One HSDS organization, fully nested", responses=ok(200, HSDS_OBJECT))
     def get(self, request, organization_id):
         rows = self.one_row("organization", Organization.objects.filter(pk=organization_id), "No such organization.")
         return Response(Graph().organizations_full(rows, full_service=self.flag("full_service"))[0])
 
 
 class ServiceAtLocationListApi(HsdsApi):
-    @extend_schema(summary="HSDS services at locations (paginated)")
+    @extend_schema(
+        summary="HSDS services at locations (paginated)", parameters=HSDS_PAGE_PARAMETERS, responses=ok(200, HSDS_PAGE)
+    )
     def get(self, request):
         qs = ServiceAtLocation.objects.order_by("service__name", "id")
         qs = self.searched(qs, "service__name", "service__description", "location__name", "description")
@@ -261,7 +274,7 @@ class ServiceAtLocationListApi(HsdsApi):
 
 
 class ServiceAtLocationDetailApi(HsdsApi):
-    @extend_schema(summary="One HSDS service at a location, fully nested")
+    @extend_schema(summary="One HSDS service at a location, fully nested", responses=ok(200, HSDS_OBJECT))
     def get(self, request, sal_id):
         rows = self.one_row(
             "service_at_location", ServiceAtLocation.objects.filter(pk=sal_id), "No such service at location."
@@ -270,7 +283,7 @@ class ServiceAtLocationDetailApi(HsdsApi):
 
 
 class TaxonomyListApi(HsdsApi):
-    @extend_schema(summary="HSDS taxonomies (paginated)")
+    @extend_schema(summary="HSDS taxonomies (paginated)", parameters=HSDS_PAGE_PARAMETERS, responses=ok(200, HSDS_PAGE))
     def get(self, request):
         qs = Taxonomy.objects.order_by("name", "id")
         qs = self.searched(qs, "name", "description")
@@ -278,14 +291,16 @@ class TaxonomyListApi(HsdsApi):
 
 
 class TaxonomyDetailApi(HsdsApi):
-    @extend_schema(summary="One HSDS taxonomy")
+    @extend_schema(summary="One HSDS taxonomy", responses=ok(200, HSDS_OBJECT))
     def get(self, request, taxonomy_id):
         rows = self.one_row("taxonomy", Taxonomy.objects.filter(pk=taxonomy_id), "No such taxonomy.")
         return Response(flat("taxonomy", rows[0]))
 
 
 class TaxonomyTermListApi(HsdsApi):
-    @extend_schema(summary="HSDS taxonomy terms (paginated)")
+    @extend_schema(
+        summary="HSDS taxonomy terms (paginated)", parameters=HSDS_PAGE_PARAMETERS, responses=ok(200, HSDS_PAGE)
+    )
     def get(self, request):
         qs = TaxonomyTerm.objects.order_by("name", "id")
         qs = self.searched(qs, "name", "code", "description")
@@ -308,7 +323,7 @@ class TaxonomyTermListApi(HsdsApi):
 
 
 class TaxonomyTermDetailApi(HsdsApi):
-    @extend_schema(summary="One HSDS taxonomy term")
+    @extend_schema(summary="One HSDS taxonomy term", responses=ok(200, HSDS_OBJECT))
     def get(self, request, term_id):
         terms = Graph().terms([term_id])
         if term_id not in terms:

@@ -4,6 +4,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.roles import Role
+from apps.common.schema import ok
 from apps.teams import services
 from apps.teams.services import MANUAL_STATUSES
 
@@ -29,12 +30,38 @@ def team_payload(team) -> dict:
     }
 
 
+class CurrentAssignmentShape(serializers.Serializer):
+    id = serializers.IntegerField()
+    incident = serializers.IntegerField()
+    status = serializers.CharField()
+
+
+class TeamShape(serializers.Serializer):
+    """What `team_payload` answers."""
+
+    id = serializers.IntegerField()
+    call_sign = serializers.CharField()
+    name = serializers.CharField()
+    status = serializers.CharField()
+    status_changed_at = serializers.DateTimeField(allow_null=True)
+    capabilities = serializers.ListField(child=serializers.CharField())
+    home_district = serializers.CharField()
+    latitude = serializers.FloatField(allow_null=True)
+    longitude = serializers.FloatField(allow_null=True)
+    position_at = serializers.DateTimeField(allow_null=True)
+    current_assignment = CurrentAssignmentShape(allow_null=True)
+
+
+class TeamListShape(serializers.Serializer):
+    results = TeamShape(many=True)
+
+
 class TeamStatusApi(APIView):
     class InputSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=sorted(MANUAL_STATUSES))
         note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=ok(200, TeamShape))
     def post(self, request, team_id):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -47,7 +74,7 @@ class TeamPositionApi(APIView):
         latitude = serializers.FloatField(min_value=-90, max_value=90)
         longitude = serializers.FloatField(min_value=-180, max_value=180)
 
-    @extend_schema(request=InputSerializer)
+    @extend_schema(request=InputSerializer, responses=ok(200, TeamShape))
     def post(self, request, team_id):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -15,7 +15,7 @@ from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.incidents.hooks import encounter_recorded_announce
 from apps.incidents.models import Assignment, Disposition, Encounter, EncounterNote, EncounterVersion, Incident
-from apps.incidents.serializers import encounter_payload
+from apps.incidents.payloads import encounter_payload
 from apps.incidents.services.shared import _log
 from apps.streams.names import BOARD, team_stream
 from apps.streams.services import streams_append

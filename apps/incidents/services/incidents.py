@@ -16,7 +16,7 @@ from apps.audit.services import audit_record
 from apps.common import callers
 from apps.common.errors import ApplicationError, Conflict, PermissionRefused
 from apps.incidents.models import CallType, Disposition, Incident
-from apps.incidents.serializers import incident_payload
+from apps.incidents.payloads import incident_payload
 from apps.incidents.services.shared import _assignment_finish, _incident_event_data, _lock_incident, _log
 from apps.incidents.states import (
     ACTIVE_ASSIGNMENT_STATUSES,

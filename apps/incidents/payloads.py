@@ -1,19 +1,35 @@
-"""How incidents, assignments and encounters look on the wire (shared by REST, sync and conflicts)."""
+"""How incidents, assignments and encounters look on the wire: plain dict builders shared by REST,
+the board snapshot, the tablet's bootstrap, sync results and conflicts (one shape per record; fields
+are added, never renamed). Their OpenAPI description is `openapi.py`."""
 
 from apps.incidents.models import Assignment, Encounter, EncounterNote, EncounterVersion, Incident
+from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES
 
 
 def _iso(value):
     return value.isoformat() if value else None
 
 
-def assignment_payload(assignment: Assignment) -> dict:
-    return {
+def assignment_payload(
+    assignment: Assignment,
+    *,
+    team_call_sign: str | None = None,
+    delivered: bool = False,
+    with_incident: bool = False,
+) -> dict:
+    """The one shape of an assignment, wherever it is shown.
+
+    `team_call_sign`: given by a caller that already holds the call signs (the board), so no join.
+    `delivered`: add `delivered_at`, the first tablet receipt (prefetch `receipts`).
+    `with_incident`: add `incident_detail`, the call itself (the tablet's working set).
+    """
+    data = {
         "id": assignment.pk,
         "incident": assignment.incident_id,
         "team": assignment.team_id,
-        "team_call_sign": assignment.team.call_sign,
+        "team_call_sign": assignment.team.call_sign if team_call_sign is None else team_call_sign,
         "status": assignment.status,
+        "active": assignment.status in ACTIVE_ASSIGNMENT_STATUSES,
         "version": assignment.version,
         "dispatched_at": _iso(assignment.dispatched_at),
         "acknowledged_at": _iso(assignment.acknowledged_at),
@@ -25,6 +41,12 @@ def assignment_payload(assignment: Assignment) -> dict:
         "cancelled_at": _iso(assignment.cancelled_at),
         "escalated_at": _iso(assignment.escalated_at),
     }
+    if delivered:
+        receipts = list(assignment.receipts.all())
+        data["delivered_at"] = _iso(min(r.delivered_at for r in receipts)) if receipts else None
+    if with_incident:
+        data["incident_detail"] = incident_payload(assignment.incident)
+    return data
 
 
 def incident_payload(incident: Incident, *, with_related: bool = False) -> dict:

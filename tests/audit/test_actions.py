@@ -56,3 +56,16 @@ def test_the_security_docs_list_every_action():
     assert generated_block(DOC, "audit-actions") == audit_actions_table(), (
         f"paste between the markers in {DOC.name}:\n{audit_actions_table()}"
     )
+
+
+def test_the_built_names_cover_every_sync_mutation_and_every_read_only_admin():
+    """`field.sync.<type>` and `<model>.view` are built at run time: their parts must match the code's."""
+    import rest_framework.views  # noqa: F401  first: importing apps.common.api before DRF's views is a cycle
+    from django.contrib import admin
+
+    from apps.field.services import HANDLERS
+    from apps.intake.admin import ReadOnlyAdmin
+
+    assert set(HANDLERS) == set(FIELD_SYNC_TYPES)
+    read_only = {model._meta.label_lower for model, ma in admin.site._registry.items() if isinstance(ma, ReadOnlyAdmin)}
+    assert read_only == set(ADMIN_READ_ONLY_MODELS)

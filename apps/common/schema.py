@@ -4,7 +4,7 @@ operation by the rules below, and helpers for the success shapes each view decla
 Every view declares its success answer with `extend_schema(responses=ok(201, Shape))`; this schema
 class adds the refusals the door can give: 401 and 403 (signed out, idle past the role's limit, a
 revoked tablet, the role refused), 400 for a body or query that fails validation, 404 for an id in
-the path, 429 for throttled doors, and 409 where the view says so (`ok(..., conflict=True)`).
+the path or the body, 429 for throttled doors, and 409 where the view says so (`ok(..., conflict=True)`).
 `tests/common/test_openapi.py` fails for an operation without a declared success answer.
 """
 
@@ -81,8 +81,8 @@ class FirstlineAutoSchema(AutoSchema):
             add("400", FIELD_ERRORS, "The request was refused as it stands: field errors, or a detail.")
         add("401", REFUSAL, "Not signed in, the session ended or went idle, or the tablet was revoked.")
         add("403", REFUSAL, "Signed in, but this role or this person may not do this.")
-        if "{" in self.path:
-            add("404", REFUSAL, "No such record, or not one this person may see.")
+        if "{" in self.path or self.method in ("POST", "PUT", "PATCH"):
+            add("404", REFUSAL, "No such record (in the path or named in the body), or not one this person may see.")
         if getattr(self.view, "throttle_classes", None):
             add("429", REFUSAL, "Too many requests: wait and try again.")
         return responses

@@ -14,7 +14,7 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -31,6 +31,10 @@ from apps.resources.openapi import HSDS_OBJECT, HSDS_PAGE, HSDS_ROOT
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
 OPENAPI_URL = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json"
+HSDS_PAGE_RESPONSES = {
+    (200, "application/json"): OpenApiResponse(HSDS_PAGE, description="One page of rows."),
+    (200, "application/x-ndjson"): OpenApiResponse(HSDS_OBJECT, description="format=ndjson: every row, one per line."),
+}
 HSDS_PAGE_PARAMETERS = [
     OpenApiParameter("page", int, description="Page number, from 1."),
     OpenApiParameter("per_page", int, description=f"Rows per page (at most {MAX_PER_PAGE})."),
@@ -190,7 +194,7 @@ class RootApi(HsdsApi):
 
 
 class ServiceListApi(HsdsApi):
-    @extend_schema(summary="HSDS services (paginated)", parameters=HSDS_PAGE_PARAMETERS, responses=ok(200, HSDS_PAGE))
+    @extend_schema(summary="HSDS services (paginated)", parameters=HSDS_PAGE_PARAMETERS, responses=HSDS_PAGE_RESPONSES)
     def get(self, request):
         qs = Service.objects.order_by("name", "id")
         qs = self.searched(qs, "name", "alternate_name", "description")
@@ -229,7 +233,7 @@ class ServiceDetailApi(HsdsApi):
 
 class OrganizationListApi(HsdsApi):
     @extend_schema(
-        summary="HSDS organizations (paginated)", parameters=HSDS_PAGE_PARAMETERS, responses=ok(200, HSDS_PAGE)
+        summary="HSDS organizations (paginated)", parameters=HSDS_PAGE_PARAMETERS, responses=HSDS_PAGE_RESPONSES
     )
     def get(self, request):
         qs = Organization.objects.order_by("name", "id")
@@ -251,7 +255,7 @@ class OrganizationDetailApi(HsdsApi):
 
 class ServiceAtLocationListApi(HsdsApi):
     @extend_schema(
-        summary="HSDS services at locations (paginated)", parameters=HSDS_PAGE_PARAMETERS, responses=ok(200, HSDS_PAGE)
+        summary="HSDS services at locations (paginated)", parameters=HSDS_PAGE_PARAMETERS, responses=HSDS_PAGE_RESPONSES
     )
     def get(self, request):
         qs = ServiceAtLocation.objects.order_by("service__name", "id")
@@ -283,7 +287,9 @@ class ServiceAtLocationDetailApi(HsdsApi):
 
 
 class TaxonomyListApi(HsdsApi):
-    @extend_schema(summary="HSDS taxonomies (paginated)", parameters=HSDS_PAGE_PARAMETERS, responses=ok(200, HSDS_PAGE))
+    @extend_schema(
+        summary="HSDS taxonomies (paginated)", parameters=HSDS_PAGE_PARAMETERS, responses=HSDS_PAGE_RESPONSES
+    )
     def get(self, request):
         qs = Taxonomy.objects.order_by("name", "id")
         qs = self.searched(qs, "name", "description")
@@ -299,7 +305,7 @@ class TaxonomyDetailApi(HsdsApi):
 
 class TaxonomyTermListApi(HsdsApi):
     @extend_schema(
-        summary="HSDS taxonomy terms (paginated)", parameters=HSDS_PAGE_PARAMETERS, responses=ok(200, HSDS_PAGE)
+        summary="HSDS taxonomy terms (paginated)", parameters=HSDS_PAGE_PARAMETERS, responses=HSDS_PAGE_RESPONSES
     )
     def get(self, request):
         qs = TaxonomyTerm.objects.order_by("name", "id")

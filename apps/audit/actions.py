@@ -46,6 +46,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "user.create": "A user account was created.",
     "user.update": "A user account's details were changed.",
     "user.role.change": "A user's role was changed.",
+    "account.language": "A person chose the language the program speaks to them in.",
     "user.password.set": "A user's password was set in the admin.",
     # --- teams -------------------------------------------------------------------------------------
     "team.create": "A team was created.",
@@ -129,6 +130,18 @@ AUDIT_ACTIONS: dict[str, str] = {
     "field.sync": "A tablet's batch of offline changes was received.",
     "field.device_mismatch": "A tablet request came from another tablet than the session's.",
     "stream.follow": "A websocket asked to follow streams; `record_ids` names them (refused ones too).",
+    # --- funding --------------------------------------------------------------------------------------
+    "funding.fiscal_year.create": "A fiscal year was opened.",
+    "funding.budget.create": "A budget version was created (budgets are kept in versions).",
+    "funding.line.create": "A budget line was added.",
+    "funding.line.change": "A budget line was changed.",
+    "funding.source.create": "A funding source was recorded, with its restrictions.",
+    "funding.source.change": "A funding source or its restrictions were changed.",
+    "funding.allocation.set": "A funding source's allocation to a budget line was set.",
+    "funding.expenditure.create": "A spending row was recorded against a budget line.",
+    "funding.mapping.save": "A spending CSV column mapping was saved.",
+    "funding.import": "A spending CSV was imported.",
+    "funding.report": "A funder report was exported (CSV or XLSX).",
     # --- operations --------------------------------------------------------------------------------
     "retention.apply": "Records past their retention period were deleted or scrubbed.",
     "retention.dry_run": "A retention run counted what it would delete, changing nothing.",

@@ -31,8 +31,6 @@ CONFLICT = {
     "additionalProperties": True,
 }
 
-CONFLICT_STATUS = "409"
-
 
 def ok(status: int, shape, *, description: str = "", conflict: bool = False) -> dict:
     """The success answer of one operation (a serializer, a raw schema, or None for no body)."""

@@ -32,6 +32,13 @@ class MeTeamShape(S.Serializer):
     status = S.CharField()
 
 
+class FollowupOptionShape(S.Serializer):
+    code = S.CharField()
+    label = S.CharField()
+    due_in_hours = S.IntegerField()
+    kind = S.CharField()
+
+
 class VocabShape(S.Serializer):
     needs = S.DictField(child=S.CharField())
     services_provided = S.DictField(child=S.CharField())
@@ -39,6 +46,10 @@ class VocabShape(S.Serializer):
     statuses = S.DictField(child=S.CharField())
     age_ranges = S.JSONField()
     housing = S.JSONField()
+    transitions = S.DictField(
+        child=S.ListField(child=S.CharField()), help_text="The statuses a responder may report next, by status."
+    )
+    followup_options = FollowupOptionShape(many=True, help_text="The follow-up choices the tablet offers.")
 
 
 class BootstrapShape(S.Serializer):

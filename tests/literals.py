@@ -55,6 +55,30 @@ def literal_arguments(
     return found
 
 
+def forwarding_callees(base: set[str], keyword: str) -> set[str]:
+    """`base`, and every function that passes its own `keyword` parameter on to one of them
+    (`_announce(f, kind=...)` calling `stream_append(kind=kind)`), to a fixed point."""
+    trees = [ast.parse(p.read_text()) for p in sorted(APPS.rglob("*.py")) if "migrations" not in p.parts]
+    found = set(base)
+    while True:
+        more = set()
+        for tree in trees:
+            for node in ast.walk(tree):
+                if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or node.name in found:
+                    continue
+                arguments = [a.arg for a in (*node.args.args, *node.args.kwonlyargs)]
+                if keyword not in arguments:
+                    continue
+                for call in ast.walk(node):
+                    if isinstance(call, ast.Call) and _callee(call) in found:
+                        passed = [k.value for k in call.keywords if k.arg == keyword]
+                        if any(isinstance(v, ast.Name) and v.id == keyword for v in passed):
+                            more.add(node.name)
+        if not more:
+            return found
+        found |= more
+
+
 def markdown_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in rows]

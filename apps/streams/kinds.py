@@ -45,10 +45,16 @@ EVENT_KINDS: dict[str, EventKind] = {
     "encounter.recorded": EventKind(
         "An encounter was recorded or amended (the team).", ("encounter", "incident", "version")
     ),
+    "encounter.note_added": EventKind(
+        "A note was added to an encounter (board, and the team).", ("encounter", "incident", "note")
+    ),
     "referral.updated": EventKind(
         "A referral was made or changed status (the referring team, or its author).",
         ("referral", "encounter", "status", "version"),
     ),
+    "followup.created": EventKind("A follow-up was scheduled (its assignee, or its team).", _FOLLOWUP),
+    "followup.completed": EventKind("A follow-up was completed (its assignee, or its team).", _FOLLOWUP),
+    "followup.cancelled": EventKind("A follow-up was cancelled (its assignee, or its team).", _FOLLOWUP),
     "followup.due": EventKind("A follow-up fell due (its assignee, or its team).", _FOLLOWUP),
     "followup.overdue": EventKind("A follow-up is past due and grace (each supervisor, or the board).", _FOLLOWUP),
     "resource.capacity": EventKind(
@@ -63,6 +69,9 @@ EVENT_KINDS: dict[str, EventKind] = {
     ),
     "call.duplicate_linked": EventKind(
         "A call was linked to an earlier one as its duplicate (board).", ("flag", "incident", "candidate")
+    ),
+    "call.duplicate_dismissed": EventKind(
+        "A possible duplicate was dismissed as a distinct call (board).", ("flag", "incident", "candidate")
     ),
     "device.revoked": EventKind("A tablet was revoked: wipe its local data (each user who used it).", ("device",)),
 }

@@ -90,7 +90,7 @@ class SecondFactorApi(APIView):
 class LogoutApi(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(request=None, responses=ok(204, None, description="Signed out (or was not signed in)."))
+    @extend_schema(request=None, responses=ok(204, None))
     def post(self, request):
         services.auth_logout(request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -81,6 +81,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     "call_type.delete": "A call type was deleted.",
     # --- intake and screening ----------------------------------------------------------------------
     "intake.call_center.create": "A call center (911 PSAP, 988 line, 311) was registered.",
+    "intake.call_center.update": "A call center's details were changed.",
+    "intake.policy.edit": "A draft screening policy version was edited.",
     "intake.api_key.issue": "An intake API key was issued to a call center.",
     "intake.api_key.revoke": "An intake API key was revoked.",
     "intake.api_key.refused": "A request came with an unknown or revoked intake API key.",

@@ -19,7 +19,7 @@ S = serializers
 
 
 class BoardAssignmentShape(AssignmentShape):
-    delivered_at = S.DateTimeField(allow_null=True, help_text="When a tablet of the team first received it.")
+    delivered_at = S.DateTimeField(allow_null=True)
 
 
 class RecommendedTeamShape(S.Serializer):
@@ -79,9 +79,9 @@ class BoardTeamShape(S.Serializer):
 
 
 class BoardSnapshotShape(S.Serializer):
-    seq = S.IntegerField(help_text="The `board` stream head: follow the stream from here.")
+    seq = S.IntegerField()
     server_time = S.DateTimeField()
-    response_targets = S.DictField(child=S.IntegerField(), help_text="Minutes by priority.")
+    response_targets = S.DictField(child=S.IntegerField())
     ack_limit_seconds = S.IntegerField()
     incidents = BoardIncidentShape(many=True)
     teams = BoardTeamShape(many=True)

@@ -36,7 +36,7 @@ def ok(status: int, shape, *, description: str = "", conflict: bool = False) -> 
     """The success answer of one operation (a serializer, a raw schema, or None for no body)."""
     responses = {status: OpenApiResponse(response=shape, description=description)}
     if conflict:
-        responses[409] = OpenApiResponse(response=CONFLICT, description="Someone else changed it: the server's copy.")
+        responses[409] = OpenApiResponse(response=CONFLICT)
     return responses
 
 

@@ -102,7 +102,7 @@ class BootstrapApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        parameters=[OpenApiParameter("device", str, description="The tablet's id (default: the session's).")],
+        parameters=[OpenApiParameter("device", str)],
         responses=ok(200, shapes.BootstrapShape),
     )
     def get(self, request):

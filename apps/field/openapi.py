@@ -9,11 +9,11 @@ S = serializers
 
 
 class MutationResultShape(S.Serializer):
-    id = S.CharField(allow_null=True, help_text="The mutation's id, as sent.")
+    id = S.CharField(allow_null=True)
     status = S.ChoiceField(choices=["applied", "duplicate", "conflict", "rejected"])
-    record = S.JSONField(allow_null=True, help_text="The record as stored (the server's copy on a conflict).")
-    errors = S.DictField(help_text="Why it was refused: field errors, or detail.")
-    http_status = S.IntegerField(help_text="The status the same change would have had through REST.")
+    record = S.JSONField(allow_null=True)
+    errors = S.DictField()
+    http_status = S.IntegerField()
 
 
 class SyncShape(S.Serializer):
@@ -47,14 +47,14 @@ class VocabShape(S.Serializer):
     age_ranges = S.JSONField()
     housing = S.JSONField()
     transitions = S.DictField(
-        child=S.ListField(child=S.CharField()), help_text="The statuses a responder may report next, by status."
+        child=S.ListField(child=S.CharField()),
     )
-    followup_options = FollowupOptionShape(many=True, help_text="The follow-up choices the tablet offers.")
+    followup_options = FollowupOptionShape(many=True)
 
 
 class BootstrapShape(S.Serializer):
     server_time = S.DateTimeField()
-    me = S.DictField(help_text="The signed-in user, as auth/me answers it.")
+    me = S.DictField()
     device = DeviceRefShape(allow_null=True)
     idle_seconds = S.IntegerField()
     offline_wipe_days = S.IntegerField()
@@ -62,7 +62,7 @@ class BootstrapShape(S.Serializer):
     team = MeTeamShape()
     assignments = TeamAssignmentShape(many=True)
     encounters = EncounterShape(many=True)
-    cursors = S.DictField(child=S.IntegerField(), help_text="Each followed stream's head: follow from here.")
+    cursors = S.DictField(child=S.IntegerField())
     vocab = VocabShape()
 
 

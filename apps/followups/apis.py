@@ -53,8 +53,8 @@ class FollowUpListCreateApi(APIView):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("status", str, description="Comma-separated statuses (default: not done or cancelled)."),
-            OpenApiParameter("mine", str, enum=["1"], description="1: only those assigned to me."),
+            OpenApiParameter("status", str),
+            OpenApiParameter("mine", str, enum=["1"]),
         ],
         responses=ok(200, shapes.FollowUpListShape),
     )
@@ -135,7 +135,7 @@ class ReferralListCreateApi(APIView):
         return Response(referral_payload(referral), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[OpenApiParameter("status", str, description="Comma-separated statuses.")],
+        parameters=[OpenApiParameter("status", str)],
         responses=ok(200, shapes.ReferralListShape),
     )
     def get(self, request):

@@ -84,7 +84,7 @@ class ReferralShape(S.Serializer):
     created_by = S.IntegerField(allow_null=True)
     created_at = _when()
     version = S.IntegerField()
-    history = ReferralStepShape(many=True, required=False, help_text="Every step (detail reads).")
+    history = ReferralStepShape(many=True, required=False)
 
 
 class NamedShape(S.Serializer):
@@ -114,7 +114,7 @@ class PartnerReferralShape(S.Serializer):
     consent = DisclosedConsentShape()
     substance_use_protected = S.BooleanField()
     notice = S.CharField()
-    shared = S.DictField(help_text="The consented fields only; empty without consent for this recipient.")
+    shared = S.DictField()
 
 
 def referral_for_reader(**kw):

@@ -42,7 +42,7 @@ class IncidentListCreateApi(APIView):
         return Response(incident_payload(incident), status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        parameters=[OpenApiParameter("open", str, enum=["0", "1"], description="0: include closed calls.")],
+        parameters=[OpenApiParameter("open", str, enum=["0", "1"])],
         responses=ok(200, shapes.IncidentListShape),
     )
     def get(self, request):

@@ -94,8 +94,8 @@ class EidoIntakeApi(APIView):
     @extend_schema(
         request=OpenApiTypes.OBJECT,
         responses={
-            **ok(201, shapes.EidoReceivedShape, description="A new call (or a new document for one)."),
-            **ok(200, shapes.EidoReceivedShape, description="The same document again: what it led to."),
+            **ok(201, shapes.EidoReceivedShape),
+            **ok(200, shapes.EidoReceivedShape),
         },
     )
     def post(self, request):
@@ -184,7 +184,7 @@ class HandbackListApi(APIView):
     throttle_classes = [IntakeThrottle]
 
     @extend_schema(
-        parameters=[OpenApiParameter("after", int, description="Only handbacks with a larger id.")],
+        parameters=[OpenApiParameter("after", int)],
         responses=ok(200, shapes.HandbackListShape),
     )
     def get(self, request):
@@ -251,8 +251,11 @@ class ScreenApi(APIView):
     @extend_schema(
         request=InputSerializer,
         responses={
-            **ok(201, shapes.DecisionShape, description="The call was screened and the decision recorded."),
-            **ok(200, shapes.EvaluationShape, description="dry_run: what the policy says; nothing recorded."),
+            **ok(201, shapes.DecisionShape),
+            **ok(
+                200,
+                shapes.EvaluationShape,
+            ),
         },
     )
     def post(self, request):

@@ -10,7 +10,7 @@ EIDO_DOCUMENT = {"type": "object", "additionalProperties": True, "description": 
 
 class DecisionShape(S.Serializer):
     id = S.IntegerField()
-    policy_version = S.IntegerField(help_text="The version's number within its policy.")
+    policy_version = S.IntegerField()
     policy_version_id = S.IntegerField()
     call_type = S.CharField(allow_null=True)
     channel = S.CharField()
@@ -34,7 +34,7 @@ class EvaluationShape(S.Serializer):
 
     policy_version = S.IntegerField()
     response_type = S.CharField()
-    state = S.CharField(help_text="The response type, or not_yet_safe_to_decide.")
+    state = S.CharField()
     safe_to_decide = S.BooleanField()
     unanswered_critical = S.ListField(child=S.CharField())
     eligible = S.BooleanField()
@@ -53,7 +53,7 @@ class EidoReceivedShape(S.Serializer):
     to_complete = S.ListField(child=S.CharField())
     complete_at = S.CharField(allow_null=True)
     warnings = S.ListField(child=S.CharField())
-    handback = S.JSONField(required=False, allow_null=True, help_text="The handback EIDO, when not eligible.")
+    handback = S.JSONField(required=False, allow_null=True)
 
 
 class HandbackShape(S.Serializer):
@@ -62,7 +62,7 @@ class HandbackShape(S.Serializer):
     reason = S.CharField()
     incident = S.IntegerField(allow_null=True)
     decision = S.IntegerField(allow_null=True)
-    eido = S.JSONField(help_text="The EIDO document handed back.")
+    eido = S.JSONField()
 
 
 class HandbackListShape(S.Serializer):
@@ -92,7 +92,7 @@ class PolicyShape(S.Serializer):
     published_at = S.DateTimeField(allow_null=True)
     call_types = PolicyCallTypeShape(many=True)
     questions = PolicyQuestionShape(many=True)
-    targets = S.DictField(child=S.IntegerField(), help_text="Response-time target in minutes, by priority.")
+    targets = S.DictField(child=S.IntegerField())
 
 
 class PolicyInForceShape(S.Serializer):

@@ -32,15 +32,15 @@ DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 500
 OPENAPI_URL = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json"
 HSDS_PAGE_RESPONSES = {
-    (200, "application/json"): OpenApiResponse(HSDS_PAGE, description="One page of rows."),
-    (200, "application/x-ndjson"): OpenApiResponse(HSDS_OBJECT, description="format=ndjson: every row, one per line."),
+    (200, "application/json"): OpenApiResponse(HSDS_PAGE),
+    (200, "application/x-ndjson"): OpenApiResponse(HSDS_OBJECT),
 }
 HSDS_PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, description="Page number, from 1."),
-    OpenApiParameter("per_page", int, description=f"Rows per page (at most {MAX_PER_PAGE})."),
-    OpenApiParameter("format", str, enum=["json", "ndjson"], description="ndjson: every row, one per line."),
-    OpenApiParameter("search", str, description="Words in the name or description."),
-    OpenApiParameter("modified_after", str, description="Only rows changed after this date-time."),
+    OpenApiParameter("page", int),
+    OpenApiParameter("per_page", int),
+    OpenApiParameter("format", str, enum=["json", "ndjson"]),
+    OpenApiParameter("search", str),
+    OpenApiParameter("modified_after", str),
 ]
 
 

@@ -27,7 +27,7 @@ class ServiceCardShape(S.Serializer):
     longitude = S.FloatField(allow_null=True)
     phone = S.CharField()
     url = S.CharField()
-    hours = S.JSONField(help_text="Weekly opening hours.")
+    hours = S.JSONField()
     eligibility = S.CharField()
     min_age = S.IntegerField(allow_null=True)
     max_age = S.IntegerField(allow_null=True)
@@ -38,8 +38,8 @@ class ServiceCardShape(S.Serializer):
 
 class SearchCardShape(ServiceCardShape):
     distance_km = S.FloatField(allow_null=True)
-    hours_today = S.ListField(child=S.CharField(), help_text='Readable hours starting today, e.g. "08:00–17:00".')
-    open_now = S.BooleanField(allow_null=True, help_text="None when the service publishes no hours.")
+    hours_today = S.ListField(child=S.CharField())
+    open_now = S.BooleanField(allow_null=True)
 
 
 class SearchShape(S.Serializer):

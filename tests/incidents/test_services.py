@@ -87,6 +87,31 @@ def test_the_full_response_stamps_every_step_and_closes_the_call(dispatcher, res
     assert history == ["assigned", "en_route", "on_scene", "transporting", "at_destination", "available"]
 
 
+def test_the_timeline_keeps_its_english_words_whatever_language_the_responder_uses(dispatcher, responder, team):
+    """Timeline text is stored once, in English, and translated where shown: a Spanish tap must not store Spanish."""
+    from django.utils import translation
+
+    incident = create_incident(dispatcher)
+    assignment = services.incident_assign(actor=dispatcher, incident_id=incident.pk, team_id=team.pk)
+    with translation.override("es"):
+        for status in ["en_route", "on_scene", "transporting", "at_destination", "cleared"]:
+            services.assignment_set_status(actor=responder, assignment_id=assignment.pk, status=status)
+    texts = list(
+        IncidentLogEntry.objects.filter(incident=incident, kind__startswith="assignment.")
+        .exclude(kind="assignment.created")
+        .order_by("at", "id")
+        .values_list("text", flat=True)
+    )
+    call_sign = team.call_sign
+    assert texts == [
+        f"{call_sign} en route.",
+        f"{call_sign} on scene.",
+        f"{call_sign} transporting.",
+        f"{call_sign} at destination.",
+        f"{call_sign} cleared.",
+    ]
+
+
 @pytest.mark.parametrize(
     ("current", "target"),
     [

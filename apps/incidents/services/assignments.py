@@ -15,7 +15,7 @@ from apps.common.errors import ApplicationError, NotFound, PermissionRefused
 from apps.incidents.models import Assignment, Incident
 from apps.incidents.services.shared import (
     _assignment_event_data,
-    _assignment_finish,
+    _assignment_move,
     _check_acts_for_assignment,
     _lock_assignment,
     _lock_incident,
@@ -24,10 +24,8 @@ from apps.incidents.services.shared import (
 )
 from apps.incidents.states import (
     ASSIGNMENT_STAMPS,
-    FINISHED_ASSIGNMENT_STATUSES,
     OPEN_INCIDENT_STATUSES,
     SCREENING_HOLD,
-    TEAM_STATUS_FOR_ASSIGNMENT,
     AssignmentStatus,
     assignment_can_move,
 )
@@ -144,30 +142,7 @@ def assignment_set_status(*, actor, assignment_id, status: str, at: datetime | N
             )
         if status == AssignmentStatus.ACKNOWLEDGED:
             return assignment_acknowledge(actor=actor, assignment_id=assignment.pk, at=at)
-        if status in FINISHED_ASSIGNMENT_STATUSES:
-            _assignment_finish(assignment, status=status, actor=actor, at=at)
-        else:
-            if assignment.acknowledged_at is None:
-                assignment.acknowledged_at = at  # moving is the clearest acknowledgement
-            assignment.status = status
-            setattr(assignment, ASSIGNMENT_STAMPS[status], at)
-            assignment.version += 1
-            assignment.save(update_fields=["status", ASSIGNMENT_STAMPS[status], "acknowledged_at", "version"])
-            team = Team.objects.select_for_update().get(pk=assignment.team_id)
-            team_move(team=team, status=TEAM_STATUS_FOR_ASSIGNMENT[status], actor=actor, assignment=assignment, at=at)
-            _log(
-                assignment.incident,
-                kind=f"assignment.{status}",
-                text=f"{team.call_sign} {AssignmentStatus(status).label.lower()}.",
-                actor=actor,
-                assignment=assignment,
-                at=at,
-            )
-            streams_append(
-                streams=[BOARD, team_stream(assignment.team_id)],
-                kind="assignment.status",
-                data=_assignment_event_data(assignment),
-            )
+        _assignment_move(assignment, status=status, actor=actor, at=at)
         audit_record(actor=actor, action="assignment.status", obj=assignment, detail={"status": status})
         incident = Incident.objects.select_for_update().get(pk=assignment.incident_id)
         _refresh_incident_status(incident, actor=actor, at=at)
@@ -187,7 +162,7 @@ def assignment_cancel(*, actor, assignment_id, reason: str) -> Assignment:
         assignment = _lock_assignment(assignment_id)
         if not assignment_can_move(assignment.status, AssignmentStatus.CANCELLED):
             raise ApplicationError(_("Only a team that has not reached the scene can be taken off the call."))
-        _assignment_finish(assignment, status=AssignmentStatus.CANCELLED, actor=actor, at=at, reason=reason)
+        _assignment_move(assignment, status=AssignmentStatus.CANCELLED, actor=actor, at=at, reason=reason)
         audit_record(actor=actor, action="assignment.cancel", obj=assignment, detail={"reason": reason})
         incident = Incident.objects.select_for_update().get(pk=assignment.incident_id)
         _refresh_incident_status(incident, actor=actor, at=at)

@@ -17,7 +17,7 @@ from apps.common import callers
 from apps.common.errors import ApplicationError, Conflict, PermissionRefused
 from apps.incidents.models import CallType, Disposition, Incident
 from apps.incidents.payloads import incident_payload
-from apps.incidents.services.shared import _assignment_finish, _incident_event_data, _lock_incident, _log
+from apps.incidents.services.shared import _assignment_move, _incident_event_data, _lock_incident, _log
 from apps.incidents.states import (
     ACTIVE_ASSIGNMENT_STATUSES,
     OPEN_INCIDENT_STATUSES,
@@ -219,7 +219,7 @@ def incident_cancel(*, actor, incident_id, reason: str) -> Incident:
         if incident.status not in OPEN_INCIDENT_STATUSES:
             raise ApplicationError(_("This call is already closed or cancelled."))
         for assignment in incident.assignments.select_for_update().filter(status__in=ACTIVE_ASSIGNMENT_STATUSES):
-            _assignment_finish(assignment, status=AssignmentStatus.CANCELLED, actor=actor, at=now, reason=reason)
+            _assignment_move(assignment, status=AssignmentStatus.CANCELLED, actor=actor, at=now, reason=reason)
         incident.refresh_from_db(fields=["status"])
         incident.status = IncidentStatus.CANCELLED
         incident.cancelled_at = now

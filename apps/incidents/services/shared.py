@@ -15,6 +15,7 @@ from apps.incidents.models import Assignment, Incident, IncidentLogEntry
 from apps.incidents.states import (
     ACTIVE_ASSIGNMENT_STATUSES,
     ASSIGNMENT_STAMPS,
+    FINISHED_ASSIGNMENT_STATUSES,
     OPEN_INCIDENT_STATUSES,
     SCREENING_HOLD,
     TEAM_STATUS_FOR_ASSIGNMENT,
@@ -119,18 +120,26 @@ def _refresh_incident_status(incident: Incident, *, actor, at: datetime) -> None
     streams_append(streams=[BOARD], kind="incident.updated", data=_incident_event_data(incident))
 
 
-def _assignment_finish(assignment: Assignment, *, status: str, actor, at: datetime, reason: str = "") -> None:
+def _assignment_move(assignment: Assignment, *, status: str, actor, at: datetime, reason: str = "") -> None:
+    """One step of an assignment, whoever takes it: its stamp, the team's status, the timeline, the event.
+
+    The timeline is stored in English whatever the actor's language (it is translated where shown),
+    so its words come from the status value, never from the translated label.
+    """
     assignment.status = status
     setattr(assignment, ASSIGNMENT_STAMPS[status], at)
     fields = ["status", ASSIGNMENT_STAMPS[status], "version"]
     if status == AssignmentStatus.CANCELLED:
         assignment.cancel_reason = reason[:200]
         fields.append("cancel_reason")
+    elif status not in FINISHED_ASSIGNMENT_STATUSES and assignment.acknowledged_at is None:
+        assignment.acknowledged_at = at  # moving is the clearest acknowledgement
+        fields.append("acknowledged_at")
     assignment.version += 1
     assignment.save(update_fields=fields)
     team = Team.objects.select_for_update().get(pk=assignment.team_id)
     team_move(team=team, status=TEAM_STATUS_FOR_ASSIGNMENT[status], actor=actor, assignment=assignment, at=at)
-    verb = "cleared" if status == AssignmentStatus.CLEARED else f"cancelled ({reason})" if reason else "cancelled"
+    verb = f"cancelled ({reason})" if status == AssignmentStatus.CANCELLED and reason else status.replace("_", " ")
     _log(
         assignment.incident,
         kind=f"assignment.{status}",

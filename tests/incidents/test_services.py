@@ -112,6 +112,19 @@ def test_the_timeline_keeps_its_english_words_whatever_language_the_responder_us
     ]
 
 
+def test_a_call_created_and_closed_in_spanish_keeps_an_english_timeline(dispatcher):
+    from django.utils import translation
+
+    with translation.override("es"):
+        incident = create_incident(dispatcher)
+        services.incident_close(actor=dispatcher, incident_id=incident.pk, disposition="resolved_on_scene")
+    with translation.override("en"):
+        source = str(incident.get_source_display())
+    texts = dict(IncidentLogEntry.objects.filter(incident=incident).values_list("kind", "text"))
+    assert texts["incident.created"] == f"Call received from {source}."
+    assert texts["incident.closed"] == "Call closed: Resolved on scene."
+
+
 @pytest.mark.parametrize(
     ("current", "target"),
     [

@@ -17,7 +17,7 @@ from apps.common import callers
 from apps.common.errors import ApplicationError, Conflict, PermissionRefused
 from apps.incidents.models import CallType, Disposition, Incident
 from apps.incidents.payloads import incident_payload
-from apps.incidents.services.shared import _assignment_move, _incident_event_data, _lock_incident, _log
+from apps.incidents.services.shared import _assignment_move, _in_english, _incident_event_data, _lock_incident, _log
 from apps.incidents.states import (
     ACTIVE_ASSIGNMENT_STATUSES,
     OPEN_INCIDENT_STATUSES,
@@ -161,7 +161,7 @@ def incident_create(
         _log(
             incident,
             kind="incident.created",
-            text=f"Call received from {incident.get_source_display()}.",
+            text=f"Call received from {_in_english(incident.get_source_display)}.",
             actor=actor,
             at=incident.received_at,
         )
@@ -274,7 +274,12 @@ def incident_close(*, actor, incident_id, disposition: str) -> Incident:
         incident.disposition = disposition
         incident.version += 1
         incident.save(update_fields=["status", "closed_at", "disposition", "version", "updated_at"])
-        _log(incident, kind="incident.closed", text=f"Call closed: {incident.get_disposition_display()}.", actor=actor)
+        _log(
+            incident,
+            kind="incident.closed",
+            text=f"Call closed: {_in_english(incident.get_disposition_display)}.",
+            actor=actor,
+        )
         audit_record(actor=actor, action="incident.close", obj=incident, detail={"disposition": disposition})
         streams_append(streams=[BOARD], kind="incident.updated", data=_incident_event_data(incident))
     return incident

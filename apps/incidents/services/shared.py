@@ -5,7 +5,7 @@ assignments. Only the services in this package call these; no door does.
 
 from datetime import datetime
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from apps.accounts.roles import can_dispatch, is_responder
@@ -27,6 +27,16 @@ from apps.streams.names import BOARD, team_stream
 from apps.streams.services import streams_append
 from apps.teams.models import Team
 from apps.teams.services import team_move
+
+
+def _in_english(display) -> str:
+    """A choice's label as the timeline stores it, from a model's get_<field>_display: in English.
+
+    The timeline is written once and translated where shown, so a label must not be rendered in the
+    language of whoever happened to act.
+    """
+    with translation.override(None):
+        return display()
 
 
 def _log(incident: Incident, *, kind: str, text: str, actor=None, assignment=None, at=None, data=None) -> None:
@@ -121,11 +131,7 @@ def _refresh_incident_status(incident: Incident, *, actor, at: datetime) -> None
 
 
 def _assignment_move(assignment: Assignment, *, status: str, actor, at: datetime, reason: str = "") -> None:
-    """One step of an assignment, whoever takes it: its stamp, the team's status, the timeline, the event.
-
-    The timeline is stored in English whatever the actor's language (it is translated where shown),
-    so its words come from the status value, never from the translated label.
-    """
+    """One step of an assignment, whoever takes it: its stamp, the team's status, the timeline, the event."""
     assignment.status = status
     setattr(assignment, ASSIGNMENT_STAMPS[status], at)
     fields = ["status", ASSIGNMENT_STAMPS[status], "version"]
@@ -139,7 +145,11 @@ def _assignment_move(assignment: Assignment, *, status: str, actor, at: datetime
     assignment.save(update_fields=fields)
     team = Team.objects.select_for_update().get(pk=assignment.team_id)
     team_move(team=team, status=TEAM_STATUS_FOR_ASSIGNMENT[status], actor=actor, assignment=assignment, at=at)
-    verb = f"cancelled ({reason})" if status == AssignmentStatus.CANCELLED and reason else status.replace("_", " ")
+    verb = (
+        f"cancelled ({reason})"
+        if status == AssignmentStatus.CANCELLED and reason
+        else _in_english(assignment.get_status_display).lower()
+    )
     _log(
         assignment.incident,
         kind=f"assignment.{status}",

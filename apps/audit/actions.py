@@ -144,6 +144,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "funding.mapping.save": "A spending CSV column mapping was saved.",
     "funding.import": "A spending CSV was imported.",
     "funding.report": "A funder report was exported (CSV or XLSX).",
+    "funding.billable.read": "Encounters were checked for Medicaid billing (page or CSV); names every encounter shown.",
     # --- operations --------------------------------------------------------------------------------
     "retention.apply": "Records past their retention period were deleted or scrubbed.",
     "retention.dry_run": "A retention run counted what it would delete, changing nothing.",

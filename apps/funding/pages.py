@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import may_keep_funding, may_read_funding_totals
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError
-from apps.funding import reports, selectors, services
+from apps.funding import billable, conf, reports, selectors, services
 from apps.funding.models import FundingSource, ImportMapping, ImportRun
+from apps.incidents.models import Coverage
+from apps.teams.models import Certification
 
 MAX_UPLOAD_BYTES = 10 * 2**20
 
@@ -117,3 +119,28 @@ def funder_report(request):
         response = HttpResponse(reports.funder_report_csv(source, start, end), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+def billable_encounters_page(request):
+    """Encounters checked against the Medicaid mobile-crisis criteria; `?format=csv` downloads them."""
+    if not may_keep_funding(request.user):
+        raise PermissionDenied(_("Billable encounters are for finance staff and supervisors."))
+    start, end = _period(request)
+    if request.GET.get("format") == "csv":
+        rows = billable.billable_encounters_for(user=request.user, start=start, end=end, door="export")
+        response = HttpResponse(reports.billable_csv(rows), content_type="text/csv; charset=utf-8")
+        name = f"billable-encounters-{start.isoformat()}-{end.isoformat()}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    rows = billable.billable_encounters_for(user=request.user, start=start, end=end, door="page")
+    context = {
+        "start": start,
+        "end": end,
+        "rows": rows,
+        "billable_count": sum(1 for r in rows if r.billable),
+        "criteria": conf.billable_criteria(),
+        "qualified_kinds": [Certification.Kind(k).label for k in conf.billable_criteria()["qualified_certifications"]],
+        "coverage_kinds": [Coverage(c).label for c in conf.billable_criteria()["coverage"]],
+    }
+    return render(request, "funding/billable.html", context)

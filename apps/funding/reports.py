@@ -4,6 +4,7 @@ import csv
 import io
 from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.funding import selectors
@@ -156,4 +157,43 @@ def funder_report_xlsx(source: FundingSource, start: date, end: date) -> bytes:
                     cell.number_format = "#,##0.00"
     out = io.BytesIO()
     book.save(out)
+    return out.getvalue()
+
+
+def billable_csv(rows) -> str:
+    """The checked encounters, one a line: no name, no narrative, only what billing staff check."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            _("Encounter"),
+            _("Call"),
+            _("Received"),
+            _("Team"),
+            _("Minutes on scene"),
+            _("Crew"),
+            _("Qualified professional"),
+            _("Face to face"),
+            _("Coverage"),
+            _("Billable"),
+            _("What is missing"),
+        ]
+    )
+    yes, no = _("yes"), _("no")
+    for r in rows:
+        writer.writerow(
+            [
+                str(r.id),
+                r.reference,
+                timezone.localtime(r.received_at).strftime("%Y-%m-%d %H:%M"),
+                r.team,
+                "" if r.minutes is None else r.minutes,
+                r.crew,
+                yes if r.qualified else no,
+                yes if r.face_to_face else no,
+                r.coverage_label,
+                yes if r.billable else no,
+                " ".join(r.missing),
+            ]
+        )
     return out.getvalue()

@@ -327,6 +327,7 @@ class VersionInline(SupervisorInline):
         "services_provided",
         "followup_needed",
         "referral_needed",
+        "coverage",
         "narrative",
         "person",
         "device",

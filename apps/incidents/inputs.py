@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from apps.common.nul import refuse_nul
 from apps.incidents import services
-from apps.incidents.models import Disposition
+from apps.incidents.models import Coverage, Disposition
 
 
 class EncounterInputSerializer(serializers.Serializer):
@@ -22,6 +22,7 @@ class EncounterInputSerializer(serializers.Serializer):
     services_provided = serializers.ListField(child=serializers.CharField(max_length=60), required=False, default=list)
     followup_needed = serializers.BooleanField(default=False)
     referral_needed = serializers.BooleanField(default=False)
+    coverage = serializers.ChoiceField(choices=Coverage.choices, required=False, allow_blank=True, default="")
     narrative = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
     person = serializers.DictField(required=False, default=dict, validators=[refuse_nul])
     device_time = serializers.DateTimeField(required=False, allow_null=True)

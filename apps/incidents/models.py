@@ -33,6 +33,17 @@ class Disposition(models.TextChoices):
     ARREST_BY_POLICE = "arrest_by_police", _("Arrest by police")
 
 
+class Coverage(models.TextChoices):
+    """How the person's care is paid for, as they said or as known; blank means nobody recorded it."""
+
+    MEDICAID = "medicaid", _("Medicaid")
+    MEDICARE = "medicare", _("Medicare")
+    PRIVATE = "private", _("Private insurance")
+    OTHER = "other", _("Other coverage")
+    NONE = "none", _("No coverage")
+    UNKNOWN = "unknown", _("Asked, not known")
+
+
 class CallType(models.Model):
     """A kind of call the program answers, and what a team needs to take it."""
 
@@ -228,6 +239,13 @@ class EncounterVersion(models.Model):
     disposition = models.CharField(max_length=30, choices=Disposition.choices)
     followup_needed = models.BooleanField(default=False)
     referral_needed = models.BooleanField(default=False)
+    coverage = models.CharField(
+        _("coverage"),
+        max_length=20,
+        choices=Coverage.choices,
+        blank=True,
+        help_text=_("Optional: how the person's care is paid for (Medicaid billing needs it)."),
+    )
     narrative = EncryptedTextField(blank=True)
     person = EncryptedJSONField(
         default=dict, blank=True, help_text=_("Optional: name or alias, age range, language, housing status.")

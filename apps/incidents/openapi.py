@@ -87,6 +87,7 @@ class EncounterVersionShape(S.Serializer):
     disposition = S.CharField()
     followup_needed = S.BooleanField()
     referral_needed = S.BooleanField()
+    coverage = S.CharField(allow_null=True)
     narrative = S.CharField()
     person = S.DictField()
     authored_by = S.CharField()

@@ -97,6 +97,7 @@ def encounter_version_payload(version: EncounterVersion) -> dict:
         "disposition": version.disposition,
         "followup_needed": version.followup_needed,
         "referral_needed": version.referral_needed,
+        "coverage": version.coverage or None,
         "narrative": version.narrative,
         "person": version.person,
         "authored_by": version.authored_by.username,

@@ -185,3 +185,45 @@ def incident_counts_for_period(*, start, end) -> dict:
         "without_police_by_call_type": by_type,
         "people_served": people or 0,
     }
+
+
+def encounters_for_billing(*, start, end) -> list[dict]:
+    """What a billing check needs about each encounter on a call received in [start, end) and not
+    cancelled: the call's reference, the team, its on-scene and cleared stamps, the disposition, the
+    coverage and people served of the current version. No narrative, no name: the caller audits the
+    read, since it still discloses encounter records.
+    """
+    current = EncounterVersion.objects.filter(encounter=OuterRef("pk"), number=OuterRef("current_version"))
+    encounters = (
+        Encounter.objects.filter(incident__received_at__gte=start, incident__received_at__lt=end)
+        .exclude(incident__status=IncidentStatus.CANCELLED)
+        .exclude(current_version=0)
+        .select_related("incident", "assignment", "team")
+        .prefetch_related("incident__assignments")
+        .annotate(
+            coverage=Subquery(current.values("coverage")[:1]),
+            people=Subquery(current.values("people_served")[:1]),
+        )
+        .order_by("incident__received_at", "created_at")
+    )
+    facts = []
+    for encounter in encounters:
+        assignment = encounter.assignment
+        if assignment is None and encounter.team_id:
+            assignment = next((a for a in encounter.incident.assignments.all() if a.team_id == encounter.team_id), None)
+        facts.append(
+            {
+                "id": encounter.pk,
+                "incident": encounter.incident_id,
+                "reference": encounter.incident.reference,
+                "received_at": encounter.incident.received_at,
+                "team_id": encounter.team_id,
+                "team": encounter.team.call_sign if encounter.team_id else "",
+                "on_scene_at": assignment.on_scene_at if assignment else None,
+                "cleared_at": assignment.cleared_at if assignment else None,
+                "disposition": encounter.disposition,
+                "coverage": encounter.coverage or "",
+                "people_served": encounter.people or 0,
+            }
+        )
+    return facts

@@ -1,7 +1,9 @@
 from decimal import Decimal
 
+from django.db.models import Q
+
 from apps.common.geo import distance_km
-from apps.teams.models import Shift, Team, UnitStatus
+from apps.teams.models import Certification, Membership, Shift, Team, UnitStatus
 
 
 def team_recommend(
@@ -42,3 +44,50 @@ def team_hours_on_shift(*, start, end):
     ):
         seconds += (min(ends_at, end) - max(starts_at, start)).total_seconds()
     return (Decimal(seconds) / Decimal(3600)).quantize(Decimal("0.01"))
+
+
+def crews_at(moments: list[tuple[int, object]]) -> list[set[int]]:
+    """For each (team id, moment): who was on that team then. The members of a shift of the team
+    covering the moment when one lists members; otherwise the team's memberships at that moment."""
+    team_ids = {team_id for team_id, _at in moments if team_id}
+    if not team_ids:
+        return [set() for _ in moments]
+    times = [at for _team, at in moments if at is not None]
+    shifts = []
+    if times:
+        shifts = list(
+            Shift.objects.filter(team_id__in=team_ids, starts_at__lte=max(times), ends_at__gte=min(times))
+            .prefetch_related("members")
+            .only("pk", "team_id", "starts_at", "ends_at")
+        )
+    memberships = list(
+        Membership.objects.filter(team_id__in=team_ids).values("team_id", "user_id", "started_at", "ended_at")
+    )
+    crews = []
+    for team_id, at in moments:
+        if not team_id or at is None:
+            crews.append(set())
+            continue
+        on_shift = set()
+        for shift in shifts:
+            if shift.team_id == team_id and shift.starts_at <= at <= shift.ends_at:
+                on_shift |= {member.pk for member in shift.members.all()}
+        if not on_shift:
+            on_shift = {
+                m["user_id"]
+                for m in memberships
+                if m["team_id"] == team_id and m["started_at"] <= at and (m["ended_at"] is None or m["ended_at"] > at)
+            }
+        crews.append(on_shift)
+    return crews
+
+
+def certified_on(*, user_ids, day, kinds) -> dict[int, set[str]]:
+    """Each given responder's certifications of `kinds` that were valid on `day`."""
+    held: dict[int, set[str]] = {}
+    rows = Certification.objects.filter(responder_id__in=user_ids, kind__in=kinds, issued_on__lte=day).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=day)
+    )
+    for responder_id, kind in rows.values_list("responder_id", "kind"):
+        held.setdefault(responder_id, set()).add(kind)
+    return held

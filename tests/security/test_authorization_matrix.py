@@ -111,6 +111,8 @@ GET_ROWS = {
     "funding-figures":                   "R    R    R    R    R    A    R    R    A",
     "funding-import":                    "R    R    R    R    R    A    R    R    R",
     "funding-report":                    "R    R    R    R    R    -    R    R    R",
+    # Encounters checked for Medicaid billing: finance staff and supervisors only (the read is audited).
+    "funding-billable":                  "R    R    R    R    R    A    R    R    R",
 }
 
 # Writes with a valid body, each against team A's records. `A` = the change is made (2xx), `R` =

@@ -14,7 +14,15 @@ from apps.accounts.selectors import user_team_id
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.incidents.hooks import encounter_recorded_announce
-from apps.incidents.models import Assignment, Disposition, Encounter, EncounterNote, EncounterVersion, Incident
+from apps.incidents.models import (
+    Assignment,
+    Coverage,
+    Disposition,
+    Encounter,
+    EncounterNote,
+    EncounterVersion,
+    Incident,
+)
 from apps.incidents.payloads import encounter_payload
 from apps.incidents.services.shared import _log
 from apps.streams.names import BOARD, team_stream
@@ -46,6 +54,7 @@ def encounter_record(
     services_provided: list[str] | None = None,
     followup_needed: bool = False,
     referral_needed: bool = False,
+    coverage: str = "",
     narrative: str = "",
     person: dict | None = None,
     device=None,
@@ -60,6 +69,8 @@ def encounter_record(
         raise ApplicationError(
             _("Choose how the encounter ended."), extra={"disposition": [_("Not a known disposition.")]}
         )
+    if coverage and coverage not in Coverage.values:
+        raise ApplicationError(_("Choose the person's coverage."), extra={"coverage": [_("Not a known coverage.")]})
     with transaction.atomic():
         incident = Incident.objects.filter(pk=incident_id).first()
         if incident is None:
@@ -102,6 +113,7 @@ def encounter_record(
             disposition=disposition,
             followup_needed=followup_needed,
             referral_needed=referral_needed,
+            coverage=coverage,
             narrative=narrative,
             person=dict(person or {}),
             authored_by=actor,

@@ -144,6 +144,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "funding.mapping.save": "A spending CSV column mapping was saved.",
     "funding.import": "A spending CSV was imported.",
     "funding.report": "A funder report was exported (CSV or XLSX).",
+    "funding.burn_warning": "A funding source's pace of spending was warned about (runs out or money left unspent).",
     "funding.billable.read": "Encounters were checked for Medicaid billing (page or CSV); names every encounter shown.",
     # --- operations --------------------------------------------------------------------------------
     "retention.apply": "Records past their retention period were deleted or scrubbed.",

@@ -13,6 +13,7 @@ from apps.funding.models import (
     Allocation,
     Budget,
     BudgetLine,
+    BurnRateWarning,
     Category,
     CategoryCap,
     Expenditure,
@@ -241,3 +242,10 @@ class ImportMappingAdmin(ServiceSaveMixin, SupervisorAdmin):
 class ImportRunAdmin(SupervisorAdmin):
     read_only = True
     list_display = ("created_at", "filename", "rows_total", "rows_created", "rows_already_there", "actor")
+
+
+@admin.register(BurnRateWarning)
+class BurnRateWarningAdmin(SupervisorAdmin):
+    read_only = True
+    list_display = ("raised_on", "source", "condition", "spent_to_date", "projected", "awarded")
+    list_filter = ("condition",)

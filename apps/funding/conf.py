@@ -37,3 +37,13 @@ def billable_criteria() -> dict:
     criteria = dict(BILLABLE_DEFAULTS)
     criteria.update(getattr(settings, "FIRSTLINE_BILLABLE_ENCOUNTER", {}) or {})
     return criteria
+
+
+def burn_rate_min_days() -> int:
+    """Days of a source's period that must pass before its pace is trusted enough to warn."""
+    return int(getattr(settings, "FIRSTLINE_BURN_RATE_MIN_DAYS", 30))
+
+
+def unspent_warning_percent() -> int:
+    """Warn of money left unspent when the projection leaves more than this percent of the award."""
+    return int(getattr(settings, "FIRSTLINE_UNSPENT_WARNING_PERCENT", 10))

@@ -6,6 +6,7 @@ Money is `DecimalField(max_digits=14, decimal_places=2)` in the one currency of 
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -222,3 +223,56 @@ class Expenditure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.spent_on} {self.amount} {self.vendor}"
+
+
+class BurnRateWarning(models.Model):
+    """A source whose pace of spending will run out before its period ends, or leave money unspent.
+    Raised once per source and condition by the daily beat job (apps/funding/tasks.py), never again."""
+
+    class Condition(models.TextChoices):
+        RUNS_OUT = "runs_out", _("Runs out before its period ends")
+        LEFT_UNSPENT = "left_unspent", _("Money left unspent at its period's end")
+
+    source = models.ForeignKey(FundingSource, on_delete=models.CASCADE, related_name="warnings")
+    condition = models.CharField(_("condition"), max_length=20, choices=Condition.choices)
+    raised_on = models.DateField(_("raised on"))
+    spent_to_date = money(verbose_name=_("spent to date"))
+    projected = money(verbose_name=_("projected spending at the period's end"))
+    awarded = money(verbose_name=_("amount awarded"))
+
+    class Meta:
+        ordering = ["-raised_on", "source"]
+        verbose_name = _("burn-rate warning")
+        verbose_name_plural = _("burn-rate warnings")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "condition"], name="burn_rate_warning_once_per_condition")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} · {self.get_condition_display()}"
+
+    def describe(self) -> str:
+        """The warning in words, in the active language."""
+        values = {
+            "source": self.source.name,
+            "ends": self.source.ends_on.isoformat(),
+            "spent": self.spent_to_date,
+            "projected": self.projected,
+            "awarded": self.awarded,
+            "left": self.awarded - self.projected,
+        }
+        if self.condition == self.Condition.RUNS_OUT:
+            return (
+                gettext(
+                    "%(source)s: %(spent)s spent so far; at this pace %(projected)s would be spent by %(ends)s, "
+                    "more than the %(awarded)s awarded. The money runs out before the period ends."
+                )
+                % values
+            )
+        return (
+            gettext(
+                "%(source)s: %(spent)s spent so far; at this pace only %(projected)s of the %(awarded)s awarded "
+                "would be spent by %(ends)s, leaving %(left)s unspent."
+            )
+            % values
+        )

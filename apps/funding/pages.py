@@ -56,6 +56,7 @@ def figures(request):
         "categories": _bars(selectors.budget_vs_actual_by_category(start, end), budget="budget", actual="actual"),
         "sources": _bars(selectors.source_summaries(start, end), budget="awarded", actual="spent_to_date"),
         "keeper": may_keep_funding(request.user),
+        "warnings": selectors.burn_rate_warnings(),
         "all_sources": selectors.sources_for_choice() if may_keep_funding(request.user) else [],
     }
     return render(request, "funding/figures.html", context)

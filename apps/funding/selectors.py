@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from apps.funding import conf
-from apps.funding.models import Allocation, Budget, BudgetLine, Category, Expenditure, FundingSource
+from apps.funding.models import Allocation, Budget, BudgetLine, BurnRateWarning, Category, Expenditure, FundingSource
 from apps.incidents.selectors import incident_counts_for_period
 from apps.teams.selectors import team_hours_on_shift
 
@@ -184,11 +184,7 @@ def source_summaries(start: date, end: date) -> list[dict]:
     rows = []
     for source in FundingSource.objects.filter(starts_on__lte=end, ends_on__gte=start).order_by("name"):
         in_period = spending(start, end, source=source).aggregate(t=Sum("amount"))["t"] or ZERO
-        to_date = Expenditure.objects.filter(source=source, spent_on__lte=end).aggregate(t=Sum("amount"))["t"] or ZERO
-        # Burn is measured up to today at the latest: days still to come have no spending yet.
-        elapsed = (min(end, source.ends_on, timezone.localdate()) - source.starts_on).days + 1
-        length = (source.ends_on - source.starts_on).days + 1
-        projected = (to_date * length / elapsed).quantize(CENT, rounding=ROUND_HALF_UP) if elapsed > 0 else ZERO
+        to_date, projected, _elapsed = burn_projection(source, end)
         rows.append(
             {
                 "source": source,
@@ -203,6 +199,17 @@ def source_summaries(start: date, end: date) -> list[dict]:
             }
         )
     return rows
+
+
+def burn_projection(source: FundingSource, day: date) -> tuple[Decimal, Decimal, int]:
+    """What the source paid up to `day`, the spending that pace projects to the end of its period,
+    and the days of the period the pace was measured over. Burn is measured up to today at the
+    latest: days still to come have no spending yet."""
+    to_date = Expenditure.objects.filter(source=source, spent_on__lte=day).aggregate(t=Sum("amount"))["t"] or ZERO
+    elapsed = (min(day, source.ends_on, timezone.localdate()) - source.starts_on).days + 1
+    length = (source.ends_on - source.starts_on).days + 1
+    projected = (to_date * length / elapsed).quantize(CENT, rounding=ROUND_HALF_UP) if elapsed > 0 else ZERO
+    return to_date, projected, max(elapsed, 0)
 
 
 def restriction_checks(source: FundingSource, end: date) -> list[dict]:
@@ -262,3 +269,8 @@ def current_fiscal_year_bounds(today: date) -> tuple[date, date]:
     year = today.year if today.month >= month else today.year - 1
     starts_on = date(year, month, 1)
     return starts_on, date(starts_on.year + 1, starts_on.month, 1) - timedelta(days=1)
+
+
+def burn_rate_warnings():
+    """Warnings raised by the daily check, newest first, for sources whose period has not ended."""
+    return BurnRateWarning.objects.filter(source__ends_on__gte=timezone.localdate()).select_related("source")

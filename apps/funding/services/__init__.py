@@ -17,6 +17,7 @@ from apps.funding.services.csv_import import import_mapping_save, spending_impor
 from apps.funding.services.shared import CENT, IMPORT_FIELDS, REQUIRED_IMPORT_FIELDS
 from apps.funding.services.sources import allocation_set, funding_source_save
 from apps.funding.services.spending import expenditure_check, expenditure_record
+from apps.funding.services.warnings import burn_rate_warnings_raise
 
 __all__ = [
     "CENT",
@@ -27,6 +28,7 @@ __all__ = [
     "budget_line_change",
     "budget_version_copy",
     "budget_version_create",
+    "burn_rate_warnings_raise",
     "expenditure_check",
     "expenditure_record",
     "fiscal_year_bounds",

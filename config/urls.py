@@ -29,3 +29,4 @@ urlpatterns = [
 urlpatterns += [path("api/v1/", include(f"apps.{app}.urls")) for app in API_APPS]
 urlpatterns += [path("", include(f"apps.{app}.page_urls")) for app in API_APPS if app != "accounts"]
 urlpatterns += [path("funding/", include("apps.funding.page_urls"))]
+urlpatterns += [path("public/", include("apps.funding.public_urls"))]

@@ -145,3 +145,12 @@ def billable_encounters_page(request):
         "coverage_kinds": [Coverage(c).label for c in conf.billable_criteria()["coverage"]],
     }
     return render(request, "funding/billable.html", context)
+
+
+def public_budget(request):
+    """The transparency page: the budget in force, by category and by source. Open to anyone; it
+    shows aggregates only."""
+    today = timezone.localdate()
+    return render(
+        request, "funding/public_budget.html", {"summary": selectors.public_budget_summary(today), "today": today}
+    )

@@ -274,3 +274,39 @@ def current_fiscal_year_bounds(today: date) -> tuple[date, date]:
 def burn_rate_warnings():
     """Warnings raised by the daily check, newest first, for sources whose period has not ended."""
     return BurnRateWarning.objects.filter(source__ends_on__gte=timezone.localdate()).select_related("source")
+
+
+def public_budget_summary(day: date) -> dict | None:
+    """The budget in force on `day` for the public: totals by category and by source, nothing else
+    (no line's notes, team, program area, vendor or any person). None when no budget is in force."""
+    budget = budget_in_force(day)
+    if budget is None:
+        return None
+    lines = {r["category"]: r["t"] for r in budget.lines.values("category").annotate(t=Sum("amount")).order_by()}
+    parts = Allocation.objects.filter(line__budget=budget).values("line__category", "source").annotate(t=Sum("amount"))
+    sources = list(FundingSource.objects.filter(allocations__line__budget=budget).distinct().order_by("name"))
+    by_cell = {(r["line__category"], r["source"]): r["t"] for r in parts.order_by()}
+    rows = []
+    for value, label in Category.choices:
+        if value not in lines:
+            continue
+        amounts = [by_cell.get((value, s.pk), ZERO) for s in sources]
+        rows.append(
+            {
+                "label": label,
+                "total": lines[value],
+                "by_source": amounts,
+                "unallocated": lines[value] - sum(amounts, ZERO),
+            }
+        )
+    return {
+        "budget": budget,
+        "currency": conf.currency(),
+        "sources": [
+            {"name": s.name, "kind": s.get_kind_display(), "total": sum((r["by_source"][i] for r in rows), ZERO)}
+            for i, s in enumerate(sources)
+        ],
+        "rows": rows,
+        "total": sum(lines.values(), ZERO),
+        "unallocated": sum((r["unallocated"] for r in rows), ZERO),
+    }

@@ -113,6 +113,8 @@ GET_ROWS = {
     "funding-report":                    "R    R    R    R    R    -    R    R    R",
     # Encounters checked for Medicaid billing: finance staff and supervisors only (the read is audited).
     "funding-billable":                  "R    R    R    R    R    A    R    R    R",
+    # The budget in force, by category and source, for the public (aggregates, no person).
+    "public-budget":                     "P    P    P    P    P    P    P    P    P",
 }
 
 # Writes with a valid body, each against team A's records. `A` = the change is made (2xx), `R` =

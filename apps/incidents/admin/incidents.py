@@ -1,100 +1,23 @@
-"""Supervisor admin for call types, incidents, assignments and encounters.
+"""Supervisor admin for incidents, their assignments and the assignments' delivery receipts.
 
-Incidents are created and edited through the incidents services, so the admin keeps the same
-rules, timeline and events as the board. Assignments, timelines and encounters are read-only here:
-they are the record of a response. Opening an incident or an encounter holds people's details, so
-each opening is written to the audit log with the door "admin".
+Incidents are created, edited and cancelled through the incidents services, so the admin keeps the
+same rules, timeline and events as the board; assignments and receipts are read-only records.
 """
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from apps.audit.models import Door
-from apps.audit.services import audit_record
-from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline, changed_fields
+from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline
 from apps.incidents import services
-from apps.incidents.models import (
-    Assignment,
-    AssignmentReceipt,
-    CallType,
-    Encounter,
-    EncounterNote,
-    EncounterVersion,
-    Incident,
-    IncidentLogEntry,
-)
+from apps.incidents.admin.opening import audit_opening
+from apps.incidents.models import Assignment, AssignmentReceipt, Encounter, Incident, IncidentLogEntry
 from apps.incidents.states import OPEN_INCIDENT_STATUSES
-from apps.teams.models import Capability
 
 ADMIN_CANCEL_REASON = "Cancelled by supervisor in admin"
-
-
-def _audited_view(model_admin, request, object_id, action: str, *, target=None, detail=None):
-    """Record that a supervisor opened a person's record, then nothing else changes."""
-    obj = target if target is not None else model_admin.get_object(request, object_id)
-    if obj is not None:
-        audit_record(actor=request.user, action=action, obj=obj, door=Door.ADMIN, detail=detail)
-
-
-# --- call types -----------------------------------------------------------------------------------
-
-
-class CallTypeForm(forms.ModelForm):
-    required_capabilities = forms.MultipleChoiceField(
-        choices=Capability.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=_("A team sent to this kind of call should have all of these."),
-    )
-
-    class Meta:
-        model = CallType
-        fields = ("name", "code", "description", "default_priority", "required_capabilities", "active")
-
-
-@admin.register(CallType)
-class CallTypeAdmin(SupervisorAdmin):
-    """Call types are reference data. Incidents protect the ones they use, so only unused ones can be
-    deleted; a call type in use is retired by unticking "active"."""
-
-    allow_delete = True
-    form = CallTypeForm
-    list_display = ("name", "code", "default_priority", "active", "incident_count")
-    list_filter = ("active", "default_priority")
-    search_fields = ("name", "code", "description")
-    prepopulated_fields = {"code": ("name",)}
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(incident_total=Count("incidents"))
-
-    @admin.display(description=_("Incidents"), ordering="incident_total")
-    def incident_count(self, obj):
-        return obj.incident_total
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        audit_record(
-            actor=request.user,
-            action="call_type.update" if change else "call_type.create",
-            obj=obj,
-            detail={"fields": changed_fields(form)},
-        )
-
-    def delete_model(self, request, obj):
-        audit_record(actor=request.user, action="call_type.delete", obj=obj, detail={"code": obj.code})
-        super().delete_model(request, obj)
-
-    def delete_queryset(self, request, queryset):
-        for call_type in queryset:
-            self.delete_model(request, call_type)
-
-
-# --- incidents ------------------------------------------------------------------------------------
 
 
 class AssignmentInline(SupervisorInline):
@@ -226,7 +149,7 @@ class IncidentAdmin(ServiceSaveMixin, SupervisorAdmin):
         return self.record_fields
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        _audited_view(self, request, object_id, "incident.view")
+        audit_opening(self, request, object_id, "incident.view")
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
@@ -312,43 +235,6 @@ class AssignmentAdmin(SupervisorAdmin):
     readonly_fields = fields
 
 
-# --- encounters -----------------------------------------------------------------------------------
-
-
-class VersionInline(SupervisorInline):
-    model = EncounterVersion
-    fields = (
-        "number",
-        "created_at",
-        "authored_by",
-        "disposition",
-        "people_served",
-        "needs",
-        "services_provided",
-        "followup_needed",
-        "referral_needed",
-        "coverage",
-        "narrative",
-        "person",
-        "device",
-        "device_time",
-    )
-    readonly_fields = fields
-    ordering = ("-number",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("authored_by", "device")
-
-
-class NoteInline(SupervisorInline):
-    model = EncounterNote
-    fields = ("created_at", "author", "text", "device_time")
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author")
-
-
 @admin.register(AssignmentReceipt)
 class AssignmentReceiptAdmin(SupervisorAdmin):
     """Proof that a tablet received an assignment, which is not the same as a person acknowledging it."""
@@ -360,46 +246,3 @@ class AssignmentReceiptAdmin(SupervisorAdmin):
     list_select_related = ("assignment__incident", "assignment__team", "user")
     fields = ("assignment", "user", "stream", "seq", "delivered_at")
     readonly_fields = fields
-
-
-@admin.register(Encounter)
-class EncounterAdmin(SupervisorAdmin):
-    read_only = True
-    list_display = ("short_id", "incident", "team", "created_by", "created_at", "current_version", "disposition")
-    list_filter = ("disposition", "team")
-    search_fields = ("=id", "=incident__id")
-    date_hierarchy = "created_at"
-    list_select_related = ("incident", "team", "created_by")
-    show_full_result_count = False
-    fields = ("id", "incident", "assignment", "team", "created_by", "created_at", "current_version", "disposition")
-    readonly_fields = fields
-    inlines = [VersionInline, NoteInline]
-
-    @admin.display(description=_("Encounter"))
-    def short_id(self, obj):
-        return str(obj.pk)[:8]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        _audited_view(self, request, object_id, "encounter.view")
-        return super().change_view(request, object_id, form_url, extra_context)
-
-
-@admin.register(EncounterVersion)
-class EncounterVersionAdmin(SupervisorAdmin):
-    read_only = True
-    list_display = ("encounter", "number", "disposition", "authored_by", "created_at")
-    list_filter = ("disposition",)
-    search_fields = ("=encounter__id",)
-    date_hierarchy = "created_at"
-    list_select_related = ("encounter__incident", "authored_by")
-    show_full_result_count = False
-    fields = (*VersionInline.fields[:1], "encounter", *VersionInline.fields[1:])
-    readonly_fields = fields
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        version = self.get_object(request, object_id)
-        if version is not None:
-            _audited_view(
-                self, request, object_id, "encounter.view", target=version.encounter, detail={"version": version.number}
-            )
-        return super().change_view(request, object_id, form_url, extra_context)

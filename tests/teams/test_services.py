@@ -8,17 +8,9 @@ from apps.incidents import services as incident_services
 from apps.streams.models import Event
 from apps.teams import services
 from apps.teams.models import Capability, UnitStatus, UnitStatusChange
-from tests.factories import sign_in_body
+from tests.doors import api_as
 
 pytestmark = pytest.mark.django_db
-
-
-def api_as(user) -> APIClient:
-    client = APIClient(enforce_csrf_checks=True)
-    response = client.post("/api/v1/auth/login/", sign_in_body(user), format="json")
-    assert response.status_code == 200
-    client.credentials(HTTP_X_CSRFTOKEN=client.cookies["csrftoken"].value)
-    return client
 
 
 def make_busy(dispatcher, team):

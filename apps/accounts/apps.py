@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and devices")
 
     def ready(self):
+        # lazy: AppConfig.ready wiring; the receivers import models, which load only once apps are ready
         from apps.accounts import receivers  # noqa: F401 (connects the sign-in audit)

@@ -1,4 +1,9 @@
 from django.conf import settings
+from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
+from django_otp.models import Device as OtpDevice
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from apps.accounts.models import Device, User
 
@@ -61,16 +66,11 @@ def second_factor_required(user) -> bool:
 
 def second_factor_devices(user) -> list:
     """The confirmed authenticator app and recovery codes of a user (django-otp devices)."""
-    from django_otp import devices_for_user
-
     return list(devices_for_user(user, confirmed=True))
 
 
 def session_is_verified(user, session) -> bool:
     """Whether this session passed a second factor with one of the user's confirmed devices."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.models import Device as OtpDevice
-
     persistent_id = session.get(DEVICE_ID_SESSION_KEY) if session is not None else None
     if not persistent_id:
         return False
@@ -93,29 +93,21 @@ def second_factor_pending(user, session) -> bool:
 
 
 def recovery_codes_left(user) -> int:
-    from django_otp.plugins.otp_static.models import StaticToken
-
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
 def passkeys_of(user):
     """The confirmed passkeys and security keys of an account (django-otp-webauthn), newest first."""
-    from django_otp_webauthn.models import WebAuthnCredential
-
     return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("-created_at", "-pk")
 
 
 def sign_in_factor_count(user) -> int:
     """Factors someone signs in with day to day: the authenticator app and each key (not recovery codes)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     return TOTPDevice.objects.filter(user=user, confirmed=True).count() + passkeys_of(user).count()
 
 
 def second_factor_summary(user) -> dict:
     """Which factors an account has, for its owner and the admin: names and dates, never a secret."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     return {
         "required": second_factor_required(user),
         "authenticator_app": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),

@@ -18,6 +18,13 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract as babel_extract
+from babel.messages.extract import extract_javascript, extract_python
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+from django.utils.translation.template import templatize
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 LOCALE_DIR = ROOT / "locale"
 
@@ -65,12 +72,7 @@ def _sources(domain: str) -> list[tuple[Path, str]]:
 
 def _extract_file(path: Path, kind: str):
     """(lineno, message, comments, context) for each marked string in one file."""
-    from babel.messages.extract import extract as babel_extract
-    from babel.messages.extract import extract_javascript, extract_python
-
     if kind == "template":
-        from django.utils.translation.template import templatize
-
         code = templatize(path.read_text(encoding="utf-8"), origin=str(path))
         # Its lines are masked markup around gettext(...) calls; indentation would only upset tokenize.
         code = "\n".join(line.lstrip() for line in code.split("\n"))
@@ -85,8 +87,6 @@ def _extract_file(path: Path, kind: str):
 
 def extract(domain: str):
     """A Babel catalog of every string the sources mark for translation in this domain."""
-    from babel.messages.catalog import Catalog
-
     catalog = Catalog(project="Firstline", fuzzy=False)
     for path, kind in _sources(domain):
         relative = str(path.relative_to(ROOT))
@@ -101,15 +101,11 @@ def po_files(domain: str | None = None) -> list[Path]:
 
 
 def read(path: Path):
-    from babel.messages.pofile import read_po
-
     with path.open("rb") as handle:
         return read_po(handle, locale=path.parent.parent.name, abort_invalid=True)
 
 
 def compiled(path: Path) -> bytes:
-    from babel.messages.mofile import write_mo
-
     buffer = io.BytesIO()
     write_mo(buffer, read(path), use_fuzzy=False)
     return buffer.getvalue()
@@ -175,8 +171,6 @@ def check(path: Path, template=None) -> Findings:
 
 def update(domain: str) -> list[Path]:
     """Merge the sources' strings into each language's .po of the domain (what makemessages does)."""
-    from babel.messages.pofile import write_po
-
     template = extract(domain)
     updated = []
     for path in po_files(domain):

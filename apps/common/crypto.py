@@ -15,6 +15,7 @@ import json
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import connection, models, transaction
@@ -129,8 +130,6 @@ class EncryptedJSONField(EncryptedTextField):
         return json.dumps(self.value_from_object(obj), sort_keys=True)
 
     def formfield(self, **kwargs):
-        from django import forms
-
         return super(models.TextField, self).formfield(**{"form_class": forms.JSONField, **kwargs})
 
 

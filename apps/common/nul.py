@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.utils.translation import gettext as _
+from rest_framework import serializers
 
 NUL = "\x00"
 
@@ -28,7 +29,5 @@ def find_nul(value: Any, path: str = "$") -> str | None:
 
 def refuse_nul(value: Any) -> None:
     """A DRF field validator for JSON-shaped fields (DictField, JSONField, ListField of them)."""
-    from rest_framework import serializers
-
     if find_nul(value):
         raise serializers.ValidationError(_("Must not contain the invisible NUL character."))

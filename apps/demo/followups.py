@@ -14,6 +14,7 @@ from apps.followups.defaults import ensure_default_rules
 from apps.followups.disclosure import part2_reasons
 from apps.followups.models import FollowUp, Referral
 from apps.incidents.models import Encounter
+from apps.resources.models import Organization, Service
 
 SHELTER = "Riverton Community Shelter"
 CONSENT = {
@@ -43,8 +44,6 @@ LOOPS = [
 
 
 def _shelter_service():
-    from apps.resources.models import Organization, Service
-
     org = Organization.objects.filter(name=SHELTER).first()
     if org is None:
         return None

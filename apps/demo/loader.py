@@ -20,6 +20,7 @@ from apps.demo.history import _history, _one_doorbell_per_stream
 from apps.demo.now import _final_team_statuses, _first_positions, _open_calls
 from apps.demo.people import TEAMS, _program, demo_usernames
 from apps.incidents.models import CallType, Encounter, Incident
+from apps.streams.models import Event
 from apps.teams.models import Team
 
 # What the other apps add, in this order (follow-ups refer to the directory's services).
@@ -55,8 +56,6 @@ def _extensions(*, stdout) -> None:
 
 
 def demo_summary() -> dict:
-    from apps.streams.models import Event
-
     return {
         "users": User.objects.filter(username__in=demo_usernames()).count(),
         "teams": Team.objects.filter(call_sign__in=[t[0] for t in TEAMS]).count(),

@@ -11,6 +11,6 @@ class FollowupsConfig(AppConfig):
 
     def ready(self) -> None:
         """Listen to incidents' hooks (the incidents app never calls this one)."""
-        from apps.followups.services import on_encounter_recorded  # imports models: only once apps are loaded
+        from apps.followups.services import on_encounter_recorded  # lazy: imports models, only once apps are loaded
 
         encounter_recorded.connect(on_encounter_recorded, dispatch_uid="followups.apply_rules")

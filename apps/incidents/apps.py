@@ -11,6 +11,6 @@ class IncidentsConfig(AppConfig):
 
     def ready(self) -> None:
         """Listen to the live backbone's hooks (the backbone never imports this app)."""
-        from apps.incidents.receipts import on_stream_acknowledged  # imports models: only once apps are loaded
+        from apps.incidents.receipts import on_stream_acknowledged  # lazy: imports models, only once apps are loaded
 
         stream_acknowledged.connect(on_stream_acknowledged, dispatch_uid="incidents.assignment_receipts")

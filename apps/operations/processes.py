@@ -20,7 +20,7 @@ logger = logging.getLogger(__name__)
 def _keep_beating(part: str) -> None:
     if not apps.ready:
         django.setup()  # the beat does not set Django up by itself
-    from apps.operations import conf, services  # imports models: only after the setup above
+    from apps.operations import conf, services  # lazy: imports models, only after the setup above
 
     started = time.monotonic()
     while True:

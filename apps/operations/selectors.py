@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import redis
 from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -34,8 +35,6 @@ def _migrations_applied() -> bool:
 
 
 def _redis_answers() -> bool:
-    import redis
-
     client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
     try:
         return bool(client.ping())

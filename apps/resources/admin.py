@@ -10,13 +10,18 @@ from pathlib import Path
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
+from django.http import HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.models import Door
+from apps.audit.services import audit_record
 from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline
 from apps.common.errors import ApplicationError
 from apps.resources import conf, services
+from apps.resources.exporter import export_hsds, zip_folder
+from apps.resources.importer import RowError
 from apps.resources.models import (
     DirectoryImport,
     Location,
@@ -184,8 +189,6 @@ class _PageAdmin(SupervisorAdmin):
         return False
 
     def get_urls(self):
-        from django.urls import path
-
         info = self.model._meta.app_label, self.model._meta.model_name
         return [path("", self.admin_site.admin_view(self.page_view), name="{}_{}_changelist".format(*info))]
 
@@ -222,11 +225,6 @@ class DirectoryImportAdmin(_PageAdmin):
 
     def _download(self, request):
         """The whole directory as an HSDS datapackage zip (what export_hsds writes)."""
-        from django.http import HttpResponse
-
-        from apps.audit.services import audit_record
-        from apps.resources.exporter import export_hsds, zip_folder
-
         with tempfile.TemporaryDirectory(prefix="hsds-export-") as tmp:
             counts = export_hsds(Path(tmp) / "package")
             content = zip_folder(Path(tmp) / "package", Path(tmp) / "directory-hsds.zip").read_bytes()
@@ -242,8 +240,6 @@ class DirectoryImportAdmin(_PageAdmin):
         return response
 
     def _import(self, request, target):
-        from apps.resources.importer import RowError
-
         try:
             result = services.directory_import(actor=request.user, path=target, door=Door.ADMIN)
         except RowError as error:

@@ -11,15 +11,18 @@ import contextlib
 import json
 import logging
 import time
+from importlib import import_module
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.contrib.auth import get_user_model
 
 from apps.accounts.selectors import devices_revoked, idle_limit_seconds, session_device_id, session_last_active
 from apps.common import metrics
 from apps.streams import conf, hub
 from apps.streams.names import device_group, group_for, session_group
-from apps.streams.selectors import events_after, stream_may_read, stream_positions, streams_default_for
+from apps.streams.selectors import events_after, stream_head, stream_may_read, stream_positions, streams_default_for
 from apps.streams.services import stream_ack, streams_follow
 
 logger = logging.getLogger(__name__)
@@ -256,8 +259,6 @@ class StreamConsumer(AsyncWebsocketConsumer):
 
     async def _resync(self, stream: str):
         """Events we still owe were pruned while connected: tell the client to refetch by REST."""
-        from apps.streams.selectors import stream_head
-
         head = await database_sync_to_async(stream_head)(stream=stream)
         async with self.send_lock:
             if head > self.sent[stream]:
@@ -288,8 +289,6 @@ class StreamConsumer(AsyncWebsocketConsumer):
         Signing out, a revoked tablet or an ended session deletes the session; leaving a team
         takes away its stream. An open socket must not outlive either for long.
         """
-        from django.contrib.auth import get_user_model
-
         session = self.scope.get("session")
         key = getattr(session, "session_key", None)
         if key is None or not session.exists(key):
@@ -302,10 +301,6 @@ class StreamConsumer(AsyncWebsocketConsumer):
         return None
 
     def _last_active(self) -> float | None:
-        from importlib import import_module
-
-        from django.conf import settings
-
         key = getattr(self.scope.get("session"), "session_key", None)
         if key is None:
             return None

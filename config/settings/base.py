@@ -8,6 +8,8 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+import dj_database_url
+
 from config.settings.environment import env, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -104,8 +106,6 @@ def database_from_env(default_sqlite_path: Path) -> dict:
     """DATABASE_URL wins; otherwise SQLite in WAL mode, which lets the worker and server share it."""
     url = env("DATABASE_URL")
     if url:
-        import dj_database_url
-
         config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
         config.setdefault("OPTIONS", {})
         return config

@@ -4,14 +4,14 @@ apps/common/headers.py and docs/security/headers-and-sessions.md. No inline scri
 values a page's script needs travel in data attributes or json_script blocks. Imported by base.py.
 """
 
+from urllib.parse import urlsplit
+
 from config.settings.environment import env_list
 from config.settings.program import FIRSTLINE_MAP_TILE_URL
 
 
 def tile_source(url: str | None) -> list[str]:
     """The map tile host as a CSP source: scheme://host[:port], with a {s} subdomain as a wildcard."""
-    from urllib.parse import urlsplit
-
     if not url:
         return []
     parts = urlsplit(url)

@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.db import transaction
@@ -157,8 +158,6 @@ def device_check(*, device_id, device_key: str | None) -> Device:
 
 
 def _end_sessions(device: Device) -> tuple[list[int], list[str]]:
-    from importlib import import_module
-
     store = import_module(settings.SESSION_ENGINE).SessionStore
     user_ids, session_keys = [], []
     for device_session in device.sessions.filter(ended_at__isnull=True):

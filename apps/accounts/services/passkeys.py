@@ -6,8 +6,20 @@ import logging
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp_webauthn.exceptions import OTPWebAuthnApiError
+from django_otp_webauthn.models import WebAuthnCredential
+from django_otp_webauthn.utils import get_credential_model, rewrite_exceptions
 
 from apps.accounts.models import User
+from apps.accounts.selectors import (
+    passkeys_of,
+    second_factor_devices,
+    second_factor_required,
+    session_is_verified,
+    sign_in_factor_count,
+)
 from apps.audit.models import Outcome
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, NotFound, PermissionRefused
@@ -23,16 +35,12 @@ PASSKEY_NAME_MAX = 64  # django-otp's Device.name
 
 
 def _passkey_helper(request):
-    from django_otp_webauthn.utils import get_credential_model
-
     return get_credential_model().get_webauthn_helper(request=request)
 
 
 def _passkey_may_enroll(user, session) -> None:
     """Adding a key is for roles that give a second factor, and needs a verified session unless it
     is the account's first factor (forced enrollment at first sign-in, as with the app)."""
-    from apps.accounts.selectors import second_factor_devices, second_factor_required, session_is_verified
-
     if not second_factor_required(user):
         raise PermissionRefused(_("Your role signs in without a second factor."), extra={"code": "not_required"})
     if second_factor_devices(user) and not session_is_verified(user, session):
@@ -43,8 +51,6 @@ def _passkey_may_enroll(user, session) -> None:
 
 def passkey_name_choose(*, request, name: str) -> str:
     """Name the key about to be added; the name travels in the session to the end of the ceremony."""
-    from django_otp_webauthn.models import WebAuthnCredential
-
     user = request.user
     _passkey_may_enroll(user, request.session)
     name = " ".join((name or "").split())[:PASSKEY_NAME_MAX]
@@ -72,13 +78,6 @@ def passkey_registration_complete(*, request, data: dict):
     When it is the account's first factor it also confirms the recovery codes the page showed, and
     verifies this session, as confirming the authenticator app does.
     """
-    from django_otp import login as otp_login
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp_webauthn.exceptions import OTPWebAuthnApiError
-    from django_otp_webauthn.utils import rewrite_exceptions
-
-    from apps.accounts.selectors import session_is_verified
-
     user = request.user
     session = request.session
     _passkey_may_enroll(user, session)
@@ -122,8 +121,6 @@ def passkey_registration_complete(*, request, data: dict):
 
 def passkey_verification_begin(*, request) -> dict:
     """A fresh challenge for this account's keys (a second factor: the password came first)."""
-    from apps.accounts.selectors import passkeys_of
-
     if not passkeys_of(request.user).exists():
         raise ApplicationError(_("This account has no passkey or security key."), extra={"code": "no_passkey"})
     options, state = _passkey_helper(request).authenticate_begin(user=request.user, require_user_verification=False)
@@ -135,10 +132,6 @@ def passkey_verify(*, request, data: dict):
     """Give the session its second factor with a key: the library checks the answer against this
     session's one-time challenge, the allowed origins, the relying party, the key of this account
     and its signature counter. Every try is audited, as a code is."""
-    from django_otp import login as otp_login
-    from django_otp_webauthn.exceptions import OTPWebAuthnApiError
-    from django_otp_webauthn.utils import rewrite_exceptions
-
     user = request.user
     state = request.session.pop(PASSKEY_VERIFY_STATE_KEY, None)
     request.session.save()  # a replayed answer finds no challenge to match
@@ -180,10 +173,6 @@ def passkey_verify(*, request, data: dict):
 def passkey_remove(*, request, passkey_id) -> None:
     """Remove one of your own keys, from a verified session; never the account's last factor while
     its role needs one (recovery codes alone are not a factor to sign in with every day)."""
-    from django_otp_webauthn.models import WebAuthnCredential
-
-    from apps.accounts.selectors import second_factor_required, session_is_verified, sign_in_factor_count
-
     user = request.user
     if not session_is_verified(user, request.session):
         raise PermissionRefused(_("Confirm it is you with your second factor first."))

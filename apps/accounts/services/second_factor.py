@@ -5,8 +5,14 @@ reset by an administrator, every step audited. Passkeys are in passkeys.py.
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django_otp import devices_for_user, match_token
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.models import User
+from apps.accounts.roles import may_manage_account
+from apps.accounts.selectors import recovery_codes_left
 from apps.audit.models import Outcome
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, PermissionRefused
@@ -21,9 +27,6 @@ def second_factor_enrollment_start(*, user: User):
     Showing the page again shows the same secret and codes, so a reload does not break a phone
     that already scanned the QR code. They count only once a code from the app is confirmed.
     """
-    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     with transaction.atomic():
         totp = TOTPDevice.objects.filter(user=user, confirmed=False).first()
         if totp is None:
@@ -38,10 +41,6 @@ def second_factor_enrollment_start(*, user: User):
 
 def second_factor_enrollment_confirm(*, request, code: str):
     """A first code from the new app confirms it and the recovery codes, and verifies this session."""
-    from django_otp import login as otp_login
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     user = request.user
     with transaction.atomic():
         totp = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=False).first()
@@ -65,11 +64,6 @@ def second_factor_verify(*, request, code: str):
 
     django-otp's devices slow down repeated wrong codes (each failure doubles the wait).
     """
-    from django_otp import login as otp_login
-    from django_otp import match_token
-
-    from apps.accounts.selectors import recovery_codes_left
-
     user = request.user
     device = match_token(user, _clean_code(code)) if code else None
     if device is None:
@@ -92,10 +86,6 @@ def second_factor_reset(*, actor: User, user: User) -> int:
     The recovery procedure for someone who lost their phone and codes; only someone who may manage
     the account (apps.accounts.roles.may_manage_account) may do it, and it is audited.
     """
-    from django_otp import devices_for_user
-
-    from apps.accounts.roles import may_manage_account
-
     if not may_manage_account(actor, user):
         raise PermissionRefused(_("Only an administrator can reset the second factor of this account."))
     with transaction.atomic():

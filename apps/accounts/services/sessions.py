@@ -5,6 +5,7 @@ language.
 
 from datetime import timedelta
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.db import transaction
@@ -14,12 +15,13 @@ from django.utils.translation import ngettext
 
 from apps.accounts.hooks import session_ended
 from apps.accounts.models import Device, DeviceSession, User
-from apps.accounts.roles import is_responder
+from apps.accounts.roles import is_responder, may_manage_account
 from apps.accounts.selectors import SESSION_DEVICE_KEY, SESSION_LAST_ACTIVE_KEY
 from apps.accounts.services.devices import DEVICE_REQUIRED, device_key_matches
 from apps.audit.models import Outcome
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, CredentialsRefused, PermissionRefused, TooManyAttempts
+from apps.common.language import supported
 
 SESSION_STARTED_KEY = "firstline_started"
 
@@ -145,21 +147,15 @@ def auth_logout(*, request) -> None:
 
 def sign_in_unlock(*, actor: User, user: User) -> int:
     """Lift a sign-in lockout on an account before its wait is over (django-axes' counters)."""
-    from axes.utils import reset
-
-    from apps.accounts.roles import may_manage_account
-
     if not may_manage_account(actor, user):
         raise PermissionRefused(_("Only an administrator can unlock this account."))
-    cleared = reset(username=user.get_username())
+    cleared = axes_reset(username=user.get_username())
     audit_record(actor=actor, action="auth.unlock", obj=user, detail={"cleared": cleared})
     return cleared
 
 
 def user_language_set(*, user: User, language: str) -> User:
     """A person's own language for every screen ('' = follow the device and the browser)."""
-    from apps.common.language import supported
-
     if language and supported(language) != language:
         raise ApplicationError(_("That language is not offered."))
     if user.language != language:

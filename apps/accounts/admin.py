@@ -13,7 +13,6 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -29,7 +28,6 @@ from apps.accounts.roles import ADMIN_ROLES, Role, may_manage_account, role_of
 from apps.accounts.selectors import second_factor_summary
 from apps.audit.services import audit_record
 from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline, changed_fields
-from apps.teams.models import Membership
 
 ADMIN_REVOKE_REASON = "Revoked by supervisor in admin"
 MANAGE_FACTORS_URL = "/accounts/second-factor/manage/"
@@ -81,21 +79,12 @@ class UserEditForm(RoleRulesMixin, UserChangeForm):
         fields = "__all__"
 
 
-class MembershipOfUserInline(SupervisorInline):
-    model = Membership
-    fk_name = "user"
-    fields = ("team", "position", "active", "started_at", "ended_at")
-    readonly_fields = fields
-    verbose_name = _("team membership")
-    verbose_name_plural = _("team memberships (change them under Teams › Memberships)")
-
-
 @admin.register(User)
 class UserAdmin(SupervisorAdmin, DjangoUserAdmin):
     form = UserEditForm
     add_form = UserCreateForm
-    inlines = [MembershipOfUserInline]
-    list_display = ("username", "full_name", "role", "current_team", "partner_organization", "is_active", "last_login")
+    # The teams app extends this admin with the person's team (apps/teams/admin.py): it sits above accounts.
+    list_display = ("username", "full_name", "role", "partner_organization", "is_active", "last_login")
     list_filter = ("role", "is_active", "is_superuser")
     search_fields = ("username", "first_name", "last_name", "email", "phone")
     list_select_related = ("partner_organization",)
@@ -116,17 +105,9 @@ class UserAdmin(SupervisorAdmin, DjangoUserAdmin):
     filter_horizontal = ()
     actions = ["reset_second_factor", "unlock_sign_in"]
 
-    def get_queryset(self, request):
-        team = Membership.objects.filter(user=OuterRef("pk"), active=True).values("team__call_sign")[:1]
-        return super().get_queryset(request).annotate(current_team_call_sign=Subquery(team))
-
     @admin.display(description=_("Name"))
     def full_name(self, obj):
         return obj.get_full_name()
-
-    @admin.display(description=_("Team"), ordering="current_team_call_sign")
-    def current_team(self, obj):
-        return getattr(obj, "current_team_call_sign", None) or "-"
 
     @admin.display(description=_("Second factors"))
     def second_factors(self, obj):

@@ -11,7 +11,6 @@ from apps.accounts.models import Device
 from apps.accounts.selectors import second_factor_state, user_summary
 from apps.common.schema import ok
 from apps.common.throttles import ScopedClientAddressThrottle
-from apps.teams.models import Team
 
 
 class UserShape(serializers.Serializer):
@@ -134,7 +133,10 @@ def _with_enrollment(request, device, code) -> dict:
 class DeviceRegisterApi(APIView):
     class InputSerializer(serializers.Serializer):
         name = serializers.CharField(max_length=100)
-        team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False, allow_null=True)
+        # The team a tablet belongs to, through the device's own foreign key: accounts sits below teams.
+        team = serializers.PrimaryKeyRelatedField(
+            queryset=Device.team.field.related_model.objects.all(), required=False, allow_null=True
+        )
 
     @extend_schema(request=InputSerializer, responses=ok(201, DeviceEnrollmentOutputSerializer))
     def post(self, request):

@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpResponseRedirect
+from django.urls import path
 
 from apps.common.errors import ApplicationError
 
@@ -112,3 +113,20 @@ __all__ = [
     "SupervisorInline",
     "changed_fields",
 ]
+
+
+class PageAdmin(SupervisorAdmin):
+    """An app-index entry that opens one page instead of a list of records (a subclass gives title and page_view)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        info = self.model._meta.app_label, self.model._meta.model_name
+        return [path("", self.admin_site.admin_view(self.page_view), name="{}_{}_changelist".format(*info))]
+
+    def context(self, request, **extra):
+        return {**self.admin_site.each_context(request), "opts": self.model._meta, "title": self.title, **extra}

@@ -4,12 +4,11 @@ In order: `?lang=xx` on the URL (a public page can be linked to in a language), 
 person's own choice (User.language), this device's choice (the `django_language` cookie that
 Django's set_language view writes: a shared tablet keeps its language), the browser's
 Accept-Language, then settings.LANGUAGE_CODE. Paths never change with the language: they are a
-contract (docs/i18n.md).
+contract (docs/i18n.md). The middleware that applies this order and remembers a signed-in person's
+choice is apps/accounts/language.py: saving the choice is the accounts service's job.
 """
 
 from django.conf import settings
-from django.middleware.locale import LocaleMiddleware
-from django.urls import reverse
 from django.utils import translation
 
 QUERY_PARAMETER = "lang"
@@ -35,34 +34,6 @@ def language_for(request) -> str:
         if chosen:
             return chosen
     return translation.get_language_from_request(request)
-
-
-class LanguageMiddleware(LocaleMiddleware):
-    """Django's LocaleMiddleware (Content-Language, Vary) with the person's and the URL's choice first.
-
-    It sits after AuthenticationMiddleware so it can read the person's choice, and before every
-    middleware that answers people (session guard, second factor), so their refusals are translated.
-    When a signed-in person uses the language switch, their choice is remembered as theirs.
-    """
-
-    def process_request(self, request):
-        translation.activate(language_for(request))
-        request.LANGUAGE_CODE = translation.get_language()
-
-    def process_response(self, request, response):
-        if request.method == "POST" and request.path == reverse("set_language") and response.status_code in (302, 204):
-            self._remember(request)
-        return super().process_response(request, response)
-
-    @staticmethod
-    def _remember(request) -> None:
-        user = getattr(request, "user", None)
-        chosen = supported(request.POST.get("language"))
-        if user is None or not user.is_authenticated or not chosen:
-            return
-        from apps.accounts.services import user_language_set
-
-        user_language_set(user=user, language=chosen)
 
 
 def language_choices() -> list[tuple[str, str]]:

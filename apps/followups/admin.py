@@ -1,12 +1,15 @@
 """Supervisor admin for follow-ups: the program rules and limits are edited here; records are read-only
 and changed only through services (actions)."""
 
+from datetime import timedelta
+
 from django import forms
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
-from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline
+from apps.common.admin import PageAdmin, ServiceSaveMixin, SupervisorAdmin, SupervisorInline
 from apps.followups import services
 from apps.followups.endpoints import MIN_SECRET_LENGTH, new_endpoint_secret
 from apps.followups.models import (
@@ -22,7 +25,10 @@ from apps.followups.models import (
     WebhookAttempt,
     WebhookDelivery,
 )
+from apps.followups.reports import missing_partnerships
 from apps.followups.webhooks import webhook_retry
+from apps.resources import conf as resources_conf
+from apps.resources.models import MissingPartnershipsReport
 
 
 @admin.register(FollowUpRule)
@@ -216,3 +222,33 @@ class WebhookDeliveryAdmin(SupervisorAdmin):
     def retry_selected(self, request, queryset):
         for delivery in queryset:
             self.run_service(request, webhook_retry, actor=request.user, delivery_id=delivery.pk)
+
+
+# --- the missing-partnerships report (needs met in the field that no partner could take) -------
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise forms.ValidationError(_("The start must be on or before the end."))
+        return data
+
+
+@admin.register(MissingPartnershipsReport)
+class MissingPartnershipsReportAdmin(PageAdmin):
+    title = "Missing partnerships: needs no active partner could take"
+
+    def page_view(self, request):
+        end = resources_conf.program_today()
+        initial = {"start": end - timedelta(days=30), "end": end}
+        form = PeriodForm(request.GET or initial)
+        report = None
+        if form.is_valid():
+            report = missing_partnerships(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+        return TemplateResponse(
+            request, "resources/admin_missing_partnerships.html", self.context(request, form=form, report=report)
+        )

@@ -1,20 +1,24 @@
 """REST doors for follow-ups and referrals: validate, call one service, answer."""
 
+from datetime import timedelta
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.roles import Role, role_of
+from apps.accounts.roles import Role, is_supervisor, role_of
 from apps.audit.services import audit_record
-from apps.common.errors import ApplicationError
+from apps.common.errors import ApplicationError, PermissionRefused
 from apps.common.schema import ok
 from apps.followups import openapi as shapes
 from apps.followups import selectors, services
 from apps.followups.disclosure import referrals_part2_reasons
 from apps.followups.models import FollowUp, Referral
 from apps.followups.payloads import followup_payload, referral_payload
+from apps.followups.reports import missing_partnerships
+from apps.resources import conf as resources_conf
 
 
 class FollowUpListCreateApi(APIView):
@@ -215,3 +219,25 @@ class EncounterReferralsApi(APIView):
                 "followups": [followup_payload(f) for f in followups],
             }
         )
+
+
+class MissingPartnershipsApi(APIView):
+    class InputSerializer(serializers.Serializer):
+        start = serializers.DateField(required=False)
+        end = serializers.DateField(required=False)
+
+    @extend_schema(
+        summary="Needs no active partner could take, by need and district (supervisors)",
+        parameters=[InputSerializer],
+        responses=ok(200, shapes.MissingPartnershipsShape),
+    )
+    def get(self, request):
+        if not is_supervisor(request.user):
+            raise PermissionRefused(_("Only supervisors may see the partnerships report."))
+        data = self.InputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        end = data.validated_data.get("end") or resources_conf.program_today()
+        start = data.validated_data.get("start") or end - timedelta(days=30)
+        if start > end:
+            raise ApplicationError(_("Invalid period."), extra={"start": [_("Must be on or before end.")]})
+        return Response(missing_partnerships(start=start, end=end))

@@ -135,3 +135,28 @@ class EncounterReferralsShape(S.Serializer):
     encounter = S.UUIDField()
     referrals = ReferralShape(many=True)
     followups = FollowUpShape(many=True)
+
+
+class MissingPartnershipRowShape(S.Serializer):
+    need = S.CharField()
+    need_label = S.CharField()
+    district = S.CharField()
+    has_active_partner = S.BooleanField()
+    encounters = S.IntegerField()
+    referrals_no_capacity = S.IntegerField()
+    referrals_not_eligible = S.IntegerField()
+    referrals_no_partner = S.IntegerField()
+    total = S.IntegerField()
+
+
+# "from" is a Python keyword, so this one is built rather than declared.
+MissingPartnershipsShape = type(
+    "MissingPartnershipsShape",
+    (S.Serializer,),
+    {
+        "from": S.DateField(),
+        "to": S.DateField(),
+        "needs_without_active_partner": S.ListField(child=S.CharField()),
+        "rows": MissingPartnershipRowShape(many=True),
+    },
+)

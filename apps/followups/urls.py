@@ -19,4 +19,10 @@ urlpatterns = [
         apis.EncounterReferralsApi.as_view(),
         name="api-encounter-referrals",
     ),
+    # The missing-partnerships report reads referrals, so it is served here (its path is unchanged).
+    path(
+        "resources/partnerships/missing/",
+        apis.MissingPartnershipsApi.as_view(),
+        name="api-resources-missing-partnerships",
+    ),
 ]

@@ -4,7 +4,6 @@ app index that open their own page).
 """
 
 import tempfile
-from datetime import timedelta
 from pathlib import Path
 
 from django import forms
@@ -12,12 +11,11 @@ from django.contrib import admin, messages
 from django.db import models
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.models import Door
 from apps.audit.services import audit_record
-from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline
+from apps.common.admin import PageAdmin, ServiceSaveMixin, SupervisorAdmin, SupervisorInline
 from apps.common.errors import ApplicationError
 from apps.resources import conf, services
 from apps.resources.exporter import export_hsds, zip_folder
@@ -25,7 +23,6 @@ from apps.resources.importer import RowError
 from apps.resources.models import (
     DirectoryImport,
     Location,
-    MissingPartnershipsReport,
     Organization,
     Program,
     Schedule,
@@ -35,7 +32,6 @@ from apps.resources.models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from apps.resources.reports import missing_partnerships
 
 PARTNERSHIP_FIELDS = ("partnership_status", "agreement_start", "agreement_end", "partnership_notes")
 
@@ -179,25 +175,8 @@ class UploadForm(forms.Form):
         return package
 
 
-class _PageAdmin(SupervisorAdmin):
-    """An app-index entry that opens one page instead of a list of records."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def get_urls(self):
-        info = self.model._meta.app_label, self.model._meta.model_name
-        return [path("", self.admin_site.admin_view(self.page_view), name="{}_{}_changelist".format(*info))]
-
-    def context(self, request, **extra):
-        return {**self.admin_site.each_context(request), "opts": self.model._meta, "title": self.title, **extra}
-
-
 @admin.register(DirectoryImport)
-class DirectoryImportAdmin(_PageAdmin):
+class DirectoryImportAdmin(PageAdmin):
     title = "Import an HSDS datapackage"
 
     def page_view(self, request):
@@ -265,30 +244,3 @@ def _declared_length(request) -> int:
         return int(request.META.get("CONTENT_LENGTH") or 0)
     except ValueError:
         return 0
-
-
-class PeriodForm(forms.Form):
-    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start") and data.get("end") and data["start"] > data["end"]:
-            raise forms.ValidationError(_("The start must be on or before the end."))
-        return data
-
-
-@admin.register(MissingPartnershipsReport)
-class MissingPartnershipsReportAdmin(_PageAdmin):
-    title = "Missing partnerships: needs no active partner could take"
-
-    def page_view(self, request):
-        end = conf.program_today()
-        initial = {"start": end - timedelta(days=30), "end": end}
-        form = PeriodForm(request.GET or initial)
-        report = None
-        if form.is_valid():
-            report = missing_partnerships(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
-        return TemplateResponse(
-            request, "resources/admin_missing_partnerships.html", self.context(request, form=form, report=report)
-        )

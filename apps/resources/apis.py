@@ -1,21 +1,17 @@
 """REST doors of the resource directory under /api/v1/resources/: field search, capacity, reports."""
 
-from datetime import timedelta
-
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from apps.accounts.roles import is_supervisor
-from apps.common.errors import ApplicationError, NotFound, PermissionRefused
+from apps.common.errors import NotFound
 from apps.common.schema import ok
-from apps.resources import conf, selectors, services
 from apps.resources import openapi as shapes
+from apps.resources import selectors, services
 from apps.resources.cards import capacity_payload
 from apps.resources.models import ServiceCapacity
-from apps.resources.reports import missing_partnerships
 
 MAX_RESULTS = 100
 
@@ -102,25 +98,3 @@ class CapacityApi(APIView):
             raise NotFound(_("No such service."))
         capacity = ServiceCapacity.objects.filter(service=service).first()
         return Response({"service": str(service_id), "capacity": capacity_payload(capacity)})
-
-
-class MissingPartnershipsApi(APIView):
-    class InputSerializer(serializers.Serializer):
-        start = serializers.DateField(required=False)
-        end = serializers.DateField(required=False)
-
-    @extend_schema(
-        summary="Needs no active partner could take, by need and district (supervisors)",
-        parameters=[InputSerializer],
-        responses=ok(200, shapes.MissingPartnershipsShape),
-    )
-    def get(self, request):
-        if not is_supervisor(request.user):
-            raise PermissionRefused(_("Only supervisors may see the partnerships report."))
-        data = self.InputSerializer(data=request.query_params)
-        data.is_valid(raise_exception=True)
-        end = data.validated_data.get("end") or conf.program_today()
-        start = data.validated_data.get("start") or end - timedelta(days=30)
-        if start > end:
-            raise ApplicationError(_("Invalid period."), extra={"start": [_("Must be on or before end.")]})
-        return Response(missing_partnerships(start=start, end=end))

@@ -56,30 +56,6 @@ class ServiceCapacityShape(S.Serializer):
     capacity = CapacityShape(allow_null=True)
 
 
-class MissingPartnershipRowShape(S.Serializer):
-    need = S.CharField()
-    need_label = S.CharField()
-    district = S.CharField()
-    has_active_partner = S.BooleanField()
-    encounters = S.IntegerField()
-    referrals_no_capacity = S.IntegerField()
-    referrals_not_eligible = S.IntegerField()
-    referrals_no_partner = S.IntegerField()
-    total = S.IntegerField()
-
-
-# "from" is a Python keyword, so this one is built rather than declared.
-MissingPartnershipsShape = type(
-    "MissingPartnershipsShape",
-    (S.Serializer,),
-    {
-        "from": S.DateField(),
-        "to": S.DateField(),
-        "needs_without_active_partner": S.ListField(child=S.CharField()),
-        "rows": MissingPartnershipRowShape(many=True),
-    },
-)
-
 HSDS_OBJECT = {"type": "object", "additionalProperties": True, "description": "An HSDS 3.1 object."}
 HSDS_PAGE = {
     "type": "object",

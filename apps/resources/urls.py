@@ -8,9 +8,4 @@ urlpatterns = [
     path("resources/search/", apis.SearchApi.as_view(), name="api-resources-search"),
     path("resources/services/", apis.FieldCacheApi.as_view(), name="api-resources-field-cache"),
     path("resources/services/<uuid:service_id>/capacity/", apis.CapacityApi.as_view(), name="api-resources-capacity"),
-    path(
-        "resources/partnerships/missing/",
-        apis.MissingPartnershipsApi.as_view(),
-        name="api-resources-missing-partnerships",
-    ),
 ]

@@ -12,12 +12,14 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from apps.accounts.admin import UserAdmin
+from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline, changed_fields
 from apps.teams import services
@@ -293,3 +295,35 @@ class CertificationAdmin(SupervisorAdmin):
     def delete_queryset(self, request, queryset):
         for certification in queryset:
             self.delete_model(request, certification)
+
+
+# --- a person's team on the account admin ---------------------------------------------------------
+
+
+class MembershipOfUserInline(SupervisorInline):
+    model = Membership
+    fk_name = "user"
+    fields = ("team", "position", "active", "started_at", "ended_at")
+    readonly_fields = fields
+    verbose_name = _("team membership")
+    verbose_name_plural = _("team memberships (change them under Teams › Memberships)")
+
+
+class UserWithTeamAdmin(UserAdmin):
+    """The account admin with the person's current team and memberships. Teams sits above accounts, so
+    it extends the account page here instead of the accounts app reaching up to teams."""
+
+    inlines = [*UserAdmin.inlines, MembershipOfUserInline]
+    list_display = ("username", "full_name", "role", "current_team", "partner_organization", "is_active", "last_login")
+
+    def get_queryset(self, request):
+        team = Membership.objects.filter(user=OuterRef("pk"), active=True).values("team__call_sign")[:1]
+        return super().get_queryset(request).annotate(current_team_call_sign=Subquery(team))
+
+    @admin.display(description=_("Team"), ordering="current_team_call_sign")
+    def current_team(self, obj):
+        return getattr(obj, "current_team_call_sign", None) or "-"
+
+
+admin.site.unregister(User)
+admin.site.register(User, UserWithTeamAdmin)

@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "apps.common.language.LanguageMiddleware",
+    "apps.accounts.language.LanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "apps.accounts.middleware.SessionGuardMiddleware",
     "apps.audit.middleware.RequestContextMiddleware",

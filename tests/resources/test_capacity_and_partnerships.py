@@ -8,10 +8,10 @@ from django.utils import timezone
 from apps.accounts.roles import Role
 from apps.audit.models import AuditEntry
 from apps.followups.models import Referral
+from apps.followups.reports import missing_partnerships
 from apps.incidents.models import Encounter, EncounterVersion
 from apps.resources.conf import program_today
 from apps.resources.models import Organization, ServiceCapacity
-from apps.resources.reports import missing_partnerships
 from apps.streams.models import Event
 from tests.factories import IncidentFactory, UserFactory
 from tests.resources.builders import make_service

@@ -4,6 +4,8 @@ A need counts when, in the period, an encounter's current version named it and n
 (an organization in a formal or informal partnership, agreement in force) runs an active service
 mapped to that need; or when a referral for it was declined or not delivered for lack of capacity
 or eligibility. Counts only, by need and district: no person's record leaves this module.
+It lives in followups, above resources and incidents, because it reads referrals; the API
+(`GET /api/v1/resources/partnerships/missing/`) and the admin page are served from here too.
 """
 
 from collections import defaultdict
@@ -12,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.db.models import F
 
+from apps.followups.models import Referral
 from apps.incidents.models import EncounterVersion
 from apps.incidents.vocab import NEEDS
 from apps.resources import conf
@@ -54,8 +57,6 @@ def _referral_reason(referral) -> str | None:
 
 def missing_partnerships(*, start: date, end: date) -> dict:
     """Rows by (need, district) with counts, biggest gaps first."""
-    from apps.followups.models import Referral  # the followups app depends on this one, not the reverse
-
     begin, finish = _bounds(start, end)
     covered = needs_covered_by_partners(conf.program_today())
     counts = defaultdict(lambda: {"encounters": 0, "referrals_no_capacity": 0, "referrals_not_eligible": 0,

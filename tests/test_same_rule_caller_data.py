@@ -25,67 +25,66 @@ pytestmark = pytest.mark.django_db
 
 # --- caller data: one rule for a callback and for text length, whichever door a call comes in by --
 
-SAFE = {"weapon_involved": "no", "violence_or_threats": "no", "medical_emergency": "no"}
-SAFE["suicide_attempt_with_means"] = "no"
+SAFE = {
+    "weapon_involved": "no",
+    "violence_or_threats": "no",
+    "medical_emergency": "no",
+    "suicide_attempt_with_means": "no",
+}
+PAGE_FORM = {"call_type": "welfare_check", "location_text": "Park", "action": "decide"}
+PAGE_FORM |= {f"q_{k}": v for k, v in SAFE.items()}
+API_BODY = {"call_type": "welfare_check", "location_text": "Park", "answers": SAFE}
+
+
+def screen_on_page(call_taker, **fields):
+    page = Client()
+    page.force_login(call_taker)
+    return page.post("/intake/screen/", {**PAGE_FORM, **fields})
+
+
+def open311_post(center_key, **fields):
+    body = {"api_key": center_key[1], "service_code": "welfare-check", "address_string": "Park"}
+    body |= {f"attribute[{k}]": v for k, v in SAFE.items()} | fields
+    return APIClient().post("/open311/v2/requests.json", body)
+
+
+def eido_post(center_client, callback_uri: str):
+    doc = eido()
+    doc["callbackComponent"][0]["callBackInformationUri"] = [callback_uri]
+    return center_client.post("/api/v1/intake/eido/", json.dumps(doc), content_type="application/json")
 
 
 def test_a_callback_is_stored_in_e164_through_every_intake_door(policy, call_taker, center_client, center_key):
-
-    page = Client()
-    page.force_login(call_taker)
-    answers = {f"q_{k}": v for k, v in SAFE.items()}
-    form = {"call_type": "welfare_check", "location_text": "Park", "summary": "Cold", "action": "decide"}
-    assert page.post("/intake/screen/", {**form, **answers, "callback": "(303) 555-0101"}).status_code == 302
-    body = {"call_type": "welfare_check", "location_text": "Park", "answers": SAFE, "callback": "303.555.0102"}
+    assert screen_on_page(call_taker, summary="Cold", callback="(303) 555-0101").status_code == 302
+    body = {**API_BODY, "callback": "303.555.0102"}
     assert api_as(call_taker).post("/api/v1/intake/screen/", body, format="json").status_code == 201
-    open311 = {"api_key": center_key[1], "service_code": "welfare-check", "address_string": "Park"}
-    open311 |= {f"attribute[{k}]": v for k, v in SAFE.items()} | {"phone": "+1 303 555 0103"}
-    assert APIClient().post("/open311/v2/requests.json", open311).status_code == 201
-    doc = eido()
-    doc["callbackComponent"][0]["callBackInformationUri"] = ["tel:303-555-0104"]
-    assert (
-        center_client.post("/api/v1/intake/eido/", json.dumps(doc), content_type="application/json").status_code == 201
-    )
+    assert open311_post(center_key, phone="+1 303 555 0103").status_code == 201
+    assert eido_post(center_client, "tel:303-555-0104").status_code == 201
     stored = sorted(i.callback for i in Incident.objects.all())
     assert stored == ["+13035550101", "+13035550102", "+13035550103", "+13035550104"]
 
 
 def test_not_a_phone_is_never_stored_whichever_door(policy, call_taker, center_client, center_key):
-
-    page = Client()
-    page.force_login(call_taker)
-    answers = {f"q_{k}": v for k, v in SAFE.items()}
-    form = {"call_type": "welfare_check", "location_text": "Park", "summary": "Cold", "action": "decide"}
-    assert page.post("/intake/screen/", {**form, **answers, "callback": "not a phone"}).status_code == 400
-    body = {"call_type": "welfare_check", "location_text": "Park", "answers": SAFE, "callback": "not a phone"}
+    assert screen_on_page(call_taker, summary="Cold", callback="not a phone").status_code == 400
+    body = {**API_BODY, "callback": "not a phone"}
     refused = api_as(call_taker).post("/api/v1/intake/screen/", body, format="json")
     assert refused.status_code == 400 and "callback" in refused.json()
-    open311 = {"api_key": center_key[1], "service_code": "welfare-check", "address_string": "Park"}
-    open311 |= {f"attribute[{k}]": v for k, v in SAFE.items()} | {"phone": "not a phone"}
-    response = APIClient().post("/open311/v2/requests.json", open311)
+    response = open311_post(center_key, phone="not a phone")
     assert response.status_code == 400 and "phone" in response.json()[0]["description"]
     assert not Incident.objects.exists()
-    doc = eido()
-    doc["callbackComponent"][0]["callBackInformationUri"] = ["tel:not-a-phone"]
-    answer = center_client.post("/api/v1/intake/eido/", json.dumps(doc), content_type="application/json")
+    answer = eido_post(center_client, "tel:not-a-phone")
     assert answer.status_code == 201 and answer.json()["warnings"]
     assert Incident.objects.get().callback == ""
 
 
 def test_a_5000_character_summary_is_refused_at_every_door(policy, call_taker, center_key):
     long = "x" * 5000
-    page = Client()
-    page.force_login(call_taker)
-    answers = {f"q_{k}": v for k, v in SAFE.items()}
-    form = {"call_type": "welfare_check", "location_text": "Park", "action": "decide"}
-    assert page.post("/intake/screen/", {**form, **answers, "summary": long}).status_code == 400
-    body = {"call_type": "welfare_check", "location_text": "Park", "answers": SAFE, "summary": long}
+    assert screen_on_page(call_taker, summary=long).status_code == 400
+    body = {**API_BODY, "summary": long}
     assert api_as(call_taker).post("/api/v1/intake/screen/", body, format="json").status_code == 400
     incident = {"summary": long, "location_text": "Park"}
     assert api_as(call_taker).post("/api/v1/incidents/", incident, format="json").status_code == 400
-    open311 = {"api_key": center_key[1], "service_code": "welfare-check", "address_string": "Park"}
-    open311 |= {f"attribute[{k}]": v for k, v in SAFE.items()} | {"description": long}
-    assert APIClient().post("/open311/v2/requests.json", open311).status_code == 400
+    assert open311_post(center_key, description=long).status_code == 400
     assert not Incident.objects.exists()
 
 

@@ -23,7 +23,6 @@ def events(kind: str) -> list:
 
 
 def test_follow_ups_created_completed_and_cancelled_reach_the_stream_of_whoever_works_them(supervisor, responder, team):
-
     due = timezone.now() + timedelta(days=1)
     mine = followups.followup_create(actor=supervisor, kind="check_in_call", due_at=due, assignee_id=responder.pk)
     teams = followups.followup_create(actor=supervisor, kind="visit", due_at=due, team_id=team.pk)

@@ -293,7 +293,10 @@ def test_who_may_see_and_keep_the_programs_money(client, book, role, figures, ke
     page = client.get("/funding/", {"start": "2025-07-01", "end": "2025-09-30"})
     assert page.status_code == figures
     if figures == 200:
-        assert "11700.50" in page.content.decode()
+        body = page.content.decode()
+        assert "11700.50" in body
+        # The analyst reads the totals only: no funder report, no billable encounters, no import.
+        assert ('id="report"' in body) == keeps and ("/funding/billable/" in body) == keeps
     report = client.get("/funding/report/", {"source": book["city"].pk, "start": "2025-07-01", "end": "2025-09-30"})
     assert report.status_code == (200 if keeps else 403)
     upload = client.post("/funding/import/", {})

@@ -36,111 +36,113 @@ from tests.security.world import (
 
 pytestmark = pytest.mark.django_db
 
-COLUMNS = ROLES  # anonymous responder_a responder_b dispatcher call_taker supervisor partner_x partner_y analyst
+COLUMNS = ROLES  # anonymous responder_a/_b dispatcher call_taker supervisor partner_x/_y analyst finance
 
 # fmt: off
 GET_ROWS = {
-    #                                     anon resA resB disp ctak supv ptnX ptnY anal
-    "home":                              "R    -    -    -    -    -    -    -    A",
-    "healthz":                           "P    P    P    P    P    P    P    P    P",
-    "readyz":                            "P    P    P    P    P    P    P    P    P",
-    "login":                             "P    P    P    P    P    P    P    P    P",
-    "api-me":                            "R    A    A    A    A    A    A    A    A",
+    #                                     anon resA resB disp ctak supv ptnX ptnY anal fin
+    "home":                              "R    -    -    -    -    -    -    -    A    A",
+    "healthz":                           "P    P    P    P    P    P    P    P    P    P",
+    "readyz":                            "P    P    P    P    P    P    P    P    P    P",
+    "login":                             "P    P    P    P    P    P    P    P    P    P",
+    "api-me":                            "R    A    A    A    A    A    A    A    A    A",
     # Only roles in FIRSTLINE_MFA_ROLES stay on it (tests/accounts/test_second_factor.py); others move on.
-    "second-factor":                     "R    -    -    -    -    -    -    -    -",
-    "second-factors":                    "R    -    -    -    -    -    -    -    -",
+    "second-factor":                     "R    -    -    -    -    -    -    -    -    -",
+    "second-factors":                    "R    -    -    -    -    -    -    -    -    -",
     # The words of django-otp-webauthn's script (no record in it): served to anyone, like a static file.
-    "js-i18n-catalog":                   "P    P    P    P    P    P    P    P    P",
+    "js-i18n-catalog":                   "P    P    P    P    P    P    P    P    P    P",
     # A person's own language (docs/i18n.md); the device's switch (Django's set_language) is for anyone.
-    "language":                          "R    A    A    A    A    A    A    A    A",
-    "set_language":                      "P    P    P    P    P    P    P    P    P",
-    "api-teams":                         "R    A    A    A    A    A    R    R    R",
+    "language":                          "R    A    A    A    A    A    A    A    A    A",
+    "set_language":                      "P    P    P    P    P    P    P    P    P    P",
+    "api-teams":                         "R    A    A    A    A    A    R    R    R    R",
     # Lists are filtered, not refused: responder B, partners and the analyst get their own (empty)
     # share; the body check below proves team A's call is not in it.
-    "api-incidents":                     "R    A    A    A    A    A    A    A    A",
+    "api-incidents":                     "R    A    A    A    A    A    A    A    A    A",
     # The incident holds the caller's name and notes. Call-takers took the call and keep reading it.
-    "api-incident":                      "R    A    R    A    A    A    R    R    R",
-    "api-my-assignments":                "R    A    A    R    R    R    R    R    R",
+    "api-incident":                      "R    A    R    A    A    A    R    R    R    R",
+    "api-my-assignments":                "R    A    A    R    R    R    R    R    R    R",
     # Encounters: the assigned team, dispatch while the call is open, supervisors.
-    "api-encounter":                     "R    A    R    A    R    A    R    R    R",
-    "api-encounter-referrals":           "R    A    R    A    R    A    R    R    R",
-    "api-board":                         "R    R    R    A    R    A    R    R    R",
-    "api-incident-eido":                 "R    R    R    A    A    A    R    R    R",
-    "api-intake-handbacks":              "R    R    R    R    R    R    R    R    R",  # call centers' API key only
-    "api-intake-decision":               "R    R    R    -    R    -    R    R    R",  # (no decision in the world)
-    "api-intake-policy":                 "R    A    A    A    A    A    A    A    A",
-    "api-intake-policy-report":          "R    R    R    R    R    A    R    R    R",
-    "api-intake-duplicates":             "R    R    R    A    R    A    R    R    R",
-    "api-field-bootstrap":               "R    A    A    R    R    R    R    R    R",
-    "api-field-resources":               "R    A    A    A    A    A    A    A    A",
-    "api-followups":                     "R    A    A    A    A    A    A    A    A",
-    "api-followup":                      "R    A    R    A    R    A    R    R    R",
-    "api-referrals":                     "R    A    A    A    A    A    A    A    A",
-    "api-referral":                      "R    A    R    R    R    A    A    R    R",
-    "api-resources-search":              "R    A    A    A    A    A    A    A    A",
-    "api-resources-field-cache":         "R    A    A    A    A    A    A    A    A",
-    "api-resources-capacity":            "R    A    A    A    A    A    A    A    A",
-    "api-resources-missing-partnerships":"R    R    R    R    R    A    R    R    R",
-    "board":                             "R    R    R    A    R    A    R    R    R",
-    "intake-screen":                     "R    R    R    A    A    A    R    R    R",
-    "open311-services":                  "P    P    P    P    P    P    P    P    P",
-    "open311-service":                   "P    P    P    P    P    P    P    P    P",
-    "open311-requests":                  "R    R    R    R    R    R    R    R    R",  # call centers' API key only
-    "open311-request":                   "R    R    R    R    R    R    R    R    R",
-    "field-app":                         "P    P    P    P    P    P    P    P    P",
-    "field-manifest":                    "P    P    P    P    P    P    P    P    P",
-    "field-sw":                          "P    P    P    P    P    P    P    P    P",
-    "javascript-catalog":                "P    P    P    P    P    P    P    P    P",
-    "partner-inbox":                     "R    R    R    R    R    R    A    A    R",
-    "partner-referral":                  "R    R    R    R    R    R    A    R    R",
-    "followups-supervision":             "R    R    R    R    R    A    R    R    R",
-    "resources-capacity":                "R    R    R    R    R    A    A    A    R",
-    "hsds-root":                         "P    P    P    P    P    P    P    P    P",
-    "hsds-services":                     "P    P    P    P    P    P    P    P    P",
-    "hsds-service":                      "P    P    P    P    P    P    P    P    P",
-    "hsds-organizations":                "P    P    P    P    P    P    P    P    P",
-    "hsds-organization":                 "P    P    P    P    P    P    P    P    P",
-    "hsds-service-at-locations":         "P    P    P    P    P    P    P    P    P",
-    "hsds-service-at-location":          "P    P    P    P    P    P    P    P    P",
-    "hsds-taxonomies":                   "P    P    P    P    P    P    P    P    P",
-    "hsds-taxonomy":                     "P    P    P    P    P    P    P    P    P",
-    "hsds-taxonomy-terms":               "P    P    P    P    P    P    P    P    P",
-    "hsds-taxonomy-term":                "P    P    P    P    P    P    P    P    P",
-    # The program's money (tests/funding): supervisors and analysts read the totals; the funder
-    # report without a source sends a supervisor back to the figures (a redirect, not a refusal).
-    "funding-figures":                   "R    R    R    R    R    A    R    R    A",
-    "funding-import":                    "R    R    R    R    R    A    R    R    R",
-    "funding-report":                    "R    R    R    R    R    -    R    R    R",
+    "api-encounter":                     "R    A    R    A    R    A    R    R    R    R",
+    "api-encounter-referrals":           "R    A    R    A    R    A    R    R    R    R",
+    "api-board":                         "R    R    R    A    R    A    R    R    R    R",
+    "api-incident-eido":                 "R    R    R    A    A    A    R    R    R    R",
+    "api-intake-handbacks":              "R    R    R    R    R    R    R    R    R    R",  # call centers' API key only
+    "api-intake-decision":               "R    R    R    -    R    -    R    R    R    R",  # (no decision in the world)
+    "api-intake-policy":                 "R    A    A    A    A    A    A    A    A    A",
+    "api-intake-policy-report":          "R    R    R    R    R    A    R    R    R    R",
+    "api-intake-duplicates":             "R    R    R    A    R    A    R    R    R    R",
+    "api-field-bootstrap":               "R    A    A    R    R    R    R    R    R    R",
+    "api-field-resources":               "R    A    A    A    A    A    A    A    A    A",
+    "api-followups":                     "R    A    A    A    A    A    A    A    A    A",
+    "api-followup":                      "R    A    R    A    R    A    R    R    R    R",
+    "api-referrals":                     "R    A    A    A    A    A    A    A    A    A",
+    "api-referral":                      "R    A    R    R    R    A    A    R    R    R",
+    "api-resources-search":              "R    A    A    A    A    A    A    A    A    A",
+    "api-resources-field-cache":         "R    A    A    A    A    A    A    A    A    A",
+    "api-resources-capacity":            "R    A    A    A    A    A    A    A    A    A",
+    "api-resources-missing-partnerships":"R    R    R    R    R    A    R    R    R    R",
+    "board":                             "R    R    R    A    R    A    R    R    R    R",
+    "intake-screen":                     "R    R    R    A    A    A    R    R    R    R",
+    "open311-services":                  "P    P    P    P    P    P    P    P    P    P",
+    "open311-service":                   "P    P    P    P    P    P    P    P    P    P",
+    "open311-requests":                  "R    R    R    R    R    R    R    R    R    R",  # call centers' API key only
+    "open311-request":                   "R    R    R    R    R    R    R    R    R    R",
+    "field-app":                         "P    P    P    P    P    P    P    P    P    P",
+    "field-manifest":                    "P    P    P    P    P    P    P    P    P    P",
+    "field-sw":                          "P    P    P    P    P    P    P    P    P    P",
+    "javascript-catalog":                "P    P    P    P    P    P    P    P    P    P",
+    "partner-inbox":                     "R    R    R    R    R    R    A    A    R    R",
+    "partner-referral":                  "R    R    R    R    R    R    A    R    R    R",
+    "followups-supervision":             "R    R    R    R    R    A    R    R    R    R",
+    "resources-capacity":                "R    R    R    R    R    A    A    A    R    R",
+    "hsds-root":                         "P    P    P    P    P    P    P    P    P    P",
+    "hsds-services":                     "P    P    P    P    P    P    P    P    P    P",
+    "hsds-service":                      "P    P    P    P    P    P    P    P    P    P",
+    "hsds-organizations":                "P    P    P    P    P    P    P    P    P    P",
+    "hsds-organization":                 "P    P    P    P    P    P    P    P    P    P",
+    "hsds-service-at-locations":         "P    P    P    P    P    P    P    P    P    P",
+    "hsds-service-at-location":          "P    P    P    P    P    P    P    P    P    P",
+    "hsds-taxonomies":                   "P    P    P    P    P    P    P    P    P    P",
+    "hsds-taxonomy":                     "P    P    P    P    P    P    P    P    P    P",
+    "hsds-taxonomy-terms":               "P    P    P    P    P    P    P    P    P    P",
+    "hsds-taxonomy-term":                "P    P    P    P    P    P    P    P    P    P",
+    # The program's money (tests/funding): finance staff and supervisors keep it, analysts read the
+    # totals; the funder report without a source sends a keeper back to the figures (a redirect, not
+    # a refusal). Finance staff otherwise see what an analyst sees: no person's record anywhere.
+    "funding-figures":                   "R    R    R    R    R    A    R    R    A    A",
+    "funding-import":                    "R    R    R    R    R    A    R    R    R    A",
+    "funding-report":                    "R    R    R    R    R    -    R    R    R    -",
     # Encounters checked for Medicaid billing: finance staff and supervisors only (the read is audited).
-    "funding-billable":                  "R    R    R    R    R    A    R    R    R",
+    "funding-billable":                  "R    R    R    R    R    A    R    R    R    A",
     # The budget in force, by category and source, for the public (aggregates, no person).
-    "public-budget":                     "P    P    P    P    P    P    P    P    P",
+    "public-budget":                     "P    P    P    P    P    P    P    P    P    P",
 }
 
 # Writes with a valid body, each against team A's records. `A` = the change is made (2xx), `R` =
 # refused (4xx) and nothing changed. A 409 that carries the server's copy counts as refused only if
 # the copy shows nothing the role may not read (the body check applies to every answer).
 WRITE_ROWS = {
-    #                                     anon resA resB disp ctak supv ptnX ptnY anal
-    "assign team B to the call":         "R    R    R    A    R    A    R    R    R",
-    "reassign the assignment":           "R    R    R    A    R    A    R    R    R",
-    "acknowledge the assignment":        "R    A    R    A    R    A    R    R    R",
-    "set the assignment en route":       "R    A    R    A    R    A    R    R    R",
-    "cancel the assignment":             "R    R    R    A    R    A    R    R    R",
-    "cancel the incident":               "R    R    R    A    R    A    R    R    R",
-    "edit the incident":                 "R    R    R    A    -    A    R    R    R",
-    "add a note to the encounter":       "R    A    R    -    R    A    R    R    R",
-    "document an encounter on the call": "R    A    R    R    R    A    R    R    R",
-    "complete the follow-up":            "R    A    R    R    R    A    R    R    R",  # dispatch reads, the team acts
-    "replay the follow-up id":           "R    R    R    R    R    R    R    R    R",
-    "replay the referral id":            "R    R    R    R    R    R    R    R    R",
-    "accept the referral (API)":         "R    R    R    R    R    R    A    R    R",
-    "accept the referral (inbox page)":  "R    R    R    R    R    R    A    R    R",
-    "revoke the referral's consent":     "R    A    R    R    R    A    R    R    R",
-    "report team A's position":          "R    A    R    A    R    A    R    R    R",
-    "revoke team A's tablet":            "R    R    R    R    R    A    R    R    R",
-    "renew team A's tablet's enrollment":"R    R    R    R    R    A    R    R    R",
-    "update org X's service capacity":   "R    R    R    R    R    A    A    R    R",
+    #                                     anon resA resB disp ctak supv ptnX ptnY anal fin
+    "assign team B to the call":         "R    R    R    A    R    A    R    R    R    R",
+    "reassign the assignment":           "R    R    R    A    R    A    R    R    R    R",
+    "acknowledge the assignment":        "R    A    R    A    R    A    R    R    R    R",
+    "set the assignment en route":       "R    A    R    A    R    A    R    R    R    R",
+    "cancel the assignment":             "R    R    R    A    R    A    R    R    R    R",
+    "cancel the incident":               "R    R    R    A    R    A    R    R    R    R",
+    "edit the incident":                 "R    R    R    A    -    A    R    R    R    R",
+    "add a note to the encounter":       "R    A    R    -    R    A    R    R    R    R",
+    "document an encounter on the call": "R    A    R    R    R    A    R    R    R    R",
+    # Dispatch reads a follow-up; the team acts on it.
+    "complete the follow-up":            "R    A    R    R    R    A    R    R    R    R",
+    "replay the follow-up id":           "R    R    R    R    R    R    R    R    R    R",
+    "replay the referral id":            "R    R    R    R    R    R    R    R    R    R",
+    "accept the referral (API)":         "R    R    R    R    R    R    A    R    R    R",
+    "accept the referral (inbox page)":  "R    R    R    R    R    R    A    R    R    R",
+    "revoke the referral's consent":     "R    A    R    R    R    A    R    R    R    R",
+    "report team A's position":          "R    A    R    A    R    A    R    R    R    R",
+    "revoke team A's tablet":            "R    R    R    R    R    A    R    R    R    R",
+    "renew team A's tablet's enrollment":"R    R    R    R    R    A    R    R    R    R",
+    "update org X's service capacity":   "R    R    R    R    R    A    A    R    R    R",
 }
 # fmt: on
 

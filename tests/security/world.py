@@ -38,6 +38,7 @@ ROLES = [
     "partner_x",
     "partner_y",
     "analyst",
+    "finance",
 ]
 
 # Details only the assigned team, dispatch on an open call and supervisors may read.
@@ -133,6 +134,7 @@ def build_world() -> World:
     u["call_taker"] = UserFactory(role=Role.CALL_TAKER, username=_unique("sec-calltaker"))
     u["supervisor"] = UserFactory(role=Role.SUPERVISOR, username=_unique("sec-supervisor"))
     u["analyst"] = UserFactory(role=Role.ANALYST, username=_unique("sec-analyst"))
+    u["finance"] = UserFactory(role=Role.FINANCE, username=_unique("sec-finance"))
     u["partner_x"] = UserFactory(role=Role.PARTNER, username=_unique("sec-partner-x"), partner_organization=w.org_x)
     u["partner_y"] = UserFactory(role=Role.PARTNER, username=_unique("sec-partner-y"), partner_organization=org_y)
     PartnerServiceStaff.objects.create(user=u["partner_x"], service=w.service_x)

@@ -88,9 +88,7 @@ document.addEventListener("input", async (event) => {
   const el = event.target;
   if (el.id === "res-q") {
     state.resQuery = el.value;
-    const position = el.selectionStart;
-    render();
-    const box = $("#res-q"); box.focus(); box.setSelectionRange(position, position);
+    render(); // keeps the search box focused, cursor where it was
     return;
   }
   if (!state.form) return;

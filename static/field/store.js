@@ -124,11 +124,24 @@
   const rawGet = (store, key) => run(store, "readonly", (s) => s.get(key));
   const rawAll = (store) => run(store, "readonly", (s) => s.getAll());
   const get = async (store, key) => unseal(store, await rawGet(store, key));
-  async function put(store, value, key) {
-    const stored = await seal(store, value);
-    return run(store, "readwrite", (s) => (key === undefined ? s.put(stored) : s.put(stored, key)));
+  // Writes reach IndexedDB in the order they were asked for. Sealing is asynchronous, so without this
+  // a draft saved on a tap and then on the next keystroke could land keystroke first and be overwritten
+  // by the older copy: the responder's words gone from the draft.
+  let lastWrite = Promise.resolve();
+  function inOrder(write) {
+    const next = lastWrite.catch(() => {}).then(write);
+    lastWrite = next;
+    return next;
   }
-  const del = (store, key) => run(store, "readwrite", (s) => s.delete(key));
+  function put(store, value, key) {
+    const sealing = seal(store, value); // seals (and snapshots) the value now, as it is at the call
+    sealing.catch(() => {}); // a locked store rejects; the caller hears it from the write below
+    return inOrder(async () => {
+      const stored = await sealing;
+      return run(store, "readwrite", (s) => (key === undefined ? s.put(stored) : s.put(stored, key)));
+    });
+  }
+  const del = (store, key) => inOrder(() => run(store, "readwrite", (s) => s.delete(key)));
   const all = async (store) => Promise.all((await rawAll(store)).map((v) => unseal(store, v)));
   const count = (store) => run(store, "readonly", (s) => s.count());
   const outboxAll = async () => Promise.all((await run("outbox", "readonly", (s) => s.index("seq").getAll())).map((v) => unseal("outbox", v)));

@@ -1,7 +1,7 @@
 /* The field app's screens, drawn from the state as HTML strings (every value escaped). */
 import { formatList, formatTime } from "../common/format.js";
 import { gettext, interpolate } from "../common/i18n.js";
-import { assignmentById, nextStatuses } from "./encounters.js";
+import { assignmentById, nextStatuses, saveDraft } from "./encounters.js";
 import { actionsForm, viewForm } from "./form.js";
 import { viewResources } from "./resources.js";
 import { $, esc, label, screen, state, statusWords, vocab } from "./state.js";
@@ -168,7 +168,34 @@ function viewWiped() {
     <button type="button" class="btn btn-big btn-block" data-action="reload">${esc(gettext("Start again"))}</button></section>`;
 }
 
+/** The control the responder is on, so the same control has the focus after the screen is redrawn. */
+function focusedControl() {
+  const el = document.activeElement;
+  if (!el || el === document.body || !$("#view").contains(el) && !$("#actions").contains(el)) return null;
+  const typing = typeof el.selectionStart === "number" ? [el.selectionStart, el.selectionEnd] : null;
+  if (el.id) return { selector: `#${CSS.escape(el.id)}`, typing };
+  const keys = ["action", "id", "code", "field", "list", "step", "status", "choice"].filter((k) => el.dataset[k] !== undefined);
+  if (!keys.length) return null;
+  return { selector: keys.map((k) => `[data-${k}="${CSS.escape(el.dataset[k])}"]`).join(""), typing };
+}
+
+/** Text typed into the form is the truth until its input event is handled: a redraw after a tap
+    keeps it (and saves it) instead of drawing the older words over it. */
+function keepTypedWords() {
+  const f = state.form;
+  if (!f || $("#view").dataset.form !== f.id) return;
+  let changed = false;
+  const narrative = $("#narrative");
+  if (narrative && narrative.value !== f.narrative) { f.narrative = narrative.value; changed = true; }
+  for (const input of document.querySelectorAll("#view [data-person]")) {
+    if (input.value !== (f.person[input.dataset.person] || "")) { f.person[input.dataset.person] = input.value; changed = true; }
+  }
+  if (changed) saveDraft().catch(() => {});
+}
+
 export function render() {
+  keepTypedWords();
+  const focus = focusedControl();
   const loggedIn = !!state.user && !state.locked && state.view !== "wiped";
   $("#nav").hidden = !loggedIn;
   document.body.dataset.view = state.locked ? "locked" : state.view;
@@ -187,9 +214,15 @@ export function render() {
   else if (state.view === "problems") html = viewProblems();
   else { state.view = "calls"; html = viewCalls(); }
   $("#view").innerHTML = html;
+  $("#view").dataset.form = state.view === "form" && state.form ? state.form.id : "";
   $("#actions").innerHTML = actions;
   $("#actions").hidden = !actions;
   window.scrollTo(0, scroll);
+  const again = focus && document.querySelector(focus.selector);
+  if (again) {
+    again.focus({ preventScroll: true });
+    if (focus.typing && typeof again.setSelectionRange === "function") again.setSelectionRange(...focus.typing);
+  }
 }
 
 screen.render = render;

@@ -27,6 +27,17 @@ def eventually(check, timeout: float = 15.0):
         time.sleep(0.2)
 
 
+def until(page, expression: str, timeout: float = 10.0):
+    """Poll a JavaScript expression that may return a promise (wait_for_function takes a promise for a
+    true answer), until it is truthy or the time is up; returns its last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(expression)
+        if value or time.monotonic() > deadline:
+            return value
+        page.wait_for_timeout(100)
+
+
 def reopen(page):
     """Reload the app: the data key does not survive it, so the responder unlocks with the password
     (offline too: the password unwraps the key kept on the tablet)."""
@@ -109,9 +120,8 @@ def test_an_encounter_documented_offline_reaches_the_server_exactly_once(
     page.click("[data-code=resource_info]")
     page.click("[data-action=people][data-step='1']")
     page.fill("#narrative", "Cold, accepted a ride to the shelter")
-    page.wait_for_function(  # saved in IndexedDB as it was typed, before any submit
-        "() => FLStore.all('drafts').then((d) => d.some((x) => x.narrative.startsWith('Cold')))"
-    )
+    # Saved in IndexedDB as it was typed, before any submit.
+    assert until(page, "FLStore.all('drafts').then((d) => d.some((x) => x.narrative.startsWith('Cold')))")
     reopen(page)
     page.click(".call-card:has-text('Civic Center Park')")
     page.click("[data-action=new-encounter]")

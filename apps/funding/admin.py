@@ -21,6 +21,7 @@ from apps.funding.models import (
     FundingSource,
     ImportMapping,
     ImportRun,
+    Measure,
     ReportingDeadline,
 )
 
@@ -161,6 +162,9 @@ class CategoriesField(forms.MultipleChoiceField):
 
 class FundingSourceForm(forms.ModelForm):
     allowed_categories = CategoriesField(help_text=_("None ticked means every category."))
+    measures = CategoriesField(
+        choices=Measure.choices, help_text=_("The measures for the report's appendix; none ticked means all.")
+    )
 
     class Meta:
         model = FundingSource
@@ -173,6 +177,7 @@ class FundingSourceForm(forms.ModelForm):
             "allowed_categories",
             "match_percent",
             "restrictions_notes",
+            "measures",
         )
 
 

@@ -29,6 +29,21 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Measure(models.TextChoices):
+    """What a funder may ask to see in the report's appendix (the program's operational measures)."""
+
+    CALLS = "calls", _("Calls handled")
+    WITHOUT_POLICE = "without_police", _("Calls handled without police")
+    SHARE_WITHOUT_POLICE = "share_without_police", _("Share of calls handled without police (%)")
+    POLICE_HOURS = "police_hours", _("Estimated police hours avoided")
+    PEOPLE_SERVED = "people_served", _("People served")
+    RESOLVED_ON_SCENE = "resolved_on_scene", _("Calls resolved on scene")
+    REFERRED = "referred", _("Calls ending in a referral")
+    TRANSPORTED = "transported", _("Calls ending in a transport")
+    MEDIAN_RESPONSE = "median_response", _("Median minutes from call to a team on scene")
+    BILLABLE = "billable", _("Encounters meeting the Medicaid mobile-crisis criteria")
+
+
 class FiscalYear(models.Model):
     name = models.CharField(_("name"), max_length=20, unique=True)
     starts_on = models.DateField(_("starts on"))
@@ -110,6 +125,12 @@ class FundingSource(models.Model):
         _("match required (%)"), max_digits=5, decimal_places=2, default=0, help_text=_("Local match as a percent.")
     )
     restrictions_notes = models.TextField(_("other restrictions"), blank=True)
+    measures = models.JSONField(
+        _("measures reported"),
+        default=list,
+        blank=True,
+        help_text=_("The measures this funder asks for in the report's appendix; empty means all of them."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.funding import selectors
-from apps.funding.models import FundingSource
+from apps.funding.measures import appendix_measures
+from apps.funding.models import FundingSource, Measure
 
 
 def _rule_label(rule: str) -> str:
@@ -106,6 +107,14 @@ def funder_report_sections(source: FundingSource, start: date, end: date) -> lis
         (
             _("Reporting dates"),
             [[_("Due on"), _("What is due")]] + [[d.due_on, d.description] for d in source.deadlines.all()],
+        )
+    )
+    sections.append(
+        (
+            _("Appendix"),
+            [[_("Measure"), _("Value")]]
+            + [[Measure(code).label, shown(value)] for code, value in appendix_measures(source, figures)]
+            + [[_("These are the program's operational measures for the period (no insights registry yet)."), ""]],
         )
     )
     sections.append(

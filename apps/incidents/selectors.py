@@ -227,3 +227,22 @@ def encounters_for_billing(*, start, end) -> list[dict]:
             }
         )
     return facts
+
+
+def incident_measures_for_period(*, start, end) -> dict:
+    """Aggregates only, for funders' reports: closed calls received in [start, end) by disposition,
+    and the median minutes from a call reaching the program to its first team on scene."""
+    handled = Incident.objects.filter(received_at__gte=start, received_at__lt=end, status=IncidentStatus.CLOSED)
+    by_disposition = {
+        row["disposition"]: row["n"] for row in handled.values("disposition").annotate(n=Count("pk")).order_by()
+    }
+    intervals = sorted(
+        d.total_seconds() / 60
+        for d in incidents_with_response_intervals(handled).values_list("total_response", flat=True)
+        if d is not None
+    )
+    median = None
+    if intervals:
+        middle = len(intervals) // 2
+        median = intervals[middle] if len(intervals) % 2 else (intervals[middle - 1] + intervals[middle]) / 2
+    return {"by_disposition": by_disposition, "median_response_minutes": median}

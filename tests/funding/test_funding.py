@@ -274,6 +274,34 @@ def test_the_funder_report_opens_in_openpyxl_with_the_figures(book, operations):
     assert "Cost per call,2925.13,1375.00" in text
 
 
+@override_settings(FIRSTLINE_POLICE_MINUTES_PER_CALL=MINUTES, FIRSTLINE_PROGRAM_TIME_ZONE="America/Denver")
+def test_the_reports_appendix_carries_the_measures_the_funder_asks_for(book, operations, finance):
+    from openpyxl import load_workbook
+
+    def appendix(source):
+        sheet = load_workbook(io.BytesIO(reports.funder_report_xlsx(source, *Q1)))["Appendix"]
+        return {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[1] is not None}
+
+    every = appendix(book["city"])  # City asked for nothing in particular: every measure
+    assert (every["Calls handled"], every["Calls handled without police"], every["People served"]) == (4, 3, 5)
+    assert Decimal(str(every["Share of calls handled without police (%)"])) == Decimal("75.0")
+    assert Decimal(str(every["Estimated police hours avoided"])) == Decimal("4.0")  # 60 + 60 + 120 minutes
+    endings = ("Calls resolved on scene", "Calls ending in a referral", "Calls ending in a transport")
+    assert [every[k] for k in endings] == [1, 1, 1]
+    assert every["Median minutes from call to a team on scene"] == "not available"  # no team stamped on scene
+    assert every["Encounters meeting the Medicaid mobile-crisis criteria"] == "0 / 2"
+    book["county"].measures = ["billable", "without_police"]
+    book["county"].save(update_fields=["measures"])
+    assert list(appendix(book["county"])) == [
+        "Calls handled without police",
+        "Encounters meeting the Medicaid mobile-crisis criteria",
+    ]
+    with pytest.raises(ApplicationError):
+        services.funding_source_save(
+            actor=finance, name="County", kind="grant", awarded="30000", starts_on=Q1[0], ends_on=Q1[1], measures=["x"]
+        )
+
+
 @pytest.mark.parametrize(
     ("role", "figures", "keeps"),
     [

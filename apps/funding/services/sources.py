@@ -9,7 +9,15 @@ from django.utils.translation import gettext as _
 
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError
-from apps.funding.models import Allocation, BudgetLine, Category, CategoryCap, FundingSource, ReportingDeadline
+from apps.funding.models import (
+    Allocation,
+    BudgetLine,
+    Category,
+    CategoryCap,
+    FundingSource,
+    Measure,
+    ReportingDeadline,
+)
 from apps.funding.services.shared import _amount, _require_keeper
 
 
@@ -27,6 +35,7 @@ def funding_source_save(
     match_percent=0,
     restrictions_notes: str = "",
     deadlines=(),
+    measures=(),
 ) -> FundingSource:
     """Create or update a source by name, with its caps per category and reporting dates."""
     _require_keeper(actor)
@@ -37,6 +46,9 @@ def funding_source_save(
     unknown = [c for c in allowed_categories if c not in Category.values]
     if unknown:
         raise ApplicationError(_("“%(category)s” is not a budget category.") % {"category": unknown[0]})
+    unknown = [m for m in measures if m not in Measure.values]
+    if unknown:
+        raise ApplicationError(_("“%(measure)s” is not a measure the report knows.") % {"measure": unknown[0]})
     source, created = FundingSource.objects.update_or_create(
         name=name,
         defaults={
@@ -47,6 +59,7 @@ def funding_source_save(
             "allowed_categories": list(allowed_categories),
             "match_percent": Decimal(str(match_percent)),
             "restrictions_notes": restrictions_notes,
+            "measures": list(measures),
         },
     )
     for category, cap in (caps or {}).items():

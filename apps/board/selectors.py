@@ -95,7 +95,7 @@ def board_snapshot(*, user) -> dict:
                 "target_minutes": target,
                 "due_at": _iso(incident.received_at + timedelta(minutes=target)) if target else None,
                 "call_type": incident.call_type.code if incident.call_type_id else None,
-                "call_type_name": incident.call_type.name if incident.call_type_id else None,
+                "call_type_name": incident.call_type.shown_name() if incident.call_type_id else None,
                 "required_capabilities": required,
                 "summary": incident.summary[:200],
                 "location_text": incident.location_text,

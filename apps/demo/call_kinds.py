@@ -164,3 +164,25 @@ HOUSING = ["housed", "unsheltered", "sheltered", "unstably housed"]
 ALIASES = ["J.", "Mr. T", "Sunny", "Ray", "Ms. Dee", "Tony", "Kat", "Lou"]
 # Calls per program-local hour of day: quiet at night, busiest in the evening.
 HOUR_WEIGHTS = [2, 1.5, 1, 1, 1, 1.5, 2, 3, 4, 5, 5, 5.5, 6, 6, 6, 6.5, 7, 8, 9, 9, 8.5, 7, 5, 3]
+
+# The call types' names in the program's other languages (CallType.names), by code: what a
+# Spanish-speaking dispatcher, call-taker or responder reads on the board, the tablet and the
+# screening page. A supervisor edits them in the admin like the English name.
+OTHER_NAMES = {
+    "welfare_check": {"es": "Comprobación de bienestar"},
+    "mental_health_crisis": {"es": "Crisis de salud mental"},
+    "suicidal_ideation": {"es": "Pensamientos suicidas (sin medios a mano)"},
+    "intoxication": {"es": "Intoxicación en la vía pública"},
+    "homelessness_outreach": {"es": "Acercamiento a personas sin hogar"},
+    "disorientation": {"es": "Persona desorientada"},
+    "conflict_resolution": {"es": "Resolución de conflictos (sin violencia)"},
+    "needle_pickup": {"es": "Recogida de jeringas"},
+}
+
+
+def named_in_other_languages(call_type) -> None:
+    """Give a demo call type its other names, once: a name a supervisor already set is kept."""
+    names = OTHER_NAMES.get(call_type.code)
+    if names and not call_type.names:
+        call_type.names = dict(names)
+        call_type.save(update_fields=["names"])

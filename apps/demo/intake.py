@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop as N_
 
+from apps.demo.call_kinds import named_in_other_languages
 from apps.incidents.models import CallType
 from apps.intake import services
 from apps.intake.eido.pidf import pidf_lo
@@ -99,6 +100,7 @@ def ensure_call_types() -> dict[str, CallType]:
         found[code], _ = CallType.objects.get_or_create(
             code=code, defaults={"name": name, "default_priority": priority, "required_capabilities": []}
         )
+        named_in_other_languages(found[code])
     return found
 
 

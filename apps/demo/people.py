@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import make_password
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
-from apps.demo.call_kinds import CALL_KINDS
+from apps.demo.call_kinds import CALL_KINDS, named_in_other_languages
 from apps.demo.city import _program_zone, demo_uuid
 from apps.incidents.models import CallType
 from apps.resources.models import Organization, Service
@@ -145,7 +145,7 @@ def _program(*, now: datetime, created: dict) -> Cast:
         _certifications(users[f"responder{number}"], number=number, today=now.astimezone(_program_zone()).date())
 
     for kind in CALL_KINDS:
-        CallType.objects.get_or_create(
+        call_type, _made = CallType.objects.get_or_create(
             code=kind.code,
             defaults={
                 "name": kind.name,
@@ -154,6 +154,7 @@ def _program(*, now: datetime, created: dict) -> Cast:
                 "required_capabilities": list(kind.capabilities),
             },
         )
+        named_in_other_languages(call_type)
     return Cast(supervisor, users["dispatcher"], users["calltaker"], teams, crew)
 
 

@@ -3,8 +3,10 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from apps.common.crypto import EncryptedJSONField, EncryptedTextField, lookup_digest
@@ -49,6 +51,9 @@ class CallType(models.Model):
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=100)
+    # The name in the program's other languages, by language code ({"es": "..."}): a new language
+    # is a new key, not a new column. A language left out shows `name`.
+    names = models.JSONField(default=dict, blank=True)
     description = models.TextField(blank=True)
     default_priority = models.PositiveSmallIntegerField(
         default=3, validators=[MinValueValidator(1), MaxValueValidator(4)]
@@ -60,7 +65,21 @@ class CallType(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name()
+
+    def clean(self):
+        super().clean()
+        known = {code for code, _label in settings.LANGUAGES}
+        if not isinstance(self.names, dict) or any(
+            code not in known or not isinstance(text, str) for code, text in self.names.items()
+        ):
+            raise ValidationError({"names": _("Give each name as text under a language code of the program.")})
+        self.names = {code: text.strip() for code, text in self.names.items() if text.strip()}
+
+    def shown_name(self, language: str | None = None) -> str:
+        """The name in `language` (default: the active one), else as the program wrote it."""
+        code = (language or translation.get_language() or "").split("-")[0]
+        return (self.names or {}).get(code) or self.name
 
 
 class Incident(models.Model):
@@ -192,7 +211,11 @@ class IncidentLogEntry(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="timeline")
     at = models.DateTimeField(db_index=True)
     kind = models.CharField(max_length=40)
-    text = models.CharField(max_length=300)
+    text = models.CharField(max_length=300, help_text=_("The entry as recorded, in English."))
+    # What `text` was built from, so it can be shown in the reader's language (apps/incidents/timeline.py):
+    # an English sentence with named placeholders, as in the catalog, and its values.
+    message = models.CharField(max_length=200, blank=True)
+    params = models.JSONField(default=dict, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -57,7 +57,8 @@ class IncidentShape(S.Serializer):
 class TimelineEntryShape(S.Serializer):
     at = _when()
     kind = S.CharField()
-    text = S.CharField()
+    text = S.CharField()  # in the request's language
+    recorded_text = S.CharField()  # as recorded, in English
     actor = S.CharField(allow_null=True)
 
 

@@ -1,9 +1,13 @@
 """How incidents, assignments and encounters look on the wire: plain dict builders shared by REST,
 the board snapshot, the tablet's bootstrap, sync results and conflicts (one shape per record; fields
-are added, never renamed). Their OpenAPI description is `openapi.py`."""
+are added, never renamed). Their OpenAPI description is `openapi.py`.
+
+Words for people come in the request's language: a call type's name (CallType.shown_name) and each
+timeline entry's `text` (apps/incidents/timeline.py); `recorded_text` is the entry as recorded, in English."""
 
 from apps.incidents.models import Assignment, Encounter, EncounterNote, EncounterVersion, Incident
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES
+from apps.incidents.timeline import shown_text
 
 
 def _iso(value):
@@ -58,7 +62,7 @@ def incident_payload(incident: Incident, *, with_related: bool = False) -> dict:
         "received_at": _iso(incident.received_at),
         "source": incident.source,
         "call_type": incident.call_type.code if incident.call_type_id else None,
-        "call_type_name": incident.call_type.name if incident.call_type_id else None,
+        "call_type_name": incident.call_type.shown_name() if incident.call_type_id else None,
         "priority": incident.priority,
         "summary": incident.summary,
         "location_text": incident.location_text,
@@ -80,7 +84,8 @@ def incident_payload(incident: Incident, *, with_related: bool = False) -> dict:
             {
                 "at": _iso(entry.at),
                 "kind": entry.kind,
-                "text": entry.text,
+                "text": shown_text(entry),
+                "recorded_text": entry.text,
                 "actor": entry.actor.username if entry.actor_id else None,
             }
             for entry in incident.timeline.all()

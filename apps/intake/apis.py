@@ -24,6 +24,7 @@ from apps.intake.auth import ApiKeyAuthentication, IntakeThrottle
 from apps.intake.eido.document import EidoError
 from apps.intake.models import ApiKey, EidoDocument, Handback, ResponseType, ScreeningDecision
 from apps.intake.services import eido_for_incident, eido_gaps, eido_receive
+from apps.intake.wording import reasons_text
 
 
 def decision_payload(decision: ScreeningDecision) -> dict:
@@ -37,7 +38,8 @@ def decision_payload(decision: ScreeningDecision) -> dict:
         "recommended": decision.recommended,
         "response_type": decision.response_type,
         "eligible": decision.eligible,
-        "reasons": decision.reasons,
+        "reasons": reasons_text(decision.reasons),
+        "recorded_reasons": decision.reasons,
         "priority": decision.priority,
         "overridden": decision.overridden,
         "override_reason": decision.override_reason,
@@ -60,7 +62,7 @@ def policy_payload(version) -> dict | None:
         "call_types": [
             {
                 "code": r.call_type.code,
-                "name": r.call_type.name,
+                "name": r.call_type.shown_name(),
                 "nature_codes": r.nature_codes,
                 "open311_service_code": r.open311_service_code or r.call_type.code,
                 "priority": r.effective_priority(),
@@ -280,7 +282,7 @@ class ScreenApi(APIView):
                     "unanswered_critical": evaluation.unanswered_critical,
                     "eligible": evaluation.eligible,
                     "priority": evaluation.priority,
-                    "reasons": evaluation.reasons,
+                    "reasons": reasons_text(evaluation.reasons),
                 }
             )
         decision = services.call_screen(actor=request.user, **fields)

@@ -18,7 +18,8 @@ class DecisionShape(S.Serializer):
     recommended = S.CharField()
     response_type = S.CharField()
     eligible = S.BooleanField()
-    reasons = S.ListField(child=S.CharField())
+    reasons = S.ListField(child=S.CharField())  # in the request's language
+    recorded_reasons = S.ListField(child=S.CharField())  # as recorded, in English
     priority = S.IntegerField(allow_null=True)
     overridden = S.BooleanField()
     override_reason = S.CharField()

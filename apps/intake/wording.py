@@ -1,10 +1,11 @@
 """Screening reasons in the reader's language.
 
 A decision stores its reasons in English, as the policy engine wrote them (they are data: audited,
-exported in EIDO, compared by the engine itself). Pages show them through here: each sentence the
-engine writes is recognised and rebuilt from the catalog, with the call type, the response and the
-questions it names translated too when the catalog knows them (the demo's vocabulary); anything else
-is shown as stored.
+exported in EIDO, compared by the engine itself). Pages and the screening API show them through
+here: each sentence the engine writes is recognised and rebuilt from the catalog, with the call type
+in the reader's language (its `names`, else the catalog), and the response and the questions it
+names translated too when the catalog knows them (the demo's vocabulary); anything else is shown as
+stored.
 """
 
 import re
@@ -12,11 +13,20 @@ import re
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from apps.incidents.models import CallType
 from apps.intake.models import ResponseType
 
 
 def _term(text: str) -> str:
     return _(text) if text else text
+
+
+def _call_type(name: str) -> str:
+    """A call type the engine named (by its English name): its name in the reader's language."""
+    call_type = CallType.objects.filter(name=name).first()
+    if call_type is not None and call_type.shown_name() != call_type.name:
+        return call_type.shown_name()
+    return _term(name)
 
 
 def _question(text: str) -> str:
@@ -45,14 +55,14 @@ PATTERNS = [
         re.compile(r"^(?P<call_type>.+) calls are taken: (?P<response>.+)\.$"),
         lambda m: (
             _("%(call_type)s calls are taken: %(response)s.")
-            % {"call_type": _term(m["call_type"]), "response": _response(m["response"])}
+            % {"call_type": _call_type(m["call_type"]), "response": _response(m["response"])}
         ),
     ),
     (
         re.compile(r"^(?P<call_type>.+) calls are not taken under policy v(?P<version>\d+)\.$"),
         lambda m: (
             _("%(call_type)s calls are not taken under policy v%(version)s.")
-            % {"call_type": _term(m["call_type"]), "version": m["version"]}
+            % {"call_type": _call_type(m["call_type"]), "version": m["version"]}
         ),
     ),
     (
@@ -79,3 +89,8 @@ def reason_text(reason: str) -> str:
         if match:
             return build(match)
     return _term(reason)
+
+
+def reasons_text(reasons: list[str]) -> list[str]:
+    """A decision's or an evaluation's reasons, as the reader reads them."""
+    return [reason_text(reason) for reason in reasons]

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import can_dispatch
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, NotFound, PermissionRefused
+from apps.incidents import timeline
 from apps.incidents.models import Assignment, Incident
 from apps.incidents.services.shared import (
     _assignment_event_data,
@@ -73,7 +74,8 @@ def incident_assign(*, actor, incident_id, team_id, at: datetime | None = None) 
         _log(
             incident,
             kind="assignment.created",
-            text=f"{team.call_sign} dispatched.",
+            message=timeline.TEAM_DISPATCHED,
+            params={"team": team.call_sign},
             actor=actor,
             assignment=assignment,
             at=at,
@@ -105,7 +107,8 @@ def assignment_acknowledge(*, actor, assignment_id, at: datetime | None = None) 
         _log(
             assignment.incident,
             kind="assignment.acknowledged",
-            text=f"{assignment.team.call_sign} acknowledged.",
+            message=timeline.TEAM_ACKNOWLEDGED,
+            params={"team": assignment.team.call_sign},
             actor=actor,
             assignment=assignment,
             at=at,

@@ -13,6 +13,7 @@ from apps.accounts.roles import is_responder, is_supervisor
 from apps.accounts.selectors import user_team_id
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
+from apps.incidents import timeline
 from apps.incidents.hooks import encounter_recorded_announce
 from apps.incidents.models import (
     Assignment,
@@ -128,7 +129,8 @@ def encounter_record(
         _log(
             incident,
             kind="encounter.recorded",
-            text=f"Encounter documented (version {version.number}).",
+            message=timeline.ENCOUNTER_DOCUMENTED,
+            params={"version": version.number},
             actor=actor,
             data={"encounter": str(encounter.pk), "version": version.number},
         )
@@ -162,7 +164,7 @@ def encounter_add_note(
         _log(
             encounter.incident,
             kind="encounter.note",
-            text="Note added to an encounter.",
+            message=timeline.NOTE_ADDED,
             actor=actor,
             data={"encounter": str(encounter.pk), "note": str(note.pk)},
         )

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.audit.services import audit_record
+from apps.incidents import timeline
 from apps.incidents.models import Assignment
 from apps.incidents.services.shared import _assignment_event_data, _log
 from apps.incidents.states import AssignmentStatus
@@ -46,7 +47,8 @@ def assignments_escalate_overdue(*, now: datetime | None = None, limit: int = 10
             _log(
                 assignment.incident,
                 kind="assignment.escalated",
-                text=f"{assignment.team.call_sign} has not acknowledged after {limit_seconds} seconds.",
+                message=timeline.TEAM_NOT_ACKNOWLEDGED,
+                params={"team": assignment.team.call_sign, "seconds": limit_seconds},
                 assignment=assignment,
                 at=now,
             )

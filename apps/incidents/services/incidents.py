@@ -15,9 +15,10 @@ from apps.accounts.roles import can_create_incident, can_dispatch
 from apps.audit.services import audit_record
 from apps.common import callers
 from apps.common.errors import ApplicationError, Conflict, PermissionRefused
+from apps.incidents import timeline
 from apps.incidents.models import CallType, Disposition, Incident
 from apps.incidents.payloads import incident_payload
-from apps.incidents.services.shared import _assignment_move, _in_english, _incident_event_data, _lock_incident, _log
+from apps.incidents.services.shared import _assignment_move, _incident_event_data, _lock_incident, _log
 from apps.incidents.states import (
     ACTIVE_ASSIGNMENT_STATUSES,
     OPEN_INCIDENT_STATUSES,
@@ -161,7 +162,8 @@ def incident_create(
         _log(
             incident,
             kind="incident.created",
-            text=f"Call received from {_in_english(incident.get_source_display)}.",
+            message=timeline.CALL_RECEIVED,
+            params={"source": incident.source},
             actor=actor,
             at=incident.received_at,
         )
@@ -200,7 +202,13 @@ def incident_update(*, actor, incident_id, base_version: int | None = None, **ch
         incident.full_clean()
         incident.version += 1
         incident.save(update_fields=[*changed, "version", "updated_at"])
-        _log(incident, kind="incident.updated", text=f"Details changed: {', '.join(sorted(changed))}.", actor=actor)
+        _log(
+            incident,
+            kind="incident.updated",
+            message=timeline.DETAILS_CHANGED,
+            params={"fields": sorted(changed)},
+            actor=actor,
+        )
         audit_record(actor=actor, action="incident.update", obj=incident, detail={"fields": sorted(changed)})
         streams_append(
             streams=[BOARD], kind="incident.updated", data={**_incident_event_data(incident), "fields": sorted(changed)}
@@ -226,7 +234,14 @@ def incident_cancel(*, actor, incident_id, reason: str) -> Incident:
         incident.cancel_reason = reason[:200]
         incident.version += 1
         incident.save(update_fields=["status", "cancelled_at", "cancel_reason", "version", "updated_at"])
-        _log(incident, kind="incident.cancelled", text=f"Call cancelled: {reason}", actor=actor, at=now)
+        _log(
+            incident,
+            kind="incident.cancelled",
+            message=timeline.CALL_CANCELLED,
+            params={"reason": reason[:200]},
+            actor=actor,
+            at=now,
+        )
         audit_record(actor=actor, action="incident.cancel", obj=incident, detail={"reason": reason})
         streams_append(streams=[BOARD], kind="incident.updated", data=_incident_event_data(incident))
     return incident
@@ -250,7 +265,14 @@ def incident_screened_out(*, actor, incident_id, reason: str) -> Incident:
         incident.cancel_reason = f"Screened out: {reason}"[:200]
         incident.version += 1
         incident.save(update_fields=["status", "cancelled_at", "cancel_reason", "version", "updated_at"])
-        _log(incident, kind="incident.cancelled", text=incident.cancel_reason, actor=actor, at=now)
+        _log(
+            incident,
+            kind="incident.cancelled",
+            message=timeline.SCREENED_OUT,
+            params={"reason": reason[:200]},
+            actor=actor,
+            at=now,
+        )
         audit_record(actor=actor, action="incident.screened_out", obj=incident, detail={"reason": reason[:300]})
         streams_append(streams=[BOARD], kind="incident.updated", data=_incident_event_data(incident))
     return incident
@@ -277,7 +299,8 @@ def incident_close(*, actor, incident_id, disposition: str) -> Incident:
         _log(
             incident,
             kind="incident.closed",
-            text=f"Call closed: {_in_english(incident.get_disposition_display)}.",
+            message=timeline.CALL_CLOSED,
+            params={"disposition": disposition},
             actor=actor,
         )
         audit_record(actor=actor, action="incident.close", obj=incident, detail={"disposition": disposition})

@@ -5,12 +5,13 @@ assignments. Only the services in this package call these; no door does.
 
 from datetime import datetime
 
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.roles import can_dispatch, is_responder
 from apps.accounts.selectors import user_team_id
 from apps.common.errors import ApplicationError, NotFound, PermissionRefused
+from apps.incidents import timeline
 from apps.incidents.models import Assignment, Incident, IncidentLogEntry
 from apps.incidents.states import (
     ACTIVE_ASSIGNMENT_STATUSES,
@@ -29,21 +30,20 @@ from apps.teams.models import Team
 from apps.teams.services import team_move
 
 
-def _in_english(display) -> str:
-    """A choice's label as the timeline stores it, from a model's get_<field>_display: in English.
+def _log(
+    incident: Incident, *, kind: str, message: str, params=None, actor=None, assignment=None, at=None, data=None
+) -> None:
+    """One timeline entry: one of apps.incidents.timeline's sentences and its values.
 
-    The timeline is written once and translated where shown, so a label must not be rendered in the
-    language of whoever happened to act.
+    The text is recorded in English, whatever the language of whoever acted; the sentence and its
+    values are kept so each reader sees it in their own language (timeline.shown_text).
     """
-    with translation.override(None):
-        return display()
-
-
-def _log(incident: Incident, *, kind: str, text: str, actor=None, assignment=None, at=None, data=None) -> None:
     IncidentLogEntry.objects.create(
         incident=incident,
         kind=kind,
-        text=text[:300],
+        text=timeline.recorded_text(message, params),
+        message=message,
+        params=params or {},
         at=at or timezone.now(),
         actor=actor if actor is not None and actor.is_authenticated else None,
         assignment=assignment,
@@ -124,7 +124,7 @@ def _refresh_incident_status(incident: Incident, *, actor, at: datetime) -> None
         if latest is not None and not incident.disposition:
             incident.disposition = latest.disposition
         fields += ["closed_at", "disposition"]
-        _log(incident, kind="incident.closed", text="Call closed: every team cleared.", actor=actor, at=at)
+        _log(incident, kind="incident.closed", message=timeline.CALL_CLOSED_ALL_CLEARED, actor=actor, at=at)
     incident.version += 1
     incident.save(update_fields=fields)
     streams_append(streams=[BOARD], kind="incident.updated", data=_incident_event_data(incident))
@@ -145,15 +145,15 @@ def _assignment_move(assignment: Assignment, *, status: str, actor, at: datetime
     assignment.save(update_fields=fields)
     team = Team.objects.select_for_update().get(pk=assignment.team_id)
     team_move(team=team, status=TEAM_STATUS_FOR_ASSIGNMENT[status], actor=actor, assignment=assignment, at=at)
-    verb = (
-        f"cancelled ({reason})"
-        if status == AssignmentStatus.CANCELLED and reason
-        else _in_english(assignment.get_status_display).lower()
-    )
+    if status == AssignmentStatus.CANCELLED and reason:
+        message, params = timeline.TEAM_CANCELLED_BECAUSE, {"team": team.call_sign, "reason": reason[:200]}
+    else:
+        message, params = timeline.TEAM_MOVED, {"team": team.call_sign, "status": status}
     _log(
         assignment.incident,
         kind=f"assignment.{status}",
-        text=f"{team.call_sign} {verb}.",
+        message=message,
+        params=params,
         actor=actor,
         assignment=assignment,
         at=at,

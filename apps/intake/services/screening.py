@@ -4,6 +4,7 @@ the answers given. Reads only; writes nothing (calls.py acts on it).
 
 from dataclasses import dataclass, field
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from apps.common.errors import ApplicationError
@@ -89,7 +90,9 @@ def screening_evaluate(*, version: PolicyVersion, call_type: CallType | None, an
         )
     response = row.response_type
     priority = row.effective_priority()
-    reasons = [f"{row.call_type.name} calls are taken: {ResponseType(row.response_type).label.lower()}."]
+    with translation.override(None):  # reasons are recorded in English, whoever screens (apps/intake/wording.py)
+        response_label = str(ResponseType(row.response_type).label).lower()
+    reasons = [f"{row.call_type.name} calls are taken: {response_label}."]
     flags = []
     unanswered_critical = []
     assume_yes = version.unanswered_critical == UnansweredCritical.ASSUME_YES

@@ -227,7 +227,8 @@ class IncidentLogEntry(models.Model):
         verbose_name_plural = _("incident log entries")
 
     def __str__(self) -> str:
-        return f"{self.at:%H:%M:%S} {self.text}"
+        # The kind, not the English text: the admin shows this above the entry in the reader's words.
+        return f"{self.at:%H:%M:%S} {self.kind}"
 
 
 class Encounter(models.Model):

@@ -26,9 +26,7 @@ def test_a_dry_run_in_spanish_gives_its_reasons_in_spanish(policy, api, call_tak
     assert spanish[-1] == "No se preguntó o no se sabe: Hay un delito en curso."
 
 
-def test_a_decision_keeps_its_english_reasons_and_answers_in_the_readers_language(
-    policy, api, call_taker, dispatcher
-):
+def test_a_decision_keeps_its_english_reasons_and_answers_in_the_readers_language(policy, api, call_taker, dispatcher):
     api.login_as(call_taker)
     created = api.post("/api/v1/intake/screen/?lang=es", screen_body(), format="json")
     assert created.status_code == 201, created.content

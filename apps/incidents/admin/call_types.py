@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.common.admin import SupervisorAdmin, changed_fields
+from apps.common.names import NAME_FIELDS, OtherNamesForm
 from apps.incidents.models import CallType
 from apps.teams.models import Capability
 
 
-class CallTypeForm(forms.ModelForm):
+class CallTypeForm(OtherNamesForm):
     required_capabilities = forms.MultipleChoiceField(
         choices=Capability.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -21,7 +22,7 @@ class CallTypeForm(forms.ModelForm):
 
     class Meta:
         model = CallType
-        fields = ("name", "code", "description", "default_priority", "required_capabilities", "active")
+        fields = ("name", *NAME_FIELDS, "code", "description", "default_priority", "required_capabilities", "active")
 
 
 @admin.register(CallType)

@@ -16,6 +16,7 @@ from apps.incidents import services
 from apps.incidents.admin.opening import audit_opening
 from apps.incidents.models import Assignment, AssignmentReceipt, Encounter, Incident, IncidentLogEntry
 from apps.incidents.states import OPEN_INCIDENT_STATUSES
+from apps.incidents.timeline import shown_text
 
 ADMIN_CANCEL_REASON = "Cancelled by supervisor in admin"
 
@@ -58,9 +59,13 @@ class EncounterLinkInline(SupervisorInline):
 
 class TimelineInline(SupervisorInline):
     model = IncidentLogEntry
-    fields = ("at", "kind", "text", "actor")
+    fields = ("at", "kind", "entry", "actor")
     readonly_fields = fields
     verbose_name_plural = _("timeline")
+
+    @admin.display(description=_("Entry"))
+    def entry(self, obj):
+        return shown_text(obj)  # in the supervisor's language; `text` keeps the English record
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("actor")

@@ -5,6 +5,7 @@ Services consult these tables; nothing else decides whether a transition is lega
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class IncidentStatus(models.TextChoices):
@@ -12,7 +13,8 @@ class IncidentStatus(models.TextChoices):
     DISPATCHED = "dispatched", _("Team dispatched")
     ON_SCENE = "on_scene", _("Team on scene")
     CLOSED = "closed", _("Closed")
-    CANCELLED = "cancelled", _("Cancelled")
+    # Spanish words for a call (llamada) and an assignment (asignación) agree with them: "Cancelada".
+    CANCELLED = "cancelled", pgettext_lazy("status of a call or an assignment", "Cancelled")
 
 
 # A safety flag that holds a call back from dispatch until its screening is complete: critical
@@ -28,7 +30,8 @@ class AssignmentStatus(models.TextChoices):
     TRANSPORTING = "transporting", _("Transporting")
     AT_DESTINATION = "at_destination", _("At destination")
     CLEARED = "cleared", _("Cleared")
-    CANCELLED = "cancelled", _("Cancelled")
+    # Spanish words for a call (llamada) and an assignment (asignación) agree with them: "Cancelada".
+    CANCELLED = "cancelled", pgettext_lazy("status of a call or an assignment", "Cancelled")
 
 
 A = AssignmentStatus

@@ -1,6 +1,6 @@
 /* The board's shared state and small helpers: a DOM builder, the status words, the flash line. */
 import { formatDuration } from "../common/format.js";
-import { gettext } from "../common/i18n.js";
+import { gettext, pgettext } from "../common/i18n.js";
 
 export const root = document.getElementById("board");
 
@@ -38,7 +38,7 @@ export function statusLabel(status) {
     available: gettext("Available"), assigned: gettext("Assigned"), en_route: gettext("En route"), on_scene: gettext("On scene"),
     transporting: gettext("Transporting"), at_destination: gettext("At destination"), out_of_service: gettext("Out of service"),
     off_duty: gettext("Off duty"), dispatched: gettext("Dispatched"), acknowledged: gettext("Acknowledged"), cleared: gettext("Cleared"),
-    cancelled: gettext("Cancelled"), pending: gettext("Waiting for a team"), closed: gettext("Closed"),
+    cancelled: pgettext("status of a call or an assignment", "Cancelled"), pending: gettext("Waiting for a team"), closed: gettext("Closed"),
   };
   return words[status] || status;
 }

@@ -136,3 +136,17 @@ def test_the_admin_shows_a_spanish_supervisor_the_timeline_in_spanish(dispatcher
     page = client_for(supervisor).get(url_for(Incident, "change", incident.pk) + "?lang=es").content.decode()
     assert "Llamada recibida de 911." in page
     assert "Call received from" not in page
+
+
+def test_cancelled_agrees_in_spanish_with_what_was_cancelled():
+    from apps.followups.models import FollowUp, Referral
+    from apps.incidents.states import AssignmentStatus, IncidentStatus
+
+    with translation.override("es"):
+        assert str(IncidentStatus.CANCELLED.label) == "Cancelada"  # una llamada
+        assert str(AssignmentStatus.CANCELLED.label) == "Cancelada"  # una asignación
+        assert str(Referral.Status.CANCELLED.label) == "Cancelada"  # una derivación
+        assert str(Referral.Status.DECLINED.label) == "Rechazada"
+        assert str(FollowUp.Status.CANCELLED.label) == "Cancelado"  # un seguimiento
+    with translation.override("en"):
+        assert {str(IncidentStatus.CANCELLED.label), str(FollowUp.Status.CANCELLED.label)} == {"Cancelled"}

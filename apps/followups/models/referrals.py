@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from apps.common.crypto import EncryptedTextField
 
@@ -16,11 +17,12 @@ class Referral(models.Model):
         DRAFT = "draft", _("Draft")
         SENT = "sent", _("Sent")
         ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
+        # A referral (derivación) in Spanish is feminine; a follow-up's words are not.
+        DECLINED = "declined", pgettext_lazy("status of a referral", "Declined")
         IN_PROGRESS = "in_progress", _("In progress")
         DELIVERED = "delivered", _("Service delivered")
         NOT_DELIVERED = "not_delivered", _("Not delivered")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("status of a referral", "Cancelled")
         CLOSED = "closed", _("Closed")
 
     class NotDeliveredReason(models.TextChoices):

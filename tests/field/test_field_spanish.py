@@ -1,12 +1,13 @@
 """A Spanish-speaking responder's whole journey on the tablet, online and offline, with no English on screen:
 choose Spanish on the tablet, enroll, sign in, receive a call, document it with no signal, reopen the
-app with no signal (the catalog comes from the service worker's cache), then sync."""
+app with no signal (the catalog comes from the service worker's cache), then sync. The call's type
+shows by the Spanish name the program gave it."""
 
 import pytest
 
 from apps.incidents.models import Encounter
 from tests.common.spanish import english_left
-from tests.factories import PASSWORD, DeviceFactory, enrollment_code_for
+from tests.factories import PASSWORD, CallTypeFactory, DeviceFactory, enrollment_code_for
 from tests.field.conftest import TABLET
 from tests.field.helpers import assigned_call
 from tests.field.test_field_app import eventually, in_thread
@@ -18,6 +19,7 @@ CALL = {
     "summary": "Persona dormida en una entrada, no responde",
     "caller_notes": "Quien llama dice que está ahí desde la mañana.",
     "safety_flags": ["perro en el lugar"],
+    "call_type": "welfare_check",
 }
 
 
@@ -26,6 +28,7 @@ def no_english(page):
 
 
 def test_a_responder_works_a_call_in_spanish_online_and_offline(chromium, asgi_server, responder, team, dispatcher):
+    CallTypeFactory(code="welfare_check", name="Welfare check", names={"es": "Comprobación de bienestar"})
     tablet = DeviceFactory(team=team, name="Tableta de la unidad A")
     context = chromium.new_context(base_url=asgi_server.url, viewport=TABLET)
     page = context.new_page()
@@ -48,6 +51,7 @@ def test_a_responder_works_a_call_in_spanish_online_and_offline(chromium, asgi_s
 
     in_thread(assigned_call, dispatcher, team, **CALL)  # the call arrives while the app is open
     page.wait_for_selector(".call-card:has-text('Calle Colfax 1200')", timeout=15000)
+    page.wait_for_selector(".call-card:has-text('Comprobación de bienestar')")
     no_english(page)
     page.click(".call-card:has-text('Calle Colfax 1200')")
     page.wait_for_selector("#call-status:has-text('Llamada nueva')")

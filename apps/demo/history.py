@@ -26,7 +26,7 @@ from apps.demo.call_kinds import (
     D,
 )
 from apps.demo.city import DISTRICT_WEIGHTS, DISTRICTS, District, _program_zone
-from apps.demo.people import Cast
+from apps.demo.people import HISTORY_DAYS, Cast
 from apps.incidents.models import CallType, Encounter, EncounterVersion, Incident, IncidentLogEntry
 from apps.incidents.services import (
     assignment_set_status,
@@ -41,7 +41,6 @@ from apps.streams.services import ring_doorbell
 from apps.teams.models import Capability, Team, UnitStatus, UnitStatusChange
 from apps.teams.services import team_move
 
-HISTORY_DAYS = 7
 CALLS_PER_DAY = (40, 60)
 
 
@@ -206,7 +205,17 @@ def _details(rng: random.Random, call: PlannedCall) -> dict:
         "people_served": 0 if call.disposition == D.NO_PERSON_FOUND else rng.choice([1, 1, 1, 1, 2]),
         "responder": rng.randrange(3),
         "followup": call.disposition in {D.REFERRED, D.DECLINED_SERVICES} and rng.random() < 0.5,
+        "coverage": _coverage(call),
     }
+
+
+def _coverage(call: PlannedCall) -> str:
+    """How the person's care is paid for, from a generator of its own so the rest of the week stays as
+    it was: about half on Medicaid, some not asked (blank)."""
+    if call.disposition == D.NO_PERSON_FOUND:
+        return ""
+    draw = random.Random(f"coverage-{call.number}")
+    return draw.choices(["medicaid", "", "none", "private", "medicare", "unknown"], weights=[50, 15, 12, 10, 8, 5])[0]
 
 
 def _work_call(*, cast: Cast, call: PlannedCall, call_type: CallType, details: dict) -> Incident:
@@ -248,6 +257,7 @@ def _work_call(*, cast: Cast, call: PlannedCall, call_type: CallType, details: d
                 referral_needed=call.disposition == D.REFERRED,
                 narrative=NARRATIVES[call.disposition],
                 person=details["person"],
+                coverage=details["coverage"],
                 device_time=moment - timedelta(minutes=2),
             )
             _backdate_encounter(incident, moment - timedelta(minutes=2))

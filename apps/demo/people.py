@@ -71,6 +71,8 @@ TEAMS = [
 ]
 # Today's shifts in program-local hours (start, length); the last team is off duty now.
 SHIFTS = [(7, 10), (7, 10), (9, 10), (12, 10), (12, 10), (22, 10)]
+# The past week the demo writes (apps/demo/history.py): its teams were on shift, and on their teams, all of it.
+HISTORY_DAYS = 7
 OFF_DUTY_TEAMS = {"CR-6"}
 
 
@@ -139,7 +141,12 @@ def _program(*, now: datetime, created: dict) -> Cast:
             if not Membership.objects.filter(user=member, team=team, active=True).exists():
                 membership_set(actor=supervisor, team=team, user=member, position=position)
         crew[team.pk] = members
-        _shift_for_today(team=team, members=members, hours=SHIFTS[index], now=now)
+        week_ago = now - timedelta(days=HISTORY_DAYS + 1)
+        Membership.objects.filter(team=team, user__in=members, active=True, started_at__gt=week_ago).update(
+            started_at=week_ago
+        )
+        for days_back in range(HISTORY_DAYS, -1, -1):
+            _shift_for_day(team=team, members=members, hours=SHIFTS[index], now=now - timedelta(days=days_back))
 
     for number in range(1, 19):
         _certifications(users[f"responder{number}"], number=number, today=now.astimezone(_program_zone()).date())
@@ -158,7 +165,7 @@ def _program(*, now: datetime, created: dict) -> Cast:
     return Cast(supervisor, users["dispatcher"], users["calltaker"], teams, crew)
 
 
-def _shift_for_today(*, team: Team, members: list[User], hours: tuple[int, int], now: datetime) -> None:
+def _shift_for_day(*, team: Team, members: list[User], hours: tuple[int, int], now: datetime) -> None:
     zone = _program_zone()
     today = now.astimezone(zone).date()
     starts_at = datetime.combine(today, time(hours[0]), tzinfo=zone)

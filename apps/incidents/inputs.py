@@ -22,7 +22,8 @@ class EncounterInputSerializer(serializers.Serializer):
     services_provided = serializers.ListField(child=serializers.CharField(max_length=60), required=False, default=list)
     followup_needed = serializers.BooleanField(default=False)
     referral_needed = serializers.BooleanField(default=False)
-    coverage = serializers.ChoiceField(choices=Coverage.choices, required=False, allow_blank=True, default="")
+    # Left out, the previous version's coverage is kept (the tablet's form does not ask for it).
+    coverage = serializers.ChoiceField(choices=Coverage.choices, required=False, allow_blank=True)
     narrative = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
     person = serializers.DictField(required=False, default=dict, validators=[refuse_nul])
     device_time = serializers.DateTimeField(required=False, allow_null=True)

@@ -203,6 +203,22 @@ def test_the_coverage_is_recorded_through_the_encounter_api(client, calls):
     )
     assert answer.status_code == 201, answer.content
     assert answer.json()["current"]["coverage"] == "medicare"
+    # An amendment that does not mention the coverage (the tablet's form) keeps it; one that sends
+    # a blank clears it.
+    encounter_id = answer.json()["id"]
+    kept = client.post(
+        "/api/v1/encounters/",
+        {"id": encounter_id, "incident": incident.pk, "disposition": "referred", "base_version": 1},
+        content_type="application/json",
+    )
+    assert kept.status_code == 201, kept.content
+    assert (kept.json()["version"], kept.json()["current"]["coverage"]) == (2, "medicare")
+    cleared = client.post(
+        "/api/v1/encounters/",
+        {"id": encounter_id, "incident": incident.pk, "disposition": "referred", "base_version": 2, "coverage": ""},
+        content_type="application/json",
+    )
+    assert cleared.json()["current"]["coverage"] is None
     refused = client.post(
         "/api/v1/encounters/",
         {"incident": incident.pk, "disposition": "referred", "coverage": "gold-plated"},

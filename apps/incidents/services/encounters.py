@@ -55,7 +55,7 @@ def encounter_record(
     services_provided: list[str] | None = None,
     followup_needed: bool = False,
     referral_needed: bool = False,
-    coverage: str = "",
+    coverage: str | None = None,
     narrative: str = "",
     person: dict | None = None,
     device=None,
@@ -64,7 +64,9 @@ def encounter_record(
     """Write a new version of an encounter (creating it on first write). Nothing is overwritten.
 
     `base_version` is the version the author edited; if someone wrote a newer one meanwhile the
-    call is a conflict carrying the server's copy, so both can be shown.
+    call is a conflict carrying the server's copy, so both can be shown. `coverage` left out (None)
+    keeps the previous version's: the tablet's form does not ask for it, and an amendment written
+    there must not erase what billing staff need.
     """
     if disposition not in Disposition.values:
         raise ApplicationError(
@@ -105,6 +107,9 @@ def encounter_record(
                 _("This encounter was updated on another device. Both versions are shown."),
                 extra={"server": encounter_payload(encounter)},
             )
+        if coverage is None:
+            previous = encounter.versions.filter(number=encounter.current_version).only("coverage").first()
+            coverage = previous.coverage if previous else ""
         version = EncounterVersion(
             encounter=encounter,
             number=encounter.current_version + 1,

@@ -8,8 +8,8 @@ server runs at http://localhost:<port>: WebAuthn needs a host name, not an addre
 import pytest
 
 from apps.audit.models import AuditEntry
-from tests.conftest import AsgiServer
 from tests.factories import PASSWORD
+from tests.servers import AsgiServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,8 +5,8 @@ import pytest
 from apps.audit.actions import ADMIN_READ_ONLY_MODELS, AUDIT_ACTIONS, FIELD_SYNC_TYPES, UnknownAuditAction
 from apps.audit.models import AuditEntry
 from apps.audit.services import audit_record, audit_record_many
-from tests.conftest import ROOT
 from tests.literals import generated_block, literal_arguments, markdown_table
+from tests.servers import ROOT
 
 DOC = ROOT / "docs" / "security" / "audit-actions.md"
 

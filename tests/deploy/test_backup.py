@@ -10,8 +10,8 @@ import pytest
 
 from apps.audit.models import AuditEntry
 from apps.incidents import services
-from tests.conftest import ROOT, child_env
 from tests.deploy.test_production import server_dsn
+from tests.servers import ROOT, child_env
 
 pytestmark = pytest.mark.services
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 from django.core.management import get_commands
 
-from tests.conftest import ROOT
+from tests.servers import ROOT
 
 DEPLOY = ROOT / "deploy"
 COMPOSE = yaml.safe_load((DEPLOY / "compose.yaml").read_text())

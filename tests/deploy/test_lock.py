@@ -10,7 +10,7 @@ import tomllib
 import pytest
 from packaging.requirements import Requirement
 
-from tests.conftest import ROOT
+from tests.servers import ROOT
 
 spec = importlib.util.spec_from_file_location("firstline_script", ROOT / "scripts" / "firstline.py")
 script = importlib.util.module_from_spec(spec)

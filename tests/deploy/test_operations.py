@@ -23,8 +23,8 @@ from django.utils import timezone
 from apps.operations import requests, services
 from apps.operations.models import Alert, Heartbeat
 from apps.operations.tasks import heartbeat
-from tests.conftest import ROOT, CeleryWorker
 from tests.factories import UserFactory
+from tests.servers import ROOT, CeleryWorker
 
 PARTS = Heartbeat.Part.values
 

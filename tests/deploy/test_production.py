@@ -29,7 +29,7 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from websockets.asyncio.client import connect
 
-from tests.conftest import ROOT, RedisServer, free_port, stop_process, wait_for_port
+from tests.servers import ROOT, RedisServer, free_port, stop_process, wait_for_port
 
 pytestmark = [pytest.mark.services]
 

@@ -12,7 +12,7 @@ import sys
 import pytest
 from cryptography.fernet import Fernet
 
-from tests.conftest import ROOT
+from tests.servers import ROOT
 
 EXAMPLE_ENV = ROOT / "deploy" / "firstline.env.example"
 PRINT_SETTINGS = "import config.settings.production as s; print('docs-sign-in', s.FIRSTLINE_API_DOCS_REQUIRE_SIGN_IN)"

@@ -193,7 +193,7 @@ def test_after_the_last_retry_the_failure_is_shown_to_a_supervisor(
 
 
 def test_an_unreachable_partner_is_logged_as_an_error(responder, encounter_version, shelter_service, settings):
-    from tests.conftest import free_port
+    from tests.servers import free_port
 
     settings.FIRSTLINE_WEBHOOK_TIMEOUT_SECONDS = 2
     endpoint_for(shelter_service, f"http://127.0.0.1:{free_port()}/gone")

@@ -10,8 +10,8 @@ from django.utils import timezone
 from apps.followups import services
 from apps.followups.models import FollowUp, Reminder
 from apps.streams.models import Event
-from tests.conftest import CeleryWorker
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
+from tests.servers import CeleryWorker
 
 pytestmark = pytest.mark.services
 FAST_SWEEP = {"FIRSTLINE_SWEEP_SECONDS": "1"}

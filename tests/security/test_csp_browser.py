@@ -15,11 +15,11 @@ import pytest
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 
-from tests.conftest import ROOT, AsgiServer
 from tests.factories import PASSWORD
 from tests.field.conftest import field_app, tablet_device  # noqa: F401 (the field app's own sign-in)
 from tests.intake.conftest import policy  # noqa: F401 (the screening page needs a published policy)
 from tests.security.world import build_world
+from tests.servers import ROOT, AsgiServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

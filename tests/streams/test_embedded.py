@@ -8,7 +8,7 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.test import override_settings
 
-from tests.conftest import ROOT, child_env
+from tests.servers import ROOT, child_env
 from tests.streams.helpers import communicator, headers_for, hello, receive
 
 pytestmark = pytest.mark.django_db(transaction=True)

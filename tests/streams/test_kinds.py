@@ -7,8 +7,8 @@ from django.db import transaction
 from apps.streams.kinds import EVENT_KINDS, EventRefused
 from apps.streams.models import Event
 from apps.streams.services import stream_append, stream_append_many, streams_append
-from tests.conftest import ROOT
 from tests.literals import forwarding_callees, generated_block, literal_arguments, markdown_table
+from tests.servers import ROOT
 from tests.streams.helpers import event_data
 
 DOC = ROOT / "docs" / "streams.md"

@@ -18,7 +18,7 @@ from apps.streams.names import team_stream
 from apps.streams.selectors import stream_head
 from apps.streams.services import stream_append
 from apps.teams.models import Team, UnitStatus
-from tests.conftest import AsgiServer, CeleryWorker
+from tests.servers import AsgiServer, CeleryWorker
 from tests.streams.helpers import HttpSession, session_cookie
 from tests.streams.realclient import StreamFollower
 

@@ -21,8 +21,8 @@ from websockets.sync.client import connect
 
 from apps.accounts.services import SESSION_LAST_ACTIVE_KEY, device_revoke
 from apps.streams.names import team_stream
-from tests.conftest import ROOT, AsgiServer, child_env
 from tests.factories import PASSWORD, DeviceFactory, device_key_for
+from tests.servers import ROOT, AsgiServer, child_env
 from tests.streams.helpers import close_code, communicator, receive, send
 
 pytestmark = pytest.mark.django_db(transaction=True)

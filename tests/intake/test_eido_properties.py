@@ -1,6 +1,6 @@
 """Property tests generated from NENA's EIDO schema (issue 12).
 
-`eido_strategies` walks NENA's schema (apps/intake/eido_schema) and makes whole EIDO documents
+`eido_strategies` walks NENA's schema (apps/intake/eido_schema) with `schema_strategies` and makes whole EIDO documents
 that validate against it. For each: the intake takes it (201, or 200 for a `$id` it already has),
 refusing only what docs/intake.md names besides the schema (a NUL, an empty or over-long `$id`);
 what Firstline sends back (the incident's EIDO and every handback) validates against the schema;
@@ -30,15 +30,8 @@ from apps.intake import eido_schema
 from apps.intake.eido.parser import eido_parse
 from apps.intake.models import EidoDocument, Handback
 from apps.intake.services import call_screen
-from tests.intake.eido_strategies import (
-    NEAR_MISSES,
-    SchemaStrategies,
-    Unsupported,
-    eido_documents,
-    eido_walker,
-    format_checker,
-    json_values,
-)
+from tests.intake.eido_strategies import eido_documents, eido_walker
+from tests.intake.schema_strategies import NEAR_MISSES, SchemaStrategies, Unsupported, format_checker, json_values
 
 URL = "/api/v1/intake/eido/"
 EXAMPLES = int(os.environ.get("FIRSTLINE_EIDO_EXAMPLES", "40"))

@@ -23,14 +23,10 @@ import pytest
 from apps.followups.models import Referral
 from apps.incidents.models import Assignment
 from tests.security.doors import all_doors
+from tests.security.judge import judge
 from tests.security.world import (
-    NOT_CONSENTED,
     ROLES,
-    SECRET_CALLER,
-    SECRET_CONTACT,
     SECRET_FOLLOWUP_NOTES,
-    SECRET_NAME,
-    SECRET_NARRATIVE,
     build_world,
 )
 
@@ -160,55 +156,6 @@ def _table(rows: dict) -> dict[tuple[str, str], str]:
 GET_POLICY = _table(GET_ROWS)
 WRITE_POLICY = _table(WRITE_ROWS)
 
-# Who may read what kind of detail (the body check): everyone else must never see the marker.
-MAY_READ = {
-    SECRET_NAME: {"responder_a", "dispatcher", "supervisor"},
-    SECRET_CONTACT: {"responder_a", "dispatcher", "supervisor"},
-    SECRET_NARRATIVE: {"responder_a", "dispatcher", "supervisor"},
-    SECRET_FOLLOWUP_NOTES: {"responder_a", "dispatcher", "supervisor"},
-    SECRET_CALLER: {"responder_a", "dispatcher", "call_taker", "supervisor"},
-    # Not a person's detail but the referral's own notes: only the referring side reads them.
-    "referral-notes-marker": {"responder_a", "dispatcher", "supervisor"},
-}
-
-
-def _is_login_redirect(response) -> bool:
-    return response.status_code == 302 and "/login/" in response.get("Location", "")
-
-
-def _refused(response) -> bool:
-    return response.status_code in (401, 403, 404, 409) or _is_login_redirect(response)
-
-
-def _body(response) -> str:
-    if getattr(response, "streaming", False):
-        return ""
-    return response.content.decode("utf-8", "replace")
-
-
-def _judge(problems: list, where: str, role: str, code: str, response) -> None:
-    status = response.status_code
-    if status >= 500:
-        problems.append(f"{where} as {role}: {status}")
-        return
-    if role == "anonymous" and 200 <= status < 300 and code != "P":
-        problems.append(f"{where} as anonymous: {status}, but only public doors may answer anonymously")
-    if code == "A" and not 200 <= status < 300:
-        problems.append(f"{where} as {role}: expected allowed, got {status}")
-    elif code == "R" and not _refused(response):
-        problems.append(f"{where} as {role}: expected refused, got {status}")
-    elif code == "P" and (status in (401, 403) or _is_login_redirect(response)):
-        problems.append(f"{where} as {role}: public, but got {status}")
-    body = _body(response)
-    for marker, readers in MAY_READ.items():
-        if marker in body and role not in readers:
-            problems.append(f"{where} as {role}: the body shows {marker!r}")
-    if role == "partner_x":
-        for marker in NOT_CONSENTED:
-            if marker in body:
-                problems.append(f"{where} as partner_x: the body shows {marker!r}, which was not consented")
-
-
 DOORS = all_doors()
 # Signing in and out are for everyone; /metrics goes by address or token, not by role
 # (tests/deploy/test_operations.py).
@@ -231,7 +178,7 @@ def test_reads_follow_the_policy(role):
         if door.name in NOT_GET or "GET" not in door.methods:
             continue
         url = door.url(kwargs)
-        _judge(problems, f"GET {door.name} ({url})", role, GET_POLICY[(door.name, role)], client.get(url))
+        judge(problems, f"GET {door.name} ({url})", role, GET_POLICY[(door.name, role)], client.get(url))
     assert problems == [], "\n".join(problems)
 
 
@@ -246,7 +193,7 @@ def test_an_empty_post_to_any_door_is_never_a_500_nor_a_change(role):
         if door.name in NOT_GET or "POST" not in door.methods:
             continue
         url = door.url(kwargs)
-        _judge(problems, f"POST {door.name} ({url})", role, "-", client.post(url, {}, format="json"))
+        judge(problems, f"POST {door.name} ({url})", role, "-", client.post(url, {}, format="json"))
     assert problems == [], "\n".join(problems)
     if role not in {"responder_a", "dispatcher", "supervisor"}:  # the acknowledge door needs no body
         world.assignment.refresh_from_db()
@@ -327,10 +274,10 @@ def test_writes_follow_the_policy(role):
             expected = WRITE_POLICY[(name, role)]
             if changed != (expected == "A"):
                 problems.append(f"{name} as {role}: expected {expected}, the referral changed={changed}")
-            _judge(problems, name, role, "-", response)
+            judge(problems, name, role, "-", response)
             continue
         response = getattr(client, method)(url, body, format="json")
-        _judge(problems, name, role, WRITE_POLICY[(name, role)], response)
+        judge(problems, name, role, WRITE_POLICY[(name, role)], response)
     assert problems == [], "\n".join(problems)
 
 
@@ -408,7 +355,7 @@ def test_a_tablet_of_team_b_changes_and_learns_nothing_of_team_a_through_sync():
     response = client.post("/api/v1/field/sync/", body, format="json")
     assert response.status_code == 200, response.content
     problems: list[str] = []
-    _judge(problems, "field sync", "responder_b", "-", response)
+    judge(problems, "field sync", "responder_b", "-", response)
     assert problems == [], "\n".join(problems)
     results = response.json()["results"]
     assert [r["status"] for r in results] == ["rejected"] * len(mutations), results

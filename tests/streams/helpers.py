@@ -1,12 +1,18 @@
-"""Helpers to talk to the real ASGI application with a signed-in session, as a browser would."""
+"""Helpers to talk to the real ASGI application with a signed-in session, as a browser would; and to
+append events and open a call for a test to watch arrive."""
 
 import asyncio
 import json
 import urllib.request
 from http.cookies import SimpleCookie
 
+from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
+from django.db import transaction
 from django.test import Client
+
+from apps.incidents import services as incidents
+from apps.streams.services import stream_append
 
 ORIGIN = "http://testserver"
 
@@ -108,3 +114,19 @@ def event_data(kind: str, **extra) -> dict:
     from apps.streams.kinds import EVENT_KINDS
 
     return {**dict.fromkeys(EVENT_KINDS[kind].keys), **extra}
+
+
+def run(coroutine_function):
+    return async_to_sync(coroutine_function)()
+
+
+def append(stream: str, kind: str = "team.position", n: int = 1, **data) -> list[int]:
+    seqs = []
+    for i in range(n):
+        with transaction.atomic():
+            seqs.append(stream_append(stream=stream, kind=kind, data=event_data(kind, i=i, **data)).seq)
+    return seqs
+
+
+def new_incident(actor):
+    return incidents.incident_create(actor=actor, summary="Person sleeping in a doorway", location_text="Main & 3rd")

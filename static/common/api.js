@@ -7,10 +7,12 @@ export function csrfToken() {
 }
 
 /** Send JSON, read JSON: resolves to { status, ok, body } (body {} when the answer is not JSON).
-    `csrf` is a fallback token (or a function giving one) for when the cookie is gone (the tablet offline). */
-export async function request(path, { method = "GET", body, headers = {}, csrf } = {}) {
+    `csrf` is a fallback token (or a function giving one) for when the cookie is gone (the tablet offline).
+    `timeout` (ms) gives up on a server that does not answer: the request rejects, as with no network. */
+export async function request(path, { method = "GET", body, headers = {}, csrf, timeout } = {}) {
   const sent = { Accept: "application/json", ...headers };
   const options = { method, credentials: "same-origin", headers: sent };
+  if (timeout) options.signal = AbortSignal.timeout(timeout);
   if (body !== undefined) {
     sent["Content-Type"] = "application/json";
     options.body = typeof body === "string" ? body : JSON.stringify(body);

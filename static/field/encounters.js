@@ -1,8 +1,9 @@
 /* What a responder does on a call: acknowledge, report status, document an encounter, add a note,
    settle what the server refused. Each becomes a mutation in the outbox first (store.js). */
-import { gettext } from "../common/i18n.js";
+import { formatList } from "../common/format.js";
+import { gettext, interpolate } from "../common/i18n.js";
 import { kick, refreshCounts } from "./net.js";
-import { render, S, say, state, vocab } from "./state.js";
+import { label, render, S, say, state, vocab } from "./state.js";
 
 export function assignmentById(id) {
   return ((state.boot && state.boot.assignments) || []).find((a) => String(a.id) === String(id));
@@ -28,12 +29,29 @@ export async function acknowledge(id) {
   await kick();
 }
 
+const sending = () => (navigator.onLine ? gettext("Sending now.") : gettext("It is sent when there is signal."));
+
+/** Back to the calls list, at its top, with what just happened said where it is seen. */
+function backToCalls(text) {
+  state.form = null;
+  state.selected = null;
+  state.view = "calls";
+  state.confirmation = text;
+  say(`${text} ${sending()}`, "ok");
+  render();
+  window.scrollTo(0, 0);
+}
+
 export async function setStatus(id, status) {
   const assignment = assignmentById(id);
   if (!assignment) return;
   await S.enqueue({ type: "assignment.status", record: id, data: { status } });
   await setAssignmentLocally(assignment, status);
-  render();
+  if (status === "cleared") {
+    // A cleared call needs nothing more from the team: the next call is what they look for.
+    const reference = (assignment.incident_detail && assignment.incident_detail.reference) || "";
+    backToCalls(interpolate(gettext("Call %(reference)s cleared."), { reference }));
+  } else render();
   await kick();
 }
 
@@ -132,11 +150,25 @@ export async function submitForm() {
   }
   await S.del("drafts", form.id);
   state.encounters = await S.all("encounters");
-  state.form = null;
-  state.view = "call";
-  say(navigator.onLine ? gettext("Encounter saved. Sending now.") : gettext("Encounter saved on this tablet. It is sent when there is signal."), "ok");
-  render();
+  backToCalls(sentSummary(form, followup));
   await kick();
+}
+
+/** What the responder just sent, in words: how it ended, the referral, the check-in. */
+function sentSummary(form, followup) {
+  const v = vocab();
+  const parts = [label(v.dispositions, form.disposition)];
+  if (form.referral_needed && form.referral_service && form.referral_consent) {
+    const service = ((state.resources && state.resources.results) || []).find((r) => String(r.id) === String(form.referral_service));
+    parts.push(interpolate(gettext("referral to %(service)s"), { service: service ? service.name : form.referral_service }));
+  } else if (form.referral_needed) {
+    parts.push(gettext("referral noted for a supervisor (not shared)"));
+  }
+  if (followup) {
+    const option = v.followup_options.find((o) => o.code === form.followup_when);
+    parts.push(interpolate(gettext("check-in: %(when)s"), { when: option ? option.label : "" }));
+  }
+  return interpolate(gettext("Encounter saved: %(what)s."), { what: formatList(parts) });
 }
 
 export async function addNote(encounterId, text) {

@@ -1,6 +1,8 @@
 /* The encounter form: big buttons to tap, few words to type, everything optional but the ending. */
-import { gettext } from "../common/i18n.js";
-import { compactPerson } from "./encounters.js";
+import { formatNumber } from "../common/format.js";
+import { gettext, interpolate } from "../common/i18n.js";
+import { assignmentById, compactPerson } from "./encounters.js";
+import { capacityBadge, distanceKm, openBadge, openNow } from "./resources.js";
 import { esc, state, vocab } from "./state.js";
 
 function chips(list, field, selected) {
@@ -11,13 +13,29 @@ function pick(field, options, value, big = false) {
   return `<div class="${big ? "big-choices" : "chips"}">${Object.entries(options).map(([code, text]) => `<button type="button" class="chip" data-action="pick" data-field="${field}" data-code="${esc(code)}" aria-pressed="${value === code}">${esc(text)}</button>`).join("")}</div>`;
 }
 
+/** Services to refer to, tap-first: who runs it, whether it is open, how far, how many spots. Open
+    ones first, then the nearest. */
+function referralChoices(f, services) {
+  const assignment = assignmentById(f.assignment);
+  const scene = assignment && assignment.incident_detail;
+  const zone = state.boot && state.boot.time_zone;
+  const rows = services.map((r) => ({ r, open: openNow(r.hours, zone), km: distanceKm(scene, r) }))
+    .sort((a, b) => (b.open === true) - (a.open === true) || (a.km ?? Infinity) - (b.km ?? Infinity)).slice(0, 10);
+  return `<div class="referral-choices">${rows.map(({ r, open, km }) => {
+    const far = km === null ? "" : `<span class="badge">${esc(interpolate(gettext("%(km)s km"), { km: formatNumber(km, { maximumFractionDigits: 1 }) }))}</span>`;
+    return `<button type="button" class="chip referral-choice" data-action="pick" data-field="referral_service" data-code="${esc(r.id)}" aria-pressed="${String(f.referral_service) === String(r.id)}">
+      <strong>${esc(r.name)}</strong>${r.organization ? `<span class="hint">${esc(r.organization)}</span>` : ""}
+      <span>${openBadge(open)}${far}${capacityBadge(r.capacity)}</span></button>`;
+  }).join("")}</div>`;
+}
+
 function nextSteps(f, v) {
   const services = ((state.resources && state.resources.results) || [])
-    .filter((r) => !f.needs.length || (r.needs || []).some((n) => f.needs.includes(n))).slice(0, 10);
+    .filter((r) => !f.needs.length || (r.needs || []).some((n) => f.needs.includes(n)));
   const when = Object.fromEntries(v.followup_options.map((o) => [o.code, o.label]));
   let referral = "";
   if (f.referral_needed && services.length) {
-    referral = `<p class="hint">${esc(gettext("Refer to (from the resource directory):"))}</p>${pick("referral_service", Object.fromEntries(services.map((s) => [s.id, s.name])), f.referral_service)}
+    referral = `<p class="hint">${esc(gettext("Refer to (from the resource directory):"))}</p>${referralChoices(f, services)}
       <div class="chips"><button type="button" class="chip" data-action="flag" data-field="referral_consent" aria-pressed="${f.referral_consent}">${esc(gettext("Person agreed to share their details with this service"))}</button></div>`;
   } else if (f.referral_needed) {
     referral = `<p class="hint">${esc(gettext("No matching services on this tablet. The referral is noted on the encounter."))}</p>`;

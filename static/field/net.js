@@ -8,11 +8,14 @@ import { streamClient } from "../common/stream.js";
 import { $, render, S, say, state } from "./state.js";
 import { lockApp, revoked } from "./session.js";
 
+/** A weak signal must not freeze the app: a request with no answer by then counts as no network. */
+const API_TIMEOUT_MS = 8000;
+
 /** JSON to and from the server, in the tablet's language (?lang= outranks the person's own choice:
     the language is chosen per device); the CSRF token falls back to the copy kept for offline sends. */
 export function api(path, options = {}) {
   const url = `${path}${path.includes("?") ? "&" : "?"}lang=${encodeURIComponent(pageLanguage())}`;
-  return request(url, { ...options, csrf: async () => (await S.get("meta", "csrf")) || "" });
+  return request(url, { timeout: API_TIMEOUT_MS, ...options, csrf: async () => (await S.get("meta", "csrf")) || "" });
 }
 
 export function updateConn() {
@@ -72,7 +75,12 @@ export async function sync() {
   await refreshCounts();
   const added = state.problems.length - before;
   if (added > 0) say(interpolate(ngettext("%(count)s change needs your attention. Open “Needs attention”.", "%(count)s changes need your attention. Open “Needs attention”.", added), { count: added }), "error");
-  else if (ok && outcome.sent) say(interpolate(ngettext("%(count)s change sent.", "%(count)s changes sent.", outcome.sent), { count: outcome.sent }), "ok");
+  else if (ok && outcome.sent) {
+    // The confirmation of what was just done stays; "sending now" becomes "sent".
+    const sent = interpolate(ngettext("%(count)s change sent.", "%(count)s changes sent.", outcome.sent), { count: outcome.sent });
+    say(state.confirmation ? `${state.confirmation} ${sent}` : sent, "ok");
+    state.confirmation = "";
+  }
   return ok;
 }
 

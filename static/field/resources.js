@@ -3,7 +3,7 @@ import { formatList, formatNumber, weekdayName, zonedNow } from "../common/forma
 import { gettext, interpolate, ngettext } from "../common/i18n.js";
 import { esc, state, vocab } from "./state.js";
 
-function openNow(hours, zone) {
+export function openNow(hours, zone) {
   if (!Array.isArray(hours) || !hours.length) return null;
   let now;
   try { now = zonedNow(zone); } catch (error) { return null; }
@@ -16,12 +16,22 @@ function openNow(hours, zone) {
   });
 }
 
-function openBadge(open) {
+/** Straight-line distance in km between two points (the board speaks km too). */
+export function distanceKm(a, b) {
+  if (!a || !b || a.latitude == null || b.latitude == null || a.longitude == null || b.longitude == null) return null;
+  const rad = (x) => (Number(x) * Math.PI) / 180;
+  const dLat = rad(b.latitude - a.latitude);
+  const dLon = rad(b.longitude - a.longitude);
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.latitude)) * Math.cos(rad(b.latitude)) * Math.sin(dLon / 2) ** 2;
+  return 12742 * Math.asin(Math.sqrt(h));
+}
+
+export function openBadge(open) {
   if (open === true) return `<span class="badge open-now">${esc(gettext("Open now"))}</span>`;
   return `<span class="badge">${open === false ? esc(gettext("Closed now")) : esc(gettext("Hours unknown"))}</span>`;
 }
 
-function capacityBadge(capacity) {
+export function capacityBadge(capacity) {
   if (!capacity || capacity.available == null) return "";
   const spots = interpolate(ngettext("%(count)s open spot", "%(count)s open spots", capacity.available), { count: formatNumber(capacity.available) });
   return `<span class="badge">${esc(spots)}${capacity.stale ? ` ${esc(gettext("(old count)"))}` : ""}</span>`;
@@ -56,7 +66,7 @@ export function viewResources() {
   const count = interpolate(ngettext("%(count)s service; open now first.", "%(count)s services; open now first.", rows.length), { count: rows.length });
   return `${title}
     <label for="res-q">${esc(gettext("Search by name"))}</label><input id="res-q" type="search" value="${esc(state.resQuery)}" autocomplete="off">
-    <p class="hint">${esc(gettext("Need"))}</p><div class="chips">${Object.entries(v.needs).map(([code, text]) => `<button type="button" class="chip" data-action="res-need" data-code="${esc(code)}" aria-pressed="${need === code}">${esc(text)}</button>`).join("")}</div>
+    <p class="hint" id="res-need-label">${esc(gettext("Need"))}</p><div class="chips chip-row" role="group" aria-labelledby="res-need-label">${Object.entries(v.needs).map(([code, text]) => `<button type="button" class="chip" data-action="res-need" data-code="${esc(code)}" aria-pressed="${need === code}">${esc(text)}</button>`).join("")}</div>
     <p class="hint" id="res-count">${esc(count)}</p>
     ${rows.map(({ r, open }) => `<article class="resource" data-resource="${esc(r.id)}"><h2>${esc(r.name)}</h2>
       ${openBadge(open)}${capacityBadge(r.capacity)}

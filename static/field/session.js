@@ -172,7 +172,8 @@ export async function tooLongOffline() {
 export async function revokedMeanwhile() {
   let answer;
   try {
-    answer = await api("/api/v1/devices/check/", { method: "POST", body: { device: state.device, device_key: state.deviceKey } });
+    // At opening the responder waits on this answer: a short wait, then the app opens as it is.
+    answer = await api("/api/v1/devices/check/", { method: "POST", body: { device: state.device, device_key: state.deviceKey }, timeout: 3000 });
   } catch (error) { return false; }
   if (answer.status === 401 && answer.body.code === "device_revoked") { await revoked(); return true; }
   if (answer.ok) S.put("meta", Date.now(), "last_contact").catch(() => {});

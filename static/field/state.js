@@ -8,7 +8,7 @@ export const TIMER_MS = 20000;
 export const state = {
   view: "calls", boot: null, resources: null, encounters: [], user: null, device: null, deviceKey: null, deviceName: "",
   selected: null, form: null, stream: null, refreshTimer: null, lastContact: 0, lastInput: Date.now(),
-  locked: false, stopped: false, resQuery: "", resNeed: "", problems: [], pending: 0, knownAssignments: null,
+  locked: false, stopped: false, resQuery: "", resNeed: "", problems: [], pending: 0, knownAssignments: null, confirmation: "",
 };
 // Tests and the CSP check read the socket as FL.state.ws.
 Object.defineProperty(state, "ws", { get: () => (state.stream ? state.stream.socket : null) });
@@ -31,7 +31,7 @@ export function statusWords(status) {
 
 export function say(text, kind = "") {
   const box = $("#message");
-  if (!text) { box.hidden = true; return; }
+  if (!text) { box.hidden = true; state.confirmation = ""; return; }
   box.className = `notice ${kind}`;
   box.textContent = text;
   box.hidden = false;

@@ -22,6 +22,7 @@
 
   // --- encryption at rest ---------------------------------------------------------------------------
   const SECRET_STORES = new Set(["outbox", "drafts", "encounters", "cache", "problems"]);
+  const SYNC_TIMEOUT_MS = 20000;
   const KDF_ITERATIONS = 600000; // OWASP's figure for PBKDF2-HMAC-SHA-256
   let dataKey = null; // a non-extractable CryptoKey, in memory only while unlocked
   const subtle = () => root.crypto.subtle;
@@ -204,6 +205,9 @@
           response = await fetch("/api/v1/field/sync/", {
             method: "POST",
             credentials: "same-origin",
+            // A signal that hangs counts as none: the changes stay queued and the next drain sends them
+            // again under the same ids, which the server applies once.
+            signal: AbortSignal.timeout(SYNC_TIMEOUT_MS),
             headers: { "Content-Type": "application/json", "X-CSRFToken": (await get("meta", "csrf")) || "" },
             body: JSON.stringify({
               device,

@@ -4,6 +4,7 @@
 const VERSION = {{ version_json|safe }};
 const SHELL = {{ shell_json|safe }};
 const CACHE = "fl-shell-" + VERSION;
+const SHELL_WAIT_MS = 3000;
 
 importScripts({{ store_json|safe }});
 
@@ -29,16 +30,21 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate" && url.pathname.startsWith("/field/")) {
-    // Network first so a new shell arrives when online; the cached shell when there is no network.
+    // Network first so a new shell arrives when online; the cached shell when there is no network,
+    // or when a weak signal has not answered within SHELL_WAIT_MS (the fetch goes on, for next time).
+    const network = fetch(request).then((response) => {
+      if (response.ok && url.pathname === "/field/") {
+        const copy = response.clone();
+        caches.open(CACHE).then((cache) => cache.put("/field/", copy));
+      }
+      return response;
+    });
+    event.waitUntil(network.catch(() => undefined));
+    const cachedAfterWait = new Promise((resolve) => setTimeout(resolve, SHELL_WAIT_MS))
+      .then(() => shellMatch("/field/"))
+      .then((cached) => cached || network);
     event.respondWith(
-      fetch(request)
-        .then((response) => {
-          if (response.ok && url.pathname === "/field/") {
-            const copy = response.clone();
-            caches.open(CACHE).then((cache) => cache.put("/field/", copy));
-          }
-          return response;
-        })
+      Promise.race([network, cachedAfterWait])
         .catch(() => shellMatch("/field/").then((cached) => cached || Response.error()))
     );
     return;

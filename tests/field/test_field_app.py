@@ -437,6 +437,7 @@ def test_a_locked_tablet_holds_only_ciphertext_and_unlocking_restores_it(
     page.click("[data-field=disposition][data-code=referred]")
     page.click("[data-action=submit-form]")  # and queued in the outbox, since there is no signal
     page.wait_for_selector("text=1 change waiting to sync")
+    page.click(".call-card:has-text('Confluence Park')")  # saving went back to the calls list
     page.click("[data-action=new-encounter]")
     page.fill("#narrative", NARRATIVE + " (second draft)")
     page.wait_for_selector("body[data-draft=saved]")

@@ -66,7 +66,8 @@ def test_a_responder_works_a_call_in_spanish_online_and_offline(chromium, asgi_s
     page.click(".big-choices .chip >> nth=0")
     page.fill("#narrative", "Aceptó una cama en el albergue.")
     page.click("[data-action=submit-form]")
-    page.wait_for_selector("#message:has-text('Atención guardada en esta tableta')")
+    page.wait_for_selector("#message:has-text('Atención guardada')")  # back on the calls list, saying so
+    assert "Se enviará cuando haya señal" in page.inner_text("#message")
     no_english(page)
 
     page.reload()  # no network: the shell, the modules and the Spanish catalog come from the cache

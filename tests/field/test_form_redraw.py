@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.services]
 def open_form(field_app, responder, tablet_device, dispatcher, team):
     assigned_call(dispatcher, team, location_text="Sloan's Lake boathouse")
     _context, page = field_app(responder, tablet_device)
-    page.click(".call-card:has-text(\"Sloan's Lake boathouse\")")
+    page.click('.call-card:has-text("Sloan\'s Lake boathouse")')
     page.click("[data-action=new-encounter]")
     page.wait_for_selector("#narrative")
     return page
@@ -26,8 +26,11 @@ def test_words_typed_before_a_tap_are_kept_and_saved(field_app, responder, table
     page.wait_for_selector("[data-code=shelter][aria-pressed=true]")
     assert page.input_value("#narrative") == "Sitting by the water, cold"
     assert page.input_value("#person-name") == "J."
-    saved = until(page, """FLStore.all('drafts').then((d) => d.find((x) => x.narrative === 'Sitting by the water, cold'
-        && x.person.name === 'J.' && x.needs.includes('shelter')) ? 'saved' : '')""")
+    saved = until(
+        page,
+        """FLStore.all('drafts').then((d) => d.find((x) => x.narrative === 'Sitting by the water, cold'
+        && x.person.name === 'J.' && x.needs.includes('shelter')) ? 'saved' : '')""",
+    )
     assert saved == "saved"
 
 

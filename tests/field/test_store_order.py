@@ -5,6 +5,7 @@ import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 
+
 def test_a_deleted_draft_stays_deleted_when_a_save_was_asked_for_first(field_app, responder, tablet_device):
     _context, page = field_app(responder, tablet_device)
     left = page.evaluate("""async () => {

@@ -25,7 +25,7 @@ function referralChoices(f, services) {
     const far = km === null ? "" : `<span class="badge">${esc(interpolate(gettext("%(km)s km"), { km: formatNumber(km, { maximumFractionDigits: 1 }) }))}</span>`;
     return `<button type="button" class="chip referral-choice" data-action="pick" data-field="referral_service" data-code="${esc(r.id)}" aria-pressed="${String(f.referral_service) === String(r.id)}">
       <strong>${esc(r.name)}</strong>${r.organization ? `<span class="hint">${esc(r.organization)}</span>` : ""}
-      <span>${openBadge(open)}${far}${capacityBadge(r.capacity)}</span></button>`;
+      <span>${openBadge(open, r.hours, zone)}${far}${capacityBadge(r.capacity)}</span></button>`;
   }).join("")}</div>`;
 }
 

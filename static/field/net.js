@@ -79,7 +79,6 @@ export async function sync() {
     // The confirmation of what was just done stays; "sending now" becomes "sent".
     const sent = interpolate(ngettext("%(count)s change sent.", "%(count)s changes sent.", outcome.sent), { count: outcome.sent });
     say(state.confirmation ? `${state.confirmation} ${sent}` : sent, "ok");
-    state.confirmation = "";
   }
   return ok;
 }

@@ -31,7 +31,9 @@ export function statusWords(status) {
 
 export function say(text, kind = "") {
   const box = $("#message");
-  if (!text) { box.hidden = true; state.confirmation = ""; return; }
+  // A confirmation stays at the head of the sync's later words until something else is said.
+  if (!text || !text.startsWith(state.confirmation)) state.confirmation = "";
+  if (!text) { box.hidden = true; return; }
   box.className = `notice ${kind}`;
   box.textContent = text;
   box.hidden = false;

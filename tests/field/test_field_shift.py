@@ -149,3 +149,25 @@ def test_the_app_fits_a_phone(field_app, responder, tablet_device, dispatcher, t
     page.click(".call-card:has-text('Platte River trail')")
     bar = page.locator("#actions").bounding_box()
     assert bar["height"] <= 800 / 4, bar  # the call's actions leave the call in view
+
+
+def test_opening_hours_read_as_people_say_them(field_app, responder, tablet_device):
+    weekdays = [{"weekday": d, "opens": "08:00", "closes": "17:00"} for d in range(5)]
+    context, page = field_app(responder, tablet_device)
+    use_directory(
+        page,
+        [
+            service("All Day Shelter"),
+            service("Office Hours Clinic", hours=[*weekdays, {"weekday": 5, "opens": "10:00", "closes": "14:00"}]),
+            service("Night Minute Pantry", hours=NEVER),
+        ],
+    )
+    context.set_offline(True)
+    reopen(page)
+    page.click("[data-view=resources]")
+    cards = {
+        name: page.inner_text(f".resource:has-text('{name}')") for name in ("All Day", "Office Hours", "Night Minute")
+    }
+    assert "Open 24 hours, every day" in cards["All Day"] and "00:00" not in cards["All Day"]
+    assert "Mon–Fri 08:00–17:00; Sat 10:00–14:00; Sun closed" in cards["Office Hours"]
+    assert "Closed now, opens" in cards["Night Minute"] and "03:00" in cards["Night Minute"]

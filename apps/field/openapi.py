@@ -43,6 +43,7 @@ class VocabShape(S.Serializer):
     needs = S.DictField(child=S.CharField())
     services_provided = S.DictField(child=S.CharField())
     dispositions = S.DictField(child=S.CharField())
+    coverages = S.DictField(child=S.CharField())
     statuses = S.DictField(child=S.CharField())
     age_ranges = S.JSONField()
     housing = S.JSONField()

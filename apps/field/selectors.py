@@ -18,7 +18,7 @@ from apps.accounts.selectors import idle_limit_seconds, user_summary, user_team_
 from apps.audit.services import audit_record
 from apps.common.errors import PermissionRefused
 from apps.field import conf
-from apps.incidents.models import Assignment, Disposition, Encounter
+from apps.incidents.models import Assignment, Coverage, Disposition, Encounter
 from apps.incidents.payloads import assignment_payload, encounter_payload
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, ASSIGNMENT_TRANSITIONS, FIELD_STATUSES, AssignmentStatus
 from apps.incidents.vocab import NEEDS, SERVICES_PROVIDED
@@ -108,6 +108,7 @@ def field_working_set(*, user: User, device: Device | None = None) -> dict:
             "needs": NEEDS,
             "services_provided": SERVICES_PROVIDED,
             "dispositions": dict(Disposition.choices),
+            "coverages": dict(Coverage.choices),
             "statuses": {str(s): s.label for s in AssignmentStatus},
             "age_ranges": AGE_RANGES,
             "housing": HOUSING_STATUSES,

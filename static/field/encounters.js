@@ -59,7 +59,7 @@ function blankForm(assignment) {
   return {
     id: S.uuid(), incident: assignment.incident, assignment: assignment.id, base_version: null,
     people_served: 1, needs: [], services_provided: [], disposition: "", followup_needed: false, referral_needed: false,
-    followup_when: "", referral_service: "", referral_consent: false, narrative: "",
+    followup_when: "", referral_service: "", referral_consent: false, narrative: "", coverage: "",
     person: { name: "", age_range: "", language: "", housing_status: "" },
   };
 }
@@ -78,7 +78,7 @@ export async function openForm(assignmentId, encounterId) {
         incident: encounter.incident, assignment: encounter.assignment, base_version: encounter.version,
         people_served: current.people_served ?? 1, needs: [...(current.needs || [])], services_provided: [...(current.services_provided || [])],
         disposition: current.disposition || "", followup_needed: !!current.followup_needed, referral_needed: !!current.referral_needed,
-        narrative: current.narrative || "", person: { name: "", age_range: "", language: "", housing_status: "", ...(current.person || {}) },
+        narrative: current.narrative || "", coverage: current.coverage || "", person: { name: "", age_range: "", language: "", housing_status: "", ...(current.person || {}) },
       };
     }
   } else {
@@ -126,6 +126,8 @@ export async function submitForm() {
     incident: form.incident, assignment: form.assignment, disposition: form.disposition, people_served: form.people_served,
     needs: form.needs, services_provided: form.services_provided, followup_needed: form.followup_needed,
     referral_needed: form.referral_needed, narrative: form.narrative.trim(), person: compactPerson(form.person),
+    // Left out when not chosen: the server keeps the previous version's coverage.
+    ...(form.coverage ? { coverage: form.coverage } : {}),
   };
   const amend = form.base_version !== null && form.base_version !== undefined;
   await S.enqueue({ type: amend ? "encounter.amend" : "encounter.create", record: form.id, base_version: amend ? form.base_version : null, data });

@@ -66,11 +66,12 @@ export function viewForm() {
     ${nextSteps(f, v)}
     <label for="narrative">${esc(gettext("What happened (a few lines)"))}</label>
     <textarea id="narrative" data-field="narrative" rows="4" maxlength="4000">${esc(f.narrative)}</textarea>
-    <details ${Object.keys(compactPerson(f.person)).length ? "open" : ""}><summary>${esc(gettext("Person details (optional — skip if unknown)"))}</summary>
+    <details ${Object.keys(compactPerson(f.person)).length || f.coverage ? "open" : ""}><summary>${esc(gettext("Person details (optional — skip if unknown)"))}</summary>
       <label for="person-name">${esc(gettext("Name or alias"))}</label><input id="person-name" data-person="name" value="${esc(f.person.name)}" autocomplete="off">
       <p class="hint">${esc(gettext("Age range"))}</p>${pick("person.age_range", ages, f.person.age_range)}
       <label for="person-language">${esc(gettext("Language"))}</label><input id="person-language" data-person="language" value="${esc(f.person.language)}" autocomplete="off">
       <p class="hint">${esc(gettext("Housing"))}</p>${pick("person.housing_status", v.housing || {}, f.person.housing_status)}
+      <p class="hint">${esc(gettext("How their care is paid for"))}</p>${pick("coverage", v.coverages || {}, f.coverage)}
     </details>`;
 }
 

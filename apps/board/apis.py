@@ -47,6 +47,7 @@ class BoardIncidentShape(S.Serializer):
     longitude = S.FloatField(allow_null=True)
     safety_flags = S.ListField(child=S.CharField())
     caller_language = S.CharField()
+    second_team_wanted = S.BooleanField()
     screening_complete = S.BooleanField()
     assignments = BoardAssignmentShape(many=True)
     recommended_team = RecommendedTeamShape(allow_null=True)
@@ -74,6 +75,9 @@ class BoardTeamShape(S.Serializer):
     status_changed_at = S.DateTimeField(allow_null=True)
     seconds_in_status = S.IntegerField(allow_null=True)
     capabilities = S.ListField(child=S.CharField())
+    has_tablet = S.BooleanField()
+    tablet_seen_at = S.DateTimeField(allow_null=True)
+    tablet_quiet = S.BooleanField()
     current_assignment = BoardCurrentAssignmentShape(allow_null=True)
     position = PositionShape(allow_null=True)
 
@@ -83,6 +87,7 @@ class BoardSnapshotShape(S.Serializer):
     server_time = S.DateTimeField()
     response_targets = S.DictField(child=S.IntegerField())
     ack_limit_seconds = S.IntegerField()
+    tablet_quiet_seconds = S.IntegerField()
     incidents = BoardIncidentShape(many=True)
     teams = BoardTeamShape(many=True)
 

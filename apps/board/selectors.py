@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import Device
 from apps.accounts.roles import can_dispatch
 from apps.audit.services import audit_record
 from apps.common import callers
@@ -22,6 +23,8 @@ from apps.teams.models import Team
 from apps.teams.selectors import team_recommend
 
 MAX_INCIDENTS = 500
+# A team's tablet not heard from for this long is marked on the board: it may be off the network.
+TABLET_QUIET_SECONDS = 300
 
 
 def _iso(value):
@@ -34,6 +37,21 @@ def teams_for_board() -> QuerySet[Team]:
     return Team.objects.filter(active=True).prefetch_related(
         Prefetch("assignments", queryset=current, to_attr="current_assignments")
     )
+
+
+def tablets_last_contact(teams) -> dict[int, object]:
+    """The latest contact of any enrolled, unrevoked tablet of each team (sign-in, sync, check, live feed)."""
+    last: dict[int, object] = {}
+    rows = Device.objects.filter(team__in=[t.pk for t in teams], revoked_at__isnull=True, enrolled_at__isnull=False)
+    for team_id, seen in rows.values_list("team_id", "last_seen_at"):
+        if team_id not in last or (seen and (last[team_id] is None or seen > last[team_id])):
+            last[team_id] = seen
+    return last
+
+
+def second_team_wanted(incident) -> bool:
+    """A second team is recommended only when the call type asks for one (CallType.needs_second_team)."""
+    return bool(incident.call_type_id and incident.call_type.needs_second_team)
 
 
 def _lock_board_head() -> int:
@@ -76,6 +94,7 @@ def board_snapshot(*, user) -> dict:
         age = (now - incident.received_at).total_seconds()
         required = list(incident.call_type.required_capabilities or []) if incident.call_type_id else []
         language = callers.language_capabilities(incident.caller_language) if incident.caller_language else []
+        staffed = bool(incident.active_assignments)
         recommended, distance = team_recommend(
             teams=teams,
             required_capabilities=required,
@@ -83,6 +102,8 @@ def board_snapshot(*, user) -> dict:
             longitude=incident.longitude,
             preferred_capabilities=language,
         )
+        if staffed and not second_team_wanted(incident):
+            recommended, distance = None, None
         incident_rows.append(
             {
                 "id": incident.pk,
@@ -103,6 +124,7 @@ def board_snapshot(*, user) -> dict:
                 "longitude": incident.longitude,
                 "safety_flags": incident.safety_flags,
                 "caller_language": incident.caller_language,
+                "second_team_wanted": second_team_wanted(incident),
                 "screening_complete": SCREENING_HOLD not in (incident.safety_flags or []),
                 "assignments": [
                     assignment_payload(a, team_call_sign=call_signs.get(a.team_id, ""), delivered=True)
@@ -115,8 +137,10 @@ def board_snapshot(*, user) -> dict:
                 ),
             }
         )
+    contact = tablets_last_contact(teams)
     team_rows = []
     for team in teams:
+        seen = contact.get(team.pk)
         current = team.current_assignments[0] if team.current_assignments else None
         team_rows.append(
             {
@@ -129,6 +153,10 @@ def board_snapshot(*, user) -> dict:
                 if team.status_changed_at
                 else None,
                 "capabilities": team.capabilities,
+                "has_tablet": team.pk in contact,
+                "tablet_seen_at": _iso(seen),
+                "tablet_quiet": team.pk in contact
+                and (seen is None or (now - seen).total_seconds() > TABLET_QUIET_SECONDS),
                 "current_assignment": (
                     {
                         "id": current.pk,
@@ -156,6 +184,7 @@ def board_snapshot(*, user) -> dict:
         "server_time": _iso(now),
         "response_targets": {str(k): v for k, v in sorted(targets.items())},
         "ack_limit_seconds": settings.FIRSTLINE_ACK_LIMIT_SECONDS,
+        "tablet_quiet_seconds": TABLET_QUIET_SECONDS,
         "incidents": incident_rows,
         "teams": team_rows,
     }

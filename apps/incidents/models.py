@@ -59,6 +59,11 @@ class CallType(models.Model):
         default=3, validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
     required_capabilities = models.JSONField(default=list, blank=True)
+    needs_second_team = models.BooleanField(
+        _("needs a second team"),
+        default=False,
+        help_text=_("The board recommends adding a second team once the first one is on the call."),
+    )
     active = models.BooleanField(default=True)
 
     class Meta:

@@ -19,12 +19,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from apps.accounts.selectors import devices_revoked, idle_limit_seconds, session_device_id, session_last_active
+from apps.accounts.services import device_touch
 from apps.common import metrics
 from apps.streams import conf, hub
 from apps.streams.names import device_group, group_for, session_group
 from apps.streams.selectors import events_after, stream_head, stream_may_read, stream_positions, streams_default_for
 from apps.streams.services import stream_ack, streams_follow
 
+TOUCH_EVERY_SECONDS = 60
 logger = logging.getLogger(__name__)
 
 # Close codes (documented in docs/streams.md).
@@ -52,6 +54,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
         self.groups_joined: list[str] = []
         self.tokens = float(conf.rate_burst())
         self.tokens_at = time.monotonic()
+        self.touched_at = 0.0
         self.max_frame = conf.max_frame_bytes()
         self.device_id = None
         self.idle_at = None
@@ -121,6 +124,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
             await self._close(CLOSE_PROTOCOL)
             return
         kind = message.get("type") if isinstance(message, dict) else None
+        await self._heard_from_device()
         if kind == "hello" and not self.helloed:
             await self._hello(message)
         elif kind == "ack" and self.helloed:
@@ -131,6 +135,12 @@ class StreamConsumer(AsyncWebsocketConsumer):
             return
         else:
             await self._close(CLOSE_PROTOCOL)
+
+    async def _heard_from_device(self):
+        """A tablet's live feed is contact too: the board shows its age (at most one write a minute)."""
+        if self.device_id and time.monotonic() - self.touched_at >= TOUCH_EVERY_SECONDS:
+            self.touched_at = time.monotonic()
+            await database_sync_to_async(device_touch)(device_id=self.device_id)
 
     def _take_token(self) -> bool:
         now = time.monotonic()

@@ -62,6 +62,7 @@ async function loadSnapshot() {
   const snapshot = await api("GET", "/api/v1/board/");
   state.clockSkew = new Date(snapshot.server_time).getTime() - Date.now();
   state.targets = snapshot.response_targets || {};
+  state.tabletQuietSeconds = snapshot.tablet_quiet_seconds;
   state.incidents = new Map(snapshot.incidents.map((i) => [i.id, i]));
   state.teams = new Map(snapshot.teams.map((team) => [team.id, team]));
   state.teamOrder = snapshot.teams.map((team) => team.id);
@@ -208,7 +209,9 @@ Object.assign(actions, {
   },
   reassign(assignmentId, teamId) {
     const body = { team: teamId, reason: gettext("Reassigned from the board") };
-    return run(api("POST", `/api/v1/board/assignments/${assignmentId}/reassign/`, body), gettext("Reassigned."));
+    const team = state.teams.get(teamId);
+    const done = team ? interpolate(gettext("Reassigned to %(team)s."), { team: team.call_sign }) : gettext("Reassigned.");
+    return run(api("POST", `/api/v1/board/assignments/${assignmentId}/reassign/`, body), done);
   },
 });
 
@@ -217,6 +220,7 @@ function selectedFirstAssignment() {
   return incident && incident.assignments.length ? incident.assignments[0] : null;
 }
 
+let clearArmed = null;
 document.addEventListener("keydown", (e) => {
   const tag = (e.target && e.target.tagName) || "";
   if (["INPUT", "SELECT", "TEXTAREA"].includes(tag) || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -233,9 +237,19 @@ document.addEventListener("keydown", (e) => {
   } else if (/^[1-9]$/.test(e.key)) {
     const teamId = state.teamOrder[Number(e.key) - 1];
     if (state.selected !== null && teamId) actions.assign(state.selected, teamId);
-  } else if (e.key === "e" || e.key === "o" || e.key === "c") {
+  } else if (e.key === "c") {
+    // Clearing ends the team's part in the call: the key is pressed twice, as the button is.
     const assignment = selectedFirstAssignment();
-    if (assignment) actions.setStatus(assignment.id, { e: "en_route", o: "on_scene", c: "cleared" }[e.key]);
+    if (!assignment) return;
+    if (clearArmed === assignment.id) { clearArmed = null; actions.setStatus(assignment.id, "cleared"); }
+    else {
+      clearArmed = assignment.id;
+      setTimeout(() => { if (clearArmed === assignment.id) clearArmed = null; }, 4000);
+      flash(interpolate(gettext("Press c again to clear %(team)s."), { team: assignment.team_call_sign }));
+    }
+  } else if (e.key === "e" || e.key === "o") {
+    const assignment = selectedFirstAssignment();
+    if (assignment) actions.setStatus(assignment.id, { e: "en_route", o: "on_scene" }[e.key]);
   } else if (e.key === "x") {
     const assignment = selectedFirstAssignment();
     if (assignment) actions.cancel(assignment.id);

@@ -1,7 +1,7 @@
 /* Drawing the board: the queue with countdowns and recommendations, the teams, the map, the detail. */
 import { formatNumber, formatTime } from "../common/format.js";
 import { gettext, interpolate } from "../common/i18n.js";
-import { $, actions, activeAssignment, clock, el, now, root, since, state, statusLabel } from "./state.js";
+import { $, actions, activeAssignment, clock, el, flash, now, root, since, state, statusLabel } from "./state.js";
 
 
 export function sortedIncidents() {
@@ -44,31 +44,39 @@ const stop = (e) => e.stopPropagation();
 
 function recommendButton(incident) {
   const rec = incident.recommended_team;
-  if (!rec) return el("span", { class: "hint" }, gettext("No available team has the needed skills."));
   const second = hasActiveTeam(incident);
+  // The server recommends a second team only when the call type asks for one.
+  if (!rec) return second ? null : el("span", { class: "hint" }, gettext("No available team has the needed skills."));
   const known = rec.distance_km !== null && rec.distance_km !== undefined;
   const distance = known ? formatNumber(rec.distance_km, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : "";
   let text;
   if (second) text = known ? interpolate(gettext("Add %(team)s as a second team (%(km)s km) — recommended"), { team: rec.call_sign, km: distance }) : interpolate(gettext("Add %(team)s as a second team — recommended"), { team: rec.call_sign });
   else text = known ? interpolate(gettext("Assign %(team)s (%(km)s km) — recommended"), { team: rec.call_sign, km: distance }) : interpolate(gettext("Assign %(team)s — recommended"), { team: rec.call_sign });
-  // A call that already has a team gets a plain button, so a second team is a choice, not a reflex.
   return el("button", {
-    type: "button", class: second ? "btn" : "btn btn-primary", dataset: { assign: rec.id },
+    type: "button", class: "btn btn-primary", dataset: { assign: rec.id },
     onclick: (e) => { stop(e); actions.assign(incident.id, rec.id); },
   }, text);
 }
 
+/** The card's one action: the recommended team, or the screening still to complete. */
+function primaryAction(incident) {
+  if (incident.screening_complete === false) {
+    // Held from dispatch until a call-taker answers the safety questions (or overrides with a reason).
+    return el("a", { class: "btn", href: `/intake/screen/?incident=${incident.id}`, onclick: stop },
+      gettext("Not yet safe to decide — complete the screening"));
+  }
+  return recommendButton(incident);
+}
+
 function queueItem(incident) {
   const due = countdown(incident);
-  const picker = el("select", { "aria-label": interpolate(gettext("Team for %(call)s"), { call: incident.reference }), onclick: stop },
-    el("option", { value: "" }, gettext("Choose team…")),
-    availableTeams().map((team) => el("option", { value: team.id }, team.call_sign)));
+  const action = primaryAction(incident);
   return el("li", {
     class: `call p${incident.priority}` + (incident.id === state.selected ? " selected" : ""),
     tabindex: "0", dataset: { incident: incident.id },
-    "aria-selected": incident.id === state.selected ? "true" : "false",
+    "aria-current": incident.id === state.selected ? "true" : null,
     onclick: () => actions.select(incident.id),
-    onkeydown: (e) => { if (e.key === "Enter") actions.select(incident.id); },
+    onkeydown: (e) => { if (e.key === "Enter" && e.target === e.currentTarget) actions.select(incident.id); },
   },
     el("div", { class: "row" },
       el("span", { class: "prio" }, `P${incident.priority}`),
@@ -77,12 +85,7 @@ function queueItem(incident) {
       el("span", { class: `countdown ${due.cls}`, dataset: { due: incident.id } }, due.text)),
     el("div", { class: "where" }, incident.location_text),
     el("div", { class: "chips" }, el("span", { class: "chip" }, statusLabel(incident.status)), assignmentChips(incident)),
-    incident.screening_complete === false ? el("div", { class: "actions" },
-      // Held from dispatch until a call-taker answers the safety questions (or overrides with a reason).
-      el("a", { class: "btn", href: `/intake/screen/?incident=${incident.id}`, onclick: stop },
-        gettext("Not yet safe to decide — complete the screening"))) :
-      el("div", { class: "actions" }, recommendButton(incident), picker,
-        el("button", { type: "button", class: "btn", onclick: (e) => { stop(e); if (picker.value) actions.assign(incident.id, Number(picker.value)); } }, gettext("Assign"))));
+    action ? el("div", { class: "actions" }, action) : null);
 }
 
 function renderQueue() {
@@ -92,18 +95,34 @@ function renderQueue() {
   $("queue-count").textContent = `(${formatNumber(incidents.length)})`;
 }
 
+/** A team's tablet: when it was last heard from, and a mark once it has been silent too long. */
+export function tabletQuiet(team) {
+  if (!team.has_tablet) return false;
+  if (!team.tablet_seen_at) return true;
+  return (now() - new Date(team.tablet_seen_at).getTime()) / 1000 > (state.tabletQuietSeconds || 300);
+}
+
+function tabletText(team) {
+  if (!team.has_tablet) return gettext("No tablet enrolled");
+  if (!team.tablet_seen_at) return gettext("⚠ Tablet never heard from");
+  const age = since(team.tablet_seen_at);
+  return tabletQuiet(team) ? interpolate(gettext("⚠ Tablet silent for %(time)s"), { time: age })
+    : interpolate(gettext("Tablet heard from %(time)s ago"), { time: age });
+}
+
 export function renderTeams() {
   $("teams").replaceChildren(
     ...state.teamOrder.map((id, index) => {
       const team = state.teams.get(id);
       const call = team.current_assignment ? interpolate(gettext("on %(call)s"), { call: team.current_assignment.reference }) : gettext("no call");
       const pos = team.position && team.position.at ? interpolate(gettext("position %(time)s ago"), { time: since(team.position.at) }) : gettext("no position yet");
-      return el("li", { class: "team", dataset: { team: team.id } },
+      return el("li", { class: "team" + (tabletQuiet(team) ? " quiet" : ""), dataset: { team: team.id } },
         el("span", { class: "num" }, index < 9 ? String(index + 1) : ""),
         el("span", {}, el("strong", {}, team.call_sign), " ",
           el("span", { class: `status status-${team.status}` }, statusLabel(team.status)),
           " ", el("span", { dataset: { since: team.id } }, team.status_changed_at ? since(team.status_changed_at) : "—")),
-        el("span", { class: "meta" }, `${call} · ${pos}`));
+        el("span", { class: "meta" }, `${call} · ${pos}`),
+        el("span", { class: "tablet", dataset: { tablet: team.id } }, tabletText(team)));
     })
   );
 }
@@ -154,32 +173,80 @@ export function tick() {
     const team = state.teams.get(Number(node.dataset.since));
     if (team && team.status_changed_at) node.textContent = since(team.status_changed_at);
   }
+  for (const node of document.querySelectorAll("[data-tablet]")) {
+    const team = state.teams.get(Number(node.dataset.tablet));
+    if (!team) continue;
+    node.textContent = tabletText(team);
+    node.parentNode.classList.toggle("quiet", tabletQuiet(team));
+  }
 }
 
-function reassignPicker(assignment) {
-  const picker = el("select", { "aria-label": interpolate(gettext("Reassign %(team)s to"), { team: assignment.team_call_sign }) },
-    el("option", { value: "" }, gettext("Reassign to…")),
+function teamPicker(label, first) {
+  return el("select", { "aria-label": label },
+    el("option", { value: "" }, first),
     availableTeams().map((team) => el("option", { value: team.id }, team.call_sign)));
-  picker.addEventListener("change", () => { if (picker.value) actions.reassign(assignment.id, Number(picker.value)); });
-  return picker;
+}
+
+/** Acts only with a team chosen; otherwise says so and puts the focus on the list. */
+function withTeam(picker, act) {
+  return () => {
+    if (!picker.value) {
+      picker.setAttribute("aria-invalid", "true");
+      flash(gettext("Choose a team first."), true);
+      picker.focus();
+      return;
+    }
+    picker.removeAttribute("aria-invalid");
+    act(Number(picker.value));
+  };
+}
+
+/** A button that acts on a second press within a few seconds: one slip does nothing, and a
+    dispatcher who means it loses half a second, not a dialog. */
+export function confirmButton(text, confirmText, act) {
+  const node = el("button", { type: "button", class: "btn btn-quiet" }, text);
+  let timer = null;
+  const disarm = () => { delete node.dataset.armed; node.textContent = text; node.classList.remove("armed"); };
+  node.addEventListener("click", (e) => {
+    stop(e);
+    clearTimeout(timer);
+    if (node.dataset.armed) { disarm(); act(); return; }
+    node.dataset.armed = "true";
+    node.classList.add("armed");
+    node.textContent = confirmText;
+    timer = setTimeout(disarm, 4000);
+  });
+  return node;
+}
+
+function assignmentControls(a) {
+  const button = (text, onclick) => el("button", { type: "button", class: "btn btn-quiet", onclick }, text);
+  const picker = teamPicker(interpolate(gettext("Reassign %(team)s to"), { team: a.team_call_sign }), gettext("Reassign to…"));
+  return el("li", { dataset: { assignment: a.id } },
+    el("strong", {}, a.team_call_sign), `: ${statusLabel(a.status)} `,
+    el("span", { class: "controls" },
+      button(statusLabel("en_route"), () => actions.setStatus(a.id, "en_route")),
+      button(statusLabel("on_scene"), () => actions.setStatus(a.id, "on_scene")),
+      confirmButton(gettext("Clear"), interpolate(gettext("Press again to clear %(team)s"), { team: a.team_call_sign }),
+        () => actions.setStatus(a.id, "cleared")),
+      button(gettext("Cancel"), () => actions.cancel(a.id))),
+    el("span", { class: "controls" }, picker,
+      button(gettext("Reassign"), withTeam(picker, (team) => actions.reassign(a.id, team)))));
 }
 
 export function detailPanel(incident) {
   const active = (incident.assignments || []).filter(activeAssignment);
-  const button = (text, onclick) => el("button", { type: "button", class: "btn btn-quiet", onclick }, text);
+  const picker = teamPicker(interpolate(gettext("Team for %(call)s"), { call: incident.reference }), gettext("Choose team…"));
   return [
     el("h3", {}, `${incident.reference} · P${incident.priority} · ${incident.call_type_name || gettext("Call")}`),
     el("p", {}, el("strong", {}, incident.location_text)),
     el("p", {}, incident.summary),
     incident.safety_notes ? el("p", { class: "notice error" }, interpolate(gettext("Safety: %(notes)s"), { notes: incident.safety_notes })) : null,
     el("h4", {}, gettext("Teams on this call")),
-    active.length ? el("ul", {}, active.map((a) => el("li", {},
-      `${a.team_call_sign}: ${statusLabel(a.status)} `,
-      button(statusLabel("en_route"), () => actions.setStatus(a.id, "en_route")),
-      button(statusLabel("on_scene"), () => actions.setStatus(a.id, "on_scene")),
-      button(gettext("Clear"), () => actions.setStatus(a.id, "cleared")),
-      button(gettext("Cancel"), () => actions.cancel(a.id)),
-      reassignPicker(a)))) : el("p", { class: "empty" }, gettext("No team yet.")),
+    active.length ? el("ul", { class: "assignments" }, active.map(assignmentControls)) : el("p", { class: "empty" }, gettext("No team yet.")),
+    el("div", { class: "assign-other" }, picker,
+      el("button", { type: "button", class: "btn", dataset: { assignChosen: incident.id },
+        onclick: withTeam(picker, (team) => actions.assign(incident.id, team)) }, gettext("Assign"))),
     el("h4", {}, gettext("Timeline")),
     el("ol", { class: "timeline" }, (incident.timeline || []).map((entry) =>
       el("li", {}, el("time", { datetime: entry.at }, formatTime(entry.at)), " ", entry.text))),

@@ -22,7 +22,16 @@ class CallTypeForm(OtherNamesForm):
 
     class Meta:
         model = CallType
-        fields = ("name", *NAME_FIELDS, "code", "description", "default_priority", "required_capabilities", "active")
+        fields = (
+            "name",
+            *NAME_FIELDS,
+            "code",
+            "description",
+            "default_priority",
+            "required_capabilities",
+            "needs_second_team",
+            "active",
+        )
 
 
 @admin.register(CallType)
@@ -32,7 +41,7 @@ class CallTypeAdmin(SupervisorAdmin):
 
     allow_delete = True
     form = CallTypeForm
-    list_display = ("name", "code", "default_priority", "active", "incident_count")
+    list_display = ("name", "code", "default_priority", "needs_second_team", "active", "incident_count")
     list_filter = ("active", "default_priority")
     search_fields = ("name", "code", "description")
     prepopulated_fields = {"code": ("name",)}

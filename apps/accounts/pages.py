@@ -13,10 +13,11 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 from django_otp_webauthn.templatetags.otp_webauthn import get_configuration as webauthn_configuration
 
 from apps.accounts import selectors, services
-from apps.accounts.roles import Role
+from apps.accounts.roles import Role, may_keep_funding, may_read_funding_totals
 from apps.common.errors import ApplicationError
 
 
@@ -149,9 +150,32 @@ HOME_FOR_ROLE = {
 }
 
 
+# What a role without a screen of its own (analysts, finance staff) can open from its start page:
+# (address, name, what it is for, who may open it). The rules are the pages' own, from roles.py.
+SCREENS = [
+    (
+        "/funding/",
+        _("Funding and the cost of the program"),
+        _("Calls, people served and spending against the budget, for any period."),
+        may_read_funding_totals,
+    ),
+    ("/funding/billable/", _("Billable encounters"), _("Encounters that meet a payer's criteria."), may_keep_funding),
+    ("/funding/import/", _("Import spending"), _("Add the program's spending from a spreadsheet."), may_keep_funding),
+    (
+        "/public/budget/",
+        _("The program's budget"),
+        _("The public transparency page: anyone may read it, signed in or not."),
+        lambda user: True,
+    ),
+]
+
+
 @login_required
 def home(request):
     target = HOME_FOR_ROLE.get(request.user.role)
     if target:
         return redirect(target)
-    return render(request, "home.html")
+    screens = [
+        {"url": url, "name": name, "about": about} for url, name, about, may_open in SCREENS if may_open(request.user)
+    ]
+    return render(request, "home.html", {"screens": screens})

@@ -260,8 +260,10 @@ def browser_login(chromium, asgi_server):
     """Return a function that opens a new browser context signed in as a user, on the real server."""
     contexts = []
 
-    def login(user, *, path: str = "/", viewport=None):
-        context = chromium.new_context(base_url=asgi_server.url, viewport=viewport or {"width": 1280, "height": 800})
+    def login(user, *, path: str = "/", viewport=None, **options):
+        context = chromium.new_context(
+            base_url=asgi_server.url, viewport=viewport or {"width": 1280, "height": 800}, **options
+        )
         contexts.append(context)
         page = context.new_page()
         page.goto("/accounts/login/")

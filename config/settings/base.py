@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.accounts.language.LanguageMiddleware",
+    "apps.common.zone.ProgramTimeZoneMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "apps.accounts.middleware.SessionGuardMiddleware",
     "apps.audit.middleware.RequestContextMiddleware",

@@ -1,5 +1,5 @@
 /* Drawing the board: the queue with countdowns and recommendations, the teams, the map, the detail. */
-import { formatNumber, formatTime } from "../common/format.js";
+import { formatNumber, formatTime, zoneName } from "../common/format.js";
 import { gettext, interpolate } from "../common/i18n.js";
 import { $, actions, activeAssignment, clock, el, flash, now, root, since, state, statusLabel } from "./state.js";
 
@@ -247,7 +247,7 @@ export function detailPanel(incident) {
     el("div", { class: "assign-other" }, picker,
       el("button", { type: "button", class: "btn", dataset: { assignChosen: incident.id },
         onclick: withTeam(picker, (team) => actions.assign(incident.id, team)) }, gettext("Assign"))),
-    el("h4", {}, gettext("Timeline")),
+    el("h4", {}, interpolate(gettext("Timeline (times in %(zone)s)"), { zone: zoneName() })),
     el("ol", { class: "timeline" }, (incident.timeline || []).map((entry) =>
       el("li", {}, el("time", { datetime: entry.at }, formatTime(entry.at)), " ", entry.text))),
   ].filter(Boolean);

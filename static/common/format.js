@@ -26,6 +26,12 @@ export function formatTime(value) {
   return formatter({ hour: "2-digit", minute: "2-digit" }).format(asDate(value));
 }
 
+/** The program's zone as people say it now ("MST", "GMT-7"), to name it where a time could be misread. */
+export function zoneName(value = new Date()) {
+  const part = formatter({ timeZoneName: "short" }).formatToParts(asDate(value)).find((p) => p.type === "timeZoneName");
+  return part ? part.value : "";
+}
+
 export function formatDateTime(value) {
   return formatter({ dateStyle: "medium", timeStyle: "short" }).format(asDate(value));
 }

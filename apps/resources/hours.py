@@ -7,6 +7,10 @@ Pure functions; no database access here.
 
 from datetime import date, datetime, time, timedelta
 
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
 DAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]  # Monday = 0, as date.weekday()
 WEEKLY_FREQS = {"", "WEEKLY", "DAILY"}
 
@@ -71,23 +75,85 @@ def hours_on(schedules, day: date) -> list[str]:
     out = []
     for s in schedules:
         if day.weekday() in schedule_weekdays(s) and _valid_on(s, day):
-            if _all_day(s):
-                out.append("Open 24 hours")
-            elif _overnight(s):
-                out.append(f"{_hhmm(s.opens_at)}–{_hhmm(s.closes_at)} (next day)")
-            else:
-                out.append(f"{_hhmm(s.opens_at)}–{_hhmm(s.closes_at)}")
+            out.append(_span(s))
     return sorted(set(out))
 
 
+def _span(schedule) -> str:
+    if _all_day(schedule):
+        return _("Open 24 hours")
+    span = f"{_hhmm(schedule.opens_at)}–{_hhmm(schedule.closes_at)}"
+    return _("%(hours)s (next day)") % {"hours": span} if _overnight(schedule) else span
+
+
+def _days(run: list[int]) -> str:
+    first, last = str(WEEKDAYS_ABBR[run[0]]), str(WEEKDAYS_ABBR[run[-1]])
+    return first if len(run) == 1 else f"{first}–{last}"
+
+
+def hours_summary(schedules, today: date | None = None) -> list[str]:
+    """The week in a few lines: equal days grouped ("Mon–Fri 09:00–17:00", "Sat 10:00–14:00"),
+    "Open 24 hours" for a service that never closes. [] when it publishes no usable hours."""
+    by_day: dict[int, tuple[str, ...]] = {}
+    for day in range(7):
+        spans = sorted(
+            {_span(s) for s in schedules if day in schedule_weekdays(s) and (today is None or _valid_on(s, today))}
+        )
+        if spans:
+            by_day[day] = tuple(spans)
+    if not by_day:
+        return []
+    if len(by_day) == 7 and set(by_day.values()) == {(_("Open 24 hours"),)}:
+        return [_("Open 24 hours, every day")]
+    lines, run = [], []
+    for day in range(8):
+        if run and (day == 7 or by_day.get(day) != by_day.get(run[0]) or day not in by_day):
+            lines.append(f"{_days(run)} {', '.join(by_day[run[0]])}")
+            run = []
+        if day < 7 and day in by_day:
+            run.append(day)
+    return lines
+
+
+def next_opening(schedules, moment: datetime) -> datetime | None:
+    """When a closed service next opens, within a week, as a local moment; None if it never does."""
+    usable = [s for s in schedules if schedule_weekdays(s)]
+    found = None
+    for offset in range(8):
+        day = moment.date() + timedelta(days=offset)
+        for s in usable:
+            if day.weekday() in schedule_weekdays(s) and _valid_on(s, day):
+                start = datetime.combine(day, s.opens_at.replace(tzinfo=None), tzinfo=moment.tzinfo)
+                if start > moment and (found is None or start < found):
+                    found = start
+        if found is not None:
+            return found
+    return None
+
+
+def open_state(schedules, moment: datetime) -> str:
+    """In words, for a reader deciding now: "Open now", "Opens at 08:00", "Opens Tue 08:00", or ""."""
+    is_open_now = is_open(schedules, moment)
+    if is_open_now is None:
+        return ""
+    if is_open_now:
+        return _("Open now")
+    opens = next_opening(schedules, moment)
+    if opens is None:
+        return pgettext("opening hours", "Closed")
+    if opens.date() == moment.date():
+        return _("Closed · opens at %(time)s") % {"time": _hhmm(opens.time())}
+    return _("Closed · opens %(day)s %(time)s") % {"day": WEEKDAYS_ABBR[opens.weekday()], "time": _hhmm(opens.time())}
+
+
 def weekly_hours(schedules) -> list[dict]:
-    """[{"weekday", "opens", "closes"}] for the field cache; all day is 00:00–23:59."""
+    """[{"weekday", "opens", "closes", "all_day"}] for the field cache; all day is 00:00–23:59 (and says so)."""
     rows = set()
     for s in schedules:
         for day in schedule_weekdays(s):
             closes = "23:59" if _all_day(s) else _hhmm(s.closes_at)
-            rows.add((day, _hhmm(s.opens_at), closes))
-    return [{"weekday": d, "opens": o, "closes": c} for d, o, c in sorted(rows)]
+            rows.add((day, "00:00" if _all_day(s) else _hhmm(s.opens_at), closes, _all_day(s)))
+    return [{"weekday": d, "opens": o, "closes": c, "all_day": a} for d, o, c, a in sorted(rows)]
 
 
 def day_codes_for_prefilter(moment: datetime) -> tuple[str, str]:

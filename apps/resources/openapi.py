@@ -39,6 +39,8 @@ class ServiceCardShape(S.Serializer):
 class SearchCardShape(ServiceCardShape):
     distance_km = S.FloatField(allow_null=True)
     hours_today = S.ListField(child=S.CharField())
+    hours_summary = S.ListField(child=S.CharField())
+    open_state = S.CharField()
     open_now = S.BooleanField(allow_null=True)
 
 

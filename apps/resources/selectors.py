@@ -19,7 +19,7 @@ from apps.common.geo import bounding_box, distance_km
 from apps.incidents.vocab import NEEDS
 from apps.resources import conf
 from apps.resources.cards import build_cards, schedules_by_service
-from apps.resources.hours import day_codes_for_prefilter, hours_on, is_open
+from apps.resources.hours import day_codes_for_prefilter, hours_on, hours_summary, is_open, open_state
 from apps.resources.models import (
     Attribute,
     Language,
@@ -134,6 +134,8 @@ def services_search(*, query: SearchQuery, now: datetime | None = None) -> list[
         item["distance_km"] = round(distances[sid], 3) if sid in distances else None
         item["open_now"] = is_open(schedules.get(sid, []), moment)
         item["hours_today"] = hours_on(schedules.get(sid, []), moment.date())
+        item["hours_summary"] = hours_summary(schedules.get(sid, []), moment.date())
+        item["open_state"] = open_state(schedules.get(sid, []), moment)
         results.append(item)
     return results
 

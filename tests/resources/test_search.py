@@ -136,7 +136,7 @@ def test_the_field_cache_has_every_active_service_in_the_agreed_shape():
         "id", "name", "description", "organization", "address", "latitude", "longitude", "phone", "url",
         "hours", "eligibility", "min_age", "max_age", "languages", "needs", "capacity",
     }  # fmt: skip
-    assert entry["hours"] == [{"weekday": 4, "opens": "22:00", "closes": "06:00"}]
+    assert entry["hours"] == [{"weekday": 4, "opens": "22:00", "closes": "06:00", "all_day": False}]
     assert entry["needs"] == ["shelter"] and entry["languages"] == ["es"] and entry["min_age"] == 18
     assert entry["address"].startswith("1 Main St")
     assert set(entry["capacity"]) >= {"available", "updated_at", "stale"}

@@ -1,8 +1,10 @@
 """The one function every service calls to leave an audit trail."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from apps.audit import chain
 from apps.audit.actions import audit_action_check
@@ -76,6 +78,34 @@ def audit_record_many(*, actor, action: str, objects: list[models.Model], detail
     if not objects:
         return 0
     entries = [_entry(actor=actor, action=action, obj=obj, detail=detail) for obj in objects]
+    with transaction.atomic():
+        AuditEntry.objects.bulk_create(entries, batch_size=500)
+        chain.seal_pending()
+    return len(entries)
+
+
+def audit_reads_once(
+    *, actor, action: str, object_type: str, object_ids: list, detail: dict, within: timedelta
+) -> int:
+    """Disclosures a refresh repeats (a tablet's working set, fetched again on every event): one row
+    per record per reader per `within`, written in one go. The first disclosure of each record in
+    that window is on the log; refetching what this reader already holds adds nothing to know."""
+    ids = sorted({str(i) for i in object_ids if i not in (None, "")})
+    if not ids:
+        return 0
+    since = timezone.now() - within
+    recent = set(
+        AuditEntry.objects.filter(
+            actor=actor, action=action, object_type=object_type, object_id__in=ids, outcome=Outcome.OK, at__gte=since
+        ).values_list("object_id", flat=True)
+    )
+    entries = [
+        _entry(actor=actor, action=action, object_type=object_type, object_id=i, detail=detail)
+        for i in ids
+        if i not in recent
+    ]
+    if not entries:
+        return 0
     with transaction.atomic():
         AuditEntry.objects.bulk_create(entries, batch_size=500)
         chain.seal_pending()

@@ -13,3 +13,8 @@ def recent_encounter_hours() -> int:
 
 def recent_encounter_limit() -> int:
     return int(getattr(settings, "FIRSTLINE_FIELD_RECENT_ENCOUNTER_LIMIT", 30))
+
+
+def disclosure_audit_seconds() -> int:
+    """How long a record already disclosed to a responder by the bootstrap is not logged again."""
+    return int(getattr(settings, "FIRSTLINE_FIELD_DISCLOSURE_AUDIT_SECONDS", 3600))

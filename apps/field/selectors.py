@@ -15,7 +15,7 @@ from apps.accounts import conf as accounts_conf
 from apps.accounts.models import Device, User
 from apps.accounts.roles import is_responder
 from apps.accounts.selectors import idle_limit_seconds, user_summary, user_team_id
-from apps.audit.services import audit_record
+from apps.audit.services import audit_reads_once
 from apps.common.errors import PermissionRefused
 from apps.field import conf
 from apps.incidents.models import Assignment, Coverage, Disposition, Encounter
@@ -80,16 +80,27 @@ def field_working_set(*, user: User, device: Device | None = None) -> dict:
         .select_related("incident")
         .order_by("-created_at")[: conf.recent_encounter_limit()]
     )
-    for incident_id in sorted(incident_ids):
-        audit_record(
-            actor=user,
-            action="incident.view",
-            object_type="incidents.incident",
-            object_id=incident_id,
-            detail={"via": "field.bootstrap"},
-        )
-    for encounter in encounters:
-        audit_record(actor=user, action="encounter.view", obj=encounter, detail={"via": "field.bootstrap"})
+    # Each record the tablet receives is on the log once per reader per window, in two bulk writes:
+    # every live event makes the tablet fetch this again, and a row per record per fetch grew with
+    # events x tablets x the working set.
+    window = timedelta(seconds=conf.disclosure_audit_seconds())
+    detail = {"via": "field.bootstrap", "device": str(device.pk) if device else ""}
+    audit_reads_once(
+        actor=user,
+        action="incident.view",
+        object_type="incidents.incident",
+        object_ids=list(incident_ids),
+        detail=detail,
+        within=window,
+    )
+    audit_reads_once(
+        actor=user,
+        action="encounter.view",
+        object_type="incidents.encounter",
+        object_ids=[e.pk for e in encounters],
+        detail=detail,
+        within=window,
+    )
     return {
         "server_time": now.isoformat(),
         "me": user_summary(user),

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from apps.incidents.models import Incident
 from tests.security.doors import all_doors
-from tests.security.test_authorization_matrix import NOT_GET, _refused
+from tests.security.judge import refused
+from tests.security.test_authorization_matrix import NOT_GET
 from tests.security.world import SECRET_CALLER, SECRET_NAME, SECRET_NARRATIVE, build_world
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_a_call_finished_more_than_12_hours_ago_is_gone_from_dispatch(role, how)
     _close(world, hours_ago=13, how=how)
     statuses, leaks = _sweep(world, role)
     assert leaks == []
-    not_refused = [name for name, response in statuses.items() if not _refused(response)]
+    not_refused = [name for name, response in statuses.items() if not refused(response)]
     assert not_refused == []
 
 

@@ -21,7 +21,7 @@ from apps.field import conf
 from apps.incidents.models import Assignment, Coverage, Disposition, Encounter
 from apps.incidents.payloads import assignment_payload, encounter_payload
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, ASSIGNMENT_TRANSITIONS, FIELD_STATUSES, AssignmentStatus
-from apps.incidents.vocab import NEEDS, SERVICES_PROVIDED
+from apps.incidents.vocab import HOUSING_STATUSES, NEEDS, SERVICES_PROVIDED
 from apps.resources.selectors import services_for_field_cache
 from apps.streams.names import team_stream, user_stream
 from apps.streams.selectors import stream_head
@@ -30,13 +30,6 @@ from apps.teams.models import Team
 # Optional person details on an encounter: short lists so the responder taps instead of typing.
 # Age ranges are stored as written, so they stay the same in every language.
 AGE_RANGES = ["Under 18", "18–24", "25–34", "35–44", "45–54", "55–64", "65 or older"]
-HOUSING_STATUSES = {
-    "housed": gettext_lazy("Housed"),
-    "unsheltered": gettext_lazy("Unsheltered (outside, car, tent)"),
-    "sheltered": gettext_lazy("In a shelter"),
-    "unstably_housed": gettext_lazy("Couch-surfing or at risk"),
-    "unknown": gettext_lazy("Did not say"),
-}
 
 # When a responder asks for a check-in from the encounter form: the tablet offers these and sends
 # the due time they give (the program's rules may raise other follow-ups on the server).

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.roles import Role, is_supervisor, role_of
@@ -16,27 +17,16 @@ from apps.followups.disclosure import REDISCLOSURE_NOTICE
 from apps.followups.models import Referral
 from apps.followups.referrals import referral_partner_next
 from apps.followups.webhooks import webhook_retry
+from apps.followups.wording import reason_words, shared_in_words, what_they_need
 
 # The button for each step a partner may take; which steps are open is the service's rule.
 PARTNER_ACTION_LABELS = {
-    Referral.Status.ACCEPTED: "Accept",
-    Referral.Status.DECLINED: "Decline",
-    Referral.Status.IN_PROGRESS: "Mark in progress",
-    Referral.Status.DELIVERED: "Service delivered",
-    Referral.Status.NOT_DELIVERED: "Not delivered",
-    Referral.Status.CLOSED: "Close",
-}
-
-
-FIELD_LABELS = {
-    "need": "Need",
-    "needs": "Needs noted",
-    "notes": "Notes from the team",
-    "name": "Name",
-    "age_range": "Age range",
-    "language": "Language",
-    "housing_status": "Housing",
-    "contact": "How to reach them",
+    Referral.Status.ACCEPTED: gettext_lazy("Accept"),
+    Referral.Status.DECLINED: gettext_lazy("Decline"),
+    Referral.Status.IN_PROGRESS: gettext_lazy("Mark in progress"),
+    Referral.Status.DELIVERED: gettext_lazy("Service delivered"),
+    Referral.Status.NOT_DELIVERED: gettext_lazy("Not delivered"),
+    Referral.Status.CLOSED: gettext_lazy("Close"),
 }
 
 
@@ -59,7 +49,9 @@ def partner_inbox(request):
         detail={"count": len(rows), "status": status or ""},
         record_ids=[r.pk for r in rows],
     )
-    items = [(r, selectors.referral_disclose(referral=r, recipient=request.user)) for r in rows]
+    items = [
+        (r, what_they_need(selectors.referral_disclose(referral=r, recipient=request.user)["shared"])) for r in rows
+    ]
     return render(
         request,
         "followups/partner_inbox.html",
@@ -81,10 +73,7 @@ def partner_referral(request, referral_id):
     except NotFound:
         raise Http404("No such referral.") from None
     disclosure = selectors.referral_disclose(referral=referral, recipient=request.user)
-    shared = [
-        (field, FIELD_LABELS.get(field, field), ", ".join(value) if isinstance(value, list) else value)
-        for field, value in disclosure["shared"].items()
-    ]
+    shared = shared_in_words(disclosure["shared"])
     return render(
         request,
         "followups/partner_referral.html",
@@ -92,7 +81,10 @@ def partner_referral(request, referral_id):
             "referral": referral,
             "disclosure": disclosure,
             "shared": shared,
-            "history": list(referral.history.all()),
+            "need": what_they_need(disclosure["shared"]),
+            "origin": selectors.referral_origin(referral),
+            "history": [(step, reason_words(step.reason)) for step in referral.history.all()],
+            "status_reason": reason_words(referral.status_reason),
             "actions": [
                 (status, PARTNER_ACTION_LABELS[status], needs_reason)
                 for status, needs_reason in referral_partner_next(referral.status)

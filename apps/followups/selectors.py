@@ -146,6 +146,19 @@ def referral_disclosure(referral: Referral, *, recipient=None, now=None) -> dict
     return body
 
 
+def referral_origin(referral: Referral) -> dict:
+    """Who referred and how a partner reaches them: program staff, not the person, so always shown."""
+    staff = referral.created_by
+    team = referral.encounter.team
+    return {
+        "at": referral.created_at,
+        "name": staff.get_full_name() or staff.get_username(),
+        "team": team.call_sign if team else "",
+        "phone": staff.phone,
+        "email": staff.email,
+    }
+
+
 def referral_disclose(*, referral: Referral, recipient, door: str | None = None) -> dict:
     """`referral_disclosure`, and the audit row that says this recipient was shown this record with
     these fields. Every door that hands a referral to a partner calls this, once per referral."""

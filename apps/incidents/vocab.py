@@ -44,3 +44,12 @@ SERVICES_PROVIDED: dict[str, str] = {
     "welfare_check": _("Welfare check"),
     "peer_support": _("Peer support"),
 }
+
+# How a person is housed, as a responder records it (the person form) and a partner reads it.
+HOUSING_STATUSES = {
+    "housed": _("Housed"),
+    "unsheltered": _("Unsheltered (outside, car, tent)"),
+    "sheltered": _("In a shelter"),
+    "unstably_housed": _("Couch-surfing or at risk"),
+    "unknown": _("Did not say"),
+}

@@ -4,6 +4,7 @@ import pytest
 
 from apps.followups import services
 from apps.followups.models import Referral
+from tests.a11y import assert_accessible
 from tests.followups.conftest import FULL_CONSENT
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
@@ -22,6 +23,8 @@ def test_a_partner_accepts_and_reports_no_capacity_from_the_inbox(
     page = browser_login(shelter_partner, path="/partners/")
     page.click(f"tr[data-referral='{referral.pk}'] a")
     assert page.inner_text("#shared-fields").count("Sam") == 1
+    assert page.inner_text("#referral-need") == "Shelter or housing tonight"
+    assert_accessible(page)
     page.click("button[data-action='accepted']")
     page.wait_for_selector("text=Saved")
     assert page.inner_text("#referral-status") == "Accepted"

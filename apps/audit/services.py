@@ -84,9 +84,7 @@ def audit_record_many(*, actor, action: str, objects: list[models.Model], detail
     return len(entries)
 
 
-def audit_reads_once(
-    *, actor, action: str, object_type: str, object_ids: list, detail: dict, within: timedelta
-) -> int:
+def audit_reads_once(*, actor, action: str, object_type: str, object_ids: list, detail: dict, within: timedelta) -> int:
     """Disclosures a refresh repeats (a tablet's working set, fetched again on every event): one row
     per record per reader per `within`, written in one go. The first disclosure of each record in
     that window is on the log; refetching what this reader already holds adds nothing to know."""

@@ -6,8 +6,8 @@ import contextlib
 import pytest
 
 from tests.factories import PASSWORD
+from tests.field.browser import reopen
 from tests.field.helpers import assigned_call
-from tests.field.test_field_app import reopen
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 

@@ -8,9 +8,9 @@ import pytest
 from apps.incidents.models import Encounter
 from tests.common.spanish import english_left
 from tests.factories import PASSWORD, CallTypeFactory, DeviceFactory, enrollment_code_for
+from tests.field.browser import eventually, in_thread
 from tests.field.conftest import TABLET
 from tests.field.helpers import assigned_call
-from tests.field.test_field_app import eventually, in_thread
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 

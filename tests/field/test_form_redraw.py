@@ -2,8 +2,8 @@
 
 import pytest
 
+from tests.field.browser import until
 from tests.field.helpers import assigned_call
-from tests.field.test_field_app import until
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 

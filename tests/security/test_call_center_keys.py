@@ -16,7 +16,8 @@ from apps.intake import services as intake_services
 from apps.intake.models import Handback, Open311Request
 from tests.intake.eido_samples import eido
 from tests.security.doors import all_doors
-from tests.security.test_authorization_matrix import GET_ROWS, _judge
+from tests.security.judge import judge as _judge
+from tests.security.test_authorization_matrix import GET_ROWS
 from tests.security.world import ROLES, build_world
 
 pytestmark = pytest.mark.django_db

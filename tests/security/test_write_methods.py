@@ -12,7 +12,7 @@ import pytest
 from apps.followups.models import Referral
 from apps.incidents.models import Assignment, Encounter, Incident
 from tests.security.doors import all_doors
-from tests.security.test_authorization_matrix import _judge
+from tests.security.judge import judge as _judge
 from tests.security.world import ROLES, SECRET_FOLLOWUP_NOTES, build_world
 
 pytestmark = pytest.mark.django_db

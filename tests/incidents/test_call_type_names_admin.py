@@ -4,8 +4,8 @@ import pytest
 
 from apps.audit.models import AuditEntry
 from apps.incidents.models import CallType
+from tests.admin_pages import client_for, url_for
 from tests.factories import CallTypeFactory
-from tests.test_admin import client_for, url_for
 
 pytestmark = pytest.mark.django_db
 

@@ -130,7 +130,7 @@ def test_blank_names_are_dropped_so_the_name_shows_instead():
 
 def test_the_admin_shows_a_spanish_supervisor_the_timeline_in_spanish(dispatcher, supervisor):
     from apps.incidents.models import Incident
-    from tests.test_admin import client_for, url_for
+    from tests.admin_pages import client_for, url_for
 
     incident = services.incident_create(actor=dispatcher, summary="Noise", location_text="Elm St")
     page = client_for(supervisor).get(url_for(Incident, "change", incident.pk) + "?lang=es").content.decode()

@@ -17,6 +17,9 @@ class FirstlineAdminSite(admin.AdminSite):
     site_title = "Firstline admin"
     index_title = "Program administration"
     index_template = "admin/firstline_index.html"
+    # Django's left-hand model list repeats the first page and took 300 px of every list at 1440 px:
+    # the incident list's last columns were cut off. Breadcrumbs lead back to the first page.
+    enable_nav_sidebar = False
 
     def index(self, request, extra_context=None):
         """The first page a supervisor sees says when a background part (worker, beat, stream) stopped."""

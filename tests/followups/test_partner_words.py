@@ -41,7 +41,7 @@ def test_the_detail_shows_words_not_codes_and_who_referred_and_when(
     assert ">shelter<" not in page and ">unsheltered<" not in page and "—" not in page
     assert f"Ana Ruiz, team {team.call_sign}" in page
     assert 'href="tel:+13035550142"' in page
-    assert "Referred</dt><dd>" in page and "(Denver (M" in page
+    assert "Referred</dt><dd>" in page and "· Denver (M" in page
 
 
 def test_the_inbox_and_the_detail_agree_on_what_the_person_needs(

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.roles import ADMIN_ROLES, Role
+from apps.accounts.roles import ADMIN_ENTRY_ROLES, Role
 from apps.common.language import language_choices
 
 
@@ -40,8 +40,9 @@ class User(AbstractUser):
         ]
 
     def save(self, *args, **kwargs):
-        # The admin is for supervisors and administrators only; staff status follows the role.
-        self.is_staff = self.role in ADMIN_ROLES or self.is_superuser
+        # Staff status follows the role: supervisors, administrators and finance staff (the last to the
+        # funding pages only) enter the admin. The site asks the role, never this flag (config/admin.py).
+        self.is_staff = self.role in ADMIN_ENTRY_ROLES or self.is_superuser
         super().save(*args, **kwargs)
 
     @property

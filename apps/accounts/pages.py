@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp_webauthn.templatetags.otp_webauthn import get_configuration as webauthn_configuration
 
 from apps.accounts import selectors, services
-from apps.accounts.roles import Role, may_keep_funding, may_read_funding_totals
+from apps.accounts.roles import Role, may_enter_admin, may_keep_funding, may_read_funding_totals
 from apps.common.errors import ApplicationError
 
 
@@ -158,6 +158,12 @@ SCREENS = [
         _("Funding and the cost of the program"),
         _("Calls, people served and spending against the budget, for any period."),
         may_read_funding_totals,
+    ),
+    (
+        "/admin/funding/",
+        _("Budgets, sources and spending"),
+        _("Enter budget versions, funding sources and spending in the admin."),
+        may_enter_admin,
     ),
     ("/funding/billable/", _("Billable encounters"), _("Encounters that meet a payer's criteria."), may_keep_funding),
     ("/funding/import/", _("Import spending"), _("Add the program's spending from a spreadsheet."), may_keep_funding),

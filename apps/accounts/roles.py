@@ -20,6 +20,10 @@ class Role(models.TextChoices):
 
 
 ADMIN_ROLES = {Role.SUPERVISOR, Role.ADMINISTRATOR}
+# Who signs in to the admin site (config/admin.py). Finance staff enter too, but see only the apps
+# in ADMIN_APPS_OF_ROLE: the program's money, never a person's record, an account or the audit.
+ADMIN_ENTRY_ROLES = ADMIN_ROLES | {Role.FINANCE}
+ADMIN_APPS_OF_ROLE = {Role.FINANCE: frozenset({"funding"})}
 DISPATCH_ROLES = {Role.DISPATCHER, Role.SUPERVISOR, Role.ADMINISTRATOR}
 INCIDENT_CREATOR_ROLES = {Role.DISPATCHER, Role.CALL_TAKER, Role.SUPERVISOR, Role.ADMINISTRATOR}
 # Budgets, funding sources and spending: finance staff and supervisors keep them; analysts read the
@@ -44,6 +48,17 @@ def can_dispatch(user) -> bool:
 
 def can_create_incident(user) -> bool:
     return role_of(user) in INCIDENT_CREATOR_ROLES
+
+
+def may_enter_admin(user) -> bool:
+    return role_of(user) in ADMIN_ENTRY_ROLES or bool(getattr(user, "is_superuser", False) and user.is_active)
+
+
+def admin_apps_of(user) -> frozenset[str] | None:
+    """The admin apps this user is limited to, or None for every app (supervisors, administrators)."""
+    if getattr(user, "is_superuser", False):
+        return None
+    return ADMIN_APPS_OF_ROLE.get(role_of(user))
 
 
 def may_keep_funding(user) -> bool:

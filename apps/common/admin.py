@@ -1,7 +1,8 @@
 """The base classes every app's ModelAdmin uses in the supervisor admin.
 
-Who may enter is the site's decision (config/admin.py: supervisors and administrators, whatever
-their staff flag says); within, permissions follow that answer, not Django's per-model permission
+Who may enter, and which apps' pages each role reaches, is the site's decision (config/admin.py:
+supervisors and administrators everywhere, finance staff the funding app only, whatever their staff
+flag says); within, permissions follow that answer (`may_use`), not Django's per-model permission
 rows, so a new model is covered the day it is registered.
 """
 
@@ -12,6 +13,12 @@ from django.http import HttpResponseRedirect
 from django.urls import path
 
 from apps.common.errors import ApplicationError
+
+
+def may_use(admin_site, request, model) -> bool:
+    """Whether this request may use the admin's pages of `model`: the site's answer for the model."""
+    ask = getattr(admin_site, "may_use", None)
+    return ask(request, model) if ask is not None else admin_site.has_permission(request)
 
 
 class SupervisorAdmin(admin.ModelAdmin):
@@ -26,7 +33,7 @@ class SupervisorAdmin(admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def _may_enter(self, request) -> bool:
-        return self.admin_site.has_permission(request)
+        return may_use(self.admin_site, request, self.model)
 
     def has_module_permission(self, request):
         return self._may_enter(request)
@@ -103,7 +110,7 @@ class SupervisorInline(admin.TabularInline):
         return False
 
     def has_view_permission(self, request, obj=None):
-        return self.admin_site.has_permission(request)
+        return may_use(self.admin_site, request, self.parent_model)
 
 
 __all__ = [
@@ -112,6 +119,7 @@ __all__ = [
     "SupervisorAdmin",
     "SupervisorInline",
     "changed_fields",
+    "may_use",
 ]
 
 

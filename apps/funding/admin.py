@@ -1,5 +1,6 @@
-"""Supervisor admin for budgets, sources and spending. Every save goes through apps.funding.services,
-so a refused charge reads the same here as in the import."""
+"""The admin for budgets, sources and spending, kept by supervisors, administrators and finance staff
+(the site lets finance staff reach this app's pages and no other: config/admin.py). Every save goes
+through apps.funding.services, so a refused charge reads the same here as in the import."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -7,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline
+from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline, may_use
 from apps.funding import services
 from apps.funding.models import (
     Allocation,
@@ -24,6 +25,11 @@ from apps.funding.models import (
     Measure,
     ReportingDeadline,
 )
+
+
+def _written_by_service(formset) -> None:
+    """An inline whose rows a service wrote (and audited): the admin's history names no row of it."""
+    formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
 def _adopt(obj, saved) -> None:
@@ -104,17 +110,17 @@ class BudgetAdmin(ServiceSaveMixin, SupervisorAdmin):
         self._copy(request, queryset, Budget.Status.AMENDED)
 
 
+def _keeps(inline, request, obj=None) -> bool:
+    """An inline of the funding admin is kept by whoever may use the page it sits on."""
+    return may_use(inline.admin_site, request, inline.parent_model)
+
+
 class AllocationInline(admin.TabularInline):
     model = Allocation
     extra = 1
     fields = ("source", "amount")
 
-    def has_view_permission(self, request, obj=None):
-        return self.admin_site.has_permission(request)
-
-    has_add_permission = has_change_permission = has_delete_permission = lambda self, request, obj=None: (
-        self.admin_site.has_permission(request)
-    )
+    has_view_permission = has_add_permission = has_change_permission = has_delete_permission = _keeps
 
 
 @admin.register(BudgetLine)
@@ -139,6 +145,7 @@ class BudgetLineAdmin(ServiceSaveMixin, SupervisorAdmin):
         self.call_service(services.budget_line_change, actor=request.user, line=line, **changes)
 
     def save_formset(self, request, form, formset, change):
+        _written_by_service(formset)
         for row in formset.cleaned_data:
             if not row or row.get("DELETE") or row.get("source") is None:
                 continue
@@ -185,12 +192,7 @@ class CapInline(admin.TabularInline):
     model = CategoryCap
     extra = 0
 
-    def has_view_permission(self, request, obj=None):
-        return self.admin_site.has_permission(request)
-
-    has_add_permission = has_change_permission = has_delete_permission = lambda self, request, obj=None: (
-        self.admin_site.has_permission(request)
-    )
+    has_view_permission = has_add_permission = has_change_permission = has_delete_permission = _keeps
 
 
 class DeadlineInline(CapInline):
@@ -205,11 +207,30 @@ class FundingSourceAdmin(ServiceSaveMixin, SupervisorAdmin):
     inlines = [CapInline, DeadlineInline]
 
     def save_model(self, request, obj, form, change):
-        data = dict(form.cleaned_data)
         if change and "name" in form.changed_data:
             obj.save(update_fields=["name"])  # rename first, then the service updates by name
-        saved = self.call_service(services.funding_source_save, actor=request.user, **data)
-        _adopt(obj, saved)
+
+    def save_related(self, request, form, formsets, change):
+        """The source, its caps and its reporting dates in one service call (audited), never row by row."""
+        caps, deadlines = {}, []
+        for formset in formsets:
+            _written_by_service(formset)
+            for row in formset.cleaned_data:
+                if not row or row.get("DELETE"):
+                    continue
+                if formset.model is CategoryCap:
+                    caps[row["category"]] = row["cap"]
+                else:
+                    deadlines.append((row["due_on"], row["description"]))
+        saved = self.call_service(
+            services.funding_source_save,
+            actor=request.user,
+            **form.cleaned_data,
+            caps=caps,
+            deadlines=deadlines,
+            exact=True,
+        )
+        _adopt(form.instance, saved)
 
 
 class ExpenditureForm(forms.ModelForm):

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
-from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline
+from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline, may_use
 from apps.intake import selectors, services
 from apps.intake.models import (
     ApiKey,
@@ -114,10 +114,10 @@ class DraftInline(admin.TabularInline):
 
     def _editable(self, request, obj) -> bool:
         # On the add page the draft is copied from the latest version; its rows are edited after.
-        return self.admin_site.has_permission(request) and obj is not None and not obj.is_published
+        return may_use(self.admin_site, request, self.parent_model) and obj is not None and not obj.is_published
 
     def has_view_permission(self, request, obj=None):
-        return self.admin_site.has_permission(request)
+        return may_use(self.admin_site, request, self.parent_model)
 
     def has_add_permission(self, request, obj=None):
         return self._editable(request, obj)

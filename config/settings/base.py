@@ -335,7 +335,8 @@ AXES_ENABLE_ADMIN = False
 AXES_VERBOSE = False
 
 # Second factor (django-otp): roles that must add a TOTP code or a recovery code to their password.
-# Production requires it of supervisors and administrators; the embedded demo and the tests leave
+# Production requires it of every role that enters the admin (supervisors, administrators, finance
+# staff); the embedded demo and the tests leave
 # it off unless FIRSTLINE_MFA_ROLES is set, so `scripts/firstline.py run` stays one command.
 FIRSTLINE_MFA_ROLES = env_list("FIRSTLINE_MFA_ROLES", "")
 OTP_TOTP_ISSUER = FIRSTLINE_PROGRAM_NAME

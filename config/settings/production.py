@@ -100,9 +100,10 @@ if SENTRY_DSN:
         include_local_variables=False,
         traces_sample_rate=0.0,
     )
-# Logins (docs/security/logins.md): supervisors and administrators give a second factor unless the
-# operator lists other roles; set FIRSTLINE_TRUSTED_PROXIES to the number of proxies in front.
-FIRSTLINE_MFA_ROLES = env_list("FIRSTLINE_MFA_ROLES", "supervisor,administrator")
+# Logins (docs/security/logins.md): supervisors, administrators and finance staff (the admin's
+# doors: money, accounts, every record) give a second factor unless the operator lists other roles;
+# set FIRSTLINE_TRUSTED_PROXIES to the number of proxies in front.
+FIRSTLINE_MFA_ROLES = env_list("FIRSTLINE_MFA_ROLES", "supervisor,administrator,finance")
 # Passkeys are bound to one host name and accepted only from the https origins listed; by default
 # the first and every name in ALLOWED_HOSTS (a leading-dot or "*" entry names no origin).
 _PAGE_HOSTS = [host for host in ALLOWED_HOSTS if host != "*" and not host.startswith(".")]

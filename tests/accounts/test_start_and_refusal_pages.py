@@ -38,12 +38,15 @@ def test_an_analyst_starts_on_the_list_of_what_an_analyst_can_open():
     assert "no screen of its own" not in page
     assert 'href="/funding/"' in page and 'href="/public/budget/"' in page
     assert 'href="/funding/billable/"' not in page and 'href="/funding/import/"' not in page
+    assert 'href="/admin/funding/"' not in page  # analysts do not enter the admin
     # Every link on the list opens for the analyst.
     for url in ("/funding/", "/public/budget/"):
         assert _client(UserFactory(role="analyst")).get(url).status_code == 200
 
 
-def test_finance_staff_also_find_billable_encounters_and_the_import():
-    page = _client(UserFactory(role="finance")).get("/").content.decode()
-    for url in ("/funding/", "/funding/billable/", "/funding/import/", "/public/budget/"):
+def test_finance_staff_also_find_billable_encounters_the_import_and_the_funding_admin():
+    finance = UserFactory(role="finance")
+    page = _client(finance).get("/").content.decode()
+    for url in ("/funding/", "/funding/billable/", "/funding/import/", "/public/budget/", "/admin/funding/"):
         assert f'href="{url}"' in page
+        assert _client(finance).get(url).status_code == 200, url

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-# Not doors this suite judges: the admin has its own tests (tests/test_admin.py), the schema and docs
+# Not doors this suite judges: the admin has its own matrix, every role (finance staff: the funding
+# pages only) against every registered model's pages (tests/security/test_admin_matrix.py), the schema and docs
 # describe the API without reading any record, static files are files.
 SKIPPED_PREFIXES = ("admin/", "static/", "api/schema/", "api/docs/")
 

@@ -1,10 +1,10 @@
 """Every role against every admin page: the list, add, change, delete and history page of every
 registered model, found by walking the admin's registry (a new model is judged without a new line).
 
-Only supervisors and administrators enter the admin; everyone else is sent to its sign-in form or
-refused on every page, by GET and by POST, and nothing is created or deleted. Supervisors and
-administrators never meet a 500, and a model whose admin forbids deleting answers 403 on its delete
-page.
+Supervisors and administrators enter the whole admin; finance staff enter its funding pages only
+(their list and add pages open, every other app's page is refused); everyone else is sent to its
+sign-in form or refused on every page, by GET and by POST, and nothing is created or deleted. Nobody
+who enters meets a 500, and a model whose admin forbids deleting answers 403 on its delete page.
 """
 
 import pytest
@@ -19,6 +19,14 @@ from tests.security.world import ROLES, build_world
 pytestmark = pytest.mark.django_db
 
 ADMIN_ROLES = {"supervisor", "administrator"}
+# Roles that enter the admin for some apps only, and those apps (apps.accounts.roles.ADMIN_APPS_OF_ROLE).
+ADMIN_APPS_OF = {"finance": {"funding"}}
+
+
+def _reaches(role: str, model_admin) -> bool:
+    if role in ADMIN_ROLES:
+        return True
+    return model_admin.model._meta.app_label in ADMIN_APPS_OF.get(role, ())
 
 
 def _pages():
@@ -63,9 +71,11 @@ def test_every_admin_page_follows_the_role(role):
         response = client.get(url)
         if response.status_code >= 500:
             problems.append(f"GET {url} as {role}: {response.status_code}")
-        elif role not in ADMIN_ROLES:
+        elif not _reaches(role, model_admin):
             if not _refused(response):
                 problems.append(f"GET {url} as {role}: {response.status_code}, expected refused")
+        elif page == "changelist" and response.status_code != 200:
+            problems.append(f"GET {url} as {role}: {response.status_code}, expected the list")
         elif page == "delete":
             request = RequestFactory().get(url)
             request.user = user
@@ -77,12 +87,13 @@ def test_every_admin_page_follows_the_role(role):
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r not in ADMIN_ROLES])
 def test_posting_to_the_admin_changes_nothing_for_roles_outside_it(role):
+    """Outside the pages a role reaches: finance staff post to every app's pages but the funding app's."""
     world = build_world()
     client = world.client_for(role)
     counts_before = {model: model._default_manager.count() for model in admin.site._registry}
     problems = []
-    for _model_admin, page, url in _pages():
-        if page not in ("add", "change", "delete"):
+    for model_admin, page, url in _pages():
+        if page not in ("add", "change", "delete") or _reaches(role, model_admin):
             continue
         response = client.post(url, {"post": "yes", "name": "changed", "summary": "changed"})
         if not _refused(response):

@@ -36,8 +36,13 @@ def funding_source_save(
     restrictions_notes: str = "",
     deadlines=(),
     measures=(),
+    exact: bool = False,
 ) -> FundingSource:
-    """Create or update a source by name, with its caps per category and reporting dates."""
+    """Create or update a source by name, with its caps per category and reporting dates.
+
+    With `exact` (the admin's form, which shows them all) the caps and dates given are all the source
+    has: any other is removed; without it they are added to the source's own.
+    """
     _require_keeper(actor)
     if kind not in FundingSource.Kind.values:
         raise ApplicationError(_("“%(kind)s” is not a kind of funding source.") % {"kind": kind})
@@ -65,8 +70,22 @@ def funding_source_save(
     for category, cap in (caps or {}).items():
         CategoryCap.objects.update_or_create(source=source, category=category, defaults={"cap": _amount(cap)})
     for due_on, description in deadlines:
-        ReportingDeadline.objects.get_or_create(source=source, due_on=due_on, defaults={"description": description})
-    audit_record(actor=actor, action="funding.source.create" if created else "funding.source.change", obj=source)
+        ReportingDeadline.objects.update_or_create(source=source, due_on=due_on, defaults={"description": description})
+    if exact:
+        source.caps.exclude(category__in=list(caps or {})).delete()
+        source.deadlines.exclude(due_on__in=[due_on for due_on, _description in deadlines]).delete()
+    restrictions = {
+        "awarded": str(source.awarded),
+        "allowed_categories": source.allowed_categories,
+        "caps": {cap.category: str(cap.cap) for cap in source.caps.order_by("category")},
+        "deadlines": [str(deadline.due_on) for deadline in source.deadlines.order_by("due_on")],
+    }
+    audit_record(
+        actor=actor,
+        action="funding.source.create" if created else "funding.source.change",
+        obj=source,
+        detail=restrictions,
+    )
     return source
 
 

@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from apps.accounts.roles import admin_apps_of, is_supervisor, may_enter_admin
 from apps.operations.selectors import parts_stopped
@@ -31,9 +32,9 @@ class FirstlineLoginForm(AdminAuthenticationForm):
 
 
 class FirstlineAdminSite(admin.AdminSite):
-    site_header = "Firstline supervisor admin"
-    site_title = "Firstline admin"
-    index_title = "Program administration"
+    site_header = gettext_lazy("Firstline admin")  # supervisors, administrators and finance staff
+    site_title = gettext_lazy("Firstline admin")
+    index_title = gettext_lazy("Program administration")
     index_template = "admin/firstline_index.html"
     # Django's left-hand model list repeats the first page and took 300 px of every list at 1440 px:
     # the incident list's last columns were cut off. Breadcrumbs lead back to the first page.

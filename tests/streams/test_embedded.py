@@ -1,8 +1,8 @@
-"""Embedded mode (no Redis): events written by another process reach connected clients quickly."""
+"""Embedded mode (no Redis): events written by another process reach connected clients, through the
+poller alone (how fast is a benchmark's business, not a test's: bench/stream_latency.py)."""
 
 import subprocess
 import sys
-import time
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -14,16 +14,14 @@ from tests.streams.helpers import communicator, headers_for, hello, receive
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WRITE_FROM_ANOTHER_PROCESS = """
-import time
 from django.db import transaction
 from apps.streams.services import stream_append
 with transaction.atomic():
     stream_append(stream="board", kind="device.revoked", data={"device": "elsewhere"})
-print(time.time(), flush=True)
 """
 
 
-def test_an_event_written_by_another_process_arrives_within_a_second_without_redis(dispatcher):
+def test_an_event_written_by_another_process_arrives_through_the_poller_without_redis(dispatcher):
     headers = headers_for(dispatcher)
     env = child_env()
     env.pop("REDIS_URL", None)  # the writer has no channel layer that could reach us: only the poller can
@@ -32,7 +30,7 @@ def test_an_event_written_by_another_process_arrives_within_a_second_without_red
     async def scenario():
         comm = communicator(headers)
         await hello(comm, {"board": 0})
-        writer = subprocess.run(
+        subprocess.run(
             [sys.executable, "manage.py", "shell", "-c", WRITE_FROM_ANOTHER_PROCESS],
             cwd=ROOT,
             env=env,
@@ -41,14 +39,11 @@ def test_an_event_written_by_another_process_arrives_within_a_second_without_red
             timeout=60,
             check=True,
         )
-        committed_at = float(writer.stdout.strip().splitlines()[-1])
-        message = await receive(comm, timeout=5)
-        received_at = time.time()
+        message = await receive(comm, timeout=10)  # a few poll intervals; without the poller, never
         await comm.disconnect()
-        return message, received_at - committed_at
+        return message
 
     layers = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     with override_settings(CHANNEL_LAYERS=layers, FIRSTLINE_STREAM_POLL_SECONDS=0.3):
-        message, latency = async_to_sync(scenario)()
+        message = async_to_sync(scenario)()
     assert (message["kind"], message["data"]) == ("device.revoked", {"device": "elsewhere"})
-    assert latency < 1.0

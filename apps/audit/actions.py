@@ -16,6 +16,7 @@ FIELD_SYNC_TYPES = (
     "followup.create",
     "followup.complete",
     "referral.create",
+    "emergency.raise",
 )
 
 # Opening a call record in the admin (read-only pages) is audited as `<app_label>.<model>.view`.
@@ -75,6 +76,9 @@ AUDIT_ACTIONS: dict[str, str] = {
     "encounter.write": "An encounter was recorded or amended (a new version).",
     "encounter.view": "An encounter (a person's record) was read.",
     "encounter.note": "A note was added to an encounter.",
+    "emergency.raise": "A responder raised an emergency for their team (the tablet's button).",
+    "emergency.acknowledge": "A dispatcher acknowledged a team's emergency.",
+    "emergency.resolve": "A dispatcher resolved a team's emergency.",
     "board.view": "The dispatch board snapshot was read; `record_ids` names the calls shown.",
     "call_type.create": "A call type was created.",
     "call_type.update": "A call type was changed.",

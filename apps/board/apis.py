@@ -13,6 +13,9 @@ from apps.common.schema import ok
 from apps.incidents import services as incident_services
 from apps.incidents.openapi import AssignmentShape
 from apps.incidents.payloads import assignment_payload
+from apps.safety import services as safety_services
+from apps.safety.openapi import EmergencyShape
+from apps.safety.selectors import emergency_payload
 from apps.teams.apis import TEAM_READERS, TeamListShape, team_payload
 
 S = serializers
@@ -90,6 +93,7 @@ class BoardSnapshotShape(S.Serializer):
     tablet_quiet_seconds = S.IntegerField()
     incidents = BoardIncidentShape(many=True)
     teams = BoardTeamShape(many=True)
+    emergencies = EmergencyShape(many=True)
 
 
 class BoardSnapshotApi(APIView):
@@ -126,3 +130,28 @@ class AssignmentReassignApi(APIView):
             reason=data.validated_data["reason"],
         )
         return Response(assignment_payload(assignment), status=status.HTTP_201_CREATED)
+
+
+class EmergencyAcknowledgeApi(APIView):
+    """Dispatch has seen a team's emergency: the alarm stays until it is resolved."""
+
+    @extend_schema(request=None, responses=ok(200, EmergencyShape))
+    def post(self, request, emergency_id):
+        emergency = safety_services.emergency_acknowledge(actor=request.user, emergency_id=emergency_id)
+        return Response(emergency_payload(emergency))
+
+
+class EmergencyResolveApi(APIView):
+    """The team is safe: the board's alarm ends."""
+
+    class InputSerializer(serializers.Serializer):
+        notes = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    @extend_schema(request=InputSerializer, responses=ok(200, EmergencyShape))
+    def post(self, request, emergency_id):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        emergency = safety_services.emergency_resolve(
+            actor=request.user, emergency_id=emergency_id, notes=data.validated_data["notes"]
+        )
+        return Response(emergency_payload(emergency))

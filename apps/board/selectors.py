@@ -17,6 +17,7 @@ from apps.incidents.models import Assignment, AssignmentReceipt, Incident
 from apps.incidents.payloads import assignment_payload
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, OPEN_INCIDENT_STATUSES, SCREENING_HOLD
 from apps.intake.selectors import current_response_targets
+from apps.safety.selectors import emergencies_open, emergency_payload
 from apps.streams.models import StreamCounter
 from apps.streams.names import BOARD
 from apps.teams.models import Team
@@ -80,6 +81,7 @@ def board_snapshot(*, user) -> dict:
             .order_by("priority", "received_at")[:MAX_INCIDENTS]
         )
         teams = list(teams_for_board())
+        emergencies = emergencies_open()
         audit_record(
             actor=user,
             action="board.view",
@@ -187,4 +189,6 @@ def board_snapshot(*, user) -> dict:
         "tablet_quiet_seconds": TABLET_QUIET_SECONDS,
         "incidents": incident_rows,
         "teams": team_rows,
+        # Open and acknowledged emergencies, oldest first: the alarm survives a reload until resolved.
+        "emergencies": [emergency_payload(e) for e in emergencies],
     }

@@ -8,6 +8,16 @@ urlpatterns = [
     path("board/", apis.BoardSnapshotApi.as_view(), name="api-board"),
     path("teams/", apis.TeamListApi.as_view(), name="api-teams"),
     path(
+        "board/emergencies/<uuid:emergency_id>/acknowledge/",
+        apis.EmergencyAcknowledgeApi.as_view(),
+        name="api-board-emergency-acknowledge",
+    ),
+    path(
+        "board/emergencies/<uuid:emergency_id>/resolve/",
+        apis.EmergencyResolveApi.as_view(),
+        name="api-board-emergency-resolve",
+    ),
+    path(
         "board/assignments/<int:assignment_id>/reassign/",
         apis.AssignmentReassignApi.as_view(),
         name="api-board-reassign",

@@ -17,6 +17,9 @@ from apps.audit.services import audit_record
 from apps.common.schema import ok
 from apps.field import conf, selectors, services
 from apps.field import openapi as shapes
+from apps.safety.openapi import EmergencyShape
+from apps.safety.selectors import emergency_payload
+from apps.safety.services import emergency_raise
 
 
 def _device_refusal(request, device_id):
@@ -136,3 +139,30 @@ class ResourcesApi(APIView):
     @extend_schema(responses=ok(200, shapes.FieldResourcesShape))
     def get(self, request):
         return Response(selectors.field_resources(user=request.user))
+
+
+class EmergencyRaiseApi(APIView):
+    """The emergency button: raised at once for the responder's own team (the tablet also queues it
+    with the same id when this cannot reach the server, and the outbox's copy is the same emergency)."""
+
+    class InputSerializer(serializers.Serializer):
+        id = serializers.UUIDField()
+        team = serializers.IntegerField(required=False, allow_null=True, default=None)
+        latitude = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90, default=None)
+        longitude = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180, default=None)
+        accuracy = serializers.FloatField(required=False, allow_null=True, min_value=0, default=None)
+
+    @extend_schema(request=InputSerializer, responses=ok(201, EmergencyShape))
+    def post(self, request):
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        given = data.validated_data
+        emergency = emergency_raise(
+            actor=request.user,
+            emergency_id=given["id"],
+            team_id=given["team"],
+            latitude=given["latitude"],
+            longitude=given["longitude"],
+            accuracy_m=given["accuracy"],
+        )
+        return Response(emergency_payload(emergency), status=status.HTTP_201_CREATED)

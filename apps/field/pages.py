@@ -35,6 +35,7 @@ SHELL_STATIC = [
     "field/views.js",
     "field/form.js",
     "field/resources.js",
+    "field/emergency.js",
     "common/api.js",
     "common/stream.js",
     "common/format.js",

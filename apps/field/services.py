@@ -1,8 +1,8 @@
 """Applying a tablet's batch of mutations, each exactly once, through the domain services.
 
 Nothing here changes a domain record itself: every mutation type maps onto one service of the app
-that owns the record (incidents, follow-ups), which checks permission, locks, audits and appends
-events. This module only adds the exactly-once bookkeeping (AppliedMutation) and turns each
+that owns the record (apps/field/mutations.py: incidents, follow-ups, safety), which checks permission,
+locks, audits and appends events. This module only adds the exactly-once bookkeeping (AppliedMutation) and turns each
 service's answer into one result per mutation. It must never write a change without its
 AppliedMutation row in the same transaction.
 """
@@ -10,9 +10,6 @@ AppliedMutation row in the same transaction.
 import hashlib
 import json
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -28,30 +25,13 @@ from apps.common import metrics
 from apps.common.api import validation_error_detail
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.field.models import AppliedMutation
-from apps.followups import services as followup_services
-from apps.followups.payloads import followup_payload, referral_payload
-from apps.incidents.inputs import EncounterInputSerializer, encounter_record_from
-from apps.incidents.models import Assignment, Encounter
-from apps.incidents.payloads import assignment_payload, encounter_payload, note_payload
-from apps.incidents.services import assignment_acknowledge, assignment_set_status, encounter_add_note
-from apps.incidents.states import FIELD_STATUSES
+from apps.field.mutations import HANDLERS, MutationContext
 
 logger = logging.getLogger(__name__)
 
 APPLIED, DUPLICATE, CONFLICT, REJECTED = "applied", "duplicate", "conflict", "rejected"
 # The HTTP status each result would have had as a request of its own (the batch itself answers 200).
 HTTP_STATUS = {APPLIED: 200, DUPLICATE: 200, CONFLICT: 409}
-
-
-@dataclass
-class MutationContext:
-    actor: User
-    device: Device
-    mutation_id: Any
-    record: Any
-    base_version: int | None
-    data: dict
-    device_time: datetime | None
 
 
 class MutationSerializer(serializers.Serializer):
@@ -82,189 +62,6 @@ def body_hash(raw: dict) -> str:
         body["data"] = {}
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _validated(serializer_class, data: dict) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
-
-def _record_int(ctx: MutationContext, what: str) -> int:
-    try:
-        return int(str(ctx.record))
-    except (TypeError, ValueError):
-        raise ApplicationError(
-            _("Say which %(what)s.") % {"what": what}, extra={"record": [_("Give the %(what)s id.") % {"what": what}]}
-        ) from None
-
-
-def _record_uuid(ctx: MutationContext, what: str) -> str:
-    try:
-        return str(serializers.UUIDField().to_internal_value(ctx.record))
-    except serializers.ValidationError:
-        raise ApplicationError(
-            _("The %(what)s needs an id chosen by the tablet.") % {"what": what},
-            extra={"record": [_("Must be a UUID.")]},
-        ) from None
-
-
-def _field_time(ctx: MutationContext, *, not_before: datetime | None) -> datetime:
-    """When a tap happened: the tablet's clock if it is plausible (after dispatch, not in the future)."""
-    now = timezone.now()
-    moment = ctx.device_time
-    if moment is None or moment > now or (not_before is not None and moment < not_before):
-        return now
-    return moment
-
-
-# --- handlers: one per mutation type; each returns (record id, record payload) -------------------------
-
-
-def _assignment_acknowledge(ctx: MutationContext) -> tuple[str, dict]:
-    assignment_id = _record_int(ctx, _("assignment"))
-    dispatched_at = Assignment.objects.filter(pk=assignment_id).values_list("dispatched_at", flat=True).first()
-    at = _field_time(ctx, not_before=dispatched_at)
-    assignment = assignment_acknowledge(actor=ctx.actor, assignment_id=assignment_id, at=at)
-    return str(assignment.pk), assignment_payload(assignment)
-
-
-class _StatusData(serializers.Serializer):
-    status = serializers.CharField(max_length=20)
-
-
-def _assignment_status(ctx: MutationContext) -> tuple[str, dict]:
-    assignment_id = _record_int(ctx, _("assignment"))
-    data = _validated(_StatusData, ctx.data)
-    if data["status"] not in FIELD_STATUSES:
-        allowed = ", ".join(str(s) for s in FIELD_STATUSES)
-        raise ApplicationError(
-            _("Unknown status."), extra={"status": [_("Use one of: %(allowed)s.") % {"allowed": allowed}]}
-        )
-    dispatched_at = Assignment.objects.filter(pk=assignment_id).values_list("dispatched_at", flat=True).first()
-    at = _field_time(ctx, not_before=dispatched_at)
-    assignment = assignment_set_status(actor=ctx.actor, assignment_id=assignment_id, status=data["status"], at=at)
-    return str(assignment.pk), assignment_payload(assignment)
-
-
-def _encounter_write(ctx: MutationContext, *, amend: bool) -> tuple[str, dict]:
-    encounter_id = _record_uuid(ctx, _("encounter"))
-    data = dict(ctx.data)
-    data.pop("id", None)
-    data.pop("base_version", None)
-    if amend:
-        if ctx.base_version is None:
-            raise ApplicationError(
-                _("Say which version was edited."), extra={"base_version": [_("Required to amend an encounter.")]}
-            )
-        existing = Encounter.objects.filter(pk=encounter_id).values("incident_id", "assignment_id").first()
-        if existing is None:
-            raise NotFound(_("No such encounter."))
-        data.setdefault("incident", existing["incident_id"])
-        data.setdefault("assignment", existing["assignment_id"])
-    validated = _validated(EncounterInputSerializer, data)
-    validated["id"] = encounter_id
-    # A create is an edit of "nothing yet": if the id already exists, that is a conflict, not a silent append.
-    validated["base_version"] = ctx.base_version if amend else 0
-    if validated.get("device_time") is None:
-        validated["device_time"] = ctx.device_time
-    version = encounter_record_from(validated, actor=ctx.actor, device=ctx.device)
-    return encounter_id, encounter_payload(version.encounter)
-
-
-class _NoteData(serializers.Serializer):
-    id = serializers.UUIDField(required=False)
-    text = serializers.CharField(max_length=5000)
-    device_time = serializers.DateTimeField(required=False, allow_null=True)
-
-
-def _encounter_note(ctx: MutationContext) -> tuple[str, dict]:
-    encounter_id = _record_uuid(ctx, _("encounter"))
-    data = _validated(_NoteData, ctx.data)
-    note = encounter_add_note(
-        actor=ctx.actor,
-        encounter_id=encounter_id,
-        text=data["text"],
-        # Without its own id the note takes the mutation's, so it too is created at most once.
-        note_id=data.get("id") or ctx.mutation_id,
-        device_time=data.get("device_time") or ctx.device_time,
-    )
-    return encounter_id, {**note_payload(note), "encounter": encounter_id}
-
-
-class _FollowupCreateData(serializers.Serializer):
-    kind = serializers.CharField(max_length=40)
-    due_at = serializers.DateTimeField()
-    team = serializers.IntegerField(required=False, allow_null=True)
-    assignee = serializers.IntegerField(required=False, allow_null=True)
-    encounter = serializers.UUIDField(required=False, allow_null=True)
-    responder = serializers.IntegerField(required=False, allow_null=True)
-    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-
-
-def _followup_create(ctx: MutationContext) -> tuple[str, dict]:
-    followup_id = _record_uuid(ctx, _("follow-up"))
-    data = _validated(_FollowupCreateData, ctx.data)
-    followup = followup_services.followup_create(
-        actor=ctx.actor,
-        kind=data["kind"],
-        due_at=data["due_at"],
-        team_id=data.get("team"),
-        assignee_id=data.get("assignee"),
-        encounter_id=data.get("encounter"),
-        responder_id=data.get("responder"),
-        notes=data.get("notes", ""),
-        followup_id=followup_id,
-    )
-    return str(followup.pk), followup_payload(followup)
-
-
-class _FollowupCompleteData(serializers.Serializer):
-    outcome = serializers.CharField(max_length=60)
-    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-    next_due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-
-
-def _followup_complete(ctx: MutationContext) -> tuple[str, dict]:
-    followup_id = _record_uuid(ctx, _("follow-up"))
-    data = _validated(_FollowupCompleteData, ctx.data)
-    followup = followup_services.followup_complete(actor=ctx.actor, followup_id=followup_id, **data)
-    return str(followup.pk), followup_payload(followup)
-
-
-class _ReferralCreateData(serializers.Serializer):
-    encounter = serializers.UUIDField()
-    service = serializers.UUIDField()
-    consent = serializers.DictField()
-    need = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
-    notes = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
-
-
-def _referral_create(ctx: MutationContext) -> tuple[str, dict]:
-    referral_id = _record_uuid(ctx, _("referral"))
-    data = _validated(_ReferralCreateData, ctx.data)
-    referral = followup_services.referral_create(
-        actor=ctx.actor,
-        encounter_id=data["encounter"],
-        service_id=data["service"],
-        consent=data["consent"],
-        need=data["need"],
-        notes=data["notes"],
-        referral_id=referral_id,
-    )
-    return str(referral.pk), referral_payload(referral)
-
-
-HANDLERS: dict[str, Callable[[MutationContext], tuple[str, dict]]] = {
-    "assignment.acknowledge": _assignment_acknowledge,
-    "assignment.status": _assignment_status,
-    "encounter.create": lambda ctx: _encounter_write(ctx, amend=False),
-    "encounter.amend": lambda ctx: _encounter_write(ctx, amend=True),
-    "encounter.note": _encounter_note,
-    "followup.create": _followup_create,
-    "followup.complete": _followup_complete,
-    "referral.create": _referral_create,
-}
 
 
 # --- the batch -------------------------------------------------------------------------------------------

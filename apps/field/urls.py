@@ -7,5 +7,6 @@ from apps.field import apis
 urlpatterns = [
     path("field/sync/", apis.SyncApi.as_view(), name="api-field-sync"),
     path("field/bootstrap/", apis.BootstrapApi.as_view(), name="api-field-bootstrap"),
+    path("field/emergencies/", apis.EmergencyRaiseApi.as_view(), name="api-field-emergency"),
     path("field/resources/", apis.ResourcesApi.as_view(), name="api-field-resources"),
 ]

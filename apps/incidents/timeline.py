@@ -30,6 +30,9 @@ TEAM_CANCELLED_BECAUSE = N_("%(team)s cancelled (%(reason)s).")
 TEAM_NOT_ACKNOWLEDGED = N_("%(team)s has not acknowledged after %(seconds)s seconds.")
 ENCOUNTER_DOCUMENTED = N_("Encounter documented (version %(version)s).")
 NOTE_ADDED = N_("Note added to an encounter.")
+EMERGENCY_RAISED = N_("%(team)s raised an emergency.")
+EMERGENCY_ACKNOWLEDGED = N_("%(team)s's emergency acknowledged by dispatch.")
+EMERGENCY_RESOLVED = N_("%(team)s's emergency resolved.")
 
 MESSAGES = frozenset(
     {
@@ -46,6 +49,9 @@ MESSAGES = frozenset(
         TEAM_NOT_ACKNOWLEDGED,
         ENCOUNTER_DOCUMENTED,
         NOTE_ADDED,
+        EMERGENCY_RAISED,
+        EMERGENCY_ACKNOWLEDGED,
+        EMERGENCY_RESOLVED,
     }
 )
 

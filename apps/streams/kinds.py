@@ -17,6 +17,7 @@ class EventKind:
 
 _ASSIGNMENT = ("assignment", "incident", "team", "status", "version")
 _INCIDENT = ("incident", "status", "priority", "call_type", "version", "screening_complete")
+_EMERGENCY = ("id", "team", "call_sign", "incident", "status", "raised_at", "latitude", "longitude")
 _FOLLOWUP = ("followup", "kind", "status", "due_at", "team", "assignee", "encounter", "responder", "referral")
 
 EVENT_KINDS: dict[str, EventKind] = {
@@ -42,6 +43,12 @@ EVENT_KINDS: dict[str, EventKind] = {
         "A team's unit status changed (board and the team).", ("team", "call_sign", "status", "status_changed_at")
     ),
     "team.position": EventKind("A team reported its position (board).", ("team", "latitude", "longitude", "at")),
+    "emergency.raised": EventKind(
+        "A responder pressed the emergency button: last known position, the call if any (board and the team).",
+        _EMERGENCY,
+    ),
+    "emergency.acknowledged": EventKind("Dispatch acknowledged a team's emergency (board and the team).", _EMERGENCY),
+    "emergency.resolved": EventKind("Dispatch resolved a team's emergency (board and the team).", _EMERGENCY),
     "encounter.recorded": EventKind(
         "An encounter was recorded or amended (the team).", ("encounter", "incident", "version")
     ),

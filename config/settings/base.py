@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "apps.incidents",
     "apps.resources",
     "apps.followups",
+    "apps.safety",
     "apps.intake",
     "apps.board",
     "apps.field",

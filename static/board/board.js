@@ -12,6 +12,8 @@ import { configureFormat } from "../common/format.js";
 import { gettext, interpolate, loadCatalog, pageLanguage } from "../common/i18n.js";
 import { streamClient } from "../common/stream.js";
 import { $, actions, el, flash, root, say, state, statusLabel } from "./state.js";
+import { applyEmergencyEvent, setEmergencies } from "./emergency.js";
+import { beep } from "./sound.js";
 import { detailPanel, render, renderMap, renderTeams, sortedIncidents, tick } from "./view.js";
 
 const SIGN_IN = "/accounts/login/?next=/board/";
@@ -24,29 +26,6 @@ async function api(method, url, body) {
 }
 
 // --- sound and alerts --------------------------------------------------------------------------
-let audio = null;
-function unlockAudio() {
-  if (audio) return;
-  try { audio = new (window.AudioContext || window.webkitAudioContext)(); } catch (e) { audio = null; }
-}
-document.addEventListener("pointerdown", unlockAudio, { once: true });
-document.addEventListener("keydown", unlockAudio, { once: true });
-function beep() {
-  if (!audio) unlockAudio();
-  if (!audio) return;
-  if (audio.state === "suspended") audio.resume();
-  [0, 0.35].forEach((offset) => {
-    const osc = audio.createOscillator();
-    const gain = audio.createGain();
-    osc.type = "square";
-    osc.frequency.value = 880;
-    gain.gain.setValueAtTime(0.2, audio.currentTime + offset);
-    gain.gain.exponentialRampToValueAtTime(0.001, audio.currentTime + offset + 0.3);
-    osc.connect(gain).connect(audio.destination);
-    osc.start(audio.currentTime + offset);
-    osc.stop(audio.currentTime + offset + 0.3);
-  });
-}
 function alertPriorityOne(incident) {
   const call = incident.reference || interpolate(gettext("Call %(id)s"), { id: incident.id });
   $("p1-text").textContent = `${call} — ${incident.location_text || ""}`;
@@ -66,6 +45,7 @@ async function loadSnapshot() {
   state.incidents = new Map(snapshot.incidents.map((i) => [i.id, i]));
   state.teams = new Map(snapshot.teams.map((team) => [team.id, team]));
   state.teamOrder = snapshot.teams.map((team) => team.id);
+  setEmergencies(snapshot.emergencies || []);
   state.seq = snapshot.seq;
   if (state.cursor === null) state.cursor = snapshot.seq;
   if (state.selected !== null && !state.incidents.has(state.selected)) state.selected = null;
@@ -161,6 +141,9 @@ function applyEvent(event) {
   } else if (event.kind === "team.status") {
     const team = state.teams.get(data.team);
     if (team) { team.status = data.status; team.status_changed_at = data.status_changed_at; }
+  } else if (event.kind.startsWith("emergency.")) {
+    applyEmergencyEvent(event);
+    return; // complete in the event
   } else if (event.kind === "team.position") {
     const team = state.teams.get(data.team);
     if (team) team.position = { latitude: data.latitude, longitude: data.longitude, at: data.at };

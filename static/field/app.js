@@ -3,6 +3,7 @@
    sent when there is signal; nothing typed is lost to a dead zone. This module wires the screen's
    events and starts the app; the parts live beside it (net, session, encounters, views). */
 import { gettext, loadCatalog, pageLanguage, rememberLanguage } from "../common/i18n.js";
+import { setUpEmergency } from "./emergency.js";
 import { acknowledge, addNote, openForm, resolveProblem, saveDraft, setStatus, submitForm } from "./encounters.js";
 import { closeStream, connectStream, contact, kick, refreshBootstrap, refreshCounts, sync, updateConn } from "./net.js";
 import { enroll, idleCheck, lockApp, login, logout, revoked, revokedMeanwhile, tooLongOffline, touch } from "./session.js";
@@ -17,6 +18,7 @@ function labelShell() {
   const words = {
     ".nav-btn[data-view=calls]": gettext("Calls"), ".nav-btn[data-view=resources]": gettext("Resources"), "#logout": gettext("Sign out"),
     ".skip-link": gettext("Skip to content"), "#view .loading": gettext("Loading…"),
+    ".sos-label": gettext("Emergency"), "#sos-hint": gettext("Press and hold for 1.5 seconds"),
   };
   for (const [selector, text] of Object.entries(words)) { const node = $(selector); if (node) node.textContent = text; }
   for (const [selector, text] of [[".nav-btn[data-view=problems]", gettext("Needs attention")], [".field-brand", gettext("Firstline Field")]]) {
@@ -26,6 +28,7 @@ function labelShell() {
   $("#nav").setAttribute("aria-label", gettext("Sections"));
   const picker = $("#fl-language");
   if (picker) picker.setAttribute("aria-label", gettext("Language"));
+  $("#sos-progress").setAttribute("aria-label", gettext("Emergency: hold progress"));
   document.title = gettext("Firstline Field");
 }
 
@@ -110,6 +113,7 @@ document.addEventListener("submit", async (event) => {
 });
 
 $("#logout").addEventListener("click", () => logout());
+setUpEmergency();
 $("#pending").addEventListener("click", () => kick());
 document.addEventListener("keydown", touch);
 window.addEventListener("online", () => { updateConn(); contact(); });

@@ -7,6 +7,7 @@ import { gettext, interpolate, ngettext, pageLanguage } from "../common/i18n.js"
 import { streamClient } from "../common/stream.js";
 import { $, render, S, say, state } from "./state.js";
 import { lockApp, revoked } from "./session.js";
+import { heardFromDispatch } from "./emergency.js";
 
 /** A weak signal must not freeze the app: a request with no answer by then counts as no network. */
 const API_TIMEOUT_MS = 8000;
@@ -180,6 +181,7 @@ export function connectStream() {
         await saveCursor(frame.stream, frame.seq, true);
         if (frame.kind === "device.revoked") { await revoked(); return false; }
         if (/^(assignment|incident|encounter|team)\./.test(frame.kind)) scheduleRefresh();
+        if (frame.kind.startsWith("emergency.")) heardFromDispatch(frame);
         if (frame.kind === "followup.due" || frame.kind === "followup.overdue") say(gettext("A follow-up is due for your team."), "ok");
         return true;
       },

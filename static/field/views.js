@@ -198,6 +198,7 @@ export function render() {
   const focus = focusedControl();
   const loggedIn = !!state.user && !state.locked && state.view !== "wiped";
   $("#nav").hidden = !loggedIn;
+  $("#sos-bar").hidden = !loggedIn;
   document.body.dataset.view = state.locked ? "locked" : state.view;
   for (const button of document.querySelectorAll(".nav-btn[data-view]")) {
     button.setAttribute("aria-current", button.dataset.view === state.view || (state.view === "call" && button.dataset.view === "calls") ? "page" : "false");

@@ -13,8 +13,10 @@ def field_app(chromium, asgi_server):
     app, then signed in through the app's own login form."""
     contexts = []
 
-    def open_app(user, device, *, viewport=None):
-        context = chromium.new_context(base_url=asgi_server.url, viewport=viewport or TABLET)
+    def open_app(user, device, *, viewport=None, geolocation=None):
+        """`geolocation` ({latitude, longitude, accuracy}) grants the permission and fakes the position."""
+        located = {"geolocation": geolocation, "permissions": ["geolocation"]} if geolocation else {}
+        context = chromium.new_context(base_url=asgi_server.url, viewport=viewport or TABLET, **located)
         contexts.append(context)
         page = context.new_page()
         page.goto("/field/")

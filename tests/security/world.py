@@ -91,6 +91,7 @@ class World:
             "decision_id": 999999,
             "flag_id": 999999,
             "delivery_id": missing_uuid,
+            "emergency_id": missing_uuid,
             "sal_id": missing_uuid,
             "taxonomy_id": missing_uuid,
             "term_id": missing_uuid,

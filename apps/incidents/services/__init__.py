@@ -25,6 +25,7 @@ from apps.incidents.services.incidents import (
     incident_screened_out,
     incident_update,
 )
+from apps.incidents.services.notes import incident_timeline_add
 
 __all__ = [
     "INCIDENT_EDITABLE_FIELDS",
@@ -43,5 +44,6 @@ __all__ = [
     "incident_fields_checked",
     "incident_reassign",
     "incident_screened_out",
+    "incident_timeline_add",
     "incident_update",
 ]

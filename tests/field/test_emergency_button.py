@@ -7,8 +7,8 @@ import time
 import pytest
 
 from apps.safety.models import Emergency
+from tests.field.browser import in_thread
 from tests.field.helpers import assigned_call
-from tests.field.test_field_app import in_thread
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 

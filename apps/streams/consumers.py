@@ -234,6 +234,21 @@ class StreamConsumer(AsyncWebsocketConsumer):
         else:
             self._mark_dirty(stream)
 
+    def behind(self, stream: str, head: int) -> bool:
+        return stream in self.sent and head > self.sent[stream]
+
+    def offer(self, stream: str, messages: list[dict]) -> None:
+        """Events the poller read once for every consumer behind on `stream` (the embedded mode):
+        sent from where this connection is, through `_deliver`; a gap falls back to reading the log."""
+        if self.closing or stream not in self.sent:
+            return
+        if stream in self.dirty or not messages or messages[0]["seq"] > self.sent[stream] + 1:
+            self._mark_dirty(stream)
+            return
+        task = asyncio.get_running_loop().create_task(self._deliver(stream, messages))
+        self.tasks.append(task)
+        task.add_done_callback(lambda done: self.tasks.remove(done) if done in self.tasks else None)
+
     def poke(self, stream: str, head: int) -> None:
         """The poller saw `stream` at `head` (an event from another process, or a lost doorbell)."""
         if stream in self.sent and head > self.sent[stream]:

@@ -4,7 +4,10 @@ In the embedded mode the in-memory channel layer only reaches consumers in this 
 written by another process (the Celery worker, a management command) would never ring. The poller
 reads the counters of the streams local consumers follow every few hundred milliseconds and wakes
 the consumers that are behind. With Redis it runs slowly, as a repair for a doorbell Redis lost.
-It never sends events itself: each consumer reads the log and decides what it has not sent yet.
+In the embedded mode, when several local consumers are behind on one stream, the poller reads the
+missing events once and offers them to each; a consumer still decides what it has not sent yet (and
+reads the log itself only for a gap). So the database work per event does not grow with the number
+of connected clients. With Redis, a poke is a repair and each consumer reads for itself.
 """
 
 import asyncio
@@ -15,7 +18,7 @@ from channels.db import database_sync_to_async
 
 from apps.accounts.selectors import devices_revoked
 from apps.streams import conf
-from apps.streams.selectors import stream_heads
+from apps.streams.selectors import events_after, stream_heads
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +64,33 @@ def _read_heads(streams: list[str]) -> dict[str, int]:
 
 
 @database_sync_to_async
+def _read_events(stream: str, after: int, limit: int) -> list[dict]:
+    return [event.as_message() for event in events_after(stream=stream, seq=after, limit=limit)]
+
+
+async def _ring(stream: str, head: int) -> None:
+    """Wake the local consumers behind on `stream`: with one shared read where it can be."""
+    behind = [c for c in list(_consumers.get(stream, ())) if c.behind(stream, head)]
+    if not behind:
+        return
+    if conf.embedded() and len(behind) > 1:
+        after = min(c.sent[stream] for c in behind)
+        if head - after <= conf.replay_batch():
+            try:
+                messages = await _read_events(stream, after, head - after)
+            except Exception:  # a database blip: each consumer reads for itself instead
+                logger.warning("stream poller could not read %s", stream, exc_info=True)
+            else:
+                for consumer in behind:
+                    with contextlib.suppress(Exception):
+                        consumer.offer(stream, messages)
+                return
+    for consumer in behind:
+        with contextlib.suppress(Exception):
+            consumer.poke(stream, head)
+
+
+@database_sync_to_async
 def _read_revoked(device_ids: list[str]) -> set[str]:
     return devices_revoked(device_ids=device_ids)
 
@@ -100,6 +130,4 @@ async def _poll_forever() -> None:
         due = heads if conf.embedded() else {s: previous[s] for s in heads if s in previous}
         previous = heads
         for stream, head in due.items():
-            for consumer in list(_consumers.get(stream, ())):
-                with contextlib.suppress(Exception):
-                    consumer.poke(stream, head)
+            await _ring(stream, head)

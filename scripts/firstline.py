@@ -38,7 +38,8 @@ DEMO_LOGINS = [
     ("responder1 … responder18", "responder", "/field/"),
     ("supervisor", "supervisor", "/admin/"),
     ("partner", "partner", "/partners/"),
-    ("analyst", "analyst", "—"),
+    ("analyst", "analyst", "/ (what an analyst can open)"),
+    ("finance", "finance", "/funding/"),
 ]
 
 
@@ -160,6 +161,8 @@ def run(port: int, host: str) -> int:
     print(f"    Call screening      {base}/intake/screen/")
     print(f"    Partner inbox       {base}/partners/")
     print(f"    Supervisor admin    {base}/admin/")
+    print(f"    Funding figures     {base}/funding/")
+    print(f"    Public budget       {base}/public/budget/")
     print(f"    API docs            {base}/api/docs/")
     print()
     print("  Demo logins (password for all: firstline-demo)")

@@ -36,6 +36,8 @@ SHELL_STATIC = [
     "field/form.js",
     "field/resources.js",
     "field/emergency.js",
+    "field/newcall.js",
+    "field/position.js",
     "common/api.js",
     "common/stream.js",
     "common/format.js",

@@ -4,6 +4,7 @@
    events and starts the app; the parts live beside it (net, session, encounters, views). */
 import { gettext, loadCatalog, pageLanguage, rememberLanguage } from "../common/i18n.js";
 import { setUpEmergency } from "./emergency.js";
+import { setUpNewCalls } from "./newcall.js";
 import { acknowledge, addNote, openForm, resolveProblem, saveDraft, setStatus, submitForm } from "./encounters.js";
 import { closeStream, connectStream, contact, kick, refreshBootstrap, refreshCounts, sync, updateConn } from "./net.js";
 import { enroll, idleCheck, lockApp, login, logout, revoked, revokedMeanwhile, tooLongOffline, touch } from "./session.js";
@@ -114,6 +115,7 @@ document.addEventListener("submit", async (event) => {
 
 $("#logout").addEventListener("click", () => logout());
 setUpEmergency();
+setUpNewCalls();
 $("#pending").addEventListener("click", () => kick());
 document.addEventListener("keydown", touch);
 window.addEventListener("online", () => { updateConn(); contact(); });

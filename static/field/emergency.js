@@ -4,24 +4,11 @@
    the same id (the server takes both as one emergency) while the screen says to use the radio. */
 import { gettext } from "../common/i18n.js";
 import { api, kick, refreshCounts } from "./net.js";
+import { lastPosition, watchPosition } from "./position.js";
 import { $, S, state } from "./state.js";
 
 export const HOLD_MS = 1500;
 let held = null; // { started, frame }
-let lastPosition = null;
-
-/** The last position the tablet knows, kept while the app is open; none if Geolocation is missing or refused. */
-function watchPosition() {
-  if (!navigator.geolocation) return;
-  try {
-    navigator.geolocation.watchPosition(
-      (p) => { lastPosition = { latitude: p.coords.latitude, longitude: p.coords.longitude, accuracy: p.coords.accuracy }; },
-      () => { /* refused or unavailable: the emergency goes without a position */ },
-      { enableHighAccuracy: true, maximumAge: 30000 },
-    );
-  } catch (error) { /* some browsers throw without a secure context */ }
-}
-
 function show(text, kind) {
   const box = $("#sos-status");
   box.textContent = text;
@@ -59,7 +46,7 @@ function start(event) {
 /** Send now; with no answer, say so plainly and queue the same press for when the signal returns. */
 export async function raise() {
   const id = S.uuid();
-  const data = lastPosition ? { ...lastPosition } : {};
+  const data = lastPosition() || {};
   show(gettext("Sending the emergency…"), "sending");
   let sent = false;
   if (navigator.onLine) {

@@ -5,7 +5,8 @@ import { csrfToken, refusalText, request } from "../common/api.js";
 import { configureFormat } from "../common/format.js";
 import { gettext, interpolate, ngettext, pageLanguage } from "../common/i18n.js";
 import { streamClient } from "../common/stream.js";
-import { $, render, S, say, state } from "./state.js";
+import { announceNewCalls, settleNewCalls } from "./newcall.js";
+import { $, note, render, S, say, state } from "./state.js";
 import { lockApp, revoked } from "./session.js";
 import { heardFromDispatch } from "./emergency.js";
 
@@ -53,7 +54,7 @@ export async function handleOutcome(outcome) {
     }
     return false;
   }
-  if (outcome.state === "error") say(interpolate(gettext("The server could not take the changes yet (%(reason)s). They stay queued."), { reason: outcome.detail }), "error");
+  if (outcome.state === "error") note(interpolate(gettext("The server could not take the changes yet (%(reason)s). They stay queued."), { reason: outcome.detail }), "error");
   return outcome.state === "ok";
 }
 
@@ -75,11 +76,13 @@ export async function sync() {
   state.encounters = await S.all("encounters");
   await refreshCounts();
   const added = state.problems.length - before;
-  if (added > 0) say(interpolate(ngettext("%(count)s change needs your attention. Open “Needs attention”.", "%(count)s changes need your attention. Open “Needs attention”.", added), { count: added }), "error");
+  if (added > 0) note(interpolate(ngettext("%(count)s change needs your attention. Open “Needs attention”.", "%(count)s changes need your attention. Open “Needs attention”.", added), { count: added }), "error");
   else if (ok && outcome.sent) {
     // The confirmation of what was just done stays; "sending now" becomes "sent".
     const sent = interpolate(ngettext("%(count)s change sent.", "%(count)s changes sent.", outcome.sent), { count: outcome.sent });
-    say(state.confirmation ? `${state.confirmation} ${sent}` : sent, "ok");
+    // The responder's own confirmation ("… Sending now.") says it went; otherwise only the quiet line does.
+    if (state.confirmation && $("#message").textContent.startsWith(state.confirmation)) say(`${state.confirmation} ${sent}`, "ok");
+    else note(sent, "ok");
   }
   return ok;
 }
@@ -113,10 +116,8 @@ export async function refreshBootstrap() {
     if (!pendingRecords.has(encounter.id)) await S.put("encounters", { ...encounter, pending: false });
   }
   state.encounters = await S.all("encounters");
-  if (fresh.length && state.knownAssignments !== null) {
-    say(interpolate(gettext("New call: %(place)s"), { place: fresh[0].incident_detail.location_text }), "ok");
-    if (navigator.vibrate) navigator.vibrate(300);
-  }
+  if (fresh.length && state.knownAssignments !== null) announceNewCalls(fresh); // takes over the screen
+  else settleNewCalls();
   state.knownAssignments = new Set(boot.assignments.map((a) => a.id));
   document.body.dataset.boot = "loaded";
   showTeam();

@@ -39,6 +39,18 @@ export function say(text, kind = "") {
   box.hidden = false;
 }
 
+/** The sync's own notices ("3 changes sent", "the server could not take them"): a quiet line of its
+    own, so they never replace what the responder was told in #message, nor a new call's alert. */
+export function note(text, kind = "") {
+  const line = $("#sync-note");
+  if (!line) return;
+  line.className = `sync-note ${kind}`;
+  line.textContent = text || "";
+  line.hidden = !text;
+  clearTimeout(note.timer);
+  if (text && kind !== "error") note.timer = setTimeout(() => { line.hidden = true; }, 8000);
+}
+
 /** Whoever renders registers here, so the parts below the screen need not import it. */
 export const screen = { render: () => {} };
 export const render = () => screen.render();

@@ -129,11 +129,10 @@ def test_an_assignment_made_through_the_api_appears_in_the_open_app(
     page.wait_for_selector("text=No calls right now")
     page.wait_for_function("() => document.body.dataset.conn === 'live'", timeout=15000)
     in_thread(assign_through_api, dispatcher, team, "Sunken Gardens Park")
-    page.wait_for_selector(".call-card:has-text('Sunken Gardens Park')", timeout=15000)
-    page.click(".call-card:has-text('Sunken Gardens Park')")
+    page.wait_for_selector("#new-call:has-text('Sunken Gardens Park')", timeout=15000)  # it takes over the screen
+    page.click("#new-call-ack")  # acknowledges and opens the call
     assert "dog on scene" in page.inner_text(".safety")
     assert page.get_attribute("a[href^='geo:']", "href").startswith("geo:39.735,-104.987")
-    page.click("[data-action=ack]")
     assert eventually(lambda: team.assignments.get().status == "acknowledged")
     page.click("[data-status=en_route]")
     assert eventually(lambda: team.assignments.get().status == "en_route")

@@ -50,16 +50,15 @@ def test_a_responder_works_a_call_in_spanish_online_and_offline(chromium, asgi_s
     page.wait_for_function("() => document.body.dataset.conn === 'live'", timeout=15000)
 
     in_thread(assigned_call, dispatcher, team, **CALL)  # the call arrives while the app is open
-    page.wait_for_selector(".call-card:has-text('Calle Colfax 1200')", timeout=15000)
-    page.wait_for_selector(".call-card:has-text('Comprobación de bienestar')")
-    no_english(page)
-    page.click(".call-card:has-text('Calle Colfax 1200')")
-    page.wait_for_selector("#call-status:has-text('Llamada nueva')")
+    # The new call takes over the screen, in Spanish too.
+    page.wait_for_selector("#new-call:has-text('Calle Colfax 1200')", timeout=15000)
+    page.wait_for_selector("#new-call:has-text('Comprobación de bienestar')")
     no_english(page)
 
     context.set_offline(True)
     page.wait_for_selector("body[data-conn=offline]")
-    page.click("[data-action=ack]")
+    page.click("#new-call-ack")  # acknowledged (queued) and the call opens
+    page.wait_for_selector("[data-action=new-encounter]")
     page.click("[data-action=new-encounter]")
     page.click("[data-field=followup_needed]")
     no_english(page)  # the form: needs, services, endings and follow-up choices come from the server

@@ -14,7 +14,8 @@ from apps.incidents import services as incident_services
 from apps.incidents.openapi import AssignmentShape
 from apps.incidents.payloads import assignment_payload
 from apps.safety import services as safety_services
-from apps.safety.openapi import EmergencyShape
+from apps.safety.history import premise_history
+from apps.safety.openapi import EmergencyShape, PremiseHistoryShape
 from apps.safety.selectors import emergency_payload
 from apps.teams.apis import TEAM_READERS, TeamListShape, team_payload
 
@@ -155,3 +156,11 @@ class EmergencyResolveApi(APIView):
             actor=request.user, emergency_id=emergency_id, notes=data.validated_data["notes"]
         )
         return Response(emergency_payload(emergency))
+
+
+class PremiseHistoryApi(APIView):
+    """Prior calls at or near the call's address and the location's caution notes (the read is audited)."""
+
+    @extend_schema(responses=ok(200, PremiseHistoryShape))
+    def get(self, request, incident_id):
+        return Response(premise_history(actor=request.user, incident_id=incident_id, via="board"))

@@ -7,6 +7,7 @@ from apps.board import apis
 urlpatterns = [
     path("board/", apis.BoardSnapshotApi.as_view(), name="api-board"),
     path("teams/", apis.TeamListApi.as_view(), name="api-teams"),
+    path("board/incidents/<int:incident_id>/premise/", apis.PremiseHistoryApi.as_view(), name="api-board-premise"),
     path(
         "board/emergencies/<uuid:emergency_id>/acknowledge/",
         apis.EmergencyAcknowledgeApi.as_view(),

@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from apps.incidents.openapi import EncounterShape, TeamAssignmentShape
 from apps.resources.openapi import ServiceCardShape
+from apps.safety.openapi import PremiseHistoryShape
 
 S = serializers
 
@@ -65,6 +66,7 @@ class BootstrapShape(S.Serializer):
     encounters = EncounterShape(many=True)
     cursors = S.DictField(child=S.IntegerField())
     vocab = VocabShape()
+    premise_history = S.DictField(child=PremiseHistoryShape())  # by call id
 
 
 class FieldResourcesShape(S.Serializer):

@@ -38,6 +38,7 @@ SHELL_STATIC = [
     "field/emergency.js",
     "field/newcall.js",
     "field/position.js",
+    "field/premise.js",
     "common/api.js",
     "common/stream.js",
     "common/format.js",

@@ -23,6 +23,7 @@ from apps.incidents.payloads import assignment_payload, encounter_payload
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, ASSIGNMENT_TRANSITIONS, FIELD_STATUSES, AssignmentStatus
 from apps.incidents.vocab import HOUSING_STATUSES, NEEDS, SERVICES_PROVIDED
 from apps.resources.selectors import services_for_field_cache
+from apps.safety.history import premise_history
 from apps.streams.names import team_stream, user_stream
 from apps.streams.selectors import stream_head
 from apps.teams.models import Team
@@ -94,6 +95,17 @@ def field_working_set(*, user: User, device: Device | None = None) -> dict:
         detail=detail,
         within=window,
     )
+    # Kept on the tablet with its calls, so it is there with no signal; read like the calls (once a window).
+    live = sorted({a.incident_id for a in assignments if a.status in ACTIVE_ASSIGNMENT_STATUSES})
+    premises = {str(pk): premise_history(actor=user, incident_id=pk, via="field.bootstrap", audit=False) for pk in live}
+    audit_reads_once(
+        actor=user,
+        action="premise.view",
+        object_type="incidents.incident",
+        object_ids=live,
+        detail=detail,
+        within=window,
+    )
     return {
         "server_time": now.isoformat(),
         "me": user_summary(user),
@@ -119,6 +131,7 @@ def field_working_set(*, user: User, device: Device | None = None) -> dict:
             "transitions": field_moves(),
             "followup_options": [{**option, "label": str(option["label"])} for option in FOLLOWUP_OPTIONS],
         },
+        "premise_history": premises,
     }
 
 

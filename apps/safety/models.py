@@ -1,4 +1,5 @@
-"""Responder safety: a team's emergency (the button on the tablet) from raise to resolve.
+"""Responder safety: a team's emergency (the button on the tablet) from raise to resolve, and the
+caution notes supervisors keep about a location (premise history).
 
 An emergency is a record of what happened, never deleted: who raised it, where the tablet last was,
 who at dispatch acknowledged it and who resolved it.
@@ -7,9 +8,13 @@ who at dispatch acknowledged it and who resolved it.
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from apps.common.crypto import EncryptedTextField
+from apps.safety.premises import normalize_location
 
 
 class EmergencyStatus(models.TextChoices):
@@ -57,3 +62,50 @@ class Emergency(models.Model):
 
     def __str__(self) -> str:
         return f"emergency {self.team_id} at {self.raised_at:%Y-%m-%d %H:%M:%S}"
+
+
+class CautionFlag(models.TextChoices):
+    WEAPONS = "weapons", _("Weapons")
+    VIOLENCE = "violence", _("Violence")
+    ANIMALS = "animals", _("Animals")
+    OTHER = "other", _("Other hazard")
+
+
+class LocationCaution(models.Model):
+    """What a supervisor wants every team sent to this address to know before they arrive."""
+
+    location_text = models.CharField(max_length=300, help_text=_("The address as people write it."))
+    normalized_location = models.CharField(max_length=300, db_index=True, editable=False)
+    latitude = models.FloatField(null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    flags = models.JSONField(default=list, blank=True, help_text=_("weapons, violence, animals, other"))
+    note = EncryptedTextField(help_text=_("What teams should know. Write facts, not opinions about people."))
+    active = models.BooleanField(default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["location_text"]
+        verbose_name = _("location caution")
+        verbose_name_plural = _("location cautions")
+
+    def clean(self):
+        super().clean()
+        known = set(CautionFlag.values)
+        if not isinstance(self.flags, list) or any(flag not in known for flag in self.flags):
+            raise ValidationError({"flags": _("Use only: %(known)s.") % {"known": ", ".join(sorted(known))}})
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+
+    def save(self, *args, **kwargs):
+        self.normalized_location = normalize_location(self.location_text)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "location_text" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "normalized_location"}
+        super().save(*args, **kwargs)
+
+    def __str__(self) -> str:
+        return self.location_text

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
-from apps.accounts.roles import Role, can_dispatch, is_responder
+from apps.accounts.roles import Role, can_dispatch, is_responder, is_supervisor
 from apps.accounts.selectors import user_team_id
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, NotFound, PermissionRefused
@@ -23,7 +23,7 @@ from apps.incidents import timeline
 from apps.incidents.models import Assignment
 from apps.incidents.services import incident_timeline_add
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES
-from apps.safety.models import Emergency
+from apps.safety.models import Emergency, LocationCaution
 from apps.safety.selectors import emergency_payload
 from apps.streams.names import BOARD, team_stream
 from apps.streams.services import streams_append
@@ -179,3 +179,21 @@ def emergency_resolve(*, actor, emergency_id, notes: str = "", at: datetime | No
         audit_record(actor=actor, action="emergency.resolve", obj=emergency, detail={"team": emergency.team_id})
         _event(emergency, kind="emergency.resolved")
     return emergency
+
+
+def caution_save(*, actor, caution: LocationCaution, changed: list[str] | None = None) -> LocationCaution:
+    """A supervisor writes or changes a location's caution note; audited with the fields changed."""
+    if not is_supervisor(actor):
+        raise PermissionRefused(_("Only a supervisor keeps caution notes."))
+    creating = caution.pk is None
+    caution.updated_by = actor
+    caution.full_clean()
+    with transaction.atomic():
+        caution.save()
+        audit_record(
+            actor=actor,
+            action="caution.create" if creating else "caution.update",
+            obj=caution,
+            detail={"fields": sorted(changed or []), "flags": caution.flags},
+        )
+    return caution

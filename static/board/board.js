@@ -13,6 +13,7 @@ import { gettext, interpolate, loadCatalog, pageLanguage } from "../common/i18n.
 import { streamClient } from "../common/stream.js";
 import { $, actions, el, flash, root, say, state, statusLabel } from "./state.js";
 import { applyEmergencyEvent, setEmergencies } from "./emergency.js";
+import { premiseSection } from "./premise.js";
 import { beep } from "./sound.js";
 import { detailPanel, render, renderMap, renderTeams, sortedIncidents, tick } from "./view.js";
 
@@ -163,6 +164,8 @@ async function loadDetail(id, quiet) {
   try { incident = await api("GET", `/api/v1/incidents/${id}/`); } catch (e) { box.replaceChildren(el("p", { class: "empty" }, e.message)); return; }
   if (state.selected !== id) return;
   box.replaceChildren(...detailPanel(incident));
+  const premise = await premiseSection(id, !quiet);
+  if (state.selected === id && box.isConnected) box.append(...premise);
 }
 
 // --- actions -----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ import { formatList, formatTime } from "../common/format.js";
 import { gettext, interpolate } from "../common/i18n.js";
 import { assignmentById, nextStatuses, saveDraft } from "./encounters.js";
 import { actionsForm, viewForm } from "./form.js";
+import { premiseBlock } from "./premise.js";
 import { viewResources } from "./resources.js";
 import { $, esc, label, screen, state, statusWords, vocab } from "./state.js";
 
@@ -100,6 +101,7 @@ function viewCall() {
     ${safetyBlock(i)}
     <p class="address">${esc(i.location_text)}</p>
     <div class="map-links">${mapLinks(i)}</div>
+    ${premiseBlock(a.incident)}
     <h2>${esc(gettext("What the caller said"))}</h2><p class="call-notes">${esc(i.summary)}${i.caller_notes ? `\n\n${esc(i.caller_notes)}` : ""}</p>
     ${i.callback ? `<p>${esc(gettext("Callback:"))} <a href="tel:${esc(i.callback)}">${esc(i.callback)}</a></p>` : ""}
     <h2>${esc(gettext("Encounters"))}</h2>${encounters.map(encounterBlock).join("") || `<p class="empty">${esc(gettext("Nothing documented yet."))}</p>`}

@@ -50,8 +50,14 @@ def test_a_refetch_within_the_window_logs_nothing_new_and_each_reader_is_logged(
     encounter = Encounter.objects.get(incident=first)
 
     fetch(api, device)
+    # The active call's premise history is kept on the tablet too (issue 13): read once a window like the rest.
     expected = sorted(
-        [("incident.view", str(first.pk)), ("incident.view", str(second.pk)), ("encounter.view", str(encounter.pk))]
+        [
+            ("incident.view", str(first.pk)),
+            ("incident.view", str(second.pk)),
+            ("encounter.view", str(encounter.pk)),
+            ("premise.view", str(second.pk)),
+        ]
     )
     assert bootstrap_reads(responder) == expected
     row = AuditEntry.objects.filter(actor=responder, detail__via="field.bootstrap").first()
@@ -64,14 +70,15 @@ def test_a_refetch_within_the_window_logs_nothing_new_and_each_reader_is_logged(
     third, _ = another_call(dispatcher, team, location_text="Colfax Ave")
     fetch(api, device)
     assert ("incident.view", str(third.pk)) in bootstrap_reads(responder)  # a new record is logged at once
-    assert len(bootstrap_reads(responder)) == 4
+    assert ("premise.view", str(third.pk)) in bootstrap_reads(responder)
+    assert len(bootstrap_reads(responder)) == 6
 
     colleague = UserFactory(role="responder")
     MembershipFactory(team=team, user=colleague)
     api.logout()
     api.login_as(colleague, device=device.pk)
     fetch(api, device)
-    assert len(bootstrap_reads(colleague)) == 4  # another reader: logged for them too
+    assert len(bootstrap_reads(colleague)) == 5  # another reader: logged for them too (one active call)
 
 
 @override_settings(FIRSTLINE_FIELD_DISCLOSURE_AUDIT_SECONDS=0)
@@ -81,7 +88,7 @@ def test_after_the_window_the_same_records_are_logged_again(api, responder, team
     api.login_as(responder, device=device.pk)
     fetch(api, device)
     fetch(api, device)
-    assert len(bootstrap_reads(responder)) == 2
+    assert len(bootstrap_reads(responder)) == 4  # the call and its premise history, twice
 
 
 def test_the_audit_writes_do_not_grow_with_the_working_set(api, responder, team, dispatcher):
@@ -97,4 +104,5 @@ def test_the_audit_writes_do_not_grow_with_the_working_set(api, responder, team,
     small = audit_inserts()
     for n in range(8):
         another_call(dispatcher, team, location_text=f"{n} Larimer St")
-    assert audit_inserts() == small == 1  # one bulk insert for the new incidents, however many
+    # One bulk insert for the new incidents, however many, and one for the active call's premise history.
+    assert audit_inserts() == small == 2

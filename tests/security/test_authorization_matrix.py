@@ -61,6 +61,8 @@ GET_ROWS = {
     "api-encounter":                     "R    A    R    A    R    A    R    R    R    R",
     "api-encounter-referrals":           "R    A    R    A    R    A    R    R    R    R",
     "api-board":                         "R    R    R    A    R    A    R    R    R    R",
+    # Premise history: dispatch, and the teams sent to the call (its reads are audited).
+    "api-board-premise":                 "R    A    R    A    R    A    R    R    R    R",
     "api-incident-eido":                 "R    R    R    A    A    A    R    R    R    R",
     "api-intake-handbacks":              "R    R    R    R    R    R    R    R    R    R",  # call centers' API key only
     "api-intake-decision":               "R    R    R    -    R    -    R    R    R    R",  # (no decision in the world)

@@ -77,7 +77,13 @@ def audit_record_many(*, actor, action: str, objects: list[models.Model], detail
     """One row per record, written and chained in one go (a bulk import, a sweep)."""
     if not objects:
         return 0
-    entries = [_entry(actor=actor, action=action, obj=obj, detail=detail) for obj in objects]
+    return _write_many([_entry(actor=actor, action=action, obj=obj, detail=detail) for obj in objects])
+
+
+def _write_many(entries: list[AuditEntry]) -> int:
+    """Rows written and chained in one go."""
+    if not entries:
+        return 0
     with transaction.atomic():
         AuditEntry.objects.bulk_create(entries, batch_size=500)
         chain.seal_pending()
@@ -97,14 +103,10 @@ def audit_reads_once(*, actor, action: str, object_type: str, object_ids: list, 
             actor=actor, action=action, object_type=object_type, object_id__in=ids, outcome=Outcome.OK, at__gte=since
         ).values_list("object_id", flat=True)
     )
-    entries = [
-        _entry(actor=actor, action=action, object_type=object_type, object_id=i, detail=detail)
-        for i in ids
-        if i not in recent
-    ]
-    if not entries:
-        return 0
-    with transaction.atomic():
-        AuditEntry.objects.bulk_create(entries, batch_size=500)
-        chain.seal_pending()
-    return len(entries)
+    return _write_many(
+        [
+            _entry(actor=actor, action=action, object_type=object_type, object_id=i, detail=detail)
+            for i in ids
+            if i not in recent
+        ]
+    )

@@ -23,7 +23,13 @@ from apps.accounts.services import device_touch
 from apps.common import metrics
 from apps.streams import conf, hub
 from apps.streams.names import device_group, group_for, session_group
-from apps.streams.selectors import events_after, stream_head, stream_may_read, stream_positions, streams_default_for
+from apps.streams.selectors import (
+    event_messages_after,
+    stream_head,
+    stream_may_read,
+    stream_positions,
+    streams_default_for,
+)
 from apps.streams.services import stream_ack, streams_follow
 
 TOUCH_EVERY_SECONDS = 60
@@ -280,7 +286,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
 
     @staticmethod
     def _read(stream: str, after: int, limit: int) -> list[dict]:
-        return [event.as_message() for event in events_after(stream=stream, seq=after, limit=limit)]
+        return event_messages_after(stream=stream, seq=after, limit=limit)
 
     async def _resync(self, stream: str):
         """Events we still owe were pruned while connected: tell the client to refetch by REST."""

@@ -18,7 +18,7 @@ from channels.db import database_sync_to_async
 
 from apps.accounts.selectors import devices_revoked
 from apps.streams import conf
-from apps.streams.selectors import events_after, stream_heads
+from apps.streams.selectors import event_messages_after, stream_heads
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def _read_heads(streams: list[str]) -> dict[str, int]:
 
 @database_sync_to_async
 def _read_events(stream: str, after: int, limit: int) -> list[dict]:
-    return [event.as_message() for event in events_after(stream=stream, seq=after, limit=limit)]
+    return event_messages_after(stream=stream, seq=after, limit=limit)
 
 
 async def _ring(stream: str, head: int) -> None:

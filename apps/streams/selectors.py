@@ -11,6 +11,12 @@ def events_after(*, stream: str, seq: int, limit: int = 500) -> QuerySet[Event]:
     return Event.objects.filter(stream=stream, seq__gt=seq).order_by("seq")[:limit]
 
 
+def event_messages_after(*, stream: str, seq: int, limit: int) -> list[dict]:
+    """The log after `seq` as the frames a consumer sends: read by a consumer, or once by the poller
+    for every local consumer behind."""
+    return [event.as_message() for event in events_after(stream=stream, seq=seq, limit=limit)]
+
+
 def stream_head(*, stream: str) -> int:
     return StreamCounter.objects.filter(stream=stream).values_list("last_seq", flat=True).first() or 0
 

@@ -29,15 +29,13 @@ def log_reads_for_one_event(monkeypatch, dispatcher, clients: int, number: int) 
     has it, and return how many times the event log was read meanwhile."""
     reads = []
     for module in (hub, consumers):
-        real = getattr(module, "events_after", None)
-        if real is None:
-            continue
+        real = module.event_messages_after
 
         def counted(*args, _real=real, **kwargs):
             reads.append(kwargs.get("stream"))
             return _real(*args, **kwargs)
 
-        monkeypatch.setattr(module, "events_after", counted)
+        monkeypatch.setattr(module, "event_messages_after", counted)
     env = child_env()
     env.pop("REDIS_URL", None)  # only the poller can tell this process
     env["CELERY_BROKER_URL"] = "memory://"

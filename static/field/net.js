@@ -78,10 +78,10 @@ export async function sync() {
   const added = state.problems.length - before;
   if (added > 0) note(interpolate(ngettext("%(count)s change needs your attention. Open “Needs attention”.", "%(count)s changes need your attention. Open “Needs attention”.", added), { count: added }), "error");
   else if (ok && outcome.sent) {
-    // The confirmation of what was just done stays; "sending now" becomes "sent".
     const sent = interpolate(ngettext("%(count)s change sent.", "%(count)s changes sent.", outcome.sent), { count: outcome.sent });
-    // The responder's own confirmation ("… Sending now.") says it went; otherwise only the quiet line does.
-    if (state.confirmation && $("#message").textContent.startsWith(state.confirmation)) say(`${state.confirmation} ${sent}`, "ok");
+    // The responder's own confirmation ("… Sending now.") says it went; otherwise only the quiet line
+    // does. say() forgets the confirmation as soon as anything else is said, so it is still on screen.
+    if (state.confirmation) say(`${state.confirmation} ${sent}`, "ok");
     else note(sent, "ok");
   }
   return ok;

@@ -33,7 +33,7 @@ def english_words() -> frozenset:
 
 READ_PAGE = """(skip) => {
   let text = document.body.innerText + "\\n" + document.title;
-  for (const selector of skip) {
+  for (const selector of [".person-name", ...skip]) {
     for (const node of document.querySelectorAll(selector)) text = text.split(node.innerText).join(" ");
   }
   for (const node of document.querySelectorAll("[aria-label], [placeholder], [title], option")) {
@@ -46,7 +46,8 @@ READ_PAGE = """(skip) => {
 
 def english_left(page, *, skip=(), allow=()) -> list[str]:
     """English words on the page (its text, labels, placeholders, titles, choices); `skip` lists
-    selectors of content the program's people wrote (call details, policy questions), `allow` words."""
+    selectors of content the program's people wrote (call details, policy questions), `allow` words.
+    People's names (`.person-name`) are always skipped: a made-up "Mark" or "Will" is not English."""
     allowed = {w.lower() for w in allow}
     text = page.evaluate(READ_PAGE, list(skip))
     return sorted({w for w in (m.lower() for m in WORD.findall(text)) if w in english_words() and w not in allowed})

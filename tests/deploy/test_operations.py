@@ -115,15 +115,27 @@ def test_a_real_worker_runs_the_heartbeat_and_logs_it_under_the_request_that_que
             heartbeat.apply_async()
         finally:
             requests.current.reset(token)
+        # The "succeeded" line is written after the task returns, so wait for it as well as for the
+        # rows the task writes; stopping the worker at the first row raced the log line.
         deadline = time.monotonic() + 40
-        while time.monotonic() < deadline and not Heartbeat.objects.filter(part="stream").exists():
+        while time.monotonic() < deadline and not (
+            Heartbeat.objects.filter(part="stream").exists() and heartbeat_logged(request_id)
+        ):
             time.sleep(0.3)
     finally:
         worker.stop()
     assert set(Heartbeat.objects.values_list("part", flat=True)) >= {"tasks", "stream", "worker"}
+    assert heartbeat_logged(request_id), worker_log_lines(request_id)
+
+
+def worker_log_lines(request_id: str) -> list[str]:
     log = (ROOT / "var" / f"test-celery-{os.getpid()}.log").read_text(errors="replace")
-    lines = [line for line in log.splitlines() if request_id in line]
-    assert any("apps.operations.tasks.heartbeat" in line and "succeeded" in line for line in lines), lines
+    return [line for line in log.splitlines() if request_id in line]
+
+
+def heartbeat_logged(request_id: str) -> bool:
+    lines = worker_log_lines(request_id)
+    return any("apps.operations.tasks.heartbeat" in line and "succeeded" in line for line in lines)
 
 
 class FakeSentry(BaseHTTPRequestHandler):

@@ -17,6 +17,8 @@ FIELD_SYNC_TYPES = (
     "followup.complete",
     "referral.create",
     "emergency.raise",
+    "co_response.request",
+    "co_response.update",
 )
 
 # Opening a call record in the admin (read-only pages) is audited as `<app_label>.<model>.view`.
@@ -79,6 +81,9 @@ AUDIT_ACTIONS: dict[str, str] = {
     "emergency.raise": "A responder raised an emergency for their team (the tablet's button).",
     "emergency.acknowledge": "A dispatcher acknowledged a team's emergency.",
     "emergency.resolve": "A dispatcher resolved a team's emergency.",
+    "co_response.request": "Police, fire or EMS was asked to a call (from the tablet or the board), with the reason.",
+    "co_response.update": "A co-response's arrival, departure or outcome was recorded.",
+    "co_response.read": "Dispatch read a call's co-responses on the board.",
     "premise.view": "A call's premise history was read (prior calls, caution notes); `record_ids` names calls.",
     "caution.create": "A supervisor wrote a caution note for a location.",
     "caution.update": "A supervisor changed a location's caution note.",

@@ -1,5 +1,7 @@
 """REST doors of the board: the snapshot it starts from, and reassignment in one step."""
 
+import uuid
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -13,10 +15,11 @@ from apps.common.schema import ok
 from apps.incidents import services as incident_services
 from apps.incidents.openapi import AssignmentShape
 from apps.incidents.payloads import assignment_payload
+from apps.incidents.vocab import AGENCIES, CO_RESPONSE_OUTCOMES, CO_RESPONSE_REASONS
 from apps.safety import services as safety_services
 from apps.safety.history import premise_history
-from apps.safety.openapi import EmergencyShape, PremiseHistoryShape
-from apps.safety.selectors import emergency_payload
+from apps.safety.openapi import CoResponseListShape, CoResponseShape, EmergencyShape, PremiseHistoryShape
+from apps.safety.selectors import co_response_payload, co_responses_read, emergency_payload
 from apps.teams.apis import TEAM_READERS, TeamListShape, team_payload
 
 S = serializers
@@ -164,3 +167,58 @@ class PremiseHistoryApi(APIView):
     @extend_schema(responses=ok(200, PremiseHistoryShape))
     def get(self, request, incident_id):
         return Response(premise_history(actor=request.user, incident_id=incident_id, via="board"))
+
+
+class CoResponseInput(serializers.Serializer):
+    # Chosen by the client, so a retry is the same request.
+    id = serializers.UUIDField(required=False)
+    agency = serializers.ChoiceField(choices=list(AGENCIES))
+    reason = serializers.ChoiceField(choices=list(CO_RESPONSE_REASONS))
+    reason_text = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class CoResponseUpdateInput(serializers.Serializer):
+    base_version = serializers.IntegerField(required=False, min_value=1)
+    arrived_at = serializers.DateTimeField(required=False)
+    left_at = serializers.DateTimeField(required=False)
+    outcome = serializers.ChoiceField(choices=list(CO_RESPONSE_OUTCOMES), required=False, allow_blank=True)
+    outcome_text = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class CoResponseListApi(APIView):
+    """A call's co-responses (police, fire, EMS asked to come) and the lists a request is made from;
+    POST asks for one from the board."""
+
+    @extend_schema(responses=ok(200, CoResponseListShape))
+    def get(self, request, incident_id):
+        return Response(co_responses_read(actor=request.user, incident_id=incident_id))
+
+    @extend_schema(request=CoResponseInput, responses=ok(201, CoResponseShape))
+    def post(self, request, incident_id):
+        data = CoResponseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        co_response = safety_services.co_response_request(
+            actor=request.user,
+            co_response_id=values.get("id") or uuid.uuid4(),
+            incident_id=incident_id,
+            agency=values["agency"],
+            reason=values["reason"],
+            reason_text=values["reason_text"],
+            via="board",
+        )
+        return Response(co_response_payload(co_response), status=status.HTTP_201_CREATED)
+
+
+class CoResponseApi(APIView):
+    """Arrived, left, how it ended. A time already recorded stays; an outcome someone else changed
+    since `base_version` is a 409 carrying their version."""
+
+    @extend_schema(request=CoResponseUpdateInput, responses=ok(200, CoResponseShape))
+    def patch(self, request, co_response_id):
+        data = CoResponseUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        co_response = safety_services.co_response_update(
+            actor=request.user, co_response_id=co_response_id, **data.validated_data
+        )
+        return Response(co_response_payload(co_response))

@@ -9,6 +9,12 @@ urlpatterns = [
     path("teams/", apis.TeamListApi.as_view(), name="api-teams"),
     path("board/incidents/<int:incident_id>/premise/", apis.PremiseHistoryApi.as_view(), name="api-board-premise"),
     path(
+        "board/incidents/<int:incident_id>/co-responses/",
+        apis.CoResponseListApi.as_view(),
+        name="api-board-co-responses",
+    ),
+    path("board/co-responses/<uuid:co_response_id>/", apis.CoResponseApi.as_view(), name="api-board-co-response"),
+    path(
         "board/emergencies/<uuid:emergency_id>/acknowledge/",
         apis.EmergencyAcknowledgeApi.as_view(),
         name="api-board-emergency-acknowledge",

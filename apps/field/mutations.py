@@ -23,8 +23,9 @@ from apps.incidents.models import Assignment, Encounter
 from apps.incidents.payloads import assignment_payload, encounter_payload, note_payload
 from apps.incidents.services import assignment_acknowledge, assignment_set_status, encounter_add_note
 from apps.incidents.states import FIELD_STATUSES
-from apps.safety.selectors import emergency_payload
-from apps.safety.services import emergency_raise
+from apps.incidents.vocab import AGENCIES, CO_RESPONSE_OUTCOMES, CO_RESPONSE_REASONS
+from apps.safety.selectors import co_response_payload, emergency_payload
+from apps.safety.services import co_response_request, co_response_update, emergency_raise
 
 
 @dataclass
@@ -229,6 +230,53 @@ def _emergency_raise(ctx: MutationContext) -> tuple[str, dict]:
     return str(emergency.pk), emergency_payload(emergency)
 
 
+class _CoResponseData(serializers.Serializer):
+    incident = serializers.IntegerField(min_value=1)
+    agency = serializers.ChoiceField(choices=list(AGENCIES))
+    reason = serializers.ChoiceField(choices=list(CO_RESPONSE_REASONS))
+    reason_text = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+def _co_response_request(ctx: MutationContext) -> tuple[str, dict]:
+    """Police, fire or EMS asked from the tablet; the record id is chosen by the tablet."""
+    co_response_id = _record_uuid(ctx, _("co-response"))
+    data = _validated(_CoResponseData, ctx.data)
+    co_response = co_response_request(
+        actor=ctx.actor,
+        co_response_id=co_response_id,
+        incident_id=data["incident"],
+        agency=data["agency"],
+        reason=data["reason"],
+        reason_text=data["reason_text"],
+        via="tablet",
+        at=_field_time(ctx, not_before=None),
+    )
+    return str(co_response.pk), co_response_payload(co_response)
+
+
+class _CoResponseUpdateData(serializers.Serializer):
+    arrived = serializers.BooleanField(required=False)
+    left = serializers.BooleanField(required=False)
+    outcome = serializers.ChoiceField(choices=list(CO_RESPONSE_OUTCOMES), required=False, allow_blank=True)
+    outcome_text = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+def _co_response_update(ctx: MutationContext) -> tuple[str, dict]:
+    """Arrived / left (at the tap's time) and how it ended, from the tablet."""
+    co_response_id = _record_uuid(ctx, _("co-response"))
+    data = _validated(_CoResponseUpdateData, ctx.data)
+    at = _field_time(ctx, not_before=None)
+    changes = {key: data[key] for key in ("outcome", "outcome_text") if key in data}
+    if data.get("arrived"):
+        changes["arrived_at"] = at
+    if data.get("left"):
+        changes["left_at"] = at
+    co_response = co_response_update(
+        actor=ctx.actor, co_response_id=co_response_id, base_version=ctx.base_version, **changes
+    )
+    return str(co_response.pk), co_response_payload(co_response)
+
+
 HANDLERS: dict[str, Callable[[MutationContext], tuple[str, dict]]] = {
     "assignment.acknowledge": _assignment_acknowledge,
     "assignment.status": _assignment_status,
@@ -239,4 +287,6 @@ HANDLERS: dict[str, Callable[[MutationContext], tuple[str, dict]]] = {
     "followup.complete": _followup_complete,
     "referral.create": _referral_create,
     "emergency.raise": _emergency_raise,
+    "co_response.request": _co_response_request,
+    "co_response.update": _co_response_update,
 }

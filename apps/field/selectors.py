@@ -24,6 +24,7 @@ from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, ASSIGNMENT_TRANSIT
 from apps.incidents.vocab import HOUSING_STATUSES, NEEDS, SERVICES_PROVIDED
 from apps.resources.selectors import services_for_field_cache
 from apps.safety.history import premise_history
+from apps.safety.selectors import co_response_vocabulary, co_responses_of
 from apps.streams.names import team_stream, user_stream
 from apps.streams.selectors import stream_head
 from apps.teams.models import Team
@@ -130,8 +131,11 @@ def field_working_set(*, user: User, device: Device | None = None) -> dict:
             "housing": HOUSING_STATUSES,
             "transitions": field_moves(),
             "followup_options": [{**option, "label": str(option["label"])} for option in FOLLOWUP_OPTIONS],
+            "co_response": co_response_vocabulary(),
         },
         "premise_history": premises,
+        # Police, fire or EMS asked to the team's calls, by call id; the lists to ask from are in vocab.
+        "co_responses": {str(pk): rows for pk, rows in co_responses_of(incident_ids).items()},
     }
 
 

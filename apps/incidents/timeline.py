@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop as N_
 
 from apps.incidents.models import Disposition, IncidentLogEntry, Source
 from apps.incidents.states import AssignmentStatus
+from apps.incidents.vocab import AGENCIES, CO_RESPONSE_OUTCOMES, CO_RESPONSE_REASONS
 
 CALL_RECEIVED = N_("Call received from %(source)s.")
 DETAILS_CHANGED = N_("Details changed: %(fields)s.")
@@ -33,6 +34,10 @@ NOTE_ADDED = N_("Note added to an encounter.")
 EMERGENCY_RAISED = N_("%(team)s raised an emergency.")
 EMERGENCY_ACKNOWLEDGED = N_("%(team)s's emergency acknowledged by dispatch.")
 EMERGENCY_RESOLVED = N_("%(team)s's emergency resolved.")
+CO_RESPONSE_REQUESTED = N_("%(agency)s asked to come: %(why)s.")
+CO_RESPONSE_ARRIVED = N_("%(agency)s arrived.")
+CO_RESPONSE_LEFT = N_("%(agency)s left.")
+CO_RESPONSE_OUTCOME = N_("%(agency)s: %(outcome)s.")
 
 MESSAGES = frozenset(
     {
@@ -52,6 +57,10 @@ MESSAGES = frozenset(
         EMERGENCY_RAISED,
         EMERGENCY_ACKNOWLEDGED,
         EMERGENCY_RESOLVED,
+        CO_RESPONSE_REQUESTED,
+        CO_RESPONSE_ARRIVED,
+        CO_RESPONSE_LEFT,
+        CO_RESPONSE_OUTCOME,
     }
 )
 
@@ -82,6 +91,9 @@ TERMS = {
     "source": lambda value: _label(Source.choices, value),
     "disposition": lambda value: _label(Disposition.choices, value),
     "status": lambda value: _label(AssignmentStatus.choices, value).lower(),
+    "agency": lambda value: str(AGENCIES.get(value, value)),
+    "why": lambda value: str(CO_RESPONSE_REASONS.get(value, value)),
+    "outcome": lambda value: str(CO_RESPONSE_OUTCOMES.get(value, value)).lower(),
     "fields": lambda value: ", ".join(gettext(FIELD_NAMES[name]) if name in FIELD_NAMES else name for name in value),
 }
 

@@ -53,3 +53,30 @@ HOUSING_STATUSES = {
     "unstably_housed": _("Couch-surfing or at risk"),
     "unknown": _("Did not say"),
 }
+
+# Another agency asked to a call (a co-response): which one, why, and how it ended. The call's
+# disposition stays separate; these are counted on their own.
+AGENCIES: dict[str, str] = {
+    "police": _("Police"),
+    "fire": _("Fire"),
+    "ems": _("EMS (ambulance)"),
+}
+
+CO_RESPONSE_REASONS: dict[str, str] = {
+    "weapon": _("A weapon is present"),
+    "violence": _("Violence or a threat of it"),
+    "medical": _("Medical emergency"),
+    "fire_hazard": _("Fire or a hazard"),
+    "crime": _("A crime is reported"),
+    "transport": _("Transport the team cannot do"),
+    "other": _("Other"),
+}
+
+CO_RESPONSE_OUTCOMES: dict[str, str] = {
+    "assisted": _("Helped; the team stayed in charge"),
+    "took_over": _("Took over the call"),
+    "transported": _("Took the person to care"),
+    "arrest": _("Made an arrest"),
+    "not_needed": _("Not needed in the end"),
+    "no_show": _("Did not come"),
+}

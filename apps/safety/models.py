@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.common.crypto import EncryptedTextField
+from apps.incidents.vocab import AGENCIES, CO_RESPONSE_OUTCOMES, CO_RESPONSE_REASONS
 from apps.safety.premises import normalize_location
 
 
@@ -109,3 +110,52 @@ class LocationCaution(models.Model):
 
     def __str__(self) -> str:
         return self.location_text
+
+
+class CoResponse(models.Model):
+    """Police, fire or EMS asked to a call: by whom, why, and how long they took. A record of its own,
+    because how often a team needs another agency (and why) is what the program is judged on; the
+    call's disposition stays separate."""
+
+    # Chosen by the tablet (or the board), so a request sent twice is one request.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="co_responses")
+    team = models.ForeignKey(
+        "teams.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="co_responses",
+        help_text=_("The team on the call that asked, when a responder asked."),
+    )
+    agency = models.CharField(max_length=10, choices=list(AGENCIES.items()))
+    reason = models.CharField(max_length=20, choices=list(CO_RESPONSE_REASONS.items()))
+    reason_text = models.CharField(
+        max_length=300, blank=True, help_text=_("In a few words, if the list is not enough.")
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_via = models.CharField(max_length=10, choices=[("tablet", _("Tablet")), ("board", _("Board"))])
+    requested_at = models.DateTimeField(db_index=True)
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    left_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=20, choices=list(CO_RESPONSE_OUTCOMES.items()), blank=True)
+    outcome_text = models.CharField(max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["requested_at"]
+        verbose_name = _("co-response")
+        verbose_name_plural = _("co-responses")
+
+    def clean(self):
+        super().clean()
+        if self.arrived_at and self.arrived_at < self.requested_at:
+            raise ValidationError({"arrived_at": _("They cannot arrive before they were asked.")})
+        if self.left_at and (self.arrived_at is None or self.left_at < self.arrived_at):
+            raise ValidationError({"left_at": _("They cannot leave before they arrived.")})
+        if self.reason == "other" and not self.reason_text.strip():
+            raise ValidationError({"reason_text": _("Say why in a few words.")})
+
+    def __str__(self) -> str:
+        return f"{self.agency} to {self.incident_id} at {self.requested_at:%Y-%m-%d %H:%M}"

@@ -1,4 +1,4 @@
-"""The shape of an emergency as the doors answer it and the board's snapshot lists it."""
+"""The shapes of an emergency, a premise history and a co-response as the doors answer them."""
 
 from rest_framework import serializers
 
@@ -49,3 +49,35 @@ class PremiseHistoryShape(S.Serializer):
     months = S.IntegerField()
     prior_calls = PriorCallShape(many=True)
     cautions = CautionShape(many=True)
+
+
+class CoResponseShape(S.Serializer):
+    id = S.UUIDField()
+    incident = S.IntegerField()
+    team = S.IntegerField(allow_null=True)
+    agency = S.CharField()
+    agency_name = S.CharField()
+    reason = S.CharField()
+    reason_name = S.CharField()
+    reason_text = S.CharField()
+    requested_by = S.CharField()
+    requested_via = S.ChoiceField(choices=["tablet", "board"])
+    requested_at = S.DateTimeField()
+    arrived_at = S.DateTimeField(allow_null=True)
+    left_at = S.DateTimeField(allow_null=True)
+    outcome = S.CharField()
+    outcome_name = S.CharField()
+    outcome_text = S.CharField()
+    version = S.IntegerField()
+
+
+class CodeNameShape(S.Serializer):
+    code = S.CharField()
+    name = S.CharField()
+
+
+class CoResponseListShape(S.Serializer):
+    co_responses = CoResponseShape(many=True)
+    agencies = CodeNameShape(many=True)
+    reasons = CodeNameShape(many=True)
+    outcomes = CodeNameShape(many=True)

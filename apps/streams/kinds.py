@@ -17,6 +17,7 @@ class EventKind:
 
 _ASSIGNMENT = ("assignment", "incident", "team", "status", "version")
 _INCIDENT = ("incident", "status", "priority", "call_type", "version", "screening_complete")
+_CO_RESPONSE = ("id", "incident", "agency", "reason", "requested_at", "arrived_at", "left_at", "outcome", "version")
 _EMERGENCY = ("id", "team", "call_sign", "incident", "status", "raised_at", "latitude", "longitude")
 _FOLLOWUP = ("followup", "kind", "status", "due_at", "team", "assignee", "encounter", "responder", "referral")
 
@@ -49,6 +50,12 @@ EVENT_KINDS: dict[str, EventKind] = {
     ),
     "emergency.acknowledged": EventKind("Dispatch acknowledged a team's emergency (board and the team).", _EMERGENCY),
     "emergency.resolved": EventKind("Dispatch resolved a team's emergency (board and the team).", _EMERGENCY),
+    "co_response.requested": EventKind(
+        "Police, fire or EMS was asked to a call, with why (board and the teams on the call).", _CO_RESPONSE
+    ),
+    "co_response.updated": EventKind(
+        "A co-response's arrival, departure or outcome was recorded (board and the teams on the call).", _CO_RESPONSE
+    ),
     "encounter.recorded": EventKind(
         "An encounter was recorded or amended (the team).", ("encounter", "incident", "version")
     ),

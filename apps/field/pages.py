@@ -39,6 +39,7 @@ SHELL_STATIC = [
     "field/newcall.js",
     "field/position.js",
     "field/premise.js",
+    "field/coresponse.js",
     "common/api.js",
     "common/stream.js",
     "common/format.js",

@@ -13,6 +13,7 @@ import { gettext, interpolate, loadCatalog, pageLanguage } from "../common/i18n.
 import { streamClient } from "../common/stream.js";
 import { $, actions, el, flash, root, say, state, statusLabel } from "./state.js";
 import { applyEmergencyEvent, setEmergencies } from "./emergency.js";
+import { applyCoResponseEvent, coResponseSection } from "./coresponse.js";
 import { premiseSection } from "./premise.js";
 import { beep } from "./sound.js";
 import { detailPanel, render, renderMap, renderTeams, sortedIncidents, tick } from "./view.js";
@@ -142,6 +143,10 @@ function applyEvent(event) {
   } else if (event.kind === "team.status") {
     const team = state.teams.get(data.team);
     if (team) { team.status = data.status; team.status_changed_at = data.status_changed_at; }
+  } else if (event.kind.startsWith("co_response.")) {
+    // Complete in the event: only the open call's detail changes.
+    if (applyCoResponseEvent(event) && state.selected === data.incident) loadDetail(state.selected, true);
+    return;
   } else if (event.kind.startsWith("emergency.")) {
     applyEmergencyEvent(event);
     return; // complete in the event
@@ -164,8 +169,8 @@ async function loadDetail(id, quiet) {
   try { incident = await api("GET", `/api/v1/incidents/${id}/`); } catch (e) { box.replaceChildren(el("p", { class: "empty" }, e.message)); return; }
   if (state.selected !== id) return;
   box.replaceChildren(...detailPanel(incident));
-  const premise = await premiseSection(id, !quiet);
-  if (state.selected === id && box.isConnected) box.append(...premise);
+  const [coResponses, premise] = await Promise.all([coResponseSection(id, !quiet, () => loadDetail(id, true)), premiseSection(id, !quiet)]);
+  if (state.selected === id && box.isConnected) box.append(...coResponses, ...premise);
 }
 
 // --- actions -----------------------------------------------------------------------------------

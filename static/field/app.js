@@ -3,6 +3,7 @@
    sent when there is signal; nothing typed is lost to a dead zone. This module wires the screen's
    events and starts the app; the parts live beside it (net, session, encounters, views). */
 import { gettext, loadCatalog, pageLanguage, rememberLanguage } from "../common/i18n.js";
+import { coResponseAction, coResponseChange, coResponseInput } from "./coresponse.js";
 import { setUpEmergency } from "./emergency.js";
 import { setUpNewCalls } from "./newcall.js";
 import { acknowledge, addNote, openForm, resolveProblem, saveDraft, setStatus, submitForm } from "./encounters.js";
@@ -62,6 +63,7 @@ document.addEventListener("click", async (event) => {
   if (!target) return;
   const { action, id } = target.dataset;
   const f = state.form;
+  if (await coResponseAction(action, target)) return;
   if (action === "reload") { location.reload(); return; }
   if (action === "open-call") { state.selected = id; state.view = "call"; say(""); render(); window.scrollTo(0, 0); }
   else if (action === "ack") await acknowledge(id);
@@ -95,6 +97,7 @@ document.addEventListener("input", async (event) => {
     render(); // keeps the search box focused, cursor where it was
     return;
   }
+  if (coResponseInput(el)) return;
   if (!state.form) return;
   if (el.dataset.field === "narrative") state.form.narrative = el.value;
   else if (el.dataset.person) state.form.person[el.dataset.person] = el.value;
@@ -102,8 +105,9 @@ document.addEventListener("input", async (event) => {
   await saveDraft();
 });
 
-document.addEventListener("change", (event) => {
+document.addEventListener("change", async (event) => {
   if (event.target.id === "fl-language") chooseLanguage(event.target.value);
+  else await coResponseChange(event.target);
 });
 
 document.addEventListener("submit", async (event) => {

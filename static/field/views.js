@@ -3,6 +3,7 @@ import { formatList, formatTime } from "../common/format.js";
 import { gettext, interpolate } from "../common/i18n.js";
 import { assignmentById, nextStatuses, saveDraft } from "./encounters.js";
 import { actionsForm, viewForm } from "./form.js";
+import { coResponseBlock } from "./coresponse.js";
 import { premiseBlock } from "./premise.js";
 import { viewResources } from "./resources.js";
 import { $, esc, label, screen, state, statusWords, vocab } from "./state.js";
@@ -102,6 +103,7 @@ function viewCall() {
     <p class="address">${esc(i.location_text)}</p>
     <div class="map-links">${mapLinks(i)}</div>
     ${premiseBlock(a.incident)}
+    ${coResponseBlock(a.incident)}
     <h2>${esc(gettext("What the caller said"))}</h2><p class="call-notes">${esc(i.summary)}${i.caller_notes ? `\n\n${esc(i.caller_notes)}` : ""}</p>
     ${i.callback ? `<p>${esc(gettext("Callback:"))} <a href="tel:${esc(i.callback)}">${esc(i.callback)}</a></p>` : ""}
     <h2>${esc(gettext("Encounters"))}</h2>${encounters.map(encounterBlock).join("") || `<p class="empty">${esc(gettext("Nothing documented yet."))}</p>`}
@@ -128,6 +130,11 @@ function describe(m) {
   }
   if (m.type === "assignment.status") return esc(interpolate(gettext("Status “%(status)s” on call %(call)s"), { status: statusWords(m.data.status), call: m.record }));
   if (m.type === "assignment.acknowledge") return esc(interpolate(gettext("Acknowledge call %(call)s"), { call: m.record }));
+  if (m.type === "co_response.request" && m.data) {
+    const agency = ((v.co_response || { agencies: [] }).agencies.find((a) => a.code === m.data.agency) || { name: m.data.agency }).name;
+    return esc(interpolate(gettext("%(agency)s asked to come"), { agency }));
+  }
+  if (m.type === "co_response.update") return esc(gettext("Police, fire or EMS: arrival, departure or outcome"));
   return `${esc(m.type)} ${esc(m.record || "")}`;
 }
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, changed_fields
-from apps.safety.models import Emergency, LocationCaution
+from apps.safety.models import CoResponse, Emergency, LocationCaution
 from apps.safety.services import caution_save
 
 
@@ -13,6 +13,16 @@ class EmergencyAdmin(SupervisorAdmin):
     list_display = ("raised_at", "team", "incident", "raised_by", "acknowledged_at", "resolved_at")
     list_filter = ("team",)
     list_select_related = ("team", "incident", "raised_by")
+
+
+@admin.register(CoResponse)
+class CoResponseAdmin(SupervisorAdmin):
+    """Supervisors read every co-response; they are asked for and updated on the tablet and the board."""
+
+    read_only = True
+    list_display = ("requested_at", "incident", "agency", "reason", "requested_via", "arrived_at", "left_at", "outcome")
+    list_filter = ("agency", "reason", "outcome", "requested_via")
+    list_select_related = ("incident",)
 
 
 @admin.register(LocationCaution)

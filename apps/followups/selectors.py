@@ -214,3 +214,39 @@ def supervision_overview(*, now=None, limit: int = 100) -> dict:
             "retrying": deliveries.filter(status=WebhookDelivery.Status.PENDING, attempts__gt=0).count(),
         },
     }
+
+
+def referrals_for_rollups(*, ids=None, incident_ids=None) -> QuerySet[Referral]:
+    """Referrals with their partner organization, the call they came from and every status change,
+    for the aggregate rollups of apps.insights (no notes, no consent content)."""
+    referrals = Referral.objects.select_related("service__organization", "encounter__incident__call_type").only(
+        "id",
+        "status",
+        "need",
+        "created_at",
+        "service__organization__id",
+        "service__organization__name",
+        "encounter__id",
+        "encounter__team_id",
+        "encounter__incident__id",
+        "encounter__incident__source",
+        "encounter__incident__priority",
+        "encounter__incident__district",
+        "encounter__incident__call_type__code",
+    )
+    if ids is not None:
+        referrals = referrals.filter(pk__in=list(ids))
+    if incident_ids is not None:
+        referrals = referrals.filter(encounter__incident_id__in=list(incident_ids))
+    history = ReferralStatusChange.objects.only("referral_id", "to_status", "at").order_by("at", "pk")
+    return referrals.prefetch_related(Prefetch("history", queryset=history)).order_by("pk")
+
+
+def followups_for_rollups(*, ids=None) -> QuerySet[FollowUp]:
+    """Follow-ups with their due and completion times and the team, for aggregate rollups."""
+    followups = FollowUp.objects.only(
+        "id", "kind", "status", "due_at", "completed_at", "team_id", "assignee_id", "encounter_id"
+    )
+    if ids is not None:
+        followups = followups.filter(pk__in=list(ids))
+    return followups.order_by("pk")

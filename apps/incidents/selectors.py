@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.db.models import (
+    BooleanField,
     Count,
     DurationField,
     ExpressionWrapper,
@@ -23,7 +24,7 @@ from apps.accounts.selectors import user_team_id
 from apps.audit.selectors import record_read_for
 from apps.audit.services import audit_record
 from apps.common.crypto import lookup_digest
-from apps.incidents.models import Assignment, Encounter, EncounterVersion, Incident, IncidentLogEntry
+from apps.incidents.models import Assignment, CallType, Encounter, EncounterVersion, Incident, IncidentLogEntry
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, OPEN_INCIDENT_STATUSES, IncidentStatus
 
 SEE_ALL_INCIDENTS = {Role.SUPERVISOR, Role.ADMINISTRATOR}
@@ -246,3 +247,59 @@ def incident_measures_for_period(*, start, end) -> dict:
         middle = len(intervals) // 2
         median = intervals[middle] if len(intervals) % 2 else (intervals[middle - 1] + intervals[middle]) / 2
     return {"by_disposition": by_disposition, "median_response_minutes": median}
+
+
+def incidents_for_rollups(*, ids=None) -> QuerySet[Incident]:
+    """Calls with their assignments and each encounter's current disposition, people served and
+    needs, for the aggregate rollups of apps.insights. No narrative and no caller's words are loaded;
+    the callback digest (a keyed hash) is the only trace of who called. `ids=None`: every call."""
+    current = EncounterVersion.objects.filter(encounter=OuterRef("pk"), number=OuterRef("current_version"))
+    encounters = Encounter.objects.exclude(current_version=0).annotate(
+        people=Subquery(current.values("people_served")[:1]),
+        current_needs=Subquery(current.values("needs")[:1]),
+    )
+    calls = Incident.objects.select_related("call_type").only(
+        "id",
+        "received_at",
+        "source",
+        "call_type__code",
+        "priority",
+        "district",
+        "callback_digest",
+        "status",
+        "disposition",
+        "closed_at",
+        "cancelled_at",
+    )
+    if ids is not None:
+        calls = calls.filter(pk__in=list(ids))
+    return calls.prefetch_related(
+        Prefetch("assignments", queryset=Assignment.objects.order_by("dispatched_at", "pk")),
+        Prefetch(
+            "encounters",
+            queryset=encounters.only("id", "incident_id", "team_id", "assignment_id", "disposition", "current_version"),
+        ),
+    ).order_by("pk")
+
+
+def incident_contacts_by_callback(*, digests=None, start=None, end=None):
+    """(digest, id, received_at, cancelled) of calls that left a callback, ordered by digest and time:
+    how apps.insights finds a person's repeat contacts without reading who they are."""
+    rows = Incident.objects.exclude(callback_digest="")
+    if digests is not None:
+        rows = rows.filter(callback_digest__in=list(digests))
+    if start is not None:
+        rows = rows.filter(received_at__gte=start)
+    if end is not None:
+        rows = rows.filter(received_at__lt=end)
+    cancelled = Q(status=IncidentStatus.CANCELLED)
+    return (
+        rows.annotate(was_cancelled=ExpressionWrapper(cancelled, output_field=BooleanField()))
+        .order_by("callback_digest", "received_at", "pk")
+        .values_list("callback_digest", "pk", "received_at", "was_cancelled")
+    )
+
+
+def call_type_names(*, codes) -> dict[str, str]:
+    """{code: name in the active language} of these call types."""
+    return {t.code: t.shown_name() for t in CallType.objects.filter(code__in=list(codes))}

@@ -172,3 +172,44 @@ def held_call_for(*, user, incident_id):
     if not can_create_incident(user) or not str(incident_id).isdigit():
         return None
     return _held().filter(pk=int(incident_id)).first()
+
+
+def decisions_for_rollups(*, ids=None, incident_ids=None) -> QuerySet[ScreeningDecision]:
+    """Screening decisions with what aggregate rollups (apps.insights) count: the policy version, the
+    call type, the call center's kind and the call's source; never the answers' free text."""
+    decisions = ScreeningDecision.objects.select_related(
+        "policy_version__policy", "call_type", "call_center", "incident"
+    ).only(
+        "id",
+        "decided_at",
+        "response_type",
+        "recommended",
+        "overridden",
+        "priority",
+        "channel",
+        "call_type__code",
+        "call_center__kind",
+        "policy_version__number",
+        "policy_version__policy__name",
+        "incident__id",
+        "incident__source",
+        "incident__priority",
+        "incident__district",
+    )
+    if ids is not None:
+        decisions = decisions.filter(pk__in=list(ids))
+    if incident_ids is not None:
+        decisions = decisions.filter(incident_id__in=list(incident_ids))
+    return decisions.order_by("pk")
+
+
+def response_target_history() -> list[tuple]:
+    """[(published_at or None, {priority: minutes})], oldest first: the targets in force from each
+    moment (None: the program's default before any policy was published)."""
+    history = [(None, dict(settings.FIRSTLINE_RESPONSE_TARGET_MINUTES))]
+    versions = PolicyVersion.objects.filter(published_at__isnull=False).prefetch_related("targets")
+    for version in versions.order_by("published_at", "pk"):
+        targets = dict(settings.FIRSTLINE_RESPONSE_TARGET_MINUTES)
+        targets.update({t.priority: t.minutes for t in version.targets.all()})
+        history.append((version.published_at, targets))
+    return history

@@ -23,6 +23,7 @@ from apps.resources.hours import day_codes_for_prefilter, hours_on, hours_summar
 from apps.resources.models import (
     Attribute,
     Language,
+    Organization,
     Schedule,
     Service,
     ServiceAtLocation,
@@ -148,3 +149,7 @@ def services_for_field_cache() -> list[dict]:
 
 def service_for_capacity(service_id) -> Service | None:
     return Service.objects.select_related("organization", "capacity").filter(pk=service_id).first()
+
+
+def organization_names(*, ids) -> dict:
+    return dict(Organization.objects.filter(pk__in=list(ids)).values_list("pk", "name"))

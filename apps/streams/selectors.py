@@ -70,3 +70,20 @@ def stream_positions(*, cursors: dict[str, int]) -> dict[str, dict]:
         has_next = Event.objects.filter(stream=stream, seq=cursor + 1).exists()
         result[stream] = {"head": head, "gap": not has_next}
     return result
+
+
+def event_log_after(*, after_id: int, limit: int) -> list[tuple[int, str, dict]]:
+    """(id, kind, data) of every stream's events with an id above `after_id`, in id order: how a
+    reader that follows the whole log (apps.insights' rollups) keeps its place by one number."""
+    rows = Event.objects.filter(pk__gt=after_id).order_by("pk").values_list("pk", "kind", "data")
+    return list(rows[:limit])
+
+
+def event_log_ids(*, ids) -> list[tuple[int, str, dict]]:
+    """(id, kind, data) of the events with these ids that exist (now)."""
+    return list(Event.objects.filter(pk__in=list(ids)).order_by("pk").values_list("pk", "kind", "data"))
+
+
+def event_log_head() -> int:
+    """The highest event id written so far (0 for an empty log)."""
+    return Event.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

@@ -91,3 +91,14 @@ def certified_on(*, user_ids, day, kinds) -> dict[int, set[str]]:
     for responder_id, kind in rows.values_list("responder_id", "kind"):
         held.setdefault(responder_id, set()).add(kind)
     return held
+
+
+def shifts_overlapping(*, start, end) -> list[tuple]:
+    """(team_id, starts_at, ends_at) of every shift that overlaps [start, end)."""
+    return list(
+        Shift.objects.filter(starts_at__lt=end, ends_at__gt=start).values_list("team_id", "starts_at", "ends_at")
+    )
+
+
+def team_call_signs() -> dict[int, str]:
+    return dict(Team.objects.values_list("pk", "call_sign"))

@@ -57,3 +57,9 @@ FIRSTLINE_CURRENCY = env("FIRSTLINE_CURRENCY", "USD")
 FIRSTLINE_FISCAL_YEAR_START_MONTH = env_int("FIRSTLINE_FISCAL_YEAR_START_MONTH", 7)
 FIRSTLINE_POLICE_MINUTES_PER_CALL = {"default": env_int("FIRSTLINE_POLICE_MINUTES_PER_CALL", 90)}
 FIRSTLINE_MAP_TILE_URL = env("FIRSTLINE_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+# The public side of insights (apps/insights/privacy.py, docs/insights.md): counts from 1 to
+# FIRSTLINE_PUBLIC_MIN_COUNT - 1 are suppressed, and rates or medians resting on fewer records; the
+# open-data releases carry this licence (an SPDX-style name: ODC-PDDL-1.0, CC-BY-4.0 or CC0-1.0).
+FIRSTLINE_PUBLIC_MIN_COUNT = env_int("FIRSTLINE_PUBLIC_MIN_COUNT", 11)
+FIRSTLINE_OPEN_DATA_LICENSE = env("FIRSTLINE_OPEN_DATA_LICENSE", "ODC-PDDL-1.0")
+FIRSTLINE_PUBLIC_CACHE_SECONDS = env_int("FIRSTLINE_PUBLIC_CACHE_SECONDS", 60)

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db.models import Q
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -21,6 +22,7 @@ from apps.demo.intake import HELD_EIDO_ID
 from apps.incidents.models import Encounter, Incident
 from apps.incidents.selectors import incidents_with_response_intervals
 from apps.incidents.states import OPEN_INCIDENT_STATUSES, SCREENING_HOLD, IncidentStatus
+from apps.safety.models import CoResponse
 from apps.streams.models import Event
 from apps.teams.models import Membership, Team, UnitStatus, UnitStatusChange
 
@@ -116,6 +118,11 @@ def test_a_week_of_calls_was_worked_through_to_encounters_and_response_times(dem
     assert past.filter(status=IncidentStatus.CANCELLED).exists()
     assert len(set(past.values_list("source", flat=True))) == 7
     assert set(past.values_list("priority", flat=True)) == {1, 2, 3, 4}
+    # Police and EMS came to some calls, recorded as co-responses with their times and outcome.
+    co_responses = CoResponse.objects.filter(incident__in=past)
+    assert set(co_responses.values_list("agency", flat=True)) == {"police", "ems"}
+    assert not co_responses.filter(Q(arrived_at__isnull=True) | Q(outcome="")).exists()
+    assert co_responses.filter(outcome="arrest").exists()
     # The timeline, unit history and audit were written by the services, not faked.
     sample = closed.first()
     kinds = list(sample.timeline.values_list("kind", flat=True))

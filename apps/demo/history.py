@@ -3,6 +3,7 @@ call's own time (services stamp encounters and cancellations with the wall clock
 """
 
 import random
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -35,6 +36,7 @@ from apps.incidents.services import (
     incident_cancel,
     incident_create,
 )
+from apps.safety.services import co_response_request, co_response_update
 from apps.streams.models import StreamCounter
 from apps.streams.names import BOARD
 from apps.streams.services import ring_doorbell
@@ -262,11 +264,51 @@ def _work_call(*, cast: Cast, call: PlannedCall, call_type: CallType, details: d
             )
             _backdate_encounter(incident, moment - timedelta(minutes=2))
         assignment_set_status(actor=responder, assignment_id=assignment.pk, status=status, at=moment)
+        if status == "on_scene":
+            _co_response(call=call, incident=incident, responder=responder, on_scene=moment)
     if call.outcome == "cancelled_en_route":
         cancelled = call.steps[-1][1] + timedelta(minutes=2)
         incident_cancel(actor=cast.dispatcher, incident_id=incident.pk, reason="Caller left; person no longer there.")
         _backdate_cancel(incident, cancelled)
     return incident
+
+
+# Which calls had another agency come, by disposition: (agency, reason, outcome, minutes to arrive).
+# Chosen from the call's number, not the shared random stream, so the rest of the week stays as it was.
+CO_RESPONSES = {
+    D.POLICE_REQUESTED: ("police", "violence", "took_over", 11),
+    D.ARREST_BY_POLICE: ("police", "crime", "arrest", 8),
+    D.TRANSPORTED: ("ems", "medical", "assisted", 9),
+}
+
+
+def _co_response(*, call: PlannedCall, incident: Incident, responder, on_scene: datetime) -> None:
+    plan = CO_RESPONSES.get(call.disposition)
+    if plan is None or (call.disposition == D.TRANSPORTED and call.number % 3):
+        return
+    agency, reason, outcome, minutes = plan
+    asked = on_scene + timedelta(minutes=4)
+    co_response = co_response_request(
+        actor=responder,
+        co_response_id=uuid.uuid5(uuid.NAMESPACE_URL, f"firstline-demo-co-response-{call.number}"),
+        incident_id=incident.pk,
+        agency=agency,
+        reason=reason,
+        via="tablet",
+        at=asked,
+    )
+    arrived = asked + timedelta(minutes=minutes)
+    co_response_update(
+        actor=responder,
+        co_response_id=co_response.pk,
+        arrived_at=arrived,
+        left_at=arrived + timedelta(minutes=20),
+        outcome=outcome,
+    )
+    # The service stamps the outcome line with the wall clock; in a past call it belongs to the departure.
+    IncidentLogEntry.objects.filter(
+        incident=incident, kind="co_response", at__gt=arrived + timedelta(minutes=20)
+    ).update(at=arrived + timedelta(minutes=20))
 
 
 def _backdate_cancel(incident: Incident, at: datetime) -> None:

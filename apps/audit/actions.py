@@ -19,6 +19,7 @@ FIELD_SYNC_TYPES = (
     "emergency.raise",
     "co_response.request",
     "co_response.update",
+    "checkin.answer",
 )
 
 # Opening a call record in the admin (read-only pages) is audited as `<app_label>.<model>.view`.
@@ -83,6 +84,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     "emergency.resolve": "A dispatcher resolved a team's emergency.",
     "co_response.request": "Police, fire or EMS was asked to a call (from the tablet or the board), with the reason.",
     "co_response.update": "A co-response's arrival, departure or outcome was recorded.",
+    "checkin.answer": 'A responder on scene answered "All OK?" (late ones say so).',
+    "checkin.overdue": "The sweep alerted dispatch that a team on scene did not answer its check-in in time.",
     "co_response.read": "Dispatch read a call's co-responses on the board.",
     "premise.view": "A call's premise history was read (prior calls, caution notes); `record_ids` names calls.",
     "caution.create": "A supervisor wrote a caution note for a location.",

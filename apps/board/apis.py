@@ -60,11 +60,22 @@ class BoardIncidentShape(S.Serializer):
     recommended_team = RecommendedTeamShape(allow_null=True)
 
 
+class CheckInShape(S.Serializer):
+    assignment = S.IntegerField()
+    team = S.IntegerField()
+    incident = S.IntegerField()
+    due_at = S.DateTimeField()
+    interval_minutes = S.IntegerField()
+    answered_at = S.DateTimeField(allow_null=True)
+    overdue_at = S.DateTimeField(allow_null=True)
+
+
 class BoardCurrentAssignmentShape(S.Serializer):
     id = S.IntegerField()
     incident = S.IntegerField()
     reference = S.CharField()
     status = S.CharField()
+    checkin = CheckInShape(allow_null=True)
 
 
 class PositionShape(S.Serializer):

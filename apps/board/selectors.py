@@ -17,7 +17,7 @@ from apps.incidents.models import Assignment, AssignmentReceipt, Incident
 from apps.incidents.payloads import assignment_payload
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, OPEN_INCIDENT_STATUSES, SCREENING_HOLD
 from apps.intake.selectors import current_response_targets
-from apps.safety.selectors import emergencies_open, emergency_payload
+from apps.safety.selectors import emergencies_open, emergency_payload, scene_checks
 from apps.streams.models import StreamCounter
 from apps.streams.names import BOARD
 from apps.teams.models import Team
@@ -34,7 +34,9 @@ def _iso(value):
 
 def teams_for_board() -> QuerySet[Team]:
     """Active teams with their current assignment, in one query plus one prefetch."""
-    current = Assignment.objects.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).select_related("incident")
+    current = Assignment.objects.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).select_related(
+        "incident", "incident__call_type"
+    )
     return Team.objects.filter(active=True).prefetch_related(
         Prefetch("assignments", queryset=current, to_attr="current_assignments")
     )
@@ -140,6 +142,7 @@ def board_snapshot(*, user) -> dict:
             }
         )
     contact = tablets_last_contact(teams)
+    clocks = scene_checks([team.current_assignments[0] for team in teams if team.current_assignments])
     team_rows = []
     for team in teams:
         seen = contact.get(team.pk)
@@ -165,6 +168,8 @@ def board_snapshot(*, user) -> dict:
                         "incident": current.incident_id,
                         "reference": current.incident.reference,
                         "status": current.status,
+                        # On scene: when the team's next "All OK?" is due, and whether one is overdue.
+                        "checkin": clocks.get(current.pk),
                     }
                     if current
                     else None

@@ -24,8 +24,8 @@ from apps.incidents.payloads import assignment_payload, encounter_payload, note_
 from apps.incidents.services import assignment_acknowledge, assignment_set_status, encounter_add_note
 from apps.incidents.states import FIELD_STATUSES
 from apps.incidents.vocab import AGENCIES, CO_RESPONSE_OUTCOMES, CO_RESPONSE_REASONS
-from apps.safety.selectors import co_response_payload, emergency_payload
-from apps.safety.services import co_response_request, co_response_update, emergency_raise
+from apps.safety.selectors import checkin_payload, co_response_payload, emergency_payload
+from apps.safety.services import checkin_answer, co_response_request, co_response_update, emergency_raise
 
 
 @dataclass
@@ -277,6 +277,13 @@ def _co_response_update(ctx: MutationContext) -> tuple[str, dict]:
     return str(co_response.pk), co_response_payload(co_response)
 
 
+def _checkin_answer(ctx: MutationContext) -> tuple[str, dict]:
+    """ "All OK" tapped on scene, at the tap's time."""
+    assignment_id = _record_int(ctx, _("assignment"))
+    check = checkin_answer(actor=ctx.actor, assignment_id=assignment_id, at=_field_time(ctx, not_before=None))
+    return str(assignment_id), checkin_payload(check)
+
+
 HANDLERS: dict[str, Callable[[MutationContext], tuple[str, dict]]] = {
     "assignment.acknowledge": _assignment_acknowledge,
     "assignment.status": _assignment_status,
@@ -289,4 +296,5 @@ HANDLERS: dict[str, Callable[[MutationContext], tuple[str, dict]]] = {
     "emergency.raise": _emergency_raise,
     "co_response.request": _co_response_request,
     "co_response.update": _co_response_update,
+    "checkin.answer": _checkin_answer,
 }

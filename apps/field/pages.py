@@ -40,6 +40,7 @@ SHELL_STATIC = [
     "field/position.js",
     "field/premise.js",
     "field/coresponse.js",
+    "field/checkin.js",
     "common/api.js",
     "common/stream.js",
     "common/format.js",

@@ -24,7 +24,7 @@ from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, ASSIGNMENT_TRANSIT
 from apps.incidents.vocab import HOUSING_STATUSES, NEEDS, SERVICES_PROVIDED
 from apps.resources.selectors import services_for_field_cache
 from apps.safety.history import premise_history
-from apps.safety.selectors import co_response_vocabulary, co_responses_of
+from apps.safety.selectors import co_response_vocabulary, co_responses_of, scene_checks
 from apps.streams.names import team_stream, user_stream
 from apps.streams.selectors import stream_head
 from apps.teams.models import Team
@@ -136,6 +136,8 @@ def field_working_set(*, user: User, device: Device | None = None) -> dict:
         "premise_history": premises,
         # Police, fire or EMS asked to the team's calls, by call id; the lists to ask from are in vocab.
         "co_responses": {str(pk): rows for pk, rows in co_responses_of(incident_ids).items()},
+        # The "All OK?" clock of each assignment on scene, by assignment id.
+        "checkins": {str(pk): clock for pk, clock in scene_checks(assignments).items()},
     }
 
 

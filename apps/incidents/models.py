@@ -64,6 +64,12 @@ class CallType(models.Model):
         default=False,
         help_text=_("The board recommends adding a second team once the first one is on the call."),
     )
+    checkin_minutes = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2), MaxValueValidator(120)],
+        help_text=_("Minutes between 'All OK?' check-ins while a team is on scene; empty uses the priority's."),
+    )
     active = models.BooleanField(default=True)
 
     class Meta:

@@ -34,6 +34,8 @@ NOTE_ADDED = N_("Note added to an encounter.")
 EMERGENCY_RAISED = N_("%(team)s raised an emergency.")
 EMERGENCY_ACKNOWLEDGED = N_("%(team)s's emergency acknowledged by dispatch.")
 EMERGENCY_RESOLVED = N_("%(team)s's emergency resolved.")
+CHECKIN_OVERDUE = N_("%(team)s has not answered its on-scene check-in (%(minutes)s min late).")
+CHECKIN_ANSWERED_LATE = N_("%(team)s answered its check-in: all OK.")
 CO_RESPONSE_REQUESTED = N_("%(agency)s asked to come: %(why)s.")
 CO_RESPONSE_ARRIVED = N_("%(agency)s arrived.")
 CO_RESPONSE_LEFT = N_("%(agency)s left.")
@@ -57,6 +59,8 @@ MESSAGES = frozenset(
         EMERGENCY_RAISED,
         EMERGENCY_ACKNOWLEDGED,
         EMERGENCY_RESOLVED,
+        CHECKIN_OVERDUE,
+        CHECKIN_ANSWERED_LATE,
         CO_RESPONSE_REQUESTED,
         CO_RESPONSE_ARRIVED,
         CO_RESPONSE_LEFT,

@@ -159,3 +159,30 @@ class CoResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} to {self.incident_id} at {self.requested_at:%Y-%m-%d %H:%M}"
+
+
+class SceneCheck(models.Model):
+    """A team on scene answers "All OK?" at an interval; this row says when the next answer is due.
+
+    One row per assignment, made by the sweep when the team arrives and moved on by each answer. The
+    sweep claims rows whose answer is late and alerts dispatch once per due time (`overdue_at`).
+    """
+
+    assignment = models.OneToOneField("incidents.Assignment", on_delete=models.PROTECT, related_name="scene_check")
+    interval_minutes = models.PositiveSmallIntegerField()
+    due_at = models.DateTimeField(db_index=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answers = models.PositiveIntegerField(default=0)
+    overdue_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When dispatch was alerted that no answer came.")
+    )
+
+    class Meta:
+        verbose_name = _("on-scene check-in")
+        verbose_name_plural = _("on-scene check-ins")
+
+    def __str__(self) -> str:
+        return f"check-in of assignment {self.assignment_id} due {self.due_at:%H:%M}"

@@ -1,14 +1,19 @@
 """Reads about responder safety: the emergencies still open and the co-responses of calls, shaped
 for the board and the tablet."""
 
+from datetime import timedelta
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.roles import can_dispatch
 from apps.audit.services import audit_record
 from apps.common.errors import NotFound, PermissionRefused
 from apps.incidents.models import Incident
+from apps.incidents.states import AssignmentStatus
 from apps.incidents.vocab import AGENCIES, CO_RESPONSE_OUTCOMES, CO_RESPONSE_REASONS
-from apps.safety.models import CoResponse, Emergency
+from apps.safety import conf
+from apps.safety.models import CoResponse, Emergency, SceneCheck
 
 
 def _iso(value):
@@ -105,3 +110,47 @@ def co_responses_read(*, actor, incident_id: int) -> dict:
         detail={"co_responses": len(rows)},
     )
     return {"co_responses": rows, **co_response_vocabulary()}
+
+
+def checkin_payload(check: SceneCheck) -> dict:
+    """A team's on-scene check-in clock as the board, the tablet and the events show it."""
+    assignment = check.assignment
+    return {
+        "assignment": assignment.pk,
+        "team": assignment.team_id,
+        "incident": assignment.incident_id,
+        "due_at": check.due_at.isoformat(),
+        "interval_minutes": check.interval_minutes,
+        "answered_at": check.answered_at.isoformat() if check.answered_at else None,
+        "overdue_at": check.overdue_at.isoformat() if check.overdue_at else None,
+    }
+
+
+def scene_checks(assignments) -> dict[int, dict]:
+    """The check-in clock of each assignment on scene, by id: its row, or (before the sweep has made
+    one) the first due time counted from arrival."""
+    on_scene = [a for a in assignments if a.status == AssignmentStatus.ON_SCENE]
+    rows = {
+        c.assignment_id: c
+        for c in SceneCheck.objects.filter(assignment_id__in=[a.pk for a in on_scene]).select_related("assignment")
+    }
+    clocks = {}
+    for a in on_scene:
+        if a.pk in rows:
+            clocks[a.pk] = checkin_payload(rows[a.pk])
+            continue
+        incident = a.incident
+        minutes = conf.checkin_minutes(
+            incident.priority, incident.call_type.checkin_minutes if incident.call_type_id else None
+        )
+        due = (a.on_scene_at or timezone.now()) + timedelta(minutes=minutes)
+        clocks[a.pk] = {
+            "assignment": a.pk,
+            "team": a.team_id,
+            "incident": a.incident_id,
+            "due_at": due.isoformat(),
+            "interval_minutes": minutes,
+            "answered_at": None,
+            "overdue_at": None,
+        }
+    return clocks

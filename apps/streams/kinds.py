@@ -17,6 +17,7 @@ class EventKind:
 
 _ASSIGNMENT = ("assignment", "incident", "team", "status", "version")
 _INCIDENT = ("incident", "status", "priority", "call_type", "version", "screening_complete")
+_CHECKIN = ("assignment", "team", "incident", "due_at", "interval_minutes", "overdue_at")
 _CO_RESPONSE = ("id", "incident", "agency", "reason", "requested_at", "arrived_at", "left_at", "outcome", "version")
 _EMERGENCY = ("id", "team", "call_sign", "incident", "status", "raised_at", "latitude", "longitude")
 _FOLLOWUP = ("followup", "kind", "status", "due_at", "team", "assignee", "encounter", "responder", "referral")
@@ -50,6 +51,10 @@ EVENT_KINDS: dict[str, EventKind] = {
     ),
     "emergency.acknowledged": EventKind("Dispatch acknowledged a team's emergency (board and the team).", _EMERGENCY),
     "emergency.resolved": EventKind("Dispatch resolved a team's emergency (board and the team).", _EMERGENCY),
+    "checkin.answered": EventKind(
+        "A team on scene answered its check-in; the next one is due at `due_at` (board and the team).", _CHECKIN
+    ),
+    "checkin.overdue": EventKind("A team on scene did not answer its check-in in time (board and the team).", _CHECKIN),
     "co_response.requested": EventKind(
         "Police, fire or EMS was asked to a call, with why (board and the teams on the call).", _CO_RESPONSE
     ),

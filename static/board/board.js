@@ -128,6 +128,20 @@ function applyAssignmentEvent(event, data, incident) {
   }
 }
 
+/** A team's check-in clock moved on (answered) or ran out (overdue: alert like an unacknowledged call). */
+function applyCheckinEvent(event, data) {
+  const team = state.teams.get(data.team);
+  if (team && team.current_assignment && team.current_assignment.id === data.assignment) {
+    team.current_assignment.checkin = { ...(team.current_assignment.checkin || {}), ...data };
+  }
+  if (event.kind === "checkin.overdue") {
+    flash(team ? interpolate(gettext("%(team)s has not answered its check-in. Call them on the radio."), { team: team.call_sign })
+      : gettext("A team has not answered its check-in. Call them on the radio."), true);
+    beep();
+  }
+  renderTeams();
+}
+
 function applyEvent(event) {
   const data = event.data || {};
   const incident = data.incident !== undefined ? state.incidents.get(data.incident) : null;
@@ -143,6 +157,9 @@ function applyEvent(event) {
   } else if (event.kind === "team.status") {
     const team = state.teams.get(data.team);
     if (team) { team.status = data.status; team.status_changed_at = data.status_changed_at; }
+  } else if (event.kind.startsWith("checkin.")) {
+    applyCheckinEvent(event, data);
+    return;
   } else if (event.kind.startsWith("co_response.")) {
     // Complete in the event: only the open call's detail changes.
     if (applyCoResponseEvent(event) && state.selected === data.incident) loadDetail(state.selected, true);

@@ -110,6 +110,16 @@ function tabletText(team) {
     : interpolate(gettext("Tablet heard from %(time)s ago"), { time: age });
 }
 
+/** The team's on-scene "All OK?" clock: time to the next check-in, or how late it is. */
+function checkinText(team) {
+  const clockRow = team.current_assignment && team.current_assignment.checkin;
+  if (!clockRow || team.current_assignment.status !== "on_scene") return { text: "", cls: "" };
+  if (clockRow.overdue_at) return { text: interpolate(gettext("⚠ Check-in overdue by %(time)s"), { time: since(clockRow.due_at) }), cls: "checkin-overdue" };
+  const left = (new Date(clockRow.due_at).getTime() - now()) / 1000;
+  if (left <= 0) return { text: interpolate(gettext("Check-in due %(time)s ago"), { time: clock(-left) }), cls: "checkin-due" };
+  return { text: interpolate(gettext("Next check-in in %(time)s"), { time: clock(left) }), cls: "checkin" };
+}
+
 export function renderTeams() {
   $("teams").replaceChildren(
     ...state.teamOrder.map((id, index) => {
@@ -122,7 +132,8 @@ export function renderTeams() {
           el("span", { class: `status status-${team.status}` }, statusLabel(team.status)),
           " ", el("span", { dataset: { since: team.id } }, team.status_changed_at ? since(team.status_changed_at) : "—")),
         el("span", { class: "meta" }, `${call} · ${pos}`),
-        el("span", { class: "tablet", dataset: { tablet: team.id } }, tabletText(team)));
+        el("span", { class: "tablet", dataset: { tablet: team.id } }, tabletText(team)),
+        el("span", { class: checkinText(team).cls, dataset: { checkin: team.id } }, checkinText(team).text));
     })
   );
 }
@@ -178,6 +189,13 @@ export function tick() {
     if (!team) continue;
     node.textContent = tabletText(team);
     node.parentNode.classList.toggle("quiet", tabletQuiet(team));
+  }
+  for (const node of document.querySelectorAll("[data-checkin]")) {
+    const team = state.teams.get(Number(node.dataset.checkin));
+    if (!team) continue;
+    const shown = checkinText(team);
+    node.textContent = shown.text;
+    node.className = shown.cls;
   }
 }
 

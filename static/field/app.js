@@ -3,6 +3,7 @@
    sent when there is signal; nothing typed is lost to a dead zone. This module wires the screen's
    events and starts the app; the parts live beside it (net, session, encounters, views). */
 import { gettext, loadCatalog, pageLanguage, rememberLanguage } from "../common/i18n.js";
+import { setUpCheckins } from "./checkin.js";
 import { coResponseAction, coResponseChange, coResponseInput } from "./coresponse.js";
 import { setUpEmergency } from "./emergency.js";
 import { setUpNewCalls } from "./newcall.js";
@@ -120,6 +121,7 @@ document.addEventListener("submit", async (event) => {
 $("#logout").addEventListener("click", () => logout());
 setUpEmergency();
 setUpNewCalls();
+setUpCheckins();
 $("#pending").addEventListener("click", () => kick());
 document.addEventListener("keydown", touch);
 window.addEventListener("online", () => { updateConn(); contact(); });

@@ -30,6 +30,7 @@ class CallTypeForm(OtherNamesForm):
             "default_priority",
             "required_capabilities",
             "needs_second_team",
+            "checkin_minutes",
             "active",
         )
 

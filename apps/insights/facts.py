@@ -23,6 +23,8 @@ CANCELLED = "cancelled"
 CLOSED = "closed"
 NOT_ELIGIBLE = "not_eligible"
 POLICE_RESPONSE_TYPES = ("co_response_police", "secondary")
+# A police co-response with one of these outcomes (or an arrival) means police came to the call.
+POLICE_CAME = ("assisted", "took_over", "transported", "arrest")
 REPEAT_WINDOWS = {"repeat_30": timedelta(days=30), "repeat_90": timedelta(days=90)}
 
 
@@ -80,9 +82,10 @@ def repeat_flags(contacts) -> dict[int, dict[str, bool]]:
     return flags
 
 
-def call_fact(incident, *, decision, target_history, covered_needs, repeats) -> dict:
+def call_fact(incident, *, decision, co_requests, target_history, covered_needs, repeats) -> dict:
     """The fact of one call (loaded by `incidents_for_rollups`); `decision` its screening or None,
-    `covered_needs(day)` the needs partners covered that day, `repeats` its repeat flags."""
+    `co_requests` its co-responses [(agency, reason, outcome, arrived)], `covered_needs(day)` the
+    needs partners covered that day, `repeats` its repeat flags."""
     assignments = list(incident.assignments.all())
     encounters = list(incident.encounters.all())
     dispatched = _first(a.dispatched_at for a in assignments)
@@ -99,8 +102,11 @@ def call_fact(incident, *, decision, target_history, covered_needs, repeats) -> 
             team_seconds[str(a.team_id)] += max(0, _seconds(a.dispatched_at, end))
     dispositions = {incident.disposition, *(e.disposition for e in encounters)} - {""}
     response_type = decision.response_type if decision is not None else ""
-    police_disposition = bool(dispositions & set(POLICE_DISPOSITIONS))
-    co_requested = bool(dispositions & {*POLICE_DISPOSITIONS, *EMS_DISPOSITIONS})
+    police_came = any(
+        agency == "police" and (arrived or outcome in POLICE_CAME) for agency, _reason, outcome, arrived in co_requests
+    )
+    police_disposition = bool(dispositions & set(POLICE_DISPOSITIONS)) or police_came
+    co_requested = bool(dispositions & {*POLICE_DISPOSITIONS, *EMS_DISPOSITIONS}) or bool(co_requests)
     day = local_day(incident.received_at)
     covered = covered_needs(day)
     unmet = 0
@@ -138,6 +144,7 @@ def call_fact(incident, *, decision, target_history, covered_needs, repeats) -> 
         "repeat_30": repeats.get("repeat_30", False),
         "repeat_90": repeats.get("repeat_90", False),
         "needs_without_partner": unmet,
+        "co_requests": [[agency, reason] for agency, reason, _outcome, _arrived in co_requests],
         "team_seconds": dict(team_seconds),
     }
 
@@ -271,6 +278,8 @@ def day_totals(*, day: date, calls, screenings, referrals, followups, shifts) ->
         totals.add(keys, "co_responses_planned", int(fact.co_planned))
         totals.add(keys, "co_responses_requested", int(fact.co_requested))
         totals.add(keys, "needs_without_partner", fact.needs_without_partner)
+        for agency, reason in fact.co_requests or []:
+            totals.add([*keys, ("agency", agency), ("reason", reason)], "co_response_requests")
         if fact.callback_digest:
             totals.add(keys, "with_callback")
             totals.add(keys, "repeat_30", int(fact.repeat_30))

@@ -48,6 +48,8 @@ class CallFact(models.Model):
     repeat_30 = models.BooleanField(default=False)
     repeat_90 = models.BooleanField(default=False)
     needs_without_partner = models.PositiveSmallIntegerField(default=0)
+    # The other agencies asked to the call (apps.safety CoResponse): [[agency, reason], ...].
+    co_requests = models.JSONField(default=list, blank=True)
     # {team id: seconds the team was busy on this call (dispatched to cleared or cancelled)}.
     team_seconds = models.JSONField(default=dict, blank=True)
 

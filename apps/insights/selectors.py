@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from apps.common.errors import ApplicationError
 from apps.incidents.models import Source
 from apps.incidents.selectors import call_type_names
+from apps.incidents.vocab import AGENCIES, CO_RESPONSE_REASONS
 from apps.insights.models import DailyRollup, RollupDay
 from apps.insights.registry import BREAKDOWNS, MEASURES, Measure, percentile
 from apps.resources.selectors import organization_names
@@ -58,6 +59,10 @@ def _labels(by: str, groups) -> dict[str, str]:
         return call_type_names(codes=groups)
     if by == "priority":
         return {g: _("Priority %(number)s") % {"number": g} for g in groups}
+    if by == "agency":
+        return {g: str(AGENCIES.get(g, g)) for g in groups}
+    if by == "reason":
+        return {g: str(CO_RESPONSE_REASONS.get(g, g)) for g in groups}
     if by == "partner":
         names = {str(pk): name for pk, name in organization_names(ids=groups).items()}
         return {g: names.get(g, g) for g in groups}

@@ -39,6 +39,7 @@ from apps.insights.models import (
     ScreeningFact,
 )
 from apps.intake.selectors import decisions_for_rollups, response_target_history
+from apps.safety.selectors import co_responses_for_rollups
 from apps.streams.selectors import event_log_after, event_log_head, event_log_ids
 from apps.teams.selectors import shifts_overlapping
 
@@ -49,6 +50,7 @@ CHUNK = 2000
 # or to one rolled back; it is looked for again until this old, then forgotten.
 GAP_PATIENCE = timedelta(minutes=5)
 MAX_GAPS = 10_000
+UNPLACED_LOOKBACK = 100
 # Call centers' kinds that are also a call's source (apps.intake.models.CenterKind = incidents Source).
 CENTER_SOURCES = {"911": "911", "988": "988", "211": "211", "311": "311"}
 
@@ -74,6 +76,26 @@ def _contact_flags(digests) -> dict[int, dict]:
     for _digest, group in groupby(rows, key=lambda row: row[0]):
         flags.update(repeat_flags((pk, received_at, cancelled) for _d, pk, received_at, cancelled in group))
     return flags
+
+
+def _call_facts(incidents, *, context: _Context, flags: dict) -> list[CallFact]:
+    """The facts of these calls, with their screening and co-responses loaded in two queries."""
+    ids = [incident.pk for incident in incidents]
+    screening = {d.incident_id: d for d in decisions_for_rollups(incident_ids=ids)}
+    co = co_responses_for_rollups(incident_ids=ids)
+    return [
+        CallFact(
+            **call_fact(
+                incident,
+                decision=screening.get(incident.pk),
+                co_requests=co.get(incident.pk, []),
+                target_history=context.target_history,
+                covered_needs=context.covered_needs,
+                repeats=flags.get(incident.pk, {}),
+            )
+        )
+        for incident in incidents
+    ]
 
 
 def _screening_facts(decisions, context_police: dict[int, bool]) -> list[ScreeningFact]:
@@ -104,19 +126,7 @@ def facts_refresh(*, incident_ids=(), decision_ids=(), referral_ids=(), followup
         incidents = list(incidents_for_rollups(ids=incident_ids))
         digests = {f.callback_digest for f in old.values()} | {i.callback_digest for i in incidents}
         flags = _contact_flags(digests - {""})
-        screening = {d.incident_id: d for d in decisions_for_rollups(incident_ids=incident_ids)}
-        facts = [
-            CallFact(
-                **call_fact(
-                    incident,
-                    decision=screening.get(incident.pk),
-                    target_history=context.target_history,
-                    covered_needs=context.covered_needs,
-                    repeats=flags.get(incident.pk, {}),
-                )
-            )
-            for incident in incidents
-        ]
+        facts = _call_facts(incidents, context=context, flags=flags)
         CallFact.objects.filter(pk__in=incident_ids).delete()
         CallFact.objects.bulk_create(facts)
         days |= {f.day for f in facts}
@@ -128,7 +138,8 @@ def facts_refresh(*, incident_ids=(), decision_ids=(), referral_ids=(), followup
             if (fact.repeat_30, fact.repeat_90) != (wanted["repeat_30"], wanted["repeat_90"]):
                 CallFact.objects.filter(pk=fact.pk).update(**wanted)
                 days.add(fact.day)
-        decisions = list({d.pk: d for d in [*decisions, *screening.values()]}.values())
+        # The screening of these calls counts whether police were needed: refresh it with them.
+        decisions = list({d.pk: d for d in [*decisions, *decisions_for_rollups(incident_ids=incident_ids)]}.values())
 
     if decisions:
         for d in decisions:
@@ -192,7 +203,7 @@ def _changed_by(events) -> dict[str, set]:
     changed: dict[str, set] = defaultdict(set)
     for _pk, kind, data in events:
         family = kind.split(".", 1)[0]
-        if family in {"incident", "assignment", "encounter", "call"} and data.get("incident"):
+        if family in {"incident", "assignment", "encounter", "call", "co_response"} and data.get("incident"):
             changed["incident_ids"].add(int(data["incident"]))
         if kind == "call.screened" and data.get("decision"):
             changed["decision_ids"].add(int(data["decision"]))
@@ -204,8 +215,9 @@ def _changed_by(events) -> dict[str, set]:
 
 
 def _cursor_locked() -> RollupCursor | None:
-    """The event cursor, locked; None when another follow or a rebuild holds it."""
-    RollupCursor.objects.get_or_create(name=CURSOR)
+    """The event cursor, locked; None when another follow or a rebuild holds it. A new one is not
+    placed yet (-1): it reads the log from its start, which a rebuild would make unnecessary."""
+    RollupCursor.objects.get_or_create(name=CURSOR, defaults={"last_id": -1})
     return RollupCursor.objects.select_for_update(skip_locked=True).filter(name=CURSOR).first()
 
 
@@ -221,8 +233,11 @@ def rollups_follow(*, limit: int = FOLLOW_BATCH) -> int:
         late = event_log_ids(ids=[int(g) for g in gaps]) if gaps else []
         for pk, _kind, _data in late:
             gaps.pop(str(pk), None)
-        events = event_log_after(after_id=cursor.last_id, limit=limit)
-        expected = cursor.last_id + 1
+        events = event_log_after(after_id=max(cursor.last_id, 0), limit=limit)
+        # A cursor not placed (-1: no rebuild yet, or one over an empty log) starts near the first
+        # event there is, not at id 1: the ids just below it may belong to transactions still open.
+        placed = cursor.last_id >= 0 or not events
+        expected = cursor.last_id + 1 if placed else max(1, events[0][0] - UNPLACED_LOOKBACK)
         for pk, _kind, _data in events:
             if pk - expected <= MAX_GAPS:
                 gaps.update({str(missing): now.isoformat() for missing in range(expected, pk)})
@@ -269,23 +284,12 @@ def rollups_rebuild() -> dict:
         context = _Context()
         flags: dict[int, dict] = {}
         for _digest, group in groupby(incident_contacts_by_callback().iterator(chunk_size=CHUNK), key=lambda r: r[0]):
-            flags.update(repeat_flags((pk, at, cancelled) for _d, pk, at, cancelled in group))
+            found = repeat_flags((pk, at, cancelled) for _d, pk, at, cancelled in group)
+            flags.update({pk: flag for pk, flag in found.items() if flag["repeat_90"]})  # only repeats: memory
         police: dict[int, bool] = {}
         totals = defaultdict(int)
         for incidents in _chunks(incidents_for_rollups()):
-            screening = {d.incident_id: d for d in decisions_for_rollups(incident_ids=[i.pk for i in incidents])}
-            facts = [
-                CallFact(
-                    **call_fact(
-                        incident,
-                        decision=screening.get(incident.pk),
-                        target_history=context.target_history,
-                        covered_needs=context.covered_needs,
-                        repeats=flags.get(incident.pk, {}),
-                    )
-                )
-                for incident in incidents
-            ]
+            facts = _call_facts(incidents, context=context, flags=flags)
             CallFact.objects.bulk_create(facts)
             police.update({f.incident_id: True for f in facts if f.police_disposition})
             totals["calls"] += len(facts)
@@ -308,7 +312,7 @@ def rollups_rebuild() -> dict:
                 day += timedelta(days=1)
         totals["rollup_rows"] = days_refresh(days=days)
         totals["days"] = len(days)
-        cursor.last_id = head
+        cursor.last_id = head or -1  # an empty log: start wherever its first event will be
         cursor.gaps = {}
         cursor.save(update_fields=["last_id", "gaps", "updated_at"])
     return dict(totals)

@@ -154,3 +154,17 @@ def scene_checks(assignments) -> dict[int, dict]:
             "overdue_at": None,
         }
     return clocks
+
+
+def co_responses_for_rollups(*, incident_ids) -> dict[int, list[tuple]]:
+    """{call id: [(agency, reason, outcome, arrived), ...]} for the aggregate rollups of apps.insights:
+    codes only, no names and no free text."""
+    found: dict[int, list[tuple]] = {}
+    rows = (
+        CoResponse.objects.filter(incident_id__in=list(incident_ids))
+        .order_by("requested_at", "pk")
+        .values_list("incident_id", "agency", "reason", "outcome", "arrived_at")
+    )
+    for incident_id, agency, reason, outcome, arrived_at in rows:
+        found.setdefault(incident_id, []).append((agency, reason, outcome, arrived_at is not None))
+    return found

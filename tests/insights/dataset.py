@@ -5,17 +5,18 @@ Riverton's clock is America/Denver; daylight saving time ends on Sunday 1 Novemb
 
 | call | received (local)  | source | type | prio | district | teams                      | ends as            |
 |------|-------------------|--------|------|------|----------|----------------------------|--------------------|
-| C1   | Fri 30 Oct 10:00  | 911    | wc   | 2    | North    | A                          | resolved on scene  |
-| C2   | Fri 30 Oct 14:00  | 988    | mh   | 1    | South    | A and B (two teams)        | police requested   |
+| C1   | Fri 30 Oct 10:00  | 911    | wc   | 2    | North    | A (police asked, came)     | resolved on scene  |
+| C2   | Fri 30 Oct 14:00  | 988    | mh   | 1    | South    | A and B; B asked police    | police requested   |
 | C3   | Sat 31 Oct 09:00  | 911    | wc   | 3    | North    | C, reassigned to B         | referred           |
 | C4   | Sat 31 Oct 11:00  | 211    | wc   | 3    | South    | A, then the call cancelled | cancelled          |
-| C5   | Sun 1 Nov 01:50 MDT | 911  | mh   | 2    | North    | A, on scene 01:10 MST      | transported        |
+| C5   | Sun 1 Nov 01:50 MDT | 911  | mh   | 2    | North    | A (01:10 MST); EMS asked   | transported        |
 | S1   | Sun 1 Nov 09:00 MST | 911  | mh   | 1    | (none)   | C (screened: police co-response) | resolved on scene |
 | S2   | Sun 1 Nov 10:00   | screened out (weapon): no call                                         |
 
 The expected numbers are worked out by hand in tests/insights/test_measures.py.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -28,6 +29,7 @@ from apps.followups.referrals import referral_create, referral_transition
 from apps.followups.services import followup_cancel, followup_complete, followup_create
 from apps.incidents import services as calls
 from apps.intake.services import call_screen
+from apps.safety.services import co_response_request, co_response_update
 from apps.teams.models import Shift
 from tests.factories import MembershipFactory, OrganizationFactory, ServiceFactory, TeamFactory, UserFactory
 
@@ -113,6 +115,19 @@ def _document(world, clock, incident, team, at, disposition, people_served=1, ne
     )
 
 
+def _ask(world, clock, incident, team, at, agency, reason, *, arrived=None, outcome=None):
+    """A responder of `team` asks another agency to the call; then its arrival and outcome, if any."""
+    clock.at(at)
+    actor = world.responders[team]
+    asked = co_response_request(actor=actor, co_response_id=uuid.uuid4(), incident_id=incident.pk, agency=agency,
+                                reason=reason, via="tablet", at=at)  # fmt: skip
+    changes = {key: value for key, value in (("arrived_at", arrived), ("outcome", outcome)) if value is not None}
+    if changes:
+        clock.at(arrived or at)
+        co_response_update(actor=actor, co_response_id=asked.pk, **changes)
+    return asked
+
+
 def _create(world, clock, at, **fields):
     clock.at(at)
     return calls.incident_create(
@@ -132,6 +147,7 @@ def build(world: World, clock: Clock) -> World:
     a = _send(world, clock, c1, "A", mdt(10, 30, 10, 2))
     _move(world, clock, a, "en_route", mdt(10, 30, 10, 3))
     _move(world, clock, a, "on_scene", mdt(10, 30, 10, 12))
+    _ask(world, clock, c1, "A", mdt(10, 30, 10, 15), "police", "crime", arrived=mdt(10, 30, 10, 25), outcome="assisted")
     v1 = _document(world, clock, c1, "A", mdt(10, 30, 10, 30), "resolved_on_scene", needs=["shelter"])
     _move(world, clock, a, "cleared", mdt(10, 30, 10, 42))
 
@@ -145,6 +161,7 @@ def build(world: World, clock: Clock) -> World:
     _move(world, clock, b, "en_route", mdt(10, 30, 14, 6))
     _move(world, clock, a, "on_scene", mdt(10, 30, 14, 9, 30))
     _move(world, clock, b, "on_scene", mdt(10, 30, 14, 15))
+    _ask(world, clock, c2, "B", mdt(10, 30, 14, 20), "police", "violence", arrived=mdt(10, 30, 14, 28))
     _document(world, clock, c2, "A", mdt(10, 30, 14, 30), "resolved_on_scene", people_served=2)
     _document(world, clock, c2, "B", mdt(10, 30, 14, 35), "police_requested")
     _move(world, clock, a, "cleared", mdt(10, 30, 14, 40))
@@ -182,6 +199,7 @@ def build(world: World, clock: Clock) -> World:
     a = _send(world, clock, c5, "A", mdt(11, 1, 1, 55))
     _move(world, clock, a, "en_route", mdt(11, 1, 1, 58))
     _move(world, clock, a, "on_scene", mst(11, 1, 1, 10))  # 20 real minutes after the call
+    _ask(world, clock, c5, "A", mst(11, 1, 1, 12), "ems", "transport", outcome="not_needed")
     _document(world, clock, c5, "A", mst(11, 1, 1, 20), "transported")
     _move(world, clock, a, "cleared", mst(11, 1, 1, 40))
 

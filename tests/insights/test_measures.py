@@ -115,13 +115,19 @@ def test_outcomes(world):
     assert one("disposition_referred")["value"] == 1
     assert one("disposition_transported")["value"] == 1
     assert one("disposition_arrest_by_police")["value"] == 0
-    assert one("co_responses")["value"] == 2  # C2 requested police on scene, S1 planned with police
+    # C1 and C2 asked police, C5 asked EMS (not needed in the end), S1 was planned with police.
+    assert one("co_responses")["value"] == 4
     assert one("co_responses_planned")["value"] == 1
-    assert one("co_responses_requested")["value"] == 1
+    assert one("co_responses_requested")["value"] == 3
+    assert one("co_response_requests")["value"] == 3
+    assert by("co_response_requests", "agency") == {"police": 2, "ems": 1}
+    assert by("co_response_requests", "reason") == {"crime": 1, "violence": 1, "transport": 1}
+    assert by("co_response_requests", "agency", "label") == {"police": "Police", "ems": "EMS (ambulance)"}
     assert one("people_served")["value"] == 7  # 1 + (2 + 1) + 1 + 1 + 1
-    assert one("calls_without_police")["value"] == 3  # C1, C3, C5
-    assert one("without_police_share") == {"group": None, "label": "All", "value": 60.0, "count": 5}
-    assert by("without_police_share", "source") == {"911": 75.0, "988": 0.0}
+    # C1 (police came when asked), C2 (police requested) and S1 (planned with police) had police.
+    assert one("calls_without_police")["value"] == 2  # C3, C5 (EMS asked is not police)
+    assert one("without_police_share") == {"group": None, "label": "All", "value": 40.0, "count": 5}
+    assert by("without_police_share", "source") == {"911": 50.0, "988": 0.0}
 
 
 def test_repeat_contacts_by_the_callback_digest(world):

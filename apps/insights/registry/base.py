@@ -7,7 +7,19 @@ from dataclasses import dataclass
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-BREAKDOWNS = ("week", "month", "call_type", "priority", "source", "team", "district", "partner", "policy_version")
+BREAKDOWNS = (
+    "week",
+    "month",
+    "call_type",
+    "priority",
+    "source",
+    "team",
+    "district",
+    "partner",
+    "policy_version",
+    "agency",
+    "reason",
+)
 BREAKDOWN_LABELS = {
     "week": _("Week"),
     "month": _("Month"),
@@ -18,22 +30,31 @@ BREAKDOWN_LABELS = {
     "district": _("District"),
     "partner": _("Partner organization"),
     "policy_version": _("Policy version"),
+    "agency": _("Agency"),
+    "reason": _("Reason"),
 }
 # The dimensions a rollup row is kept by: each breakdown except week and month, which add up days.
-DIMENSIONS = ("all", "source", "call_type", "priority", "district", "team", "partner", "policy_version")
+DIMENSIONS = ("all", *(b for b in BREAKDOWNS if b not in ("week", "month")))
 
 KINDS = ("count", "share", "duration")
 PRIVACY = ("public", "program", "restricted")
 
 CALLS = ("incidents.Incident",)
 ASSIGNMENTS = ("incidents.Incident", "incidents.Assignment")
-OUTCOMES = ("incidents.Incident", "incidents.Encounter", "incidents.EncounterVersion", "intake.ScreeningDecision")
+OUTCOMES = (
+    "incidents.Incident",
+    "incidents.Encounter",
+    "incidents.EncounterVersion",
+    "intake.ScreeningDecision",
+    "safety.CoResponse",
+)
 SCREENING = ("intake.ScreeningDecision", "intake.PolicyVersion", "incidents.Incident", "incidents.Encounter")
 REFERRALS = ("followups.Referral", "followups.ReferralStatusChange", "resources.Organization", "incidents.Incident")
 CALL_BREAKDOWNS = ("week", "month", "call_type", "priority", "source", "team", "district")
 SCREENING_BREAKDOWNS = ("week", "month", "call_type", "priority", "source", "district", "policy_version")
 REFERRAL_BREAKDOWNS = ("week", "month", "call_type", "priority", "source", "team", "district", "partner")
 TEAM_BREAKDOWNS = ("week", "month", "team")
+CO_RESPONSE_BREAKDOWNS = (*CALL_BREAKDOWNS, "agency", "reason")
 
 # The intervals of a response, in the order they happen: the fact's field, what it spans.
 INTERVALS = ("to_dispatch", "dispatch_to_en_route", "en_route_to_on_scene", "to_on_scene", "on_scene")

@@ -6,6 +6,7 @@ from apps.insights.registry.base import (
     ASSIGNMENTS,
     CALL_BREAKDOWNS,
     CALLS,
+    CO_RESPONSE_BREAKDOWNS,
     OUTCOMES,
     SCREENING,
     SCREENING_BREAKDOWNS,
@@ -84,7 +85,7 @@ MEASURES = [
         _("Screened-in calls that needed police"),
         _(
             "Of the calls screened in, the share where police were requested on scene or arrested someone "
-            "(the call's disposition or any team's encounter)."
+            "(the call's disposition or any team's encounter), or came when asked during the call."
         ),
         _("screened-in decisions whose call needed police ÷ screened-in decisions × 100"),
         sources=SCREENING,
@@ -190,11 +191,12 @@ MEASURES += [
         "co_responses",
         _("Co-responses"),
         _(
-            "Calls (not cancelled) where police or EMS came too: planned at screening (co-response with police "
-            "or EMS, or a secondary response after police), or requested on scene (a disposition of police "
-            "requested, EMS requested or arrest by police, on the call or any encounter)."
+            "Calls (not cancelled) where police, fire or EMS came too or were asked to: planned at screening "
+            "(co-response with police or EMS, or a secondary response after police), or requested during the call "
+            "(a co-response recorded on the call, or a disposition of police requested, EMS requested or arrest "
+            "by police on the call or any encounter)."
         ),
-        _("count of calls planned as co-response or with police or EMS requested on scene"),
+        _("count of calls planned as co-response or with another agency requested during the call"),
         unit="calls",
         sources=OUTCOMES,
         privacy="program",
@@ -212,13 +214,30 @@ MEASURES += [
     ),
     count(
         "co_responses_requested",
-        _("Police or EMS requested on scene"),
-        _("Calls (not cancelled) where a team requested police or EMS, or police arrested someone."),
-        _("count of calls with a police or EMS disposition on the call or any encounter"),
+        _("Other agencies requested during the call"),
+        _(
+            "Calls (not cancelled) where police, fire or EMS was asked to come once the call was under way (a "
+            "co-response recorded on the call), or whose disposition says police or EMS was requested, or police "
+            "arrested someone."
+        ),
+        _("count of calls with a co-response record, or a police or EMS disposition on the call or any encounter"),
         unit="calls",
         sources=OUTCOMES,
         privacy="program",
         breakdowns=CALL_BREAKDOWNS,
+    ),
+    count(
+        "co_response_requests",
+        _("Co-response requests, by agency and why"),
+        _(
+            "Each request for police, fire or EMS recorded on a call (not cancelled), with the agency asked and "
+            "the reason chosen from the program's list; a call with two requests counts twice."
+        ),
+        _("count of co-response records on calls received in the period"),
+        unit="requests",
+        sources=("safety.CoResponse", "incidents.Incident"),
+        privacy="program",
+        breakdowns=CO_RESPONSE_BREAKDOWNS,
     ),
     count(
         "people_served",
@@ -264,8 +283,9 @@ MEASURES += [
         "calls_without_police",
         _("Calls handled without police"),
         _(
-            "Closed calls where police neither co-responded by plan nor were requested on scene, and nobody "
-            "was arrested."
+            "Closed calls where police neither co-responded by plan (co-response with police, or a secondary "
+            "response after police) nor came when asked during the call (a police co-response that arrived or "
+            "acted), with no disposition of police requested or arrest by police."
         ),
         _("count of closed calls not planned as police co-response, with no police disposition"),
         unit="calls",

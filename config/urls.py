@@ -30,3 +30,5 @@ urlpatterns += [path("api/v1/", include(f"apps.{app}.urls")) for app in API_APPS
 urlpatterns += [path("", include(f"apps.{app}.page_urls")) for app in API_APPS if app != "accounts"]
 urlpatterns += [path("funding/", include("apps.funding.page_urls"))]
 urlpatterns += [path("public/", include("apps.funding.public_urls"))]
+# The transparency dashboard, how we count, open data and the public summary API (apps/insights).
+urlpatterns += [path("", include("apps.insights.public_urls")), path("api/v1/", include("apps.insights.urls"))]

@@ -114,6 +114,13 @@ GET_ROWS = {
     "funding-billable":                  "R    R    R    R    R    A    R    R    R    A",
     # The budget in force, by category and source, for the public (aggregates, no person).
     "public-budget":                     "P    P    P    P    P    P    P    P    P    P",
+    # The transparency dashboard, how we count, open data and the public summary (apps/insights):
+    # aggregates with small counts suppressed, for anyone.
+    "transparency":                      "P    P    P    P    P    P    P    P    P    P",
+    "transparency-how-we-count":         "P    P    P    P    P    P    P    P    P    P",
+    "open-data":                         "P    P    P    P    P    P    P    P    P    P",
+    "open-data-file":                    "P    P    P    P    P    P    P    P    P    P",
+    "api-public-summary":                "P    P    P    P    P    P    P    P    P    P",
 }
 
 # Writes with a valid body, each against team A's records. `A` = the change is made (2xx), `R` =

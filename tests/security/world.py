@@ -98,6 +98,8 @@ class World:
             "service_code": "welfare_check",
             "format": "json",
             "request_id": self.incident.pk,
+            "month": "2026-01",
+            "filename": "counts.csv",
         }
 
     def client_for(self, role: str, device=None) -> APIClient:

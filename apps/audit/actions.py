@@ -20,6 +20,7 @@ FIELD_SYNC_TYPES = (
     "co_response.request",
     "co_response.update",
     "checkin.answer",
+    "position.report",
 )
 
 # Opening a call record in the admin (read-only pages) is audited as `<app_label>.<model>.view`.

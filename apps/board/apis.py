@@ -83,6 +83,8 @@ class PositionShape(S.Serializer):
     longitude = S.FloatField()
     at = S.DateTimeField()
     age_seconds = S.IntegerField()
+    accuracy_m = S.FloatField(allow_null=True)
+    stale = S.BooleanField()
 
 
 class BoardTeamShape(S.Serializer):
@@ -106,6 +108,7 @@ class BoardSnapshotShape(S.Serializer):
     response_targets = S.DictField(child=S.IntegerField())
     ack_limit_seconds = S.IntegerField()
     tablet_quiet_seconds = S.IntegerField()
+    position_stale_seconds = S.IntegerField()
     incidents = BoardIncidentShape(many=True)
     teams = BoardTeamShape(many=True)
     emergencies = EmergencyShape(many=True)

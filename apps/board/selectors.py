@@ -21,7 +21,7 @@ from apps.safety.selectors import emergencies_open, emergency_payload, scene_che
 from apps.streams.models import StreamCounter
 from apps.streams.names import BOARD
 from apps.teams.models import Team
-from apps.teams.selectors import team_recommend
+from apps.teams.selectors import position_is_fresh, position_stale_seconds, team_recommend
 
 MAX_INCIDENTS = 500
 # A team's tablet not heard from for this long is marked on the board: it may be off the network.
@@ -105,6 +105,7 @@ def board_snapshot(*, user) -> dict:
             latitude=incident.latitude,
             longitude=incident.longitude,
             preferred_capabilities=language,
+            now=now,
         )
         if staffed and not second_team_wanted(incident):
             recommended, distance = None, None
@@ -180,6 +181,9 @@ def board_snapshot(*, user) -> dict:
                         "longitude": team.last_longitude,
                         "at": _iso(team.last_position_at),
                         "age_seconds": int((now - team.last_position_at).total_seconds()),
+                        "accuracy_m": team.last_position_accuracy_m,
+                        # Too old to trust for distances: the board greys it, recommendations ignore it.
+                        "stale": not position_is_fresh(team, now=now),
                     }
                     if team.last_position_at and team.last_latitude is not None
                     else None
@@ -189,6 +193,7 @@ def board_snapshot(*, user) -> dict:
     return {
         "seq": seq,
         "server_time": _iso(now),
+        "position_stale_seconds": position_stale_seconds(),
         "response_targets": {str(k): v for k, v in sorted(targets.items())},
         "ack_limit_seconds": settings.FIRSTLINE_ACK_LIMIT_SECONDS,
         "tablet_quiet_seconds": TABLET_QUIET_SECONDS,

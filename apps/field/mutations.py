@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from apps.accounts.models import Device, User
+from apps.accounts.selectors import user_team_id
 from apps.common.errors import ApplicationError, NotFound
 from apps.followups import services as followup_services
 from apps.followups.payloads import followup_payload, referral_payload
@@ -26,6 +27,7 @@ from apps.incidents.states import FIELD_STATUSES
 from apps.incidents.vocab import AGENCIES, CO_RESPONSE_OUTCOMES, CO_RESPONSE_REASONS
 from apps.safety.selectors import checkin_payload, co_response_payload, emergency_payload
 from apps.safety.services import checkin_answer, co_response_request, co_response_update, emergency_raise
+from apps.teams.services import team_report_position
 
 
 @dataclass
@@ -284,6 +286,29 @@ def _checkin_answer(ctx: MutationContext) -> tuple[str, dict]:
     return str(assignment_id), checkin_payload(check)
 
 
+class _PositionData(serializers.Serializer):
+    latitude = serializers.FloatField(min_value=-90, max_value=90)
+    longitude = serializers.FloatField(min_value=-180, max_value=180)
+    accuracy = serializers.FloatField(required=False, allow_null=True, min_value=0, default=None)
+
+
+def _position_report(ctx: MutationContext) -> tuple[str, dict]:
+    """Where the tablet was at `device_time` (AVL), queued like any change and never moving the team back."""
+    data = _validated(_PositionData, ctx.data)
+    team_id = user_team_id(ctx.actor)
+    if team_id is None:
+        raise ApplicationError(_("You are not on a team."))
+    team = team_report_position(
+        actor=ctx.actor,
+        team_id=team_id,
+        latitude=data["latitude"],
+        longitude=data["longitude"],
+        accuracy_m=data["accuracy"],
+        at=_field_time(ctx, not_before=None),
+    )
+    return str(team.pk), {"team": team.pk, "position_at": team.last_position_at.isoformat()}
+
+
 HANDLERS: dict[str, Callable[[MutationContext], tuple[str, dict]]] = {
     "assignment.acknowledge": _assignment_acknowledge,
     "assignment.status": _assignment_status,
@@ -297,4 +322,5 @@ HANDLERS: dict[str, Callable[[MutationContext], tuple[str, dict]]] = {
     "co_response.request": _co_response_request,
     "co_response.update": _co_response_update,
     "checkin.answer": _checkin_answer,
+    "position.report": _position_report,
 }

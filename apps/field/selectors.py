@@ -138,6 +138,12 @@ def field_working_set(*, user: User, device: Device | None = None) -> dict:
         "co_responses": {str(pk): rows for pk, rows in co_responses_of(incident_ids).items()},
         # The "All OK?" clock of each assignment on scene, by assignment id.
         "checkins": {str(pk): clock for pk, clock in scene_checks(assignments).items()},
+        # How often the tablet reports where it is (AVL): moving, and standing still.
+        "position_report": {
+            "moving_seconds": settings.FIRSTLINE_POSITION_REPORT_SECONDS,
+            "still_seconds": settings.FIRSTLINE_POSITION_STILL_SECONDS,
+            "moved_metres": 30,
+        },
     }
 
 

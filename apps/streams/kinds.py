@@ -44,7 +44,10 @@ EVENT_KINDS: dict[str, EventKind] = {
     "team.status": EventKind(
         "A team's unit status changed (board and the team).", ("team", "call_sign", "status", "status_changed_at")
     ),
-    "team.position": EventKind("A team reported its position (board).", ("team", "latitude", "longitude", "at")),
+    "team.position": EventKind(
+        "A team's current position moved (a newer report; board).",
+        ("team", "latitude", "longitude", "accuracy_m", "at"),
+    ),
     "emergency.raised": EventKind(
         "A responder pressed the emergency button: last known position, the call if any (board and the team).",
         _EMERGENCY,

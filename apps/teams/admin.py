@@ -23,7 +23,16 @@ from apps.accounts.models import User
 from apps.audit.services import audit_record
 from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, SupervisorInline, changed_fields
 from apps.teams import services
-from apps.teams.models import Capability, Certification, Membership, Shift, Team, UnitStatus, UnitStatusChange
+from apps.teams.models import (
+    Capability,
+    Certification,
+    Membership,
+    PositionReport,
+    Shift,
+    Team,
+    UnitStatus,
+    UnitStatusChange,
+)
 
 STATUS_HISTORY_DAYS = 7
 EXPIRY_WARNING_DAYS = 60
@@ -327,3 +336,15 @@ class UserWithTeamAdmin(UserAdmin):
 
 admin.site.unregister(User)
 admin.site.register(User, UserWithTeamAdmin)
+
+
+@admin.register(PositionReport)
+class PositionReportAdmin(SupervisorAdmin):
+    """Every position the teams' tablets reported (AVL); a call's track is on its assignment's page."""
+
+    read_only = True
+    list_display = ("at", "team", "latitude", "longitude", "accuracy_m", "received_at", "reported_by")
+    list_filter = ("team",)
+    date_hierarchy = "at"
+    list_select_related = ("team", "reported_by")
+    show_full_result_count = False

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,9 @@ class Team(models.Model):
     last_latitude = models.FloatField(null=True, blank=True)
     last_longitude = models.FloatField(null=True, blank=True)
     last_position_at = models.DateTimeField(null=True, blank=True)
+    last_position_accuracy_m = models.FloatField(
+        null=True, blank=True, help_text=_("How far off the last position may be, in metres.")
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -153,3 +157,27 @@ class Certification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.responder}"
+
+
+class PositionReport(models.Model):
+    """Where a team's tablet was, as it reported (AVL). Kept as the history of every position, so a
+    call's track can be read back; only a newer report moves the team's current position."""
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="positions")
+    latitude = models.FloatField(validators=[MinValueValidator(-90), MaxValueValidator(90)])
+    longitude = models.FloatField(validators=[MinValueValidator(-180), MaxValueValidator(180)])
+    accuracy_m = models.FloatField(null=True, blank=True, help_text=_("How far off the position may be, in metres."))
+    at = models.DateTimeField(help_text=_("When the tablet was there (its clock, never later than arrival)."))
+    received_at = models.DateTimeField(auto_now_add=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["team", "at"]
+        indexes = [models.Index(fields=["team", "at"])]
+        verbose_name = _("position report")
+        verbose_name_plural = _("position reports")
+
+    def __str__(self) -> str:
+        return f"{self.team_id} at {self.at:%Y-%m-%d %H:%M:%S}"

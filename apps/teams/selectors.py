@@ -1,28 +1,43 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import timezone
 
 from apps.common.geo import distance_km
-from apps.teams.models import Certification, Membership, Shift, Team, UnitStatus
+from apps.teams.models import Certification, Membership, PositionReport, Shift, Team, UnitStatus
+
+
+def position_stale_seconds() -> int:
+    """A team position older than this is not trusted for distances (the board greys it)."""
+    return int(getattr(settings, "FIRSTLINE_POSITION_STALE_SECONDS", 300))
+
+
+def position_is_fresh(team: Team, *, now=None) -> bool:
+    if team.last_position_at is None or team.last_latitude is None:
+        return False
+    return ((now or timezone.now()) - team.last_position_at).total_seconds() <= position_stale_seconds()
 
 
 def team_recommend(
-    *, teams, required_capabilities, latitude=None, longitude=None, preferred_capabilities=None
+    *, teams, required_capabilities, latitude=None, longitude=None, preferred_capabilities=None, now=None
 ) -> tuple[Team | None, float | None]:
     """The nearest available team that has every capability the call type needs.
 
     A team that also has a preferred capability (e.g. it speaks the caller's language) ranks
     before one that does not, however near. Teams without a known position rank after every team
     with one (then by call sign), so a recommendation exists even before the first position ping.
-    Pure: pass the teams already loaded.
+    Only a fresh position (`position_stale_seconds`) gives a distance: an old one is "distance
+    unknown", honestly. Pure: pass the teams already loaded.
     """
+    now = now or timezone.now()
     needed = set(required_capabilities or [])
     preferred = set(preferred_capabilities or [])
     best: tuple | None = None
     for team in teams:
         if not team.active or team.status != UnitStatus.AVAILABLE or not needed <= set(team.capabilities or []):
             continue
-        known = None not in (latitude, longitude, team.last_latitude, team.last_longitude)
+        known = None not in (latitude, longitude) and position_is_fresh(team, now=now)
         distance = distance_km(latitude, longitude, team.last_latitude, team.last_longitude) if known else None
         fits = 0 if not preferred or preferred & set(team.capabilities or []) else 1
         key = (fits, 0 if known else 1, distance or 0.0, team.call_sign)
@@ -102,3 +117,12 @@ def shifts_overlapping(*, start, end) -> list[tuple]:
 
 def team_call_signs() -> dict[int, str]:
     return dict(Team.objects.values_list("pk", "call_sign"))
+
+
+def team_track(*, team_id: int, start, end) -> list[dict]:
+    """Where the team reported being between two moments, in order (a call's track)."""
+    rows = PositionReport.objects.filter(team_id=team_id, at__gte=start, at__lte=end).order_by("at")
+    return [
+        {"latitude": r.latitude, "longitude": r.longitude, "accuracy_m": r.accuracy_m, "at": r.at.isoformat()}
+        for r in rows
+    ]

@@ -12,7 +12,7 @@ from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, NotFound, PermissionRefused
 from apps.streams.names import BOARD, team_stream
 from apps.streams.services import streams_append
-from apps.teams.models import BUSY_STATUSES, Capability, Membership, Team, UnitStatus, UnitStatusChange
+from apps.teams.models import BUSY_STATUSES, Capability, Membership, PositionReport, Team, UnitStatus, UnitStatusChange
 
 # Statuses a team sets by hand; the others follow its assignment.
 MANUAL_STATUSES = {UnitStatus.AVAILABLE, UnitStatus.OUT_OF_SERVICE, UnitStatus.OFF_DUTY}
@@ -83,8 +83,18 @@ def team_set_status(*, actor, team_id: int, status: str, note: str = "") -> Team
     return team
 
 
-def team_report_position(*, actor, team_id: int, latitude: float, longitude: float, at: datetime | None = None) -> Team:
-    """Store the team's position; the board hears about it at most every few seconds."""
+def team_report_position(
+    *,
+    actor,
+    team_id: int,
+    latitude: float,
+    longitude: float,
+    accuracy_m: float | None = None,
+    at: datetime | None = None,
+) -> Team:
+    """Keep a position the team's tablet reported (AVL) in its history, and move the team's current
+    position only when the report is newer than the one it has: a report queued offline and sent
+    late is history, never a step back. The board hears of a move at most every few seconds."""
     if not _may_act_for_team(actor, team_id):
         raise PermissionRefused(_("You can report only your own team's position."))
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
@@ -92,19 +102,34 @@ def team_report_position(*, actor, team_id: int, latitude: float, longitude: flo
             _("That position is not on Earth."),
             extra={"latitude": [_("Between -90 and 90.")], "longitude": [_("Between -180 and 180.")]},
         )
+    if accuracy_m is not None and accuracy_m < 0:
+        raise ApplicationError(_("Accuracy is a distance."), extra={"accuracy": [_("Zero or more metres.")]})
     now = timezone.now()
+    at = min(at or now, now)
     with transaction.atomic():
         team = Team.objects.select_for_update().filter(pk=team_id).first()
         if team is None:
             raise NotFound(_("No such team."))
+        PositionReport.objects.create(
+            team=team, latitude=latitude, longitude=longitude, accuracy_m=accuracy_m, at=at, reported_by=actor
+        )
         previous = team.last_position_at
-        team.last_latitude, team.last_longitude, team.last_position_at = latitude, longitude, now
-        team.save(update_fields=["last_latitude", "last_longitude", "last_position_at"])
-        if previous is None or (now - previous).total_seconds() >= POSITION_EVENT_MIN_SECONDS:
+        if previous is not None and at <= previous:
+            return team
+        team.last_latitude, team.last_longitude, team.last_position_at = latitude, longitude, at
+        team.last_position_accuracy_m = accuracy_m
+        team.save(update_fields=["last_latitude", "last_longitude", "last_position_at", "last_position_accuracy_m"])
+        if previous is None or (at - previous).total_seconds() >= POSITION_EVENT_MIN_SECONDS:
             streams_append(
                 streams=[BOARD],
                 kind="team.position",
-                data={"team": team.pk, "latitude": latitude, "longitude": longitude, "at": now.isoformat()},
+                data={
+                    "team": team.pk,
+                    "latitude": latitude,
+                    "longitude": longitude,
+                    "accuracy_m": accuracy_m,
+                    "at": at.isoformat(),
+                },
             )
     return team
 

@@ -44,6 +44,7 @@ async function loadSnapshot() {
   state.clockSkew = new Date(snapshot.server_time).getTime() - Date.now();
   state.targets = snapshot.response_targets || {};
   state.tabletQuietSeconds = snapshot.tablet_quiet_seconds;
+  state.positionStaleSeconds = snapshot.position_stale_seconds;
   state.incidents = new Map(snapshot.incidents.map((i) => [i.id, i]));
   state.teams = new Map(snapshot.teams.map((team) => [team.id, team]));
   state.teamOrder = snapshot.teams.map((team) => team.id);
@@ -169,7 +170,7 @@ function applyEvent(event) {
     return; // complete in the event
   } else if (event.kind === "team.position") {
     const team = state.teams.get(data.team);
-    if (team) team.position = { latitude: data.latitude, longitude: data.longitude, at: data.at };
+    if (team) team.position = { latitude: data.latitude, longitude: data.longitude, accuracy_m: data.accuracy_m, at: data.at };
     renderTeams(); renderMap();
     return; // positions are complete in the event; no refresh
   }

@@ -51,7 +51,7 @@ function recommendButton(incident) {
   const distance = known ? formatNumber(rec.distance_km, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) : "";
   let text;
   if (second) text = known ? interpolate(gettext("Add %(team)s as a second team (%(km)s km) — recommended"), { team: rec.call_sign, km: distance }) : interpolate(gettext("Add %(team)s as a second team — recommended"), { team: rec.call_sign });
-  else text = known ? interpolate(gettext("Assign %(team)s (%(km)s km) — recommended"), { team: rec.call_sign, km: distance }) : interpolate(gettext("Assign %(team)s — recommended"), { team: rec.call_sign });
+  else text = known ? interpolate(gettext("Assign %(team)s (%(km)s km) — recommended"), { team: rec.call_sign, km: distance }) : interpolate(gettext("Assign %(team)s (distance unknown) — recommended"), { team: rec.call_sign });
   return el("button", {
     type: "button", class: "btn btn-primary", dataset: { assign: rec.id },
     onclick: (e) => { stop(e); actions.assign(incident.id, rec.id); },
@@ -120,18 +120,31 @@ function checkinText(team) {
   return { text: interpolate(gettext("Next check-in in %(time)s"), { time: clock(left) }), cls: "checkin" };
 }
 
+/** A position older than the program's limit is not trusted (greyed; no distance from it). */
+function positionStale(team) {
+  if (!team.position || !team.position.at) return true;
+  return (now() - new Date(team.position.at).getTime()) / 1000 > (state.positionStaleSeconds || 300);
+}
+
+function positionText(team) {
+  if (!team.position || !team.position.at) return gettext("no position yet");
+  const accuracy = team.position.accuracy_m !== null && team.position.accuracy_m !== undefined
+    ? interpolate(gettext(" (± %(metres)s m)"), { metres: formatNumber(Math.round(team.position.accuracy_m)) }) : "";
+  if (positionStale(team)) return interpolate(gettext("⚠ position %(time)s old"), { time: since(team.position.at) });
+  return interpolate(gettext("position %(time)s ago"), { time: since(team.position.at) }) + accuracy;
+}
+
 export function renderTeams() {
   $("teams").replaceChildren(
     ...state.teamOrder.map((id, index) => {
       const team = state.teams.get(id);
       const call = team.current_assignment ? interpolate(gettext("on %(call)s"), { call: team.current_assignment.reference }) : gettext("no call");
-      const pos = team.position && team.position.at ? interpolate(gettext("position %(time)s ago"), { time: since(team.position.at) }) : gettext("no position yet");
       return el("li", { class: "team" + (tabletQuiet(team) ? " quiet" : ""), dataset: { team: team.id } },
         el("span", { class: "num" }, index < 9 ? String(index + 1) : ""),
         el("span", {}, el("strong", {}, team.call_sign), " ",
           el("span", { class: `status status-${team.status}` }, statusLabel(team.status)),
           " ", el("span", { dataset: { since: team.id } }, team.status_changed_at ? since(team.status_changed_at) : "—")),
-        el("span", { class: "meta" }, `${call} · ${pos}`),
+        el("span", { class: "meta" }, `${call} · `, el("span", { class: positionStale(team) ? "position-stale" : "position", dataset: { position: team.id } }, positionText(team))),
         el("span", { class: "tablet", dataset: { tablet: team.id } }, tabletText(team)),
         el("span", { class: checkinText(team).cls, dataset: { checkin: team.id } }, checkinText(team).text));
     })
@@ -162,7 +175,8 @@ export function renderMap() {
   for (const team of state.teams.values()) {
     if (!team.position || team.position.latitude === null) continue;
     L.circleMarker([team.position.latitude, team.position.longitude], {
-      radius: 9, color: "#0b0c0e", weight: 2, fillColor: team.status === "available" ? "#00703c" : "#0047b3", fillOpacity: 0.9,
+      radius: 9, color: "#0b0c0e", weight: 2, fillOpacity: 0.9,
+      fillColor: positionStale(team) ? "#9aa0a6" : team.status === "available" ? "#00703c" : "#0047b3",
     }).bindTooltip(team.call_sign, { permanent: true, direction: "right" }).addTo(layer);
     points.push([team.position.latitude, team.position.longitude]);
   }
@@ -189,6 +203,12 @@ export function tick() {
     if (!team) continue;
     node.textContent = tabletText(team);
     node.parentNode.classList.toggle("quiet", tabletQuiet(team));
+  }
+  for (const node of document.querySelectorAll("[data-position]")) {
+    const team = state.teams.get(Number(node.dataset.position));
+    if (!team) continue;
+    node.textContent = positionText(team);
+    node.className = positionStale(team) ? "position-stale" : "position";
   }
   for (const node of document.querySelectorAll("[data-checkin]")) {
     const team = state.teams.get(Number(node.dataset.checkin));

@@ -7,6 +7,7 @@ import { setUpCheckins } from "./checkin.js";
 import { coResponseAction, coResponseChange, coResponseInput } from "./coresponse.js";
 import { setUpEmergency } from "./emergency.js";
 import { setUpNewCalls } from "./newcall.js";
+import { reportPositions } from "./position.js";
 import { acknowledge, addNote, openForm, resolveProblem, saveDraft, setStatus, submitForm } from "./encounters.js";
 import { closeStream, connectStream, contact, kick, refreshBootstrap, refreshCounts, sync, updateConn } from "./net.js";
 import { enroll, idleCheck, lockApp, login, logout, revoked, revokedMeanwhile, tooLongOffline, touch } from "./session.js";
@@ -122,6 +123,17 @@ $("#logout").addEventListener("click", () => logout());
 setUpEmergency();
 setUpNewCalls();
 setUpCheckins();
+// AVL: where the team is, while it is available or on a call and the app is open (position.js).
+reportPositions({
+  wanted: () => Boolean(state.user && !state.locked && state.boot && state.boot.team && !["off_duty", "out_of_service"].includes(state.boot.team.status)),
+  rules: () => (state.boot && state.boot.position_report) || { moving_seconds: 15, still_seconds: 120, moved_metres: 30 },
+  send: async (fix) => {
+    try {
+      await S.enqueue({ type: "position.report", record: null, data: { latitude: fix.latitude, longitude: fix.longitude, accuracy: fix.accuracy } });
+      await kick();
+    } catch (error) { /* locked or erased meanwhile: the next fix is reported instead */ }
+  },
+});
 $("#pending").addEventListener("click", () => kick());
 document.addEventListener("keydown", touch);
 window.addEventListener("online", () => { updateConn(); contact(); });

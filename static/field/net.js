@@ -31,7 +31,8 @@ export function updateConn() {
 
 export async function refreshCounts() {
   if (state.stopped) return;
-  state.pending = await S.count("outbox");
+  // Position reports are the tablet's own bookkeeping, not the responder's changes: not counted.
+  state.pending = S.unlocked() ? (await S.outboxAll()).filter((m) => m.type !== "position.report").length : await S.count("outbox");
   state.problems = S.unlocked() ? await S.all("problems") : [];
   const pending = $("#pending");
   pending.hidden = state.pending === 0;

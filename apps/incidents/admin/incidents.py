@@ -7,7 +7,8 @@ same rules, timeline and events as the board; assignments and receipts are read-
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -17,6 +18,7 @@ from apps.incidents.admin.opening import audit_opening
 from apps.incidents.models import Assignment, AssignmentReceipt, Encounter, Incident, IncidentLogEntry
 from apps.incidents.states import OPEN_INCIDENT_STATUSES
 from apps.incidents.timeline import shown_text
+from apps.teams.selectors import team_track
 
 ADMIN_CANCEL_REASON = "Cancelled by supervisor in admin"
 
@@ -236,8 +238,54 @@ class AssignmentAdmin(SupervisorAdmin):
         "cancel_reason",
         "escalated_at",
         "version",
+        "track",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("Track"))
+    def track(self, obj):
+        """Where the team's tablet reported being from dispatch to the end of the assignment (AVL)."""
+        end = obj.cleared_at or obj.cancelled_at or timezone.now()
+        points = team_track(team_id=obj.team_id, start=obj.dispatched_at, end=end)
+        if not points:
+            return _("No position reported during this assignment.")
+        return format_html(
+            "{}<table><thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _track_svg(points),
+            _("Time"),
+            _("Position"),
+            _("Accuracy"),
+            format_html_join(
+                "",
+                "<tr><td>{}</td><td>{}, {}</td><td>{}</td></tr>",
+                (
+                    (
+                        p["at"][:19].replace("T", " "),
+                        f"{p['latitude']:.5f}",
+                        f"{p['longitude']:.5f}",
+                        f"± {p['accuracy_m']:.0f} m" if p["accuracy_m"] is not None else "—",
+                    )
+                    for p in points
+                ),
+            ),
+        )
+
+
+def _track_svg(points: list[dict]):
+    """The track as a line in a small box, north up (no map tiles: the admin loads nothing outside)."""
+    lats = [p["latitude"] for p in points]
+    lons = [p["longitude"] for p in points]
+    span = max(max(lats) - min(lats), max(lons) - min(lons), 1e-4)
+    xy = " ".join(
+        f"{10 + (lon - min(lons)) / span * 280:.1f},{10 + (max(lats) - lat) / span * 180:.1f}"
+        for lat, lon in zip(lats, lons, strict=True)
+    )
+    return format_html(
+        '<svg width="300" height="200" role="img" aria-label="{}" style="border:1px solid #ccc">'
+        '<polyline points="{}" fill="none" stroke="#1f4e8c" stroke-width="3"/></svg>',
+        _("The team's track, north up"),
+        xy,
+    )
 
 
 @admin.register(AssignmentReceipt)

@@ -2,8 +2,6 @@
 open board at once, the board's alarm survives a reload until a dispatcher acknowledges and resolves
 it, and with no signal the tablet says to use the radio and sends it when the signal returns."""
 
-import time
-
 import pytest
 
 from apps.safety.models import Emergency
@@ -44,10 +42,8 @@ def test_a_held_press_reaches_the_open_board_and_stays_until_resolved(
 
     hold_with_keyboard(page)
     page.wait_for_selector("#sos-status:has-text('Emergency sent')", timeout=5000)
-    sent = time.monotonic()
+    # How fast it reaches the board is measured in bench/emergency_latency.py (docs/performance.md).
     board.wait_for_selector("#emergency-alarm:not([hidden]) [data-emergency]", timeout=5000)
-    reached = time.monotonic() - sent
-    assert reached < 2.0, f"the board showed the emergency {reached:.2f} s after the tablet heard it was sent"
     alarm = board.locator("#emergency-alarm")
     assert alarm.get_attribute("role") == "alert"
     assert team.call_sign in alarm.inner_text()

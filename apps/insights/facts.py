@@ -262,37 +262,68 @@ def _call_keys(fact) -> list[tuple[str, str]]:
     ]
 
 
+# Every counter and histogram that one call's fact adds to (see call_counters), besides the busy
+# time of its teams and its co-response requests, which day_totals adds by team, agency and reason.
+CALL_COUNTERS = frozenset(
+    {
+        "calls",
+        "calls_cancelled",
+        "people_served",
+        "co_responses",
+        "co_responses_planned",
+        "co_responses_requested",
+        "needs_without_partner",
+        "with_callback",
+        "repeat_30",
+        "repeat_90",
+        "within_target",
+        "calls_closed",
+        "calls_without_police",
+        *(f"disposition_{code}" for code in DISPOSITIONS),
+    }
+)
+
+
+def call_counters(fact) -> tuple[dict[str, int], dict[str, int]]:
+    """What one call adds to its day: ({counter: amount}, {interval: seconds})."""
+    counts = {"calls": 1}
+    if fact.status == CANCELLED:
+        counts["calls_cancelled"] = 1
+        return counts, {}
+    counts.update(
+        people_served=fact.people_served,
+        co_responses=int(fact.co_planned or fact.co_requested),
+        co_responses_planned=int(fact.co_planned),
+        co_responses_requested=int(fact.co_requested),
+        needs_without_partner=fact.needs_without_partner,
+    )
+    if fact.callback_digest:
+        counts.update(with_callback=1, repeat_30=int(fact.repeat_30), repeat_90=int(fact.repeat_90))
+    if fact.to_on_scene is not None and fact.target_minutes is not None:
+        counts["within_target"] = int(fact.to_on_scene <= fact.target_minutes * 60)
+    if fact.status == CLOSED:
+        counts.update(calls_closed=1, calls_without_police=int(not fact.police_involved))
+        if fact.disposition in DISPOSITIONS:
+            counts[f"disposition_{fact.disposition}"] = 1
+    observed = {interval: getattr(fact, interval) for interval in INTERVALS if getattr(fact, interval) is not None}
+    return counts, observed
+
+
 def day_totals(*, day: date, calls, screenings, referrals, followups, shifts) -> DayTotals:
     """Add up one day's facts (model instances) and the shifts overlapping it ((team, start, end))."""
     totals = DayTotals()
     for fact in calls:
         keys = _call_keys(fact)
-        totals.add(keys, "calls")
+        counts, observed = call_counters(fact)
+        for counter, amount in counts.items():
+            totals.add(keys, counter, amount)
+        for interval, seconds in observed.items():
+            totals.observe(keys, interval, seconds)
         for team, seconds in (fact.team_seconds or {}).items():
             totals.add([("all", ""), ("team", team)], "busy_seconds", seconds)
-        if fact.status == CANCELLED:
-            totals.add(keys, "calls_cancelled")
-            continue
-        totals.add(keys, "people_served", fact.people_served)
-        totals.add(keys, "co_responses", int(fact.co_planned or fact.co_requested))
-        totals.add(keys, "co_responses_planned", int(fact.co_planned))
-        totals.add(keys, "co_responses_requested", int(fact.co_requested))
-        totals.add(keys, "needs_without_partner", fact.needs_without_partner)
-        for agency, reason in fact.co_requests or []:
-            totals.add([*keys, ("agency", agency), ("reason", reason)], "co_response_requests")
-        if fact.callback_digest:
-            totals.add(keys, "with_callback")
-            totals.add(keys, "repeat_30", int(fact.repeat_30))
-            totals.add(keys, "repeat_90", int(fact.repeat_90))
-        for interval in INTERVALS:
-            totals.observe(keys, interval, getattr(fact, interval))
-        if fact.to_on_scene is not None and fact.target_minutes is not None:
-            totals.add(keys, "within_target", int(fact.to_on_scene <= fact.target_minutes * 60))
-        if fact.status == CLOSED:
-            totals.add(keys, "calls_closed")
-            totals.add(keys, "calls_without_police", int(not fact.police_involved))
-            if fact.disposition in DISPOSITIONS:
-                totals.add(keys, f"disposition_{fact.disposition}")
+        if fact.status != CANCELLED:
+            for agency, reason in fact.co_requests or []:
+                totals.add([*keys, ("agency", agency), ("reason", reason)], "co_response_requests")
     for fact in screenings:
         keys = [
             ("all", ""),

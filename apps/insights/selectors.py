@@ -6,6 +6,10 @@ so nothing here is audited: drill-downs to the calls behind a number are another
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
+from django.db import connection
+from django.db.models import BigIntegerField, Sum
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -13,8 +17,9 @@ from apps.common.errors import ApplicationError
 from apps.incidents.models import Source
 from apps.incidents.selectors import call_type_names
 from apps.incidents.vocab import AGENCIES, CO_RESPONSE_REASONS
-from apps.insights.models import DailyRollup, RollupDay
-from apps.insights.registry import BREAKDOWNS, MEASURES, Measure, percentile
+from apps.insights.facts import CALL_COUNTERS, call_counters
+from apps.insights.models import CallFact, DailyRollup, RollupDay
+from apps.insights.registry import BREAKDOWNS, INTERVALS, MEASURES, Measure, percentile
 from apps.resources.selectors import organization_names
 from apps.teams.selectors import team_call_signs
 
@@ -48,6 +53,40 @@ def _periods(by: str, start: date, end: date) -> list[tuple[str, str]]:
             out.append((_period_key(by, day), formats.date_format(day, "YEAR_MONTH_FORMAT")))
             day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
     return out
+
+
+# The histograms of many days added up by the database: one row per (group, minutes), not per day.
+# Both JSON table functions take the histogram's name as a parameter; `field` is "day" or "value".
+_HISTOGRAM_SQL = {
+    "postgresql": (
+        "SELECT r.{field}, h.key, SUM(h.value::bigint) FROM {table} r "
+        "CROSS JOIN LATERAL jsonb_each_text(r.histograms -> %s) AS h "
+        "WHERE r.dimension = %s AND r.day >= %s AND r.day <= %s GROUP BY r.{field}, h.key"
+    ),
+    "sqlite": (
+        "SELECT r.{field}, h.key, SUM(h.value) FROM {table} r, "
+        "json_each(r.histograms, '$.' || %s) AS h "
+        "WHERE r.dimension = %s AND r.day >= %s AND r.day <= %s GROUP BY r.{field}, h.key"
+    ),
+}
+
+
+def _histogram_sums(histogram: str, dimension: str, field: str, start: date, end: date) -> list[tuple]:
+    table = DailyRollup._meta.db_table
+    sql = _HISTOGRAM_SQL[connection.vendor].format(table=table, field={"day": "day", "value": "value"}[field])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [histogram, dimension, start, end])
+        rows = cursor.fetchall()
+    if connection.vendor == "sqlite":  # SQLite answers days as text
+        rows = [(date.fromisoformat(at) if field == "day" else at, k, n) for at, k, n in rows]
+    return rows
+
+
+def _group(by: str | None, at):
+    """The group a rollup row adds to: none, its week or month (`at` is its day), or its value."""
+    if by is None:
+        return None
+    return _period_key(by, at) if by in PERIODS else at
 
 
 def _labels(by: str, groups) -> dict[str, str]:
@@ -116,21 +155,19 @@ def measure_values(key: str, *, start: date, end: date, by: str | None = None) -
             extra={"end": [_("Choose an end date after the start, ten years at most.")]},
         )
     dimension = "all" if by in (None, *PERIODS) else by
-    wanted = {c for c in (measure.counter, measure.base, measure.records) if c}
+    wanted = sorted({c for c in (measure.counter, measure.base, measure.records) if c})
+    rows = DailyRollup.objects.filter(dimension=dimension, day__gte=start, day__lte=end)
+    field = "day" if by in PERIODS else "value"
     counts: dict[str | None, Counter] = defaultdict(Counter)
     histograms: dict[str | None, Counter] = defaultdict(Counter)
-    rows = DailyRollup.objects.filter(dimension=dimension, day__gte=start, day__lte=end).values_list(
-        "day", "value", "counts", "histograms"
-    )
-    for day, value, row_counts, row_histograms in rows.iterator(chunk_size=5000):
-        group = None if by is None else _period_key(by, day) if by in PERIODS else value
-        bucket = counts[group]
-        for counter in wanted:
-            if counter in row_counts:
-                bucket[counter] += row_counts[counter]
-        if measure.histogram and measure.histogram in row_histograms:
-            for minutes, n in row_histograms[measure.histogram].items():
-                histograms[group][int(minutes)] += n
+    # The database adds the counters (one key of each row's JSON), a few hundred rows per group.
+    sums = {f"n{i}": Sum(Cast(KT(f"counts__{counter}"), BigIntegerField())) for i, counter in enumerate(wanted)}
+    for row in rows.values(field).annotate(**sums).order_by():
+        group = _group(by, row[field])
+        counts[group].update({c: row[f"n{i}"] or 0 for i, c in enumerate(wanted)})
+    if measure.histogram:
+        for at, minutes, n in _histogram_sums(measure.histogram, dimension, field, start, end):
+            histograms[_group(by, at)][int(minutes)] += int(n)
     if by is None:
         return [_row(measure, None, _("All"), counts[None], histograms[None])]
     if by in PERIODS:
@@ -155,6 +192,77 @@ def measure_values(key: str, *, start: date, end: date, by: str | None = None) -
 
 def _has_data(measure: Measure, counts: Counter, histogram: Counter) -> bool:
     return bool(sum(histogram.values()) if measure.kind == "duration" else any(counts.values()))
+
+
+CALLS_BEHIND_LIMIT = 500
+
+
+def calls_behind(
+    key: str,
+    *,
+    start: date,
+    end: date,
+    by: str | None = None,
+    group: str | None = None,
+    limit: int = CALLS_BEHIND_LIMIT,
+) -> list[int]:
+    """The ids of the calls behind one number of `measure_values(key, start=, end=, by=)`: the row
+    whose group is `group` (None: the overall row). For a count, the calls it counts; for a share,
+    the calls of its base; for a duration, the calls with that interval. Earliest first, at most
+    `limit`. Only measures of calls have calls behind them (ApplicationError otherwise).
+
+    Ids only: the door that shows the calls reads them through apps.incidents with its own rule and
+    audits that read (a drill-down is for supervisors, issue 15 item 2).
+    """
+    measure = MEASURES.get(key)
+    if measure is None:
+        raise ApplicationError(_("No such measure."), extra={"measure": [_("No such measure.")]})
+    counter = measure.base if measure.kind == "share" else measure.counter
+    by_calls = measure.histogram in INTERVALS if measure.kind == "duration" else counter in CALL_COUNTERS
+    if not by_calls and counter != "co_response_requests":
+        raise ApplicationError(
+            _("This number does not rest on calls."), extra={"measure": [_("Choose a measure of calls.")]}
+        )
+    measure_values(key, start=start, end=end, by=by)  # the same checks of the range and the breakdown
+    facts = CallFact.objects.filter(day__gte=start, day__lte=end).order_by("received_at", "pk")
+    if by in PERIODS:
+        days = _period_days(by, group, start, end)
+        facts = facts.filter(day__gte=days[0], day__lte=days[1]) if days else facts.none()
+    elif by == "team":
+        team_ids = [pk for pk, sign in team_call_signs().items() if sign == group]
+        facts = facts.filter(team_id__in=team_ids) if group else facts.filter(team_id__isnull=True)
+    elif by == "priority":
+        facts = facts.filter(priority=int(group)) if (group or "").isdigit() else facts.none()
+    elif by in ("source", "call_type", "district"):
+        facts = facts.filter(**{by: group or ""})
+    found = []
+    for fact in facts.iterator(chunk_size=2000):
+        if counter == "co_response_requests":
+            requests = [r for r in fact.co_requests or [] if fact.status != "cancelled"]
+            if by in ("agency", "reason"):
+                requests = [r for r in requests if r[0 if by == "agency" else 1] == group]
+            hit = bool(requests)
+        else:
+            counts, observed = call_counters(fact)
+            hit = measure.histogram in observed if measure.kind == "duration" else counts.get(counter, 0) > 0
+        if hit:
+            found.append(fact.incident_id)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def _period_days(by: str, group: str | None, start: date, end: date) -> tuple[date, date] | None:
+    """The first and last day of the week or month `group` ("2026-W44", "2026-03") inside start..end."""
+    if group not in {key for key, _label in _periods(by, start, end)}:
+        return None
+    if by == "week":
+        first = date.fromisocalendar(int(group[:4]), int(group[6:]), 1)
+        last = first + timedelta(days=6)
+    else:
+        first = date.fromisoformat(f"{group}-01")
+        last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return max(first, start), min(last, end)
 
 
 def rollups_as_of() -> object:

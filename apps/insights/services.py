@@ -12,6 +12,7 @@
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
+from types import SimpleNamespace
 
 from django.db import transaction
 from django.utils import timezone
@@ -186,7 +187,8 @@ def days_refresh(*, days) -> int:
             begin, end = day_bounds(day)
             totals = day_totals(
                 day=day,
-                calls=CallFact.objects.filter(day=day),
+                # Plain rows, not model instances: a busy day has thousands of calls.
+                calls=[SimpleNamespace(**row) for row in CallFact.objects.filter(day=day).values()],
                 screenings=ScreeningFact.objects.filter(day=day),
                 referrals=ReferralFact.objects.filter(day=day),
                 followups=FollowUpFact.objects.filter(day=day),

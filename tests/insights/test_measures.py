@@ -18,7 +18,7 @@ import pytest
 
 from apps.common.errors import ApplicationError
 from apps.insights.registry import BREAKDOWNS, DIMENSIONS, KINDS, MEASURES, PRIVACY, public_measures
-from apps.insights.selectors import measure_values
+from apps.insights.selectors import calls_behind, measure_values
 from apps.insights.services import rollups_rebuild
 from tests.insights.dataset import Clock, build, mdt, people
 
@@ -181,3 +181,28 @@ def test_a_breakdown_the_measure_does_not_allow_is_refused(world):
         measure_values("calls", start=END, end=START)
     with pytest.raises(ApplicationError):
         measure_values("no_such_measure", start=START, end=END)
+
+
+def test_the_calls_behind_a_number_are_the_ones_it_counts(world):
+    c = {name: call.pk for name, call in world.calls.items() if name != "S2"}
+    assert calls_behind("calls", start=START, end=END) == [c["C1"], c["C2"], c["C3"], c["C4"], c["C5"], c["S1"]]
+    assert calls_behind("calls_cancelled", start=START, end=END) == [c["C4"]]
+    assert calls_behind("disposition_resolved_on_scene", start=START, end=END) == [c["C1"], c["S1"]]
+    # A share's calls are its base: the closed calls behind "share handled without police" for 911.
+    assert calls_behind("without_police_share", start=START, end=END, by="source", group="911") == [
+        c["C1"],
+        c["C3"],
+        c["C5"],
+        c["S1"],
+    ]
+    assert calls_behind("to_on_scene", start=START, end=END, by="priority", group="1") == [c["C2"], c["S1"]]
+    assert calls_behind("calls", start=START, end=END, by="team", group="CR-B") == [c["C3"]]
+    assert calls_behind("calls", start=START, end=END, by="district", group="") == [c["S1"]]
+    assert calls_behind("calls", start=START, end=END, by="month", group="2026-11") == [c["C5"], c["S1"]]
+    assert calls_behind("calls", start=START, end=END, by="week", group="2026-W45") == []
+    assert calls_behind("co_response_requests", start=START, end=END, by="agency", group="police") == [c["C1"], c["C2"]]
+    assert calls_behind("calls", start=START, end=END, limit=2) == [c["C1"], c["C2"]]
+    with pytest.raises(ApplicationError):
+        calls_behind("followups_on_time", start=START, end=END)
+    with pytest.raises(ApplicationError):
+        calls_behind("calls", start=START, end=END, by="partner", group="1")

@@ -38,7 +38,7 @@ DEMO_LOGINS = [
     ("responder1 … responder18", "responder", "/field/"),
     ("supervisor", "supervisor", "/admin/"),
     ("partner", "partner", "/partners/"),
-    ("analyst", "analyst", "/ (what an analyst can open)"),
+    ("analyst", "analyst", "/insights/ (the program's measures)"),
     ("finance", "finance", "/funding/"),
 ]
 

@@ -147,10 +147,12 @@ HOME_FOR_ROLE = {
     Role.SUPERVISOR: "/admin/",
     Role.ADMINISTRATOR: "/admin/",
     Role.PARTNER: "/partners/",
+    Role.ANALYST: "/insights/",
 }
 
 
-# What a role without a screen of its own (analysts, finance staff) can open from its start page:
+# What a role without a screen of its own (finance staff) can open from its start page (an analyst's
+# own screen is /insights/, whose menu links the same pages):
 # (address, name, what it is for, who may open it). The rules are the pages' own, from roles.py.
 SCREENS = [
     (

@@ -30,6 +30,9 @@ INCIDENT_CREATOR_ROLES = {Role.DISPATCHER, Role.CALL_TAKER, Role.SUPERVISOR, Rol
 # totals; people who answer calls, and partners, see none of the program's money.
 FUNDING_WRITE_ROLES = {Role.FINANCE, Role.SUPERVISOR, Role.ADMINISTRATOR}
 FUNDING_READ_ROLES = FUNDING_WRITE_ROLES | {Role.ANALYST}
+# The program's measures (/insights/): analysts and supervisors read the aggregates and the
+# de-identified rows; only supervisors open the calls behind a number (people's records).
+INSIGHTS_ROLES = {Role.ANALYST, Role.SUPERVISOR, Role.ADMINISTRATOR}
 
 
 def role_of(user) -> str | None:
@@ -67,6 +70,15 @@ def may_keep_funding(user) -> bool:
 
 def may_read_funding_totals(user) -> bool:
     return role_of(user) in FUNDING_READ_ROLES or may_keep_funding(user)
+
+
+def may_read_insights(user) -> bool:
+    return role_of(user) in INSIGHTS_ROLES
+
+
+def may_open_calls_behind_insights(user) -> bool:
+    """The calls behind a number are people's records: supervisors only, never analysts."""
+    return is_supervisor(user)
 
 
 def is_responder(user) -> bool:

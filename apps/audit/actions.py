@@ -162,6 +162,9 @@ AUDIT_ACTIONS: dict[str, str] = {
     "funding.report": "A funder report was exported (CSV or XLSX).",
     "funding.burn_warning": "A funding source's pace of spending was warned about (runs out or money left unspent).",
     "funding.billable.read": "Encounters were checked for Medicaid billing (page or CSV); names every encounter shown.",
+    # --- insights -------------------------------------------------------------------------------------
+    "insights.drilldown": "A supervisor opened the calls behind an insights number; `record_ids` names them.",
+    "insights.export": "An analyst or supervisor downloaded the de-identified call rows (no person's record).",
     # --- operations --------------------------------------------------------------------------------
     "retention.apply": "Records past their retention period were deleted or scrubbed.",
     "retention.dry_run": "A retention run counted what it would delete, changing nothing.",

@@ -1,5 +1,6 @@
-"""A refused page is a page of the product that says where to go, and a role without a screen of its
-own (analyst, finance) starts on a list of what it can open."""
+"""A refused page is a page of the product that says where to go, an analyst starts on the
+program's measures (/insights/, whose menu links the other pages an analyst opens), and finance
+staff start on a list of what they can open."""
 
 import pytest
 from django.test import Client
@@ -33,14 +34,16 @@ def test_the_403_is_in_the_readers_language():
     assert "Esta página no está abierta a su función" in page
 
 
-def test_an_analyst_starts_on_the_list_of_what_an_analyst_can_open():
-    page = _client(UserFactory(role="analyst")).get("/").content.decode()
-    assert "no screen of its own" not in page
-    assert 'href="/funding/"' in page and 'href="/public/budget/"' in page
+def test_an_analyst_starts_on_the_insights_pages_which_link_what_an_analyst_can_open():
+    client = _client(UserFactory(role="analyst"))
+    start = client.get("/")
+    assert start.status_code == 302 and start["Location"] == "/insights/"
+    page = client.get("/insights/").content.decode()
+    assert 'href="/funding/"' in page and 'href="/public/budget/"' in page and 'href="/insights/export/"' in page
     assert 'href="/funding/billable/"' not in page and 'href="/funding/import/"' not in page
     assert 'href="/admin/funding/"' not in page  # analysts do not enter the admin
     # Every link on the list opens for the analyst.
-    for url in ("/funding/", "/public/budget/"):
+    for url in ("/funding/", "/public/budget/", "/insights/export/"):
         assert _client(UserFactory(role="analyst")).get(url).status_code == 200
 
 

@@ -12,7 +12,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PAGES = {
     "call_taker": ["/intake/screen/"],
     "supervisor": ["/admin/", "/followups/supervision/", "/funding/", "/admin/incidents/incident/"],
-    "analyst": ["/", "/funding/", "/board/"],  # the board refuses an analyst: the 403 page
+    # An analyst starts on /insights/ (tests/insights/test_pages_browser.py checks its pages); the board
+    # refuses an analyst: the 403 page.
+    "analyst": ["/", "/funding/", "/board/"],
     "finance": ["/", "/funding/billable/", "/funding/import/"],
     "partner": ["/partners/", "/resources/capacity/", "/no-such-page/"],
 }

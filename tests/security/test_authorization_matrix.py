@@ -37,7 +37,8 @@ COLUMNS = ROLES  # anonymous responder_a/_b dispatcher call_taker supervisor par
 # fmt: off
 GET_ROWS = {
     #                                     anon resA resB disp ctak supv ptnX ptnY anal fin
-    "home":                              "R    -    -    -    -    -    -    -    A    A",
+    # An analyst's start page is /insights/ (a redirect); finance staff get the list of their pages.
+    "home":                              "R    -    -    -    -    -    -    -    -    A",
     "healthz":                           "P    P    P    P    P    P    P    P    P    P",
     "readyz":                            "P    P    P    P    P    P    P    P    P    P",
     "login":                             "P    P    P    P    P    P    P    P    P    P",
@@ -121,6 +122,14 @@ GET_ROWS = {
     "open-data":                         "P    P    P    P    P    P    P    P    P    P",
     "open-data-file":                    "P    P    P    P    P    P    P    P    P    P",
     "api-public-summary":                "P    P    P    P    P    P    P    P    P    P",
+    # The program's measures (tests/insights/test_pages.py): analysts and supervisors read the
+    # aggregates and the de-identified rows; only supervisors open the calls behind a number (audited).
+    "insights-home":                     "R    R    R    R    R    A    R    R    A    R",
+    "insights-measure":                  "R    R    R    R    R    A    R    R    A    R",
+    "insights-calls":                    "R    R    R    R    R    A    R    R    R    R",
+    "insights-export":                   "R    R    R    R    R    A    R    R    A    R",
+    "insights-export-csv":               "R    R    R    R    R    A    R    R    A    R",
+    "insights-dictionary":               "R    R    R    R    R    A    R    R    A    R",
 }
 
 # Writes with a valid body, each against team A's records. `A` = the change is made (2xx), `R` =

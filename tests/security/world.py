@@ -100,6 +100,7 @@ class World:
             "request_id": self.incident.pk,
             "month": "2026-01",
             "filename": "counts.csv",
+            "measure_key": "calls",
         }
 
     def client_for(self, role: str, device=None) -> APIClient:

@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.roles import is_supervisor
 from apps.audit.services import audit_record
-from apps.common.errors import PermissionRefused
+from apps.common.errors import ApplicationError, PermissionRefused
 from apps.common.formats import program_zone
 from apps.incidents.models import Assignment, EncounterVersion, Incident
 from apps.incidents.selectors import POLICE_DISPOSITIONS, incidents_with_response_intervals
-from apps.insights import registry
-from apps.insights.models import CallFact, ReferralFact, ScreeningFact
+from apps.insights import registry, selectors
+from apps.insights.facts import CALL_COUNTERS
+from apps.insights.models import ReferralFact, ScreeningFact
 from apps.teams.models import Team
 
 # The most calls a drill-down lists at once; the page says when there are more.
@@ -107,29 +108,16 @@ def deidentified_call_rows(*, start: date, end: date) -> list[dict]:
     return rows
 
 
-# The calls behind each measure's number: which fact table counts it, and which of its rows are
-# counted (a share lists the calls of its numerator). A measure not named here has no calls behind
-# it to show (follow-ups, shifts) and the page offers no drill-down for it.
-NOT_CANCELLED = ~Q(status="cancelled")
-CALL_MEASURES = {
-    "calls": Q(),
-    "calls_cancelled": Q(status="cancelled"),
-    "calls_closed": Q(status="closed"),
-    "calls_without_police": Q(status="closed", police_involved=False),
-    "without_police_share": Q(status="closed", police_involved=False),
-    "people_served": NOT_CANCELLED & Q(people_served__gt=0),
-    "repeat_contacts_30": NOT_CANCELLED & Q(repeat_30=True),
-    "repeat_contacts_90": NOT_CANCELLED & Q(repeat_90=True),
-    "needs_without_partner": NOT_CANCELLED & Q(needs_without_partner__gt=0),
-    **{key: NOT_CANCELLED & Q(**{f"{key}__isnull": False}) for key in registry.INTERVALS},
-    **{f"disposition_{code}": Q(status="closed", disposition=code) for code in registry.DISPOSITIONS},
-}
+# The calls behind a number. Measures of calls are answered by `selectors.calls_behind` (the same
+# counters the rollups add up, so the list is exactly the number); screening decisions and referrals
+# that rest on a call are read here from their own facts (a share lists its base, as for calls).
+# Follow-ups and shifts have no calls behind them: the page offers no drill-down for them.
 SCREENING_MEASURES = {
     "screenings": Q(),
     "screened_in": Q(screened_in=True),
     "screened_out": Q(screened_in=False),
     "screening_overridden": Q(overridden=True),
-    "screened_in_needed_police": Q(screened_in=True, needed_police=True),
+    "screened_in_needed_police": Q(screened_in=True),
 }
 REFERRAL_MEASURES = {
     "referrals_sent": Q(),
@@ -140,11 +128,7 @@ REFERRAL_MEASURES = {
     "referral_accepted_to_served": Q(accepted_to_served__isnull=False),
     "referral_served_to_closed": Q(served_to_closed__isnull=False),
 }
-FACTS = (
-    (CallFact, CALL_MEASURES),
-    (ScreeningFact, SCREENING_MEASURES),
-    (ReferralFact, REFERRAL_MEASURES),
-)
+OTHER_FACTS = ((ScreeningFact, SCREENING_MEASURES), (ReferralFact, REFERRAL_MEASURES))
 # The fact's field each breakdown reads (week and month read the fact's local day).
 BREAKDOWN_FIELDS = {
     "source": "source",
@@ -158,16 +142,25 @@ BREAKDOWN_FIELDS = {
 NUMERIC_FIELDS = {"priority", "team_id", "partner_id"}
 
 
+def _rests_on_calls(key: str) -> bool:
+    measure = registry.MEASURES.get(key)
+    if measure is None:
+        return False
+    if measure.kind == "duration":
+        return measure.histogram in registry.INTERVALS
+    counter = measure.base if measure.kind == "share" else measure.counter
+    return counter in CALL_COUNTERS or counter == "co_response_requests"
+
+
 def drillable(key: str) -> bool:
-    return any(key in measures for _model, measures in FACTS)
+    return _rests_on_calls(key) or any(key in measures for _model, measures in OTHER_FACTS)
 
 
 def _days_of_group(by: str, group: str) -> tuple[date, date] | None:
-    """The local days a week (its Monday as YYYY-MM-DD, or YYYY-Www) or a month (YYYY-MM) covers."""
+    """The local days a week (YYYY-Www) or a month (YYYY-MM) covers."""
     try:
         if by == "week":
-            iso = "-W" in group
-            monday = date.fromisocalendar(int(group[:4]), int(group[6:]), 1) if iso else date.fromisoformat(group)
+            monday = date.fromisocalendar(int(group[:4]), int(group[6:]), 1)
             return monday, monday + timedelta(days=6)
         first = date.fromisoformat(f"{group}-01")
     except ValueError:
@@ -200,29 +193,35 @@ def _group_filter(model, by: str | None, group: str | None) -> Q | None:
     return Q(**{field: group})
 
 
-def _incident_ids(key: str, *, start: date, end: date, by: str | None, group: str | None) -> list[int]:
-    for model, measures in FACTS:
+def _incident_ids(key: str, *, start: date, end: date, by: str | None, group: str | None, limit: int) -> list[int]:
+    if _rests_on_calls(key):
+        try:
+            return selectors.calls_behind(key, start=start, end=end, by=by, group=group, limit=limit)
+        except ApplicationError:  # a breakdown or a range the measure refuses: nothing behind it
+            return []
+    for model, measures in OTHER_FACTS:
         if key in measures:
             condition = _group_filter(model, by, group)
             if condition is None:
                 return []
             facts = model.objects.filter(measures[key], condition, day__gte=start, day__lte=end)
-            return list(facts.exclude(incident_id=None).values_list("incident_id", flat=True).distinct())
+            ids = facts.exclude(incident_id=None).order_by("incident_id").values_list("incident_id", flat=True)
+            return list(ids.distinct()[:limit])
     return []
 
 
 def calls_behind_for(*, user, start: date, end: date, by: str | None, group: str | None, measure: str) -> dict:
-    """The calls counted in one number of a measure (a supervisor's drill-down): the facts of the
-    measure's own table for the period and the breakdown's value, then their calls. The read is
-    audited (`insights.drilldown`), naming every call shown."""
+    """The calls behind one number of a measure (a supervisor's drill-down), read through the
+    measure's own facts for the period and the breakdown's value. The read is audited
+    (`insights.drilldown`), naming every call shown."""
     if not is_supervisor(user):
         raise PermissionRefused(_("Only supervisors open the calls behind a number."))
-    ids = _incident_ids(measure, start=start, end=end, by=by, group=group)
-    chosen = Incident.objects.filter(pk__in=ids)
+    ids = _incident_ids(measure, start=start, end=end, by=by, group=group, limit=CALLS_BEHIND_LIMIT + 1)
     calls = list(
-        chosen.select_related("call_type")
+        Incident.objects.filter(pk__in=ids[:CALLS_BEHIND_LIMIT])
+        .select_related("call_type")
         .prefetch_related("assignments__team")
-        .order_by("received_at", "pk")[:CALLS_BEHIND_LIMIT]
+        .order_by("received_at", "pk")
     )
     audit_record(
         actor=user,
@@ -238,4 +237,4 @@ def calls_behind_for(*, user, start: date, end: date, by: str | None, group: str
         },
         record_ids=[c.pk for c in calls],
     )
-    return {"calls": calls, "total": len(ids), "limit": CALLS_BEHIND_LIMIT}
+    return {"calls": calls, "more": len(ids) > CALLS_BEHIND_LIMIT, "limit": CALLS_BEHIND_LIMIT}

@@ -162,6 +162,14 @@ def test_a_supervisor_opens_the_calls_behind_a_number_and_the_read_is_audited(cl
     assert entry.detail["measure"] == "calls" and entry.detail["group"] == "north"
     cancelled = client.get(f"/insights/measures/calls_cancelled/calls/?{OCTOBER}")
     assert [row[0] for row in table_of(cancelled, "calls-behind").rows[1:]] == [program["october"][2].reference]
+    reached = client.get(f"/insights/measures/to_on_scene/calls/?{OCTOBER}")  # only the worked call got there
+    assert [row[0] for row in table_of(reached, "calls-behind").rows[1:]] == [program["worked"].reference]
+    # Follow-ups rest on no call: no drill-down is offered, and asking lists nothing.
+    followups = client.get(f"/insights/measures/followups_on_time/?{OCTOBER}")
+    assert "/calls/" not in "".join(table_of(followups, "measure-table").links)
+    assert table_of(client.get(f"/insights/measures/followups_on_time/calls/?{OCTOBER}"), "calls-behind").rows[1:] == [
+        ["No call is behind this number."]
+    ]
 
 
 def test_an_analyst_never_opens_the_calls_behind_a_number(client, program):

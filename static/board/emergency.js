@@ -7,6 +7,7 @@ import { formatTime } from "../common/format.js";
 import { gettext, interpolate } from "../common/i18n.js";
 import { beep } from "./sound.js";
 import { $, el, flash, state } from "./state.js";
+import { renderMap } from "./view.js";
 
 const REPEAT_MS = 4000;
 state.emergencies = new Map();
@@ -52,6 +53,7 @@ export function renderEmergencies() {
   if (unanswered && !repeat) { beep({ frequency: 1320, offsets: [0, 0.2, 0.4] }); repeat = setInterval(() => beep({ frequency: 1320, offsets: [0, 0.2, 0.4] }), REPEAT_MS); }
   if (!unanswered && repeat) { clearInterval(repeat); repeat = null; }
   document.title = list.length ? `🚨 ${gettext("Emergency")} · ${gettext("Dispatch board")}` : gettext("Dispatch board");
+  renderMap();
 }
 
 function upsert(e) {

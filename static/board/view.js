@@ -180,6 +180,13 @@ export function renderMap() {
     }).bindTooltip(team.call_sign, { permanent: true, direction: "right" }).addTo(layer);
     points.push([team.position.latitude, team.position.longitude]);
   }
+  // An emergency not yet resolved: a large red ring where the tablet last was, on top of the rest.
+  for (const e of (state.emergencies || new Map()).values()) {
+    if (e.latitude === null || e.latitude === undefined) continue;
+    L.circleMarker([e.latitude, e.longitude], { radius: 18, color: "#b00020", weight: 5, fillColor: "#ff1744", fillOpacity: 0.45, className: "map-emergency" })
+      .bindTooltip(interpolate(gettext("EMERGENCY: %(team)s"), { team: e.call_sign }), { permanent: true, direction: "top" }).addTo(layer);
+    points.push([e.latitude, e.longitude]);
+  }
   if (points.length && !state.mapFitted) { map.fitBounds(points, { maxZoom: 14, padding: [20, 20] }); state.mapFitted = true; }
 }
 

@@ -49,6 +49,7 @@ def test_a_held_press_reaches_the_open_board_and_stays_until_resolved(
     assert team.call_sign in alarm.inner_text()
     assert "39.75210" in alarm.inner_text()  # the tablet's last position
     assert incident.reference in alarm.inner_text()
+    board.wait_for_selector("#map path.map-emergency", state="attached", timeout=5000)  # a red ring where it was
 
     board.reload()
     board.wait_for_selector("#emergency-alarm:not([hidden]) [data-emergency-ack]", timeout=10000)

@@ -31,6 +31,7 @@ urlpatterns += [path("", include(f"apps.{app}.page_urls")) for app in API_APPS i
 urlpatterns += [path("funding/", include("apps.funding.page_urls"))]
 urlpatterns += [path("public/", include("apps.funding.public_urls"))]
 # The transparency dashboard, how we count, open data and the public summary API (apps/insights).
+urlpatterns += [path("", include("apps.feedback.public_urls"))]
 urlpatterns += [path("", include("apps.insights.public_urls")), path("api/v1/", include("apps.insights.urls"))]
 # The program's measures for analysts and supervisors (apps/insights/pages.py).
 urlpatterns += [path("insights/", include("apps.insights.page_urls"))]

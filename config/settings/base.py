@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "apps.operations",
     "apps.retention",
     "apps.funding",
+    "apps.feedback",
     "apps.insights",
     "apps.demo",
 ]

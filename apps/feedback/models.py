@@ -1,0 +1,81 @@
+"""What the community tells the program, and what the program does to be known and trusted.
+
+Community feedback comes through a public form with no sign-in and lands in a supervisor queue;
+outreach events and call-center training sessions are recorded by supervisors. Both are counted
+(apps/insights) and shown in aggregate on the public pages; a message's words and contact are
+read only by supervisors.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.common.crypto import EncryptedTextField
+
+
+class FeedbackKind(models.TextChoices):
+    COMPLIMENT = "compliment", _("Compliment")
+    CONCERN = "concern", _("Concern")
+    SUGGESTION = "suggestion", _("Suggestion")
+
+
+class FeedbackStatus(models.TextChoices):
+    NEW = "new", _("New")
+    REVIEWED = "reviewed", _("Reviewed")
+    ANSWERED = "answered", _("Answered")
+
+
+class CommunityFeedback(models.Model):
+    """A message from anyone, through the public form. The words and the contact are encrypted."""
+
+    kind = models.CharField(max_length=20, choices=FeedbackKind.choices)
+    message = EncryptedTextField(help_text=_("What the person wrote."))
+    contact = EncryptedTextField(blank=True, help_text=_("How to reach them, if they want an answer."))
+    language = models.CharField(max_length=10, blank=True)
+    received_at = models.DateTimeField(db_index=True)
+    status = models.CharField(max_length=20, choices=FeedbackStatus.choices, default=FeedbackStatus.NEW)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = EncryptedTextField(blank=True, help_text=_("What the program answered, or did about it."))
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("community feedback")
+        verbose_name_plural = _("community feedback")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.received_at:%Y-%m-%d}"
+
+
+class OutreachKind(models.TextChoices):
+    COMMUNITY = "community", _("Community outreach")
+    CALL_CENTER_TRAINING = "call_center_training", _("Call-center training")
+
+
+class OutreachEvent(models.Model):
+    """An outreach event or a training session for call-takers: who was reached, and how many."""
+
+    kind = models.CharField(max_length=30, choices=OutreachKind.choices)
+    held_on = models.DateField(db_index=True)
+    title = models.CharField(max_length=200)
+    audience = models.CharField(max_length=200, help_text=_("Who came: neighbours, shelter staff, 911 call-takers…"))
+    organisations = models.CharField(max_length=300, blank=True, help_text=_("Organisations taking part, by name."))
+    people_reached = models.PositiveIntegerField(validators=[MinValueValidator(0), MaxValueValidator(100000)])
+    notes = models.TextField(blank=True)
+    materials = models.URLField(blank=True, help_text=_("A link to the slides or handouts used."))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on"]
+        verbose_name = _("outreach or training event")
+        verbose_name_plural = _("outreach and training events")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.held_on})"

@@ -60,7 +60,9 @@ def load_demo_data(*, stdout) -> None:
     supervisor = User.objects.filter(username="supervisor").first()
     partner = User.objects.filter(username="partner").first()
     service = _shelter_service()
-    encounters = list(Encounter.objects.filter(team__isnull=False).order_by("created_at")[:12])
+    # The worked week's encounters ("demo-<n>"), never the archive's: a second load finds the same twelve.
+    week = Encounter.objects.filter(team__isnull=False, incident__external_id__startswith="demo-")
+    encounters = list(week.order_by("created_at")[:12])
     if supervisor is None or not encounters:
         stdout.write("  no demo encounters; skipping follow-ups")
         return

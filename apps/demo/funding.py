@@ -199,13 +199,14 @@ def _spend(actor, *, start: date, end: date) -> int:
     return made
 
 
-def load_demo_data(*, stdout=None, today: date | None = None) -> dict:
-    """A year of Riverton's money ending today: the fiscal years it touches, their budgets and spending."""
+def load_demo_data(*, stdout=None, today: date | None = None, since: date | None = None) -> dict:
+    """A year of Riverton's money ending today (or from `since`, when the demo's calls go back further):
+    the fiscal years it touches, their budgets and spending."""
     today = today or timezone.localdate()
     actor = User.objects.filter(role__in=FUNDING_WRITE_ROLES, is_active=True).order_by("role", "pk").first()
     if actor is None:
         return {"expenditures": 0}
-    start = today - timedelta(days=364)
+    start = min(since or today, today - timedelta(days=364))
     with transaction.atomic():
         years = []
         month = conf.fiscal_year_start_month()

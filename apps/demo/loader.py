@@ -1,8 +1,11 @@
 """Loading the whole demo program: the people and teams, a week of calls, right now, then what each
-other app adds (the directory, intake, follow-ups, tablets). A second run is a no-op.
+other app adds (the directory, intake, follow-ups, tablets, money), then the archive of the
+thirteen-odd months before the week (apps/demo/archive/) and the insights rollups over all of it.
+A second run is a no-op.
 """
 
 import random
+import time
 from datetime import datetime
 
 from django.db import transaction
@@ -14,12 +17,15 @@ from apps.demo import followups as followups_demo
 from apps.demo import funding as funding_demo
 from apps.demo import intake as intake_demo
 from apps.demo import resources as resources_demo
+from apps.demo.archive import PREFIX as ARCHIVE_PREFIX
+from apps.demo.archive import archive_start, load_archive
 from apps.demo.call_kinds import KINDS
 from apps.demo.city import SEED
 from apps.demo.history import _history, _one_doorbell_per_stream
 from apps.demo.now import _final_team_statuses, _first_positions, _open_calls
 from apps.demo.people import TEAMS, _program, demo_usernames
 from apps.incidents.models import CallType, Encounter, Incident
+from apps.insights.services import rollups_rebuild
 from apps.streams.models import Event
 from apps.teams.models import Team
 
@@ -45,14 +51,23 @@ def load_demo(*, stdout, now: datetime | None = None) -> dict:
     _open_calls(cast=cast, now=now, created=created)
     _final_team_statuses(cast)
     _first_positions(cast)
-    _extensions(stdout=stdout)
+    _extensions(stdout=stdout, since=archive_start(now))
+    stdout.write("Loading the archive of the year before the week…")
+    created["incidents"] += load_archive(now=now, stdout=stdout)
+    if created["incidents"]:  # the archive sends no events for the rollups to follow: rebuild them
+        started = time.monotonic()
+        rebuilt = rollups_rebuild()
+        stdout.write(f"Insights rollups rebuilt in {time.monotonic() - started:.1f} s: {rebuilt}")
     return created
 
 
-def _extensions(*, stdout) -> None:
+def _extensions(*, stdout, since) -> None:
     for app, loader in EXTENSIONS:
         stdout.write(f"Loading {app} demo data…")
-        loader(stdout=stdout)
+        if app == "funding":
+            loader(stdout=stdout, since=since)  # money spent over the archive's months as well
+        else:
+            loader(stdout=stdout)
 
 
 def demo_summary() -> dict:
@@ -61,9 +76,11 @@ def demo_summary() -> dict:
         "teams": Team.objects.filter(call_sign__in=[t[0] for t in TEAMS]).count(),
         "call types": CallType.objects.filter(code__in=list(KINDS)).count(),
         "incidents": Incident.objects.filter(external_id__startswith="demo-").count(),
+        "archived calls": Incident.objects.filter(external_id__startswith=ARCHIVE_PREFIX).count(),
         "open incidents": Incident.objects.filter(
             external_id__startswith="demo-", status__in=["pending", "dispatched", "on_scene"]
         ).count(),
         "encounters": Encounter.objects.filter(incident__external_id__startswith="demo-").count(),
+        "archived encounters": Encounter.objects.filter(incident__external_id__startswith=ARCHIVE_PREFIX).count(),
         "events": Event.objects.count(),
     }

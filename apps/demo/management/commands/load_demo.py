@@ -18,7 +18,10 @@ def _settings_module() -> str:
 
 
 class Command(BaseCommand):
-    help = "Load the fictional Riverton demo program: teams, logins and a week of calls. Safe to run twice."
+    help = (
+        "Load the fictional Riverton demo program: teams, logins, a week of calls and the archive of the "
+        "thirteen months before it. Safe to run twice."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(

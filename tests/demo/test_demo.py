@@ -1,7 +1,7 @@
 """`load_demo`: the Riverton demo program, its logins, a real week of calls, and a safe second run.
 
-The full load takes a while, so it runs once for the module (committed, then flushed at the end);
-each test reads it inside its own rolled-back transaction.
+The full load takes a while, so it runs once for tests/demo/ (tests/demo/conftest.py: committed,
+then flushed at the end); each test reads it inside its own rolled-back transaction.
 """
 
 from datetime import timedelta
@@ -34,17 +34,6 @@ STAFF_ROLES = {
     "analyst": Role.ANALYST,
     "finance": Role.FINANCE,
 }
-
-
-@pytest.fixture(scope="module")
-def demo_output(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        try:
-            out = StringIO()
-            call_command("load_demo", stdout=out)
-            yield out.getvalue()
-        finally:  # committed data must not leak into other test modules
-            call_command("flush", interactive=False, verbosity=0)
 
 
 def counts() -> dict:

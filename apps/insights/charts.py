@@ -222,14 +222,16 @@ def line_chart(
     height = 300
     plot_height = height - top_margin - bottom
     plot_width = WIDTH - left - right
-    ceiling = nice_ceiling(max(_values(points), default=0))
+    tick = nice_ceiling(max(_values(points), default=0) / 4)  # about four steps of a round size
+    steps = max(1, math.ceil(max(_values(points), default=0) / tick - 1e-9))
+    ceiling = tick * steps
     body = _legend(20, previous=with_previous, line=True)
 
     def y_of(value: float) -> float:
         return top_margin + plot_height - plot_height * value / ceiling
 
-    for step in range(5):
-        value = ceiling * step / 4
+    for step in range(steps + 1):
+        value = tick * step
         y = y_of(value)
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{WIDTH - right}" y2="{y:.1f}" stroke="{GRID}"></line>')
         body.append(f'<text x="{left - 8}" y="{y + 5:.1f}" text-anchor="end" fill="{INK}">{escape(fmt(value))}</text>')

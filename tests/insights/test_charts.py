@@ -81,11 +81,23 @@ def test_a_line_breaks_at_a_missing_value_rather_than_drawing_a_zero():
     lines = [p.get("points").split() for p in root.iter("{http://www.w3.org/2000/svg}polyline")]
     assert [len(line) for line in lines] == [2, 2]
     assert len(list(root.iter("{http://www.w3.org/2000/svg}circle"))) == 4
-    # The axis runs from 0 to 10 (the nice ceiling of 8): 8 sits 4/5 of the way up.
-    y_w2 = float(lines[0][1].split(",")[1])
+    # The axis runs 0, 2, 4, 6, 8 (round steps up to the highest value): 4 sits halfway up.
+    y_w1 = float(lines[0][0].split(",")[1])
     grid = list(root.iter("{http://www.w3.org/2000/svg}line"))
-    zero, top = float(grid[0].get("y1")), float(grid[4].get("y1"))
-    assert (zero - y_w2) / (zero - top) == pytest.approx(0.8)
+    assert len(grid) == 5
+    zero, top = float(grid[0].get("y1")), float(grid[-1].get("y1"))
+    assert (zero - y_w1) / (zero - top) == pytest.approx(0.5)
+    assert [t for t in texts(root) if t in {"0", "2", "4", "6", "8"}][:5] == ["0", "2", "4", "6", "8"]
+
+
+def test_the_y_axis_counts_in_round_steps():
+    def ticks(top):
+        root = parse(line_chart([Point("a", top)], chart_id="c", title="t"))
+        return [t.text for t in root.findall("svg:text", NS)][: len(root.findall("svg:line", NS))]
+
+    assert ticks(24) == ["0", "10", "20", "30"]
+    assert ticks(100) == ["0", "25", "50", "75", "100"]
+    assert ticks(3) == ["0", "1", "2", "3"]
 
 
 def test_a_line_with_the_previous_period_is_dashed_and_keyed():

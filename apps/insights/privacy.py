@@ -24,6 +24,7 @@ Rules (threshold T = FIRSTLINE_PUBLIC_MIN_COUNT, default 11):
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -118,36 +119,55 @@ def _equations(pub: Publication, hidden: set[str]) -> list[tuple[dict[str, Fract
     return equations
 
 
-def determined_by_elimination(pub: Publication, hidden: set[str]) -> set[str]:
-    """Hidden cells whose value follows from the published ones through the sums (reduced row
-    echelon form over exact fractions: a pivot row with no free cell left pins its cell)."""
-    pivots: dict[str, tuple[dict[str, Fraction], Fraction]] = {}
-    for row, rhs in _equations(pub, hidden):
-        row = dict(row)
+def _eliminate(pub: Publication, hidden: set[str]) -> dict[str, tuple[dict[str, Fraction], dict[str, Fraction]]]:
+    """Reduced row echelon form over exact fractions of the sums, hidden cells on the left. Each
+    right-hand side is kept as a combination of published cells (not only its value), so that for
+    a pinned cell we know which published cells it is worked out from."""
+    pivots: dict[str, tuple[dict[str, Fraction], dict[str, Fraction]]] = {}
+
+    def subtract(into: dict, other: dict, factor: Fraction) -> dict:
+        out = dict(into)
+        for k, v in other.items():
+            out[k] = out.get(k, Fraction(0)) - factor * v
+        return {k: v for k, v in out.items() if v}
+
+    for s in pub.sums:
+        row: dict[str, Fraction] = {}
+        form: dict[str, Fraction] = {}
+        for name, coef in [(s.whole, 1), *[(p, -1) for p in s.parts]]:
+            side = row if name in hidden else form
+            side[name] = side.get(name, Fraction(0)) + (coef if name in hidden else -coef)
+        row = {k: v for k, v in row.items() if v}
+        if not row:
+            continue
         for name in [n for n in row if n in pivots]:
             coef = row.get(name)
-            if not coef:
-                continue
-            prow, prhs = pivots[name]
-            for k, v in prow.items():
-                row[k] = row.get(k, Fraction(0)) - coef * v
-            rhs -= coef * prhs
-            row = {k: v for k, v in row.items() if v}
+            if coef:
+                prow, pform = pivots[name]
+                row, form = subtract(row, prow, coef), subtract(form, pform, coef)
         if not row:
             continue  # a consequence of sums already seen
         pivot = min(row)
         scale = row[pivot]
         row = {k: v / scale for k, v in row.items()}
-        rhs /= scale
-        for other, (orow, orhs) in list(pivots.items()):
+        form = {k: v / scale for k, v in form.items()}
+        for other, (orow, oform) in list(pivots.items()):
             coef = orow.get(pivot)
             if coef:
-                merged = dict(orow)
-                for k, v in row.items():
-                    merged[k] = merged.get(k, Fraction(0)) - coef * v
-                pivots[other] = ({k: v for k, v in merged.items() if v}, orhs - coef * rhs)
-        pivots[pivot] = (row, rhs)
-    return {name for name, (row, _) in pivots.items() if len(row) == 1}
+                pivots[other] = (subtract(orow, row, coef), subtract(oform, form, coef))
+        pivots[pivot] = (row, form)
+    return pivots
+
+
+def determined_by_elimination(pub: Publication, hidden: set[str]) -> set[str]:
+    """Hidden cells whose value follows from the published ones through the sums (a pivot row
+    with no free cell left pins its cell)."""
+    return {name for name, (row, _form) in _eliminate(pub, hidden).items() if len(row) == 1}
+
+
+def derivations(pub: Publication, hidden: set[str]) -> dict[str, set[str]]:
+    """For each hidden cell the sums pin, the published cells its value is worked out from."""
+    return {name: set(form) for name, (row, form) in _eliminate(pub, hidden).items() if len(row) == 1}
 
 
 def determined_by_bounds(pub: Publication, hidden: set[str], *, rounds: int = 50) -> set[str]:
@@ -185,39 +205,59 @@ def exposed(pub: Publication, hidden: set[str]) -> set[str]:
 
 def protect(pub: Publication, *, threshold: int | None = None) -> set[str]:
     """The cells to suppress: every small count, and as few others as this greedy search finds so
-    that `exposed` is empty. A complement is a published non-zero cell of a sum the exposed cell is
-    in: the smallest, preferring a table's cells to the totals other tables share."""
+    that `exposed` is empty. Each round, every exposed cell not yet covered takes a complement: a
+    published non-zero cell of one of its sums: a table's cell before a total (whole of fewer sums first), then the one
+    that sits in the most sums with exposed cells (one complement often covers several), then the
+    smallest."""
     threshold = threshold or min_count()
     hidden = {name for name, count in pub.cells.items() if is_small(count, threshold=threshold)}
-    wholes = {s.whole for s in pub.sums}
+    totals = Counter(s.whole for s in pub.sums)  # a total shared by several tables counts high
     sums_of: dict[str, list[Sum]] = {}
     for s in pub.sums:
         for name in (s.whole, *s.parts):
             sums_of.setdefault(name, []).append(s)
+
+    def members(s: Sum) -> tuple[str, ...]:
+        return (s.whole, *s.parts)
+
     while True:
-        found = sorted(exposed(pub, hidden))
+        derived = derivations(pub, hidden) if hidden else {}
+        found = sorted(set(derived) | (determined_by_bounds(pub, hidden) if hidden else set()))
         if not found:
             return hidden
+        touched = {id(s) for name in found for s in sums_of.get(name, [])}
+        covered: set[int] = set()
         added = False
         for name in found:
-            candidates = {
-                other
-                for s in sums_of.get(name, [])
-                for other in (s.whole, *s.parts)
-                if other not in hidden and pub.cells[other] > 0
-            }
+            own = sums_of.get(name, [])
+            if any(id(s) in covered for s in own):
+                continue  # a complement added this round already sits in one of its sums
+            # Pinned by the sums: hiding any published cell it is worked out from breaks that.
+            candidates = {o for o in derived.get(name, ()) if pub.cells[o] > 0}
+            if not candidates:
+                candidates = {o for s in own for o in members(s) if o not in hidden and pub.cells[o] > 0}
             if not candidates:  # its own sums are all hidden: widen to every sum with a hidden cell
                 candidates = {
-                    other
+                    o
                     for s in pub.sums
-                    if any(n in hidden for n in (s.whole, *s.parts))
-                    for other in (s.whole, *s.parts)
-                    if other not in hidden and pub.cells[other] > 0
+                    if any(n in hidden for n in members(s))
+                    for o in members(s)
+                    if o not in hidden and pub.cells[o] > 0
                 }
-            if candidates:
-                hidden.add(min(candidates, key=lambda n: (n in wholes, pub.cells[n], n)))
-                added = True
-                break  # one at a time: a single complement often protects several cells
+            if not candidates:
+                continue
+            choice = min(
+                candidates,
+                key=lambda n: (
+                    totals[n],
+                    -sum(1 for s in sums_of.get(n, []) if id(s) in touched),
+                    pub.cells[n],
+                    n,
+                ),
+            )
+            hidden.add(choice)
+            covered.update(id(s) for s in sums_of.get(choice, []))
+            added = True
         if not added:
             return hidden  # every non-zero cell is hidden: nothing more can be given away
 

@@ -98,6 +98,14 @@ def first_day() -> date | None:
     return RollupDay.objects.order_by("day").values_list("day", flat=True).first()
 
 
+def public_breakdowns(measure: Measure) -> tuple[str, ...]:
+    """How a public measure is broken down in public. Dispositions are published as totals (and by
+    month) only: nine outcomes by four breakdowns would be mostly small cells to hide."""
+    if measure.key.startswith("disposition_"):
+        return ()
+    return tuple(by for by in PUBLIC_BREAKDOWNS if by in measure.breakdowns)
+
+
 def public_count_measures() -> list[Measure]:
     return [m for m in public_measures() if m.kind == "count"]
 
@@ -135,9 +143,7 @@ def _compute_month(month: date) -> MonthRelease:
     raw: dict[str, dict[str, dict[str, float]]] = {}
     for measure in counts:
         raw[measure.key] = {"total": {"": measure_values(measure.key, start=start, end=end)[0]["value"]}}
-        for by in PUBLIC_BREAKDOWNS:
-            if by not in measure.breakdowns:
-                continue
+        for by in public_breakdowns(measure):
             rows = measure_values(measure.key, start=start, end=end, by=by)
             raw[measure.key][by] = {str(r["group"]): r["value"] for r in rows}
             for r in rows:
@@ -154,7 +160,7 @@ def _compute_month(month: date) -> MonthRelease:
             continue
         total = pub.cell(_cell_name(key, "total", ""), int(tables["total"][""]))
         for by in PUBLIC_BREAKDOWNS:
-            if by in tables:
+            if tables.get(by):  # a breakdown with no rows at all publishes no table
                 values = {g: int(tables[by].get(g, 0)) for g in release.groups[by]}
                 parts = [pub.cell(_cell_name(key, by, g), v) for g, v in values.items()]
                 rest = pub.cells[total] - sum(values.values())
@@ -256,8 +262,7 @@ def _count_entry(measure: Measure, releases: list[MonthRelease], groups, labels)
         ],
         "breakdowns": {
             by: [{"group": g, "label": labels[(by, g)], "value": _sum(releases, key, by, g)} for g in groups[by]]
-            for by in PUBLIC_BREAKDOWNS
-            if by in measure.breakdowns
+            for by in public_breakdowns(measure)
         },
     }
 
@@ -278,8 +283,7 @@ def _share_entry(measure: Measure, releases, groups, labels, start: date, end: d
             ],
             "breakdowns": {
                 by: [{"group": g, "label": labels[(by, g)], "value": value(releases, by, g)} for g in groups[by]]
-                for by in PUBLIC_BREAKDOWNS
-                if by in measure.breakdowns
+                for by in public_breakdowns(measure)
             },
         }
     return _read_entry(measure, start, end, lambda row: privacy.share(row["value"], base=row["count"]))
@@ -298,8 +302,7 @@ def _read_entry(measure: Measure, start: date, end: date, shape) -> dict:
                 {"group": str(r["group"]), "label": str(r["label"]), "value": shape(r)}
                 for r in measure_values(measure.key, start=start, end=end, by=by)
             ]
-            for by in PUBLIC_BREAKDOWNS
-            if by in measure.breakdowns
+            for by in public_breakdowns(measure)
         },
     }
 

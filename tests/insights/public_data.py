@@ -1,10 +1,13 @@
 """A known public history written straight into the daily rollups (what apps/insights/public.py
 reads): September and October 2026, many calls, several small cells.
 
-September: 911 × 40 (priority 2, north, resolved on scene, 1 person each), 988 × 3 (priority 1,
-south, police requested), 211 × 12 (priority 3, east, referred). October: 911 × 30 (priority 2,
-north, resolved), 988 × 15 (priority 1, south, resolved). Every call is closed and screened in;
-to on scene 10 minutes for 911, 30 for the others.
+September: 911 × 25 (priority 2, north, welfare, resolved on scene) and × 15 (priority 3, south,
+mental health, referred), 988 × 3 (priority 1, south, mental health, police requested), 211 × 12
+(priority 3, east, welfare, resolved), 311 × 14 (priority 4, north, welfare, cancelled), 911 × 12
+(priority 2, north, welfare, cancelled). October:
+911 × 30 (priority 2, north, welfare, resolved), 988 × 15 (priority 1, south, mental health,
+resolved). Every call is screened in; one person served per closed call; to on scene 10 minutes
+for 911, 30 for the others.
 """
 
 from collections import defaultdict
@@ -14,24 +17,28 @@ from django.utils import timezone
 
 from apps.insights.models import DailyRollup, RollupDay
 
-SEPTEMBER = [("911", 40, "2", "north", "resolved_on_scene"), ("988", 3, "1", "south", "police_requested")]
-SEPTEMBER += [("211", 12, "3", "east", "referred")]
-OCTOBER = [("911", 30, "2", "north", "resolved_on_scene"), ("988", 15, "1", "south", "resolved_on_scene")]
+SEPTEMBER = [
+    ("911", 25, "2", "north", "welfare", "resolved_on_scene"),
+    ("911", 15, "3", "south", "mental_health", "referred"),
+    ("988", 3, "1", "south", "mental_health", "police_requested"),
+    ("211", 12, "3", "east", "welfare", "resolved_on_scene"),
+    ("311", 14, "4", "north", "welfare", "cancelled"),
+    ("911", 12, "2", "north", "welfare", "cancelled"),
+]
+OCTOBER = [
+    ("911", 30, "2", "north", "welfare", "resolved_on_scene"),
+    ("988", 15, "1", "south", "mental_health", "resolved_on_scene"),
+]
 
 
 def _counts(source, n, disposition):
-    police = disposition == "police_requested"
     minutes = 10 if source == "911" else 30
-    counts = {
-        "calls": n,
-        "calls_closed": n,
-        "screenings": n,
-        "screened_in": n,
-        f"disposition_{disposition}": n,
-        "people_served": n,
-        "within_target": n if minutes <= 20 else 0,
-    }
-    if not police:
+    counts = {"calls": n, "screenings": n, "screened_in": n}
+    if disposition == "cancelled":
+        return counts | {"calls_cancelled": n}, {}
+    counts |= {"calls_closed": n, f"disposition_{disposition}": n, "people_served": n}
+    counts["within_target"] = n if minutes <= 20 else 0
+    if disposition != "police_requested":
         counts["calls_without_police"] = n
     return counts, {"to_on_scene": {str(minutes): n}, "to_dispatch": {"2": n}}
 
@@ -42,9 +49,10 @@ def write(month_rows=(("2026-09-15", SEPTEMBER), ("2026-10-15", OCTOBER))):
         per: dict[tuple[str, str], list] = defaultdict(
             lambda: [defaultdict(int), defaultdict(lambda: defaultdict(int))]
         )
-        for source, n, priority, district, disposition in rows:
+        for source, n, priority, district, call_type, disposition in rows:
             counts, histograms = _counts(source, n, disposition)
-            for dimension, value in [("all", ""), ("source", source), ("priority", priority), ("district", district)]:
+            dimensions = [("all", ""), ("source", source), ("priority", priority), ("district", district)]
+            for dimension, value in [*dimensions, ("call_type", call_type)]:
                 bucket = per[(dimension, value)]
                 for k, v in counts.items():
                     bucket[0][k] += v

@@ -168,7 +168,8 @@ def brute_force(values: dict, hidden: set[str], rows: list[str], cols: list[str]
     published = {n: v for n, v in values.items() if n not in hidden}
     interior = [(r, c) for r in rows for c in cols]
     seen: dict[str, set[int]] = {n: set() for n in hidden}
-    cap = values["t"]  # hidden or not, no cell exceeds the total
+    # A bound for the search that gives nothing away: twice the total (which may itself be hidden).
+    cap = 2 * values["t"] + 3
 
     def search(i: int, filled: dict):
         if i == len(interior):

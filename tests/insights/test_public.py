@@ -31,18 +31,18 @@ def rows(entry, by):
 def test_counts_are_summed_over_whole_months_and_small_ones_hidden(client, history):
     body = client.get("/api/v1/public/summary/", RANGE).json()
     calls = measure(body, "calls")
-    assert calls["total"] == 100
-    assert [(r["group"], r["value"]) for r in calls["by_month"]] == [("2026-09", 55), ("2026-10", 45)]
-    # September's 3 calls from 988 (priority 1, south, police requested) are hidden, and the range
+    assert calls["total"] == 126
+    assert [(r["group"], r["value"]) for r in calls["by_month"]] == [("2026-09", 81), ("2026-10", 45)]
+    # September's 3 calls from 988 (priority 1, police requested) are hidden, and the range
     # shows a sum only when each month's cell is shown: 988 is hidden for September and October.
     assert rows(calls, "source")["988"] is None
-    assert rows(calls, "priority")["1"] is None and rows(calls, "district")["south"] is None
+    assert rows(calls, "priority")["1"] is None
     assert measure(body, "disposition_police_requested")["total"] is None
     # Whatever is shown is the true sum.
-    truth = {"911": 70, "988": 18, "211": 12}
+    truth = {"911": 82, "988": 18, "211": 12, "311": 14}
     assert all(v == truth[g] for g, v in rows(calls, "source").items() if v is not None)
     assert measure(body, "calls_closed")["total"] == 100
-    assert measure(body, "screenings")["total"] == 100
+    assert measure(body, "screenings")["total"] == 126
 
 
 def test_no_hidden_cell_of_a_month_can_be_worked_out(history):
@@ -97,7 +97,7 @@ def test_the_dashboard_shows_the_apis_numbers(client, history):
     body = page.content.decode()
     assert '<li class="headline" data-measure="calls">' in body
     headline = body.split('data-measure="calls">')[1].split("</li>")[0]
-    assert ">100<" in headline
+    assert ">126<" in headline
     assert "hidden" in body and "/public/budget/" in body
 
 

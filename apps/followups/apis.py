@@ -183,6 +183,9 @@ class ReferralTransitionApi(APIView):
     class InputSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=Referral.Status.choices)
         reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+        # A partner closing the referral may answer these; unanswered stays null.
+        handoff_info_enough = serializers.BooleanField(required=False, allow_null=True, default=None)
+        handoff_timely = serializers.BooleanField(required=False, allow_null=True, default=None)
 
     @extend_schema(request=InputSerializer, responses=ok(200, shapes.referral_for_reader()))
     def post(self, request, referral_id):

@@ -94,6 +94,11 @@ def partner_referral(request, referral_id):
     )
 
 
+def _yes_no(value) -> bool | None:
+    """An optional yes/no radio: unanswered is None, never a no."""
+    return {"yes": True, "no": False}.get(value or "")
+
+
 @login_required
 @require_POST
 def partner_transition(request, referral_id):
@@ -101,7 +106,14 @@ def partner_transition(request, referral_id):
     status = request.POST.get("status", "")
     reason = request.POST.get("reason", "")
     try:
-        services.referral_transition(actor=request.user, referral_id=referral_id, status=status, reason=reason)
+        services.referral_transition(
+            actor=request.user,
+            referral_id=referral_id,
+            status=status,
+            reason=reason,
+            handoff_info_enough=_yes_no(request.POST.get("handoff_info_enough")),
+            handoff_timely=_yes_no(request.POST.get("handoff_timely")),
+        )
     except NotFound:
         raise Http404("No such referral.") from None
     except ApplicationError as error:

@@ -180,8 +180,19 @@ def _lock_referral(referral_id) -> Referral:
     return referral
 
 
-def referral_transition(*, actor, referral_id, status: str, reason: str = "") -> Referral:
-    """Move a referral one step along its loop; each step is stamped and the referring team told."""
+def referral_transition(
+    *,
+    actor,
+    referral_id,
+    status: str,
+    reason: str = "",
+    handoff_info_enough: bool | None = None,
+    handoff_timely: bool | None = None,
+) -> Referral:
+    """Move a referral one step along its loop; each step is stamped and the referring team told.
+
+    A partner closing it may say, optionally, whether the information sent was enough and whether it
+    came in time (reported per partner organisation)."""
     if status not in S.values:
         raise ApplicationError(_("Not a referral status."), extra={"status": [_("Not a known status.")]})
     reason = (reason or "").strip()
@@ -236,7 +247,11 @@ def referral_transition(*, actor, referral_id, status: str, reason: str = "") ->
         referral.status_changed_at = now
         referral.status_reason = reason[:300]
         referral.version += 1
-        referral.save(update_fields=["status", "status_changed_at", "status_reason", "version", "updated_at"])
+        fields = ["status", "status_changed_at", "status_reason", "version", "updated_at"]
+        if partner and status == S.CLOSED:
+            referral.handoff_info_enough, referral.handoff_timely = handoff_info_enough, handoff_timely
+            fields += ["handoff_info_enough", "handoff_timely"]
+        referral.save(update_fields=fields)
         _record_step(referral, from_status=previous, to_status=status, actor=actor, reason=reason, at=now)
         audit_record(actor=actor, action="referral.transition", obj=referral, detail={"from": previous, "to": status})
         _referral_event(referral, previous_status=previous)

@@ -7,7 +7,7 @@ reading a referral is audit-logged, and so is every disclosure, per referral.
 
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.roles import Role, role_of
@@ -186,6 +186,40 @@ def partner_referrals(*, user, status: str | None = None) -> QuerySet[Referral]:
     return qs.order_by("-status_changed_at")
 
 
+def partner_handoff_feedback(*, since, until) -> list[dict]:
+    """Per partner organisation, the referrals it closed in [since, until) and what it said about
+    the handoff when it did (each question optional: shares are of the answers given)."""
+    closed = Referral.objects.filter(
+        status=Referral.Status.CLOSED, status_changed_at__gte=since, status_changed_at__lt=until
+    )
+    rows = (
+        closed.values("service__organization_id", "service__organization__name")
+        .annotate(
+            closed=Count("id"),
+            info_answers=Count("id", filter=Q(handoff_info_enough__isnull=False)),
+            info_yes=Count("id", filter=Q(handoff_info_enough=True)),
+            timely_answers=Count("id", filter=Q(handoff_timely__isnull=False)),
+            timely_yes=Count("id", filter=Q(handoff_timely=True)),
+        )
+        .order_by("service__organization__name")
+    )
+
+    def share(part: int, whole: int):
+        return round(100 * part / whole) if whole else None
+
+    return [
+        {
+            "organization": row["service__organization__name"],
+            "closed": row["closed"],
+            "info_answers": row["info_answers"],
+            "info_enough_percent": share(row["info_yes"], row["info_answers"]),
+            "timely_answers": row["timely_answers"],
+            "timely_percent": share(row["timely_yes"], row["timely_answers"]),
+        }
+        for row in rows
+    ]
+
+
 def supervision_overview(*, now=None, limit: int = 100) -> dict:
     """What the supervisor page shows: due, overdue, coming up, and partner deliveries in trouble."""
     now = now or timezone.now()
@@ -207,6 +241,7 @@ def supervision_overview(*, now=None, limit: int = 100) -> dict:
         "retried": list(
             deliveries.filter(status=WebhookDelivery.Status.DELIVERED, attempts__gt=1).order_by("-delivered_at")[:20]
         ),
+        "handoffs": partner_handoff_feedback(since=now - timedelta(days=90), until=now + timedelta(seconds=1)),
         "counts": {
             "overdue": followups.filter(status=FollowUp.Status.OVERDUE).count(),
             "due": followups.filter(status=FollowUp.Status.DUE).count(),

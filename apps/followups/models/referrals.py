@@ -46,6 +46,13 @@ class Referral(models.Model):
     deidentified_at = models.DateTimeField(
         null=True, blank=True, help_text=_("When the retention policy removed the notes (apps.retention).")
     )
+    # The partner's optional word on the handoff, asked when they close the referral.
+    handoff_info_enough = models.BooleanField(
+        null=True, blank=True, help_text=_("The partner found the information sent enough to act on.")
+    )
+    handoff_timely = models.BooleanField(
+        null=True, blank=True, help_text=_("The partner found the referral came in time.")
+    )
 
     class Meta:
         ordering = ["-created_at"]

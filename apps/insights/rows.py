@@ -139,7 +139,7 @@ BREAKDOWN_FIELDS = {
     "partner": "partner_id",
     "policy_version": "policy_version",
 }
-NUMERIC_FIELDS = {"priority", "team_id", "partner_id"}
+NUMERIC_FIELDS = {"priority", "team_id"}
 
 
 def _rests_on_calls(key: str) -> bool:

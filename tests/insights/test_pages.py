@@ -18,6 +18,7 @@ from apps.audit.models import AuditEntry
 from apps.insights import services as insight_services
 from apps.insights.tables import previous_period
 from tests.factories import PASSWORD, OrganizationFactory, UserFactory
+from tests.insights.dataset import Clock, build, mdt, mst, people
 from tests.insights.pages_data import MARKERS, build_program
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +224,30 @@ def test_the_pages_speak_spanish(client, program):
     signed_in(client, Role.ANALYST)
     body = client.get(f"/insights/measures/calls/?{OCTOBER}&by=source&lang=es").content.decode()
     assert "Periodo anterior" in body and "Descargar esta tabla como CSV" in body
+
+
+def test_screening_and_referral_numbers_open_their_calls(client, monkeypatch, supervisor, dispatcher):
+    """On the measures' own hand-computed history (tests/insights/dataset.py): S1 screened in (a police
+    co-response, its call made), S2 screened out with no call; R1 sent from C3 to the shelter, R2 from
+    C1 to the food bank."""
+    clock = Clock(monkeypatch, mdt(10, 1, 9))
+    world = build(people(supervisor=supervisor, dispatcher=dispatcher), clock)
+    insight_services.rollups_rebuild()
+    clock.at(mst(11, 3, 9))
+    assert client.login(username=supervisor.username, password=PASSWORD)
+    period = "start=2026-10-30&end=2026-11-02"
+
+    def shown(path):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        return sorted(row[0] for row in table_of(response, "calls-behind").rows[1:])
+
+    assert shown(f"/insights/measures/screened_in/calls/?{period}") == [world.calls["S1"].reference]
+    assert shown(f"/insights/measures/screened_out/calls/?{period}") == ["No call is behind this number."]
+    c1, c3 = world.calls["C1"].reference, world.calls["C3"].reference
+    assert shown(f"/insights/measures/referrals_sent/calls/?{period}") == sorted([c1, c3])
+    page = client.get(f"/insights/measures/referrals_sent/?{period}&by=partner")
+    shelter = world.partners["shelter"][0].organization_id
+    link = next(link for link in table_of(page, "measure-table").links if f"group={shelter}" in link)
+    assert shown(link) == [c3]  # the partner is named by its organization's id
+    assert shown(f"/insights/measures/referrals_served/calls/?{period}") == [c3]

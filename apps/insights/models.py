@@ -135,6 +135,33 @@ class DailyRollup(models.Model):
         return f"{self.day} {self.dimension}={self.value}"
 
 
+class MonthlyRollup(models.Model):
+    """The sum of a month's DailyRollup rows (`month` is its first day), kept with them, so a year is
+    read from twelve rows per value instead of 365."""
+
+    month = models.DateField()
+    dimension = models.CharField(max_length=20)
+    value = models.CharField(max_length=140, blank=True)
+    counts = models.JSONField(default=dict)
+    histograms = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["dimension", "month", "value"], name="monthly_rollup_once")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.dimension}={self.value}"
+
+
+class RollupMonth(models.Model):
+    """The lock of a month's rollups: taken before its days', so refreshes never wait in a circle."""
+
+    month = models.DateField(primary_key=True)
+    refreshed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} @ {self.refreshed_at:%H:%M:%S}"
+
+
 class RollupDay(models.Model):
     """When a day's rollups were last recomputed; its row is also the lock that serialises that work."""
 

@@ -4,12 +4,12 @@ so nothing here is audited: drill-downs to the calls behind a number are another
 """
 
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import BigIntegerField, Sum
+from django.db.models import BigIntegerField, Max, Sum
 from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import formats
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from apps.incidents.models import Source
 from apps.incidents.selectors import call_type_names
 from apps.incidents.vocab import AGENCIES, CO_RESPONSE_REASONS
 from apps.insights.facts import CALL_COUNTERS, call_counters
-from apps.insights.models import CallFact, DailyRollup, RollupDay
+from apps.insights.models import CallFact, DailyRollup, MonthlyRollup, RollupDay, RollupMonth
 from apps.insights.registry import BREAKDOWNS, INTERVALS, MEASURES, Measure, percentile
 from apps.resources.selectors import organization_names
 from apps.teams.selectors import team_call_signs
@@ -61,25 +61,58 @@ _HISTOGRAM_SQL = {
     "postgresql": (
         "SELECT r.{field}, h.key, SUM(h.value::bigint) FROM {table} r "
         "CROSS JOIN LATERAL jsonb_each_text(r.histograms -> %s) AS h "
-        "WHERE r.dimension = %s AND r.day >= %s AND r.day <= %s GROUP BY r.{field}, h.key"
+        "WHERE r.dimension = %s AND r.{period} >= %s AND r.{period} <= %s GROUP BY r.{field}, h.key"
     ),
     "sqlite": (
         "SELECT r.{field}, h.key, SUM(h.value) FROM {table} r, "
         "json_each(r.histograms, '$.' || %s) AS h "
-        "WHERE r.dimension = %s AND r.day >= %s AND r.day <= %s GROUP BY r.{field}, h.key"
+        "WHERE r.dimension = %s AND r.{period} >= %s AND r.{period} <= %s GROUP BY r.{field}, h.key"
     ),
 }
 
 
-def _histogram_sums(histogram: str, dimension: str, field: str, start: date, end: date) -> list[tuple]:
-    table = DailyRollup._meta.db_table
-    sql = _HISTOGRAM_SQL[connection.vendor].format(table=table, field={"day": "day", "value": "value"}[field])
+def _histogram_sums(model, histogram: str, dimension: str, grouped: bool, first: date, last: date) -> list[tuple]:
+    """(day or month, or value; minutes; calls) of a histogram added up over model's rows."""
+    period = "month" if model is MonthlyRollup else "day"
+    field = period if grouped else "value"
+    sql = _HISTOGRAM_SQL[connection.vendor].format(table=model._meta.db_table, field=field, period=period)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [histogram, dimension, start, end])
+        cursor.execute(sql, [histogram, dimension, first, last])
         rows = cursor.fetchall()
-    if connection.vendor == "sqlite":  # SQLite answers days as text
-        rows = [(date.fromisoformat(at) if field == "day" else at, k, n) for at, k, n in rows]
+    if connection.vendor == "sqlite" and grouped:  # SQLite answers dates as text
+        rows = [(date.fromisoformat(at), k, n) for at, k, n in rows]
     return rows
+
+
+def _months_current(first: date, last: date) -> bool:
+    """Whether every month from `first` to `last` was summed after its days were last recomputed
+    (rows written some other way, or a month refresh that failed, fall back to reading days)."""
+    summed = dict(RollupMonth.objects.filter(month__gte=first, month__lte=last).values_list("month", "refreshed_at"))
+    days = RollupDay.objects.filter(day__gte=first, day__lte=last).annotate(month=TruncMonth("day"))
+    for row in days.values("month").annotate(latest=Max("refreshed_at")).order_by():
+        month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
+        if month not in summed or summed[month] < row["latest"]:
+            return False
+    return True
+
+
+def _pieces(by: str | None, start: date, end: date) -> list[tuple]:
+    """How to read start..end: whole months from MonthlyRollup, the days around them from
+    DailyRollup; weeks cross months, so they are read by day. [(model, first, last)]"""
+    if by == "week":
+        return [(DailyRollup, start, end)]
+    first_month = start if start.day == 1 else (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    month = first_month
+    while (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1) <= end:
+        month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    if month == first_month or not _months_current(first_month, month - timedelta(days=1)):
+        return [(DailyRollup, start, end)]  # no whole month inside, or one whose sums lag its days
+    pieces = [(MonthlyRollup, first_month, month - timedelta(days=1))]
+    if start < first_month:
+        pieces.append((DailyRollup, start, first_month - timedelta(days=1)))
+    if month <= end:
+        pieces.append((DailyRollup, month, end))
+    return pieces
 
 
 def _group(by: str | None, at):
@@ -156,18 +189,20 @@ def measure_values(key: str, *, start: date, end: date, by: str | None = None) -
         )
     dimension = "all" if by in (None, *PERIODS) else by
     wanted = sorted({c for c in (measure.counter, measure.base, measure.records) if c})
-    rows = DailyRollup.objects.filter(dimension=dimension, day__gte=start, day__lte=end)
-    field = "day" if by in PERIODS else "value"
+    grouped = by in PERIODS
     counts: dict[str | None, Counter] = defaultdict(Counter)
     histograms: dict[str | None, Counter] = defaultdict(Counter)
-    # The database adds the counters (one key of each row's JSON), a few hundred rows per group.
+    # The database adds the counters (one key of each row's JSON) and the histograms.
     sums = {f"n{i}": Sum(Cast(KT(f"counts__{counter}"), BigIntegerField())) for i, counter in enumerate(wanted)}
-    for row in rows.values(field).annotate(**sums).order_by():
-        group = _group(by, row[field])
-        counts[group].update({c: row[f"n{i}"] or 0 for i, c in enumerate(wanted)})
-    if measure.histogram:
-        for at, minutes, n in _histogram_sums(measure.histogram, dimension, field, start, end):
-            histograms[_group(by, at)][int(minutes)] += int(n)
+    for model, first, last in _pieces(by, start, end):
+        period = "month" if model is MonthlyRollup else "day"
+        field = period if grouped else "value"
+        rows = model.objects.filter(dimension=dimension, **{f"{period}__gte": first, f"{period}__lte": last})
+        for row in rows.values(field).annotate(**sums).order_by():
+            counts[_group(by, row[field])].update({c: row[f"n{i}"] or 0 for i, c in enumerate(wanted)})
+        if measure.histogram:
+            for at, minutes, n in _histogram_sums(model, measure.histogram, dimension, grouped, first, last):
+                histograms[_group(by, at)][int(minutes)] += int(n)
     if by is None:
         return [_row(measure, None, _("All"), counts[None], histograms[None])]
     if by in PERIODS:

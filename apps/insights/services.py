@@ -9,7 +9,7 @@
   the demo's loader).
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import UTC, date, datetime, timedelta
 from itertools import groupby
 from types import SimpleNamespace
@@ -34,9 +34,11 @@ from apps.insights.models import (
     CallFact,
     DailyRollup,
     FollowUpFact,
+    MonthlyRollup,
     ReferralFact,
     RollupCursor,
     RollupDay,
+    RollupMonth,
     ScreeningFact,
 )
 from apps.intake.selectors import decisions_for_rollups, response_target_history
@@ -176,27 +178,71 @@ def facts_refresh(*, incident_ids=(), decision_ids=(), referral_ids=(), followup
     return days
 
 
+def _lock(model, **key) -> None:
+    model.objects.get_or_create(**key, defaults={"refreshed_at": timezone.now()})
+    model.objects.select_for_update().filter(**key).update(refreshed_at=timezone.now())
+
+
+def _next_month(month: date) -> date:
+    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
 def days_refresh(*, days) -> int:
-    """Recompute the rollup rows of these local days from their facts and shifts; answer how many
-    rows were written. Each day is locked by its RollupDay row, so two workers never interleave."""
+    """Recompute the rollup rows of these local days from their facts and shifts, then the sums of
+    their months; answer how many rows were written. A month's lock row is taken before its days',
+    and months in order, so two workers never interleave nor wait on each other in a circle."""
     written = 0
-    for day in sorted(set(days)):
+    months: dict[date, list[date]] = defaultdict(list)
+    for day in set(days):
+        months[day.replace(day=1)].append(day)
+    for month in sorted(months):
         with transaction.atomic():
-            RollupDay.objects.get_or_create(day=day, defaults={"refreshed_at": timezone.now()})
-            RollupDay.objects.select_for_update().filter(day=day).update(refreshed_at=timezone.now())
-            begin, end = day_bounds(day)
-            totals = day_totals(
-                day=day,
-                # Plain rows, not model instances: a busy day has thousands of calls.
-                calls=[SimpleNamespace(**row) for row in CallFact.objects.filter(day=day).values()],
-                screenings=ScreeningFact.objects.filter(day=day),
-                referrals=ReferralFact.objects.filter(day=day),
-                followups=FollowUpFact.objects.filter(day=day),
-                shifts=shifts_overlapping(start=begin, end=end),
-            )
-            DailyRollup.objects.filter(day=day).delete()
-            rows = DailyRollup.objects.bulk_create(DailyRollup(day=day, **row) for row in totals.rows())
-            written += len(rows)
+            _lock(RollupMonth, month=month)
+            for day in sorted(months[month]):
+                written += _day_refresh(day)
+            written += _month_refresh(month)
+    return written
+
+
+def _day_refresh(day: date) -> int:
+    _lock(RollupDay, day=day)
+    begin, end = day_bounds(day)
+    totals = day_totals(
+        day=day,
+        # Plain rows, not model instances: a busy day has thousands of calls.
+        calls=[SimpleNamespace(**row) for row in CallFact.objects.filter(day=day).values()],
+        screenings=ScreeningFact.objects.filter(day=day),
+        referrals=ReferralFact.objects.filter(day=day),
+        followups=FollowUpFact.objects.filter(day=day),
+        shifts=shifts_overlapping(start=begin, end=end),
+    )
+    DailyRollup.objects.filter(day=day).delete()
+    return len(DailyRollup.objects.bulk_create(DailyRollup(day=day, **row) for row in totals.rows()))
+
+
+def _month_refresh(month: date) -> int:
+    """The month's rows: its days' rows added up, value by value."""
+    counts: dict[tuple, Counter] = defaultdict(Counter)
+    histograms: dict[tuple, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
+    days = DailyRollup.objects.filter(day__gte=month, day__lt=_next_month(month))
+    for dimension, value, day_counts, day_histograms in days.values_list("dimension", "value", "counts", "histograms"):
+        counts[(dimension, value)].update(day_counts)
+        for name, histogram in day_histograms.items():
+            histograms[(dimension, value)][name].update(histogram)
+    MonthlyRollup.objects.filter(month=month).delete()
+    rows = [
+        MonthlyRollup(
+            month=month,
+            dimension=dimension,
+            value=value,
+            counts=dict(counts[(dimension, value)]),
+            histograms={name: dict(h) for name, h in histograms[(dimension, value)].items()},
+        )
+        for dimension, value in sorted(set(counts) | set(histograms))
+    ]
+    written = len(MonthlyRollup.objects.bulk_create(rows))
+    # Summed after its days: the selectors read the month's rows only while this holds.
+    RollupMonth.objects.filter(month=month).update(refreshed_at=timezone.now())
     return written
 
 
@@ -281,7 +327,7 @@ def rollups_rebuild() -> dict:
         RollupCursor.objects.get_or_create(name=CURSOR)
         cursor = RollupCursor.objects.select_for_update().get(name=CURSOR)
         head = event_log_head()
-        for model in (CallFact, ScreeningFact, ReferralFact, FollowUpFact, DailyRollup, RollupDay):
+        for model in (CallFact, ScreeningFact, ReferralFact, FollowUpFact, DailyRollup, MonthlyRollup, RollupDay):
             model.objects.all().delete()
         context = _Context()
         flags: dict[int, dict] = {}

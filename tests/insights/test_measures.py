@@ -206,3 +206,21 @@ def test_the_calls_behind_a_number_are_the_ones_it_counts(world):
         calls_behind("followups_on_time", start=START, end=END)
     with pytest.raises(ApplicationError):
         calls_behind("calls", start=START, end=END, by="partner", group="1")
+
+
+def test_whole_months_read_from_the_monthly_sums_give_the_same_numbers_as_the_days(world):
+    """2026-10-01..2026-11-30 is two whole months (monthly rows); 10-15..12-10 mixes days, one whole
+    month and days again; START..END is days only. The history lies inside all three."""
+    for key in MEASURES:
+        for breakdown in (None, "source", "team"):
+            if breakdown and breakdown not in MEASURES[key].breakdowns:
+                continue
+            expected = measure_values(key, start=START, end=END, by=breakdown)
+            for first, last in ((date(2026, 10, 1), date(2026, 11, 30)), (date(2026, 10, 15), date(2026, 12, 10))):
+                assert measure_values(key, start=first, end=last, by=breakdown) == expected, (key, breakdown, first)
+    months = by_range("calls", date(2026, 9, 20), date(2026, 12, 10), "month")
+    assert months == {"2026-09": 0, "2026-10": 4, "2026-11": 2, "2026-12": 0}
+
+
+def by_range(key, start, end, breakdown):
+    return {row["group"]: row["value"] for row in measure_values(key, start=start, end=end, by=breakdown)}

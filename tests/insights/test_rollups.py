@@ -16,7 +16,15 @@ from apps.incidents import services as calls
 from apps.incidents.models import Assignment, CallType, Encounter, Incident
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, OPEN_INCIDENT_STATUSES
 from apps.insights.facts import local_day
-from apps.insights.models import CallFact, DailyRollup, FollowUpFact, ReferralFact, RollupCursor, ScreeningFact
+from apps.insights.models import (
+    CallFact,
+    DailyRollup,
+    FollowUpFact,
+    MonthlyRollup,
+    ReferralFact,
+    RollupCursor,
+    ScreeningFact,
+)
 from apps.insights.selectors import measure_values
 from apps.insights.services import rollups_follow, rollups_rebuild
 from apps.intake.services import call_screen
@@ -50,6 +58,16 @@ def snapshot() -> dict:
                 sorted((k, sorted(v.items())) for k, v in r.histograms.items()),
             )
             for r in DailyRollup.objects.all()
+        ),
+        "months": sorted(
+            (
+                r.month,
+                r.dimension,
+                r.value,
+                sorted(r.counts.items()),
+                sorted((k, sorted(v.items())) for k, v in r.histograms.items()),
+            )
+            for r in MonthlyRollup.objects.all()
         ),
         "calls": list(CallFact.objects.order_by("pk").values()),
         "screenings": list(ScreeningFact.objects.order_by("pk").values()),

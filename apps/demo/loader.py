@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.demo import feedback as feedback_demo
 from apps.demo import field as field_demo
 from apps.demo import followups as followups_demo
 from apps.demo import funding as funding_demo
@@ -36,6 +37,7 @@ EXTENSIONS = (
     ("followups", followups_demo.load_demo_data),
     ("field", field_demo.load_demo_data),
     ("funding", funding_demo.load_demo_data),
+    ("feedback", feedback_demo.load_demo_data),
 )
 
 
@@ -54,6 +56,7 @@ def load_demo(*, stdout, now: datetime | None = None) -> dict:
     _extensions(stdout=stdout, since=archive_start(now))
     stdout.write("Loading the archive of the year before the week…")
     created["incidents"] += load_archive(now=now, stdout=stdout)
+    stdout.write(f"Partners' word on {feedback_demo.handoff_answers()} closed referrals' handoffs.")
     if created["incidents"]:  # the archive sends no events for the rollups to follow: rebuild them
         started = time.monotonic()
         rebuilt = rollups_rebuild()

@@ -1,0 +1,163 @@
+"""Riverton's year of listening: outreach events and call-center training sessions each month,
+messages through the public feedback form (most read and answered, a few still new), and partners'
+word on the handoff for most referrals they closed. Written through the feedback services, then
+moved back to their own dates. Idempotent: a second `load_demo` adds nothing. All words invented.
+"""
+
+import hashlib
+import random
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.accounts.roles import Role
+from apps.feedback.models import CommunityFeedback, FeedbackStatus, OutreachEvent
+from apps.feedback.services import community_feedback_handle, community_feedback_submit, outreach_save
+from apps.followups.models import Referral
+
+MONTHS = 13
+OUTREACH = [
+    ("Meet the team at the Eastside library", "Neighbours and library patrons", "Riverton Public Library"),
+    ("Shelter staff briefing", "Shelter and day-center staff", "Riverton Shelter; Hope Day Center"),
+    ("Faith leaders' breakfast", "Clergy and congregation volunteers", "Riverton Interfaith Council"),
+    ("Business district walk", "Shop owners along Main Street", "Downtown Business Association"),
+    ("Youth center open house", "Teenagers and youth workers", "Northside Youth Center"),
+    ("Neighborhood association meeting", "Residents", "Westside Neighbors"),
+]
+TRAINING = [
+    (
+        "911 call-taker training: which calls go to the team",
+        "Riverton 911 call-takers",
+        "Riverton Emergency Communications",
+    ),
+    ("988 handoff practice", "988 crisis counselors", "Riverton Crisis Line"),
+]
+MESSAGES = [
+    ("compliment", "The team talked my neighbor down calmly and stayed until his sister came.", "en"),
+    ("compliment", "Thank you for treating my son with respect. No sirens, no handcuffs.", "en"),
+    ("compliment", "El equipo fue muy amable con mi madre y le explicaron todo en español.", "es"),
+    ("concern", "It took a long time for someone to come on Saturday night.", "en"),
+    ("concern", "I called about a man sleeping outside a school and nobody told me what happened.", "en"),
+    ("suggestion", "Put the team's number on the bus shelters so people know it exists.", "en"),
+    ("suggestion", "Please have more Spanish speakers on the night shift.", "es"),
+    ("concern", "A van was parked across my driveway during a call.", "en"),
+    ("compliment", "The follow-up call the next day meant a lot.", "en"),
+    ("suggestion", "Could you visit our senior center and explain when to call you?", "en"),
+]
+ANSWERS = [
+    "Thank you. We shared your words with the team.",
+    "We looked into it and talked with the team on that shift.",
+    "We called you back and explained what happened.",
+    "Good idea: it is on the outreach plan for next month.",
+]
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 0)))
+
+
+def _month_starts(today: date) -> list[date]:
+    first = today.replace(day=1)
+    starts = []
+    for back in range(MONTHS, -1, -1):
+        year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
+        starts.append(date(year, month + 1, 1))
+    return starts
+
+
+def _outreach(supervisor: User, rng: random.Random, today: date) -> int:
+    made = 0
+    for start in _month_starts(today):
+        plan = [(*rng.choice(OUTREACH), "community") for _ in range(rng.randint(2, 4))]
+        plan.append((*TRAINING[start.month % 2], "call_center_training"))
+        for title, audience, organisations, kind in plan:
+            held_on = start + timedelta(days=rng.randint(0, 27))
+            if held_on > today or OutreachEvent.objects.filter(title=title, held_on=held_on).exists():
+                continue
+            reached = rng.randint(8, 24) if kind == "call_center_training" else rng.randint(12, 90)
+            event = OutreachEvent(
+                kind=kind,
+                held_on=held_on,
+                title=title,
+                audience=audience,
+                organisations=organisations,
+                people_reached=reached,
+                notes="Handouts in English and Spanish.",
+            )
+            outreach_save(actor=supervisor, event=event)
+            made += 1
+    return made
+
+
+def _community(supervisor: User, rng: random.Random, now: datetime) -> int:
+    made = 0
+    today = now.date()
+    for start in _month_starts(today):
+        for n in range(rng.randint(6, 14)):
+            day = start + timedelta(days=rng.randint(0, 27))
+            if day > today:
+                continue
+            kind, message, language = rng.choice(MESSAGES)
+            received = _at(day, rng.randint(7, 22))
+            if received > now:
+                continue
+            # A fixed, invented address per message: the hourly limit is about scripts, not this.
+            address = "192.0.2." + str(int(hashlib.sha256(f"{day}{n}".encode()).hexdigest(), 16) % 250 + 1)
+            feedback = community_feedback_submit(
+                kind=kind,
+                message=message,
+                contact="" if rng.random() < 0.6 else "555-0142",
+                language=language,
+                address=address,
+            )
+            CommunityFeedback.objects.filter(pk=feedback.pk).update(received_at=received)
+            feedback.received_at = received
+            age_days = (now - received).days
+            if age_days >= 3 or rng.random() < 0.5:
+                status = FeedbackStatus.ANSWERED if rng.random() < 0.7 else FeedbackStatus.REVIEWED
+                answer = rng.choice(ANSWERS) if status == FeedbackStatus.ANSWERED else ""
+                community_feedback_handle(actor=supervisor, feedback=feedback, status=status, answer=answer)
+                first = min(received + timedelta(hours=rng.choice([3, 6, 20, 26, 48, 70])), now)
+                CommunityFeedback.objects.filter(pk=feedback.pk).update(
+                    reviewed_at=first, answered_at=first if status == FeedbackStatus.ANSWERED else None
+                )
+            made += 1
+    return made
+
+
+def handoff_answers() -> int:
+    """Most partners answer the optional handoff question when they close a referral: run after
+    the archive, whose referrals were closed by partners too."""
+    with transaction.atomic():
+        return _handoffs(random.Random(4518))
+
+
+def _handoffs(rng: random.Random) -> int:
+    closed = list(
+        Referral.objects.filter(status=Referral.Status.CLOSED, handoff_info_enough__isnull=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    answered = 0
+    for pk in closed:
+        if rng.random() < 0.25:
+            continue
+        Referral.objects.filter(pk=pk).update(
+            handoff_info_enough=rng.random() < 0.82, handoff_timely=None if rng.random() < 0.15 else rng.random() < 0.74
+        )
+        answered += 1
+    return answered
+
+
+def load_demo_data(*, stdout) -> None:
+    supervisor = User.objects.filter(role=Role.SUPERVISOR, is_active=True).order_by("pk").first()
+    if supervisor is None:
+        return
+    now = timezone.now()
+    rng = random.Random(4517)
+    with transaction.atomic():
+        events = _outreach(supervisor, rng, now.date()) if not OutreachEvent.objects.exists() else 0
+        messages = _community(supervisor, rng, now) if not CommunityFeedback.objects.exists() else 0
+    stdout.write(f"  {events} outreach and training events, {messages} community messages")

@@ -1,0 +1,37 @@
+"""The demo's year of listening: outreach and training every month, community messages in every
+state, and partners' word on most closed referrals, so the feedback screens are never empty."""
+
+from datetime import timedelta
+
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from apps.feedback.models import CommunityFeedback, OutreachEvent
+from apps.followups.models import Referral
+
+
+def test_outreach_and_training_in_every_month_of_the_year(demo_output, db):
+    since = timezone.now().date() - timedelta(days=365)
+    events = OutreachEvent.objects.filter(held_on__gte=since)
+    months = {d.strftime("%Y-%m") for d in events.values_list("held_on", flat=True)}
+    assert len(months) >= 12
+    assert events.filter(kind="call_center_training").count() >= 12
+    assert events.filter(kind="community").count() >= 24
+
+
+def test_community_messages_new_reviewed_and_answered_across_the_year(demo_output, db):
+    messages = CommunityFeedback.objects.all()
+    months = messages.annotate(month=TruncMonth("received_at")).values("month").distinct().count()
+    assert months >= 12
+    assert set(messages.values_list("status", flat=True)) == {"new", "reviewed", "answered"}
+    assert set(messages.values_list("kind", flat=True)) == {"compliment", "concern", "suggestion"}
+    answered = messages.filter(status="answered")
+    assert not answered.filter(answered_at__isnull=True).exists()
+    assert all(m.reviewed_at >= m.received_at for m in answered)
+
+
+def test_partners_answered_the_handoff_question_on_most_closed_referrals(demo_output, db):
+    closed = Referral.objects.filter(status="closed")
+    answered = closed.filter(handoff_info_enough__isnull=False)
+    assert closed.count() >= 20 and answered.count() >= closed.count() * 0.6
+    assert answered.filter(handoff_info_enough=False).exists()

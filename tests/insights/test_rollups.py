@@ -26,11 +26,11 @@ from apps.insights.models import (
     ScreeningFact,
 )
 from apps.insights.selectors import measure_values
-from apps.insights.services import rollups_follow, rollups_rebuild
+from apps.insights.services import rollups_follow, rollups_rebuild, rollups_refresh_recent
 from apps.intake.services import call_screen
 from apps.safety.services import co_response_request
 from apps.streams.models import Event
-from apps.teams.models import Team, UnitStatus
+from apps.teams.models import Shift, Team, UnitStatus
 from tests.factories import OrganizationFactory, ServiceFactory
 from tests.insights.dataset import CONSENT, NO_ANSWERS, Clock, mdt, people
 from tests.servers import CeleryWorker
@@ -366,3 +366,19 @@ def wait_until(predicate, *, timeout: float = 60, step: float = 0.3) -> bool:
             return True
         time.sleep(step)
     return predicate()
+
+
+@pytest.mark.django_db
+def test_shift_hours_reach_the_rollups_with_the_hourly_refresh_of_the_days_around_today(
+    monkeypatch, supervisor, dispatcher
+):
+    Clock(monkeypatch, mdt(10, 30, 9))
+    world = people(supervisor=supervisor, dispatcher=dispatcher)
+    rollups_rebuild()
+    Shift.objects.create(team=world.teams["A"], starts_at=mdt(10, 30, 8), ends_at=mdt(10, 30, 16))
+    follow_all()  # a shift written in the admin sends no event
+    day = date(2026, 10, 30)
+    assert measure_values("team_hours_on_shift", start=day, end=day)[0]["value"] == 0
+    rollups_refresh_recent()
+    assert measure_values("team_hours_on_shift", start=day, end=day)[0]["value"] == 8.0
+    assert measure_values("team_hours_on_shift", start=date(2026, 10, 1), end=date(2026, 10, 31))[0]["value"] == 8.0

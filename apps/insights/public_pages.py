@@ -6,12 +6,13 @@ from datetime import date
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from apps.common.errors import ApplicationError
-from apps.insights import opendata, privacy, public
+from apps.insights import charts, opendata, privacy, public
 from apps.insights.registry import public_measures
 
 # The dashboard's tables: the counts shown side by side for each month and each breakdown.
@@ -46,6 +47,16 @@ def _table(measures: dict, groups_of) -> dict:
     }
 
 
+def _chart(rows: list[dict], *, chart_id: str, title: str) -> str:
+    """Bars for one measure's rows (charts.py escapes every word); a hidden value is said so."""
+
+    def shown(value):
+        return _("hidden") if value is None else charts.plain_number(value)
+
+    points = [charts.Point(label=str(r["label"]), value=r["value"]) for r in rows]
+    return mark_safe(charts.bar_chart(points, chart_id=chart_id, title=title, fmt=shown))  # noqa: S308
+
+
 @require_GET
 @cache_control(public=True, max_age=60)
 def dashboard(request):
@@ -77,6 +88,14 @@ def dashboard(request):
         "min_count": summary["min_count"],
         "range_months": public.months_between(start, end),
     }
+    if "calls" in measures:
+        calls = measures["calls"]
+        context["month_chart"] = _chart(calls["by_month"], chart_id="chart-calls-by-month", title=calls["name"])
+        if "source" in calls["breakdowns"]:
+            title = _("%(measure)s by source") % {"measure": calls["name"]}
+            context["source_chart"] = _chart(
+                calls["breakdowns"]["source"], chart_id="chart-calls-by-source", title=title
+            )
     return render(request, "insights/public/dashboard.html", context, status=status)
 
 

@@ -35,8 +35,9 @@ def test_anyone_reads_the_dashboard_without_signing_in(visitor):
     assert page.url.endswith(f"/transparency/{RANGE}")  # not sent to the sign-in form
     assert page.inner_text("h1") == "How the program is doing"
     assert page.inner_text("[data-measure='calls'] .headline-value") == "126"
-    assert "hidden" in page.inner_text("#by-source-title + .table-scroll")
+    assert "hidden" in page.inner_text("#by-source-title ~ .table-scroll")
     assert page.locator("a[href='/public/budget/']").count() >= 1
+    assert page.locator("svg[aria-labelledby^=chart-calls-by-month]").count() == 1  # with the table beside it
     assert_accessible(page)
 
 
@@ -61,5 +62,5 @@ def test_the_dashboard_in_spanish(visitor):
     page = visitor(f"/transparency/{RANGE}", locale="es-ES", extra_http_headers={"Accept-Language": "es"})
     assert page.get_attribute("html", "lang") == "es"
     assert page.inner_text("h1") == "Cómo va el programa"
-    assert "oculto" in page.inner_text("#by-source-title + .table-scroll")
+    assert "oculto" in page.inner_text("#by-source-title ~ .table-scroll")
     assert_accessible(page)

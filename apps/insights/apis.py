@@ -44,7 +44,7 @@ class PublicSummaryApi(APIView):
     """The transparency dashboard's numbers as JSON, for anyone (no sign-in).
 
     `from` is the first day of a month and `to` the last day of one (both optional: the last twelve
-    months by default); anything else is a 400 with field errors. Counts from 1 to min_count - 1,
+    complete months by default); anything else is a 400 with field errors. Counts from 1 to min_count - 1,
     cells that would give one away by subtraction, and rates or percentiles resting on fewer than
     min_count records are null. Cached for a minute by range and language.
     """

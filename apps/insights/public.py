@@ -59,12 +59,19 @@ def months_between(start: date, end: date) -> list[date]:
 
 
 def default_range(today: date | None = None) -> tuple[date, date]:
-    """The last twelve months, this one included (so far)."""
+    """The last twelve complete months. (This month so far is one query away: a month just begun
+    has small counts everywhere, and a range hides a sum whenever one of its months hides a cell.)"""
     today = today or timezone.localdate()
-    first = month_start(today)
+    end = month_start(today) - timedelta(days=1)
+    first = month_start(end)
     for _i in range(11):
         first = month_start(first - timedelta(days=1))
-    return first, month_end(today)
+    return first, end
+
+
+def this_month(today: date | None = None) -> tuple[date, date]:
+    today = today or timezone.localdate()
+    return month_start(today), month_end(today)
 
 
 def parse_range(raw_from: str | None, raw_to: str | None) -> tuple[date, date]:

@@ -87,6 +87,7 @@ def dashboard(request):
         "durations": [m for m in summary["measures"] if m["kind"] == "duration"],
         "min_count": summary["min_count"],
         "range_months": public.months_between(start, end),
+        "this_month": public.this_month(),
     }
     if "calls" in measures:
         calls = measures["calls"]

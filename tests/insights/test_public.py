@@ -134,3 +134,12 @@ def test_a_burst_of_readers_is_served_from_the_cache(client, history, django_ass
 def test_no_team_and_no_finer_place_than_a_district(client, history):
     body = client.get("/api/v1/public/summary/", RANGE).json()
     assert set(body["breakdowns"]) == {"source", "call_type", "priority", "district"}
+
+
+def test_by_default_the_last_twelve_complete_months(client, history):
+    assert public.default_range(public.date(2026, 12, 1)) == (public.date(2025, 12, 1), public.date(2026, 11, 30))
+    assert public.default_range(public.date(2026, 3, 31)) == (public.date(2025, 3, 1), public.date(2026, 2, 28))
+    body = client.get("/api/v1/public/summary/").json()
+    start, end = public.default_range()
+    assert (body["from"], body["to"]) == (start.isoformat(), end.isoformat())
+    assert 'id="this-month"' in client.get("/transparency/").content.decode()

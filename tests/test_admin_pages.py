@@ -46,7 +46,7 @@ def test_every_link_on_the_admin_index_opens_for_a_supervisor():
     client.force_login(UserFactory(role="supervisor"))
     index = client.get("/admin/").content.decode()
     pages = re.findall(r'<li><a href="(/[^"]*)">', index.split('id="supervisor-pages"')[1].split("</ul>")[0])
-    assert len(pages) == 14
+    assert len(pages) == 15
     for url in pages:
         assert client.get(url).status_code == 200, url
 

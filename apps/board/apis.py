@@ -233,6 +233,6 @@ class CoResponseApi(APIView):
         data = CoResponseUpdateInput(data=request.data)
         data.is_valid(raise_exception=True)
         co_response = safety_services.co_response_update(
-            actor=request.user, co_response_id=co_response_id, **data.validated_data
+            actor=request.user, co_response_id=co_response_id, via="board", **data.validated_data
         )
         return Response(co_response_payload(co_response))

@@ -42,6 +42,8 @@ GET_ROWS = {
     "healthz":                           "P    P    P    P    P    P    P    P    P    P",
     "readyz":                            "P    P    P    P    P    P    P    P    P    P",
     "login":                             "P    P    P    P    P    P    P    P    P    P",
+    # The public feedback form (no sign-in; rate-limited per address).
+    "community-feedback":                "P    P    P    P    P    P    P    P    P    P",
     "api-me":                            "R    A    A    A    A    A    A    A    A    A",
     # Only roles in FIRSTLINE_MFA_ROLES stay on it (tests/accounts/test_second_factor.py); others move on.
     "second-factor":                     "R    -    -    -    -    -    -    -    -    -",
@@ -64,6 +66,8 @@ GET_ROWS = {
     "api-board":                         "R    R    R    A    R    A    R    R    R    R",
     # Premise history: dispatch, and the teams sent to the call (its reads are audited).
     "api-board-premise":                 "R    A    R    A    R    A    R    R    R    R",
+    # Co-responses on the board: dispatch only (a team reads its calls' in the bootstrap).
+    "api-board-co-responses":            "R    R    R    A    R    A    R    R    R    R",
     "api-incident-eido":                 "R    R    R    A    A    A    R    R    R    R",
     "api-intake-handbacks":              "R    R    R    R    R    R    R    R    R    R",  # call centers' API key only
     "api-intake-decision":               "R    R    R    -    R    -    R    R    R    R",  # (no decision in the world)
@@ -139,6 +143,7 @@ WRITE_ROWS = {
     #                                     anon resA resB disp ctak supv ptnX ptnY anal fin
     "assign team B to the call":         "R    R    R    A    R    A    R    R    R    R",
     "reassign the assignment":           "R    R    R    A    R    A    R    R    R    R",
+    "ask police to the call":            "R    R    R    A    R    A    R    R    R    R",
     "acknowledge the assignment":        "R    A    R    A    R    A    R    R    R    R",
     "set the assignment en route":       "R    A    R    A    R    A    R    R    R    R",
     "cancel the assignment":             "R    R    R    A    R    A    R    R    R    R",
@@ -237,6 +242,12 @@ def _writes(world):
     return [
         ("assign team B to the call", "post", f"/api/v1/incidents/{inc.pk}/assignments/", {"team": world.team_b.pk}),
         ("reassign the assignment", "post", f"/api/v1/board/assignments/{a.pk}/reassign/", {"team": world.team_b.pk}),
+        (
+            "ask police to the call",
+            "post",
+            f"/api/v1/board/incidents/{inc.pk}/co-responses/",
+            {"agency": "police", "reason": "weapon"},
+        ),
         ("acknowledge the assignment", "post", f"/api/v1/assignments/{a.pk}/acknowledge/", {}),
         ("set the assignment en route", "post", f"/api/v1/assignments/{a.pk}/status/", {"status": "en_route"}),
         ("cancel the assignment", "post", f"/api/v1/assignments/{a.pk}/cancel/", {"reason": "test"}),

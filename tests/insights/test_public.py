@@ -98,7 +98,7 @@ def test_the_dashboard_shows_the_apis_numbers(client, history):
     assert '<li class="headline" data-measure="calls">' in body
     headline = body.split('data-measure="calls">')[1].split("</li>")[0]
     assert ">126<" in headline
-    assert "hidden" in body and "/public/budget/" in body
+    assert "hidden" in body and "/public/budget/" in body and "/transparency/feedback/" in body
 
 
 def test_a_bad_range_on_the_dashboard_is_a_400_page_not_an_error(client, history):

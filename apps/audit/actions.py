@@ -162,6 +162,8 @@ AUDIT_ACTIONS: dict[str, str] = {
     "funding.source.change": "A funding source or its restrictions were changed.",
     "funding.allocation.set": "A funding source's allocation to a budget line was set.",
     "funding.expenditure.create": "A spending row was recorded against a budget line.",
+    "places.import": "Address points were imported from an OpenAddresses CSV (counts and skipped rows).",
+    "places.landmark.save": "A landmark (a place callers name instead of an address) was added or changed.",
     "funding.mapping.save": "A spending CSV column mapping was saved.",
     "funding.import": "A spending CSV was imported.",
     "funding.report": "A funder report was exported (CSV or XLSX).",

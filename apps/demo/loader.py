@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.demo import addresses as places_demo
 from apps.demo import feedback as feedback_demo
 from apps.demo import field as field_demo
 from apps.demo import followups as followups_demo
@@ -33,6 +34,7 @@ from apps.teams.models import Team
 # What the other apps add, in this order (follow-ups refer to the directory's services).
 EXTENSIONS = (
     ("resources", resources_demo.load_demo_data),
+    ("places", places_demo.load_demo_data),
     ("intake", intake_demo.load_demo_data),
     ("followups", followups_demo.load_demo_data),
     ("field", field_demo.load_demo_data),

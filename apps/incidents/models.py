@@ -23,6 +23,15 @@ class Source(models.TextChoices):
     WALK_UP = "walk_up", _("Walk-up")
 
 
+class LocationSource(models.TextChoices):
+    """How the call's coordinates were obtained ('' for calls recorded before this was kept)."""
+
+    DEVICE = "device", _("From the caller's device or the call center")
+    GEOCODED = "geocoded", _("Found by the geocoder from the address")
+    PICKED = "picked", _("Picked by the call-taker")
+    NONE = "none", _("No coordinates")
+
+
 class Disposition(models.TextChoices):
     RESOLVED_ON_SCENE = "resolved_on_scene", _("Resolved on scene")
     TRANSPORTED = "transported", _("Transported")
@@ -103,6 +112,10 @@ class Incident(models.Model):
     latitude = models.FloatField(null=True, blank=True, validators=[MinValueValidator(-90), MaxValueValidator(90)])
     longitude = models.FloatField(null=True, blank=True, validators=[MinValueValidator(-180), MaxValueValidator(180)])
     district = models.CharField(max_length=60, blank=True, db_index=True)
+    location_source = models.CharField(max_length=20, choices=LocationSource.choices, blank=True)
+    location_score = models.FloatField(
+        null=True, blank=True, help_text=_("The geocoder's score (0-1) when it found the coordinates.")
+    )
     # Who called and what they said are encrypted at rest (apps/common/crypto.py); find calls from
     # one number through `callback_digest`, never by filtering on `callback`.
     callback = EncryptedTextField(blank=True, help_text=_("Callback number or URI."))

@@ -44,6 +44,8 @@ class IncidentShape(S.Serializer):
     latitude = S.FloatField(allow_null=True)
     longitude = S.FloatField(allow_null=True)
     district = S.CharField()
+    location_source = S.CharField()  # device, geocoded, picked, none; '' for calls recorded before it was kept
+    location_score = S.FloatField(allow_null=True)
     callback = S.CharField()
     caller_name = S.CharField()
     caller_notes = S.CharField()

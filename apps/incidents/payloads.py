@@ -69,6 +69,8 @@ def incident_payload(incident: Incident, *, with_related: bool = False) -> dict:
         "latitude": incident.latitude,
         "longitude": incident.longitude,
         "district": incident.district,
+        "location_source": incident.location_source,
+        "location_score": incident.location_score,
         "callback": incident.callback,
         "caller_name": incident.caller_name,
         "caller_notes": incident.caller_notes,

@@ -25,6 +25,7 @@ from apps.intake.eido.document import EidoError
 from apps.intake.models import ApiKey, EidoDocument, Handback, ResponseType, ScreeningDecision
 from apps.intake.services import eido_for_incident, eido_gaps, eido_receive
 from apps.intake.wording import reasons_text
+from apps.places.selectors import geocode
 
 
 def decision_payload(decision: ScreeningDecision) -> dict:
@@ -243,6 +244,7 @@ class ScreenApi(APIView):
         )
         override = serializers.ChoiceField(choices=ResponseType.choices, required=False, allow_null=True)
         override_reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+        location_picked = serializers.BooleanField(required=False, default=False)
         dry_run = serializers.BooleanField(required=False, default=False)
 
         def validate(self, attrs):
@@ -265,6 +267,7 @@ class ScreenApi(APIView):
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
         if fields.pop("dry_run"):
+            fields.pop("location_picked")
             if not can_create_incident(request.user):
                 raise PermissionRefused(_("Only call-takers, dispatchers and supervisors screen calls."))
             version = selectors.policy_in_force()
@@ -351,3 +354,24 @@ class DuplicateDismissApi(APIView):
     def post(self, request, flag_id):
         flag = services.duplicate_dismiss(actor=request.user, flag_id=flag_id)
         return Response({"id": flag.pk, "status": flag.status, "incident": flag.incident_id})
+
+
+class GeocodeApi(APIView):
+    """Candidates for a typed location (the screening page's autocomplete), from the program's own data."""
+
+    class InputSerializer(serializers.Serializer):
+        q = serializers.CharField(max_length=300, trim_whitespace=True)
+        limit = serializers.IntegerField(required=False, min_value=1, max_value=10, default=5)
+
+    @extend_schema(
+        summary="Geocode a typed location with the local geocoder",
+        parameters=[InputSerializer],
+        responses=ok(200, shapes.GeocodeShape),
+    )
+    def get(self, request):
+        if not can_create_incident(request.user):
+            raise PermissionRefused(_("Only call-takers, dispatchers and supervisors look up locations."))
+        data = self.InputSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        found = geocode(data.validated_data["q"], limit=data.validated_data["limit"])
+        return Response({"results": [c.as_dict() for c in found]})

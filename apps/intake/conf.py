@@ -40,3 +40,8 @@ def eido_agency_type() -> list[str]:
 def eido_agency_role() -> list[str]:
     """NENA `agencyRoleDescriptionRegistryText` for the program's own agency component."""
     return list(getattr(settings, "FIRSTLINE_EIDO_AGENCY_ROLE", ["Responding"]))
+
+
+def geocode_min_score() -> float:
+    """The geocoder's score (0-1) a call's address must reach for its coordinates to be taken unasked."""
+    return float(getattr(settings, "FIRSTLINE_GEOCODE_MIN_SCORE", 0.75))

@@ -144,3 +144,16 @@ class DuplicateResolvedShape(S.Serializer):
     id = S.IntegerField()
     status = S.CharField()
     incident = S.IntegerField()
+
+
+class GeocodeCandidateShape(S.Serializer):
+    label = S.CharField()
+    latitude = S.FloatField()
+    longitude = S.FloatField()
+    district = S.CharField()
+    score = S.FloatField()  # 0-1, 1 for an exact match
+    how = S.CharField()  # exact, fuzzy, interpolated, nearest, intersection, landmark
+
+
+class GeocodeShape(S.Serializer):
+    results = GeocodeCandidateShape(many=True)

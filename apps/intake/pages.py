@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from apps.accounts.roles import can_create_incident
 from apps.common import callers
 from apps.common.errors import ApplicationError
-from apps.incidents.models import CallType, Source
+from apps.incidents.models import CallType, LocationSource, Source
 from apps.intake import selectors, services
 from apps.intake.models import ResponseType, ScreeningDecision
 
@@ -45,6 +45,7 @@ def _form_values(post) -> dict:
         "override": post.get("override", ""),
         "override_reason": post.get("override_reason", "").strip(),
         "incident": post.get("incident", "").strip(),
+        "location_picked": post.get("location_picked", "") == "1",
     }
 
 
@@ -63,6 +64,7 @@ def _held_values(incident) -> dict:
         "override": "",
         "override_reason": "",
         "incident": str(incident.pk),
+        "location_picked": incident.location_source == LocationSource.PICKED,
     }
 
 
@@ -145,7 +147,8 @@ def screen(request):
         context.update(values=values, answers=answers)
         errors: dict = {}
         for name, value in {**values, **{f"q_{k}": v for k, v in answers.items()}}.items():
-            if "\x00" in value:  # a NUL cannot be stored; refuse the form instead of failing on save
+            # A NUL cannot be stored; refuse the form instead of failing on save.
+            if isinstance(value, str) and "\x00" in value:
                 errors[name] = [_("Remove the invisible NUL character.")]
         latitude, longitude = _coordinates(values, errors)
         try:
@@ -174,6 +177,7 @@ def screen(request):
                     caller_name=values["caller_name"],
                     caller_language=values["caller_language"],
                     held_incident_id=context["held_call"].pk if context["held_call"] else None,
+                    location_picked=values["location_picked"],
                 )
                 return redirect(f"{request.path}?done={decision.pk}")
         except (ApplicationError, ValidationError) as error:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("intake/handbacks/", apis.HandbackListApi.as_view(), name="api-intake-handbacks"),
     path("intake/screen/", apis.ScreenApi.as_view(), name="api-intake-screen"),
     path("intake/decisions/<int:decision_id>/", apis.DecisionDetailApi.as_view(), name="api-intake-decision"),
+    path("intake/geocode/", apis.GeocodeApi.as_view(), name="api-intake-geocode"),
     path("intake/policy/", apis.PolicyInForceApi.as_view(), name="api-intake-policy"),
     path("intake/policy-report/", apis.PolicyReportApi.as_view(), name="api-intake-policy-report"),
     path("intake/duplicates/", apis.DuplicateListApi.as_view(), name="api-intake-duplicates"),

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "apps.teams",
     "apps.incidents",
     "apps.resources",
+    "apps.places",
     "apps.followups",
     "apps.safety",
     "apps.intake",

@@ -110,3 +110,108 @@ loadCatalog(pageLanguage()); // the words this script writes, in the page's lang
   if (target && target.tagName === "FIELDSET") target = target.querySelector("input");
   if (target && document.activeElement !== target) target.focus();
 })();
+
+// Location autocomplete (a WAI-ARIA combobox): typed text asks the program's own geocoder for
+// candidates; Arrow keys move, Enter or a click picks one, which fills the coordinates and marks the
+// location as picked by the call-taker. Typing again, or editing the coordinates, unmarks it.
+(function () {
+  "use strict";
+  var input = document.getElementById("id_location_text");
+  var list = document.getElementById("location-candidates");
+  var status = document.getElementById("location-status");
+  var picked = document.getElementById("id_location_picked");
+  var lat = document.getElementById("id_latitude");
+  var lon = document.getElementById("id_longitude");
+  if (!input || !list || !window.fetch) return;
+  var url = input.getAttribute("data-geocode-url");
+  var candidates = [];
+  var active = -1;
+  var timer = null;
+  var ticket = 0;
+
+  function close() {
+    list.hidden = true;
+    list.textContent = "";
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+    active = -1;
+  }
+
+  function highlight(index) {
+    var options = list.querySelectorAll("[role=option]");
+    Array.prototype.forEach.call(options, function (option, i) {
+      option.setAttribute("aria-selected", i === index ? "true" : "false");
+    });
+    active = index;
+    if (index >= 0) input.setAttribute("aria-activedescendant", options[index].id);
+    else input.removeAttribute("aria-activedescendant");
+  }
+
+  function show(found) {
+    candidates = found;
+    list.textContent = "";
+    found.forEach(function (candidate, i) {
+      var option = document.createElement("li");
+      option.id = "location-candidate-" + i;
+      option.setAttribute("role", "option");
+      option.setAttribute("aria-selected", "false");
+      option.textContent = candidate.label + (candidate.district ? " · " + candidate.district : "");
+      option.addEventListener("mousedown", function (event) { event.preventDefault(); pick(i); });
+      list.appendChild(option);
+    });
+    list.hidden = found.length === 0;
+    input.setAttribute("aria-expanded", found.length ? "true" : "false");
+    status.textContent = found.length
+      ? interpolate(gettext("%(count)s places match: use the arrow keys and Enter to pick one."), { count: found.length })
+      : gettext("No place in the program's address list matches.");
+    active = -1;
+  }
+
+  function pick(index) {
+    var candidate = candidates[index];
+    if (!candidate) return;
+    input.value = candidate.label;
+    lat.value = String(candidate.latitude);
+    lon.value = String(candidate.longitude);
+    picked.value = "1";
+    close();
+    status.textContent = interpolate(gettext("Location set: %(label)s."), { label: candidate.label });
+  }
+
+  function lookup() {
+    var text = input.value.trim();
+    if (text.length < 3) { close(); return; }
+    var mine = ++ticket;
+    request(url + "?q=" + encodeURIComponent(text)).then(function (answer) {
+      if (mine !== ticket || document.activeElement !== input) return;
+      if (answer.ok) show(answer.body.results);
+    }).catch(function () { /* the call-taker can still type the coordinates */ });
+  }
+
+  input.addEventListener("input", function () {
+    picked.value = "";
+    clearTimeout(timer);
+    timer = setTimeout(lookup, 250);
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey) return;
+    if (event.key === "ArrowDown" && candidates.length) {
+      event.preventDefault();
+      if (list.hidden) show(candidates);
+      highlight(Math.min(active + 1, candidates.length - 1));
+    } else if (event.key === "ArrowUp" && !list.hidden) {
+      event.preventDefault();
+      highlight(Math.max(active - 1, 0));
+    } else if (event.key === "Enter" && !list.hidden && active >= 0) {
+      event.preventDefault(); // pick, do not submit the form
+      pick(active);
+    } else if (event.key === "Escape" && !list.hidden) {
+      event.preventDefault();
+      close();
+    }
+  });
+  input.addEventListener("blur", function () { setTimeout(close, 150); });
+  [lat, lon].forEach(function (field) {
+    field.addEventListener("input", function () { picked.value = ""; });
+  });
+})();

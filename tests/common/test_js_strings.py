@@ -21,6 +21,8 @@ ALLOWED = {
     ("static/board/board.js", "Escape"),  # a key name
     ("static/board/view.js", "Enter"),  # a key name
     ("static/field/emergency.js", "Enter"),  # a key name
+    ("static/intake/screen.js", "Enter"),  # a key name
+    ("static/intake/screen.js", "Escape"),  # a key name
     ("static/intake/screen.js", "Key"),  # the prefix of KeyboardEvent.code
     ("static/field/views.js", "XXXX-XXXX-XXXX"),  # the shape of an enrollment code
     ("static/board/view.js", "Leaflet"),  # the map library's name

@@ -72,6 +72,8 @@ GET_ROWS = {
     "api-intake-handbacks":              "R    R    R    R    R    R    R    R    R    R",  # call centers' API key only
     "api-intake-decision":               "R    R    R    -    R    -    R    R    R    R",  # (no decision in the world)
     "api-intake-policy":                 "R    A    A    A    A    A    A    A    A    A",
+    # The address lookup for screening (no query in the walk, so a 400 where allowed: tests/places).
+    "api-intake-geocode":                "R    R    R    -    -    -    R    R    R    R",
     "api-intake-policy-report":          "R    R    R    R    R    A    R    R    R    R",
     "api-intake-duplicates":             "R    R    R    A    R    A    R    R    R    R",
     "api-field-bootstrap":               "R    A    A    R    R    R    R    R    R    R",

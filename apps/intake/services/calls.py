@@ -28,6 +28,7 @@ from apps.intake.models import CallCenter, CenterKind, Channel, EidoDocument, Re
 from apps.intake.selectors import policy_in_force
 from apps.intake.services.duplicates import _flag_duplicates
 from apps.intake.services.handbacks import handback_create
+from apps.intake.services.locations import call_location
 from apps.intake.services.screening import Evaluation, screening_evaluate
 from apps.streams.names import BOARD
 from apps.streams.services import streams_append
@@ -64,6 +65,7 @@ def call_screen(
     received_at: datetime | None = None,
     external_id: str = "",
     held_incident_id=None,
+    location_picked: bool = False,
 ) -> ScreeningDecision:
     """Screen a call under the policy in force and act on it: an incident, or a not-eligible handback.
 
@@ -112,14 +114,18 @@ def call_screen(
             "location_text": text["location_text"],
             "call_type": call_type,
             "priority": evaluation.priority,
-            "latitude": latitude,
-            "longitude": longitude,
+            **call_location(
+                location_text=text["location_text"], latitude=latitude, longitude=longitude, picked=location_picked
+            ),
             "callback": text["callback"],
             "caller_name": text["caller_name"],
             "caller_language": text["caller_language"],
             "safety_notes": "; ".join(yes_reasons)[: callers.SAFETY_NOTES_MAX],
             "safety_flags": evaluation.flags,
         }
+        if held is not None and not location_picked and (latitude, longitude) == (held.latitude, held.longitude):
+            # The page sent back the coordinates the held call already had: they keep their origin.
+            details.update(location_source=held.location_source, location_score=held.location_score)
         if held is not None and response_type == ResponseType.NOT_ELIGIBLE:
             incident_screened_out(
                 actor=actor,
@@ -288,8 +294,7 @@ def held_call_create(
         location_text=location_text,
         call_type=call_type,
         source=SOURCE_FOR_CENTER.get(call_center.kind, Source.NINE_ONE_ONE),
-        latitude=latitude,
-        longitude=longitude,
+        **call_location(location_text=location_text, latitude=latitude, longitude=longitude),
         callback=callback,
         caller_name=caller_name,
         caller_notes=caller_notes,

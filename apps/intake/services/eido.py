@@ -21,6 +21,7 @@ from apps.intake.eido.parser import eido_caller_notes, eido_parse
 from apps.intake.models import CallCenter, Channel, EidoDocument
 from apps.intake.selectors import call_type_for_nature_code, policy_in_force
 from apps.intake.services.calls import call_screen, held_call_create
+from apps.intake.services.locations import call_location
 from apps.intake.services.screening import screening_evaluate
 
 
@@ -179,7 +180,9 @@ def _update_incident(*, actor, incident, parsed: ParsedEido) -> None:
     loc = parsed.location
     wanted = {"summary": parsed.summary(incident.summary)}
     if loc.usable:
-        wanted.update(location_text=loc.text, latitude=loc.latitude, longitude=loc.longitude)
+        wanted.update(location_text=loc.text)
+        wanted.update(call_location(location_text=loc.text, latitude=loc.latitude, longitude=loc.longitude))
+        wanted.pop("district", None)
     if parsed.callback:
         wanted["callback"] = parsed.callback
     if parsed.caller_name:

@@ -18,7 +18,13 @@ from apps.incidents.payloads import assignment_payload
 from apps.incidents.vocab import AGENCIES, CO_RESPONSE_OUTCOMES, CO_RESPONSE_REASONS
 from apps.safety import services as safety_services
 from apps.safety.history import premise_history
-from apps.safety.openapi import CoResponseListShape, CoResponseShape, EmergencyShape, PremiseHistoryShape
+from apps.safety.openapi import (
+    CheckInShape,
+    CoResponseListShape,
+    CoResponseShape,
+    EmergencyShape,
+    PremiseHistoryShape,
+)
 from apps.safety.selectors import co_response_payload, co_responses_read, emergency_payload
 from apps.teams.apis import TEAM_READERS, TeamListShape, team_payload
 
@@ -58,16 +64,6 @@ class BoardIncidentShape(S.Serializer):
     screening_complete = S.BooleanField()
     assignments = BoardAssignmentShape(many=True)
     recommended_team = RecommendedTeamShape(allow_null=True)
-
-
-class CheckInShape(S.Serializer):
-    assignment = S.IntegerField()
-    team = S.IntegerField()
-    incident = S.IntegerField()
-    due_at = S.DateTimeField()
-    interval_minutes = S.IntegerField()
-    answered_at = S.DateTimeField(allow_null=True)
-    overdue_at = S.DateTimeField(allow_null=True)
 
 
 class BoardCurrentAssignmentShape(S.Serializer):

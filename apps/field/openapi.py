@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from apps.incidents.openapi import EncounterShape, TeamAssignmentShape
 from apps.resources.openapi import ServiceCardShape
-from apps.safety.openapi import PremiseHistoryShape
+from apps.safety.openapi import CheckInShape, CoResponseShape, CoResponseVocabularyShape, PremiseHistoryShape
 
 S = serializers
 
@@ -52,6 +52,13 @@ class VocabShape(S.Serializer):
         child=S.ListField(child=S.CharField()),
     )
     followup_options = FollowupOptionShape(many=True)
+    co_response = CoResponseVocabularyShape()
+
+
+class PositionReportShape(S.Serializer):
+    moving_seconds = S.IntegerField()
+    still_seconds = S.IntegerField()
+    moved_metres = S.IntegerField()
 
 
 class BootstrapShape(S.Serializer):
@@ -67,6 +74,9 @@ class BootstrapShape(S.Serializer):
     cursors = S.DictField(child=S.IntegerField())
     vocab = VocabShape()
     premise_history = S.DictField(child=PremiseHistoryShape())  # by call id
+    co_responses = S.DictField(child=CoResponseShape(many=True))  # by call id
+    checkins = S.DictField(child=CheckInShape())  # by assignment id
+    position_report = PositionReportShape()
 
 
 class FieldResourcesShape(S.Serializer):

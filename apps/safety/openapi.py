@@ -81,3 +81,19 @@ class CoResponseListShape(S.Serializer):
     agencies = CodeNameShape(many=True)
     reasons = CodeNameShape(many=True)
     outcomes = CodeNameShape(many=True)
+
+
+class CheckInShape(S.Serializer):
+    assignment = S.IntegerField()
+    team = S.IntegerField()
+    incident = S.IntegerField()
+    due_at = S.DateTimeField()
+    interval_minutes = S.IntegerField()
+    answered_at = S.DateTimeField(allow_null=True)
+    overdue_at = S.DateTimeField(allow_null=True)
+
+
+class CoResponseVocabularyShape(S.Serializer):
+    agencies = CodeNameShape(many=True)
+    reasons = CodeNameShape(many=True)
+    outcomes = CodeNameShape(many=True)

@@ -81,6 +81,7 @@ def world(db, settings):
         "flag_id": flag.pk if flag else 2_147_483_000,
         "delivery_id": delivery.pk if delivery else uuid.uuid4(),
         "emergency_id": uuid.uuid4(),
+        "co_response_id": uuid.uuid4(),
         "service_id": service.pk,
         "organization_id": organization.pk,
         "sal_id": uuid.uuid4(),

@@ -92,6 +92,7 @@ class World:
             "flag_id": 999999,
             "delivery_id": missing_uuid,
             "emergency_id": missing_uuid,
+            "co_response_id": missing_uuid,
             "sal_id": missing_uuid,
             "taxonomy_id": missing_uuid,
             "term_id": missing_uuid,

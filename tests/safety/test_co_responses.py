@@ -11,6 +11,7 @@ from apps.audit.models import AuditEntry
 from apps.incidents.models import IncidentLogEntry
 from apps.incidents.timeline import shown_text
 from apps.safety.models import CoResponse
+from apps.safety.services import co_response_request
 from apps.streams.models import Event
 from tests.factories import DeviceFactory
 from tests.field.helpers import assigned_call
@@ -145,3 +146,16 @@ def test_only_dispatch_and_the_teams_on_the_call_may_ask(api, tablet, dispatcher
         assert api.post(board_list(incident.pk), {"agency": "fire", "reason": "fire_hazard"}, "json").status_code == 403
         assert api.get(board_list(incident.pk)).status_code == 403
     assert not CoResponse.objects.exists()
+    asked = co_response_request(
+        actor=dispatcher,
+        co_response_id=uuid.uuid4(),
+        incident_id=incident.pk,
+        agency="fire",
+        reason="fire_hazard",
+        via="board",
+    )
+    for role in ("analyst", "call_taker", "responder", "partner_user"):
+        api.login_as(request.getfixturevalue(role))
+        assert api.patch(board_one(asked.pk), {"outcome": "assisted"}, "json").status_code in {403, 404}
+    asked.refresh_from_db()
+    assert asked.outcome == "" and asked.version == 1

@@ -21,6 +21,8 @@ METHODS = ("PUT", "PATCH", "DELETE")
 # (door, method): what the door does with it. Its role-by-role policy is the WRITE_ROWS entry named.
 DECLARED = {
     ("api-incident", "PATCH"): "edit the incident",
+    # Dispatch only; its role-by-role check is tests/safety/test_co_responses.py (a world with a co-response).
+    ("api-board-co-response", "PATCH"): "record a co-response's arrival, departure or outcome",
     ("login", "PUT"): "Django's sign-in view declares PUT; the page middleware answers 405",
 }
 # Doors allowed to answer a method they do not declare (none: pages refuse them, see

@@ -146,9 +146,10 @@ def test_the_prune_task_removes_only_events_past_retention(dispatcher):
 def test_a_busy_team_is_never_recommended_and_capabilities_are_required(dispatcher):
     from apps.teams.selectors import team_recommend
 
-    near_busy = TeamFactory(status=UnitStatus.EN_ROUTE, last_latitude=39.74, last_longitude=-104.99)
-    far_ok = TeamFactory(last_latitude=39.80, last_longitude=-105.10, capabilities=["peer_support", "emt"])
-    near_no_emt = TeamFactory(last_latitude=39.741, last_longitude=-104.99, capabilities=["peer_support"])
+    fresh = {"last_position_at": timezone.now()}  # a position without a time is not trusted for distance
+    near_busy = TeamFactory(status=UnitStatus.EN_ROUTE, last_latitude=39.74, last_longitude=-104.99, **fresh)
+    far_ok = TeamFactory(last_latitude=39.80, last_longitude=-105.10, capabilities=["peer_support", "emt"], **fresh)
+    near_no_emt = TeamFactory(last_latitude=39.741, last_longitude=-104.99, capabilities=["peer_support"], **fresh)
     unknown = TeamFactory(capabilities=["peer_support", "emt"])
     teams = [near_busy, far_ok, near_no_emt, unknown]
     best, distance = team_recommend(teams=teams, required_capabilities=["emt"], latitude=39.74, longitude=-104.99)

@@ -126,6 +126,21 @@ def checkin_payload(check: SceneCheck) -> dict:
     }
 
 
+def checkin_interval(assignment) -> int:
+    """Minutes between check-ins on this call: the call type's own, else the priority's."""
+    incident = assignment.incident
+    return conf.checkin_minutes(
+        incident.priority, incident.call_type.checkin_minutes if incident.call_type_id else None
+    )
+
+
+def first_check(assignment, *, now=None) -> SceneCheck:
+    """The clock a team starts when it arrives (unsaved): the first answer is due one interval on."""
+    minutes = checkin_interval(assignment)
+    arrived = assignment.on_scene_at or now or timezone.now()
+    return SceneCheck(assignment=assignment, interval_minutes=minutes, due_at=arrived + timedelta(minutes=minutes))
+
+
 def scene_checks(assignments) -> dict[int, dict]:
     """The check-in clock of each assignment on scene, by id: its row, or (before the sweep has made
     one) the first due time counted from arrival."""
@@ -134,26 +149,7 @@ def scene_checks(assignments) -> dict[int, dict]:
         c.assignment_id: c
         for c in SceneCheck.objects.filter(assignment_id__in=[a.pk for a in on_scene]).select_related("assignment")
     }
-    clocks = {}
-    for a in on_scene:
-        if a.pk in rows:
-            clocks[a.pk] = checkin_payload(rows[a.pk])
-            continue
-        incident = a.incident
-        minutes = conf.checkin_minutes(
-            incident.priority, incident.call_type.checkin_minutes if incident.call_type_id else None
-        )
-        due = (a.on_scene_at or timezone.now()) + timedelta(minutes=minutes)
-        clocks[a.pk] = {
-            "assignment": a.pk,
-            "team": a.team_id,
-            "incident": a.incident_id,
-            "due_at": due.isoformat(),
-            "interval_minutes": minutes,
-            "answered_at": None,
-            "overdue_at": None,
-        }
-    return clocks
+    return {a.pk: checkin_payload(rows[a.pk] if a.pk in rows else first_check(a)) for a in on_scene}
 
 
 def co_responses_for_rollups(*, incident_ids) -> dict[int, list[tuple]]:

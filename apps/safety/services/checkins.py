@@ -17,7 +17,7 @@ from apps.incidents.services import incident_timeline_add
 from apps.incidents.states import AssignmentStatus
 from apps.safety import conf
 from apps.safety.models import SceneCheck
-from apps.safety.selectors import checkin_payload
+from apps.safety.selectors import checkin_interval, checkin_payload, first_check
 from apps.streams.names import BOARD, team_stream
 from apps.streams.services import streams_append
 
@@ -26,13 +26,6 @@ logger = logging.getLogger(__name__)
 
 def _check_event(check: SceneCheck, *, kind: str) -> None:
     streams_append(streams=[BOARD, team_stream(check.assignment.team_id)], kind=kind, data=checkin_payload(check))
-
-
-def _interval(assignment: Assignment) -> int:
-    incident = assignment.incident
-    return conf.checkin_minutes(
-        incident.priority, incident.call_type.checkin_minutes if incident.call_type_id else None
-    )
 
 
 def checkin_answer(*, actor, assignment_id: int, at: datetime | None = None) -> SceneCheck:
@@ -53,7 +46,7 @@ def checkin_answer(*, actor, assignment_id: int, at: datetime | None = None) -> 
             raise PermissionRefused(_("Only a responder on the team answers its check-in."))
         if assignment.status != AssignmentStatus.ON_SCENE:
             raise ApplicationError(_("Check-ins are for a team on scene."), extra={"status": [assignment.status]})
-        interval = _interval(assignment)
+        interval = checkin_interval(assignment)
         check, _created = SceneCheck.objects.select_for_update().get_or_create(
             assignment=assignment, defaults={"interval_minutes": interval, "due_at": at}
         )
@@ -93,14 +86,7 @@ def checkins_sweep(*, now: datetime | None = None, limit: int = 200) -> list[int
             .order_by("on_scene_at")[:limit]
         )
         SceneCheck.objects.bulk_create(
-            [
-                SceneCheck(
-                    assignment=a,
-                    interval_minutes=_interval(a),
-                    due_at=(a.on_scene_at or now) + timedelta(minutes=_interval(a)),
-                )
-                for a in arriving
-            ],
+            [first_check(a, now=now) for a in arriving],
             ignore_conflicts=True,
         )
         late = list(

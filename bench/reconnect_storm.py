@@ -1,0 +1,467 @@
+"""Reconnect storm: many tablets come back at once after a city-wide outage.
+
+    DATABASE_URL=postgres://... REDIS_URL=redis://... python bench/reconnect_storm.py
+        [--tablets 100] [--outbox 50] [--missed 200] [--runs 3] [--daphnes 2]
+
+Loopback only, bounded in time (every wait has a deadline). It creates its own database
+(bench_storm_<name>) and starts, against it and REDIS_URL, `--daphnes` daphne processes and a Celery
+worker with beat (tests/servers.py), as a small production would run.
+
+World: TABLETS teams, each with one responder signed in on its own enrolled tablet (through the real
+enrollment and sign-in doors) and one assigned call; a dispatcher follows the `board` stream.
+
+Each run:
+1. Outage: no tablet is connected. Each team stream gets MISSED events (real `team.status` data,
+   appended through the stream service), and each tablet queues OUTBOX mutations (a quarter
+   new encounters, the rest notes on them, as a shift's outbox looks).
+2. Storm: every tablet reconnects at the same moment, as the field app does: the stream hello with its
+   cursors (replaying what it missed), its outbox drained through `POST /api/v1/field/sync/` (retried
+   on 5xx or a dropped connection, as the app's outbox does), then one bootstrap. Tablets alternate
+   between the daphne processes. A tablet is "back live" when it has the stream replayed up to the
+   head it was welcomed with, its outbox applied and its bootstrap fetched.
+3. Meanwhile the board's own event latency is measured: a board event is committed every 200 ms and
+   timed from commit to receipt by the dispatcher's websocket, before the storm (at rest) and during it.
+4. Checks: every mutation applied exactly once (AppliedMutation and EncounterNote counts), every
+   tablet received every seq of its team stream once and in order up to the final head (its own
+   storm's events included), no 5xx answers.
+
+It prints per-run and median figures: time until all tablets are live, per-tablet p50/p95, board
+latency p50/p95 at rest and during the storm, and the load average.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+
+import django  # noqa: E402
+
+django.setup()
+
+import requests  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
+from django.test.utils import setup_test_environment  # noqa: E402
+from websockets.asyncio.client import connect  # noqa: E402
+
+PASSWORD = "bench-password-1"
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))]
+
+
+def stream_head(stream: str) -> int:
+    from apps.streams.models import StreamCounter
+
+    row = StreamCounter.objects.filter(stream=stream).first()
+    return row.last_seq if row else 0
+
+
+class Tablet:
+    """A responder's tablet: its team, call, enrolled device and a signed-in HTTP session."""
+
+    def __init__(self, index: int, dispatcher, base: str):
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from apps.accounts.models import Device, User
+        from apps.accounts.services import device_enroll, enrollment_code_normalize, secret_digest
+        from apps.incidents import services
+        from apps.streams.names import team_stream, user_stream
+        from apps.teams.models import Membership, Team
+
+        tag = uuid.uuid4().hex[:6]
+        self.base = base
+        self.team = Team.objects.create(call_sign=f"S{index}-{tag}", status="available")
+        self.user = User.objects.create_user(username=f"storm-{index}-{tag}", password=PASSWORD, role="responder")
+        Membership.objects.create(team=self.team, user=self.user)
+        self.device = Device.objects.create(name=f"Storm tablet {index}", team=self.team)
+        code = f"STORM{index:03d}{tag[:4]}"
+        Device.objects.filter(pk=self.device.pk).update(
+            enrollment_code_digest=secret_digest(enrollment_code_normalize(code)),
+            enrollment_expires_at=timezone.now() + timedelta(hours=1),
+        )
+        _device, device_key = device_enroll(enrollment_code=code)
+        self.incident = services.incident_create(actor=dispatcher, summary="Storm call", location_text="1 Storm St")
+        self.assignment = services.incident_assign(actor=dispatcher, incident_id=self.incident.pk, team_id=self.team.pk)
+        self.team_stream, self.user_stream = team_stream(self.team.pk), user_stream(self.user.pk)
+        self.http = requests.Session()
+        answer = self.http.post(
+            f"{base}/api/v1/auth/login/",
+            json={
+                "username": self.user.username,
+                "password": PASSWORD,
+                "device": str(self.device.pk),
+                "device_key": device_key,
+            },
+            timeout=60,
+        )
+        assert answer.status_code == 200, answer.text[:300]
+        self.http.headers["X-CSRFToken"] = self.http.cookies["csrftoken"]
+        self.http.headers["Referer"] = base + "/field/"
+        self.cursors: dict[str, int] = {}
+        self.outbox: list[dict] = []
+        self.notes_expected = 0
+
+    def queue(self, count: int) -> None:
+        """An outbox as a shift leaves it: a quarter new encounters, the rest notes on them."""
+        self.outbox, encounter = [], None
+        for i in range(count):
+            if i % 4 == 0:
+                encounter = str(uuid.uuid4())
+                data = {
+                    "incident": self.incident.pk,
+                    "assignment": self.assignment.pk,
+                    "disposition": "resolved_on_scene",
+                    "needs": ["food"],
+                    "narrative": "Storm.",
+                }
+                self.outbox.append(
+                    {
+                        "id": str(uuid.uuid4()),
+                        "type": "encounter.create",
+                        "record": encounter,
+                        "base_version": None,
+                        "data": data,
+                    }
+                )
+            else:
+                self.outbox.append(
+                    {
+                        "id": str(uuid.uuid4()),
+                        "type": "encounter.note",
+                        "record": encounter,
+                        "base_version": None,
+                        "data": {"text": f"storm note {i}"},
+                    }
+                )
+                self.notes_expected += 1
+
+    def drain(self, deadline: float) -> tuple[int, int]:
+        """POST the outbox until every mutation is applied (or a duplicate); returns (requests, 5xx)."""
+        sent = fivexx = 0
+        waiting = list(self.outbox)
+        delay = 0.2
+        while waiting:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"tablet {self.device.pk}: outbox not drained in time")
+            sent += 1
+            try:
+                answer = self.http.post(
+                    f"{self.base}/api/v1/field/sync/",
+                    json={"device": str(self.device.pk), "mutations": waiting},
+                    timeout=120,
+                )
+            except requests.RequestException:
+                time.sleep(delay)
+                delay = min(delay * 2, 5)
+                continue
+            if answer.status_code >= 500:
+                fivexx += 1
+                time.sleep(delay)
+                delay = min(delay * 2, 5)
+                continue
+            assert answer.status_code == 200, answer.text[:300]
+            results = answer.json()["results"]
+            bad = [r for r in results if r["status"] not in ("applied", "duplicate")]
+            assert all(r["http_status"] == 503 for r in bad), bad[:3]  # only "try again" may stay queued
+            keep = {r["id"] for r in bad}
+            waiting = [m for m in waiting if m["id"] in keep]
+        answer = self.http.get(f"{self.base}/api/v1/field/bootstrap/?device={self.device.pk}", timeout=120)
+        if answer.status_code >= 500:
+            fivexx += 1
+        assert answer.status_code == 200, answer.text[:300]
+        return sent + 1, fivexx
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self.http.cookies.items())
+
+
+async def reconnect(tablet: Tablet, port: int, started: float, deadline: float) -> dict:
+    """One tablet's return: stream replay and outbox drain side by side, as the app does them."""
+    seen: dict[str, list[int]] = {tablet.team_stream: [], tablet.user_stream: []}
+    url = f"ws://127.0.0.1:{port}/ws/v1/stream/"
+    headers = {"Cookie": tablet.cookie_header()}
+    drain = asyncio.get_running_loop().run_in_executor(None, tablet.drain, deadline)
+    async with connect(
+        url, origin=f"http://127.0.0.1:{port}", additional_headers=headers, open_timeout=120, max_size=None
+    ) as ws:
+        await ws.send(json.dumps({"type": "hello", "cursors": tablet.cursors, "device": str(tablet.device.pk)}))
+        heads = None
+        replayed_at = None
+        while replayed_at is None:
+            message = json.loads(await asyncio.wait_for(ws.recv(), timeout=max(1, deadline - time.monotonic())))
+            if message["type"] == "welcome":
+                heads = message["streams"]
+            elif message["type"] == "event":
+                seen[message["stream"]].append(message["seq"])
+            elif message["type"] == "resync":
+                raise RuntimeError(f"unexpected resync: {message}")
+            if heads is not None and all((seen[s][-1] if seen[s] else tablet.cursors[s]) >= heads[s] for s in heads):
+                replayed_at = time.perf_counter()
+        await ws.send(json.dumps({"type": "ack", "stream": tablet.team_stream, "seq": heads[tablet.team_stream]}))
+        requests_sent, fivexx = await drain
+        drained_at = time.perf_counter()
+        # Stay connected until the storm's own events (this tablet's and its neighbours') have all arrived.
+        while True:
+            final = await asyncio.get_running_loop().run_in_executor(None, tablet_final_head, tablet)
+            if (seen[tablet.team_stream] or [tablet.cursors[tablet.team_stream]])[-1] >= final:
+                break
+            try:
+                message = json.loads(await asyncio.wait_for(ws.recv(), timeout=2))
+            except TimeoutError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"tablet {tablet.device.pk}: team stream never reached {final}") from None
+                continue
+            if message["type"] == "event":
+                seen[message["stream"]].append(message["seq"])
+    first = tablet.cursors[tablet.team_stream]
+    expected = list(range(first + 1, final + 1))
+    return {
+        "live": max(replayed_at, drained_at) - started,
+        "replayed": replayed_at - started,
+        "requests": requests_sent,
+        "5xx": fivexx,
+        "in_order": seen[tablet.team_stream] == expected,
+        "last": final,
+    }
+
+
+def tablet_final_head(tablet: Tablet) -> int:
+    try:
+        return stream_head(tablet.team_stream)
+    finally:
+        connections.close_all()
+
+
+class BoardProbe:
+    """Commits a board event every 200 ms and times it to the dispatcher's websocket."""
+
+    def __init__(self, incident_id: int):
+        self.incident_id = incident_id
+        self.committed: dict[int, float] = {}
+        self.received: dict[int, float] = {}
+        self.phase: dict[int, str] = {}
+        self.current = "rest"
+        self.stop = threading.Event()
+
+    def commit_loop(self) -> None:
+        from apps.incidents.models import Incident
+        from apps.incidents.services.shared import _incident_event_data
+        from apps.streams.services import stream_append
+
+        data = _incident_event_data(Incident.objects.get(pk=self.incident_id))
+        try:
+            while not self.stop.wait(0.2):
+                box = {}
+                with transaction.atomic():
+                    transaction.on_commit(lambda box=box: box.setdefault("at", time.perf_counter()))
+                    event = stream_append(stream="board", kind="incident.updated", data=data)
+                self.committed[event.seq] = box["at"]
+                self.phase[event.seq] = self.current
+        finally:
+            connections.close_all()
+
+    async def listen(self, port: int, cookies: str, ready: asyncio.Event, until: asyncio.Event) -> None:
+        async with connect(
+            f"ws://127.0.0.1:{port}/ws/v1/stream/",
+            origin=f"http://127.0.0.1:{port}",
+            additional_headers={"Cookie": cookies},
+            max_size=None,
+        ) as ws:
+            await ws.send(json.dumps({"type": "hello", "cursors": {"board": None}}))
+            while not until.is_set():
+                try:
+                    message = json.loads(await asyncio.wait_for(ws.recv(), timeout=0.5))
+                except TimeoutError:
+                    continue
+                if message["type"] == "welcome":
+                    ready.set()
+                elif message["type"] == "event" and message["stream"] == "board":
+                    self.received[message["seq"]] = time.perf_counter()
+
+    def latencies(self, phase: str) -> list[float]:
+        return [
+            (self.received[seq] - at) * 1000
+            for seq, at in self.committed.items()
+            if self.phase.get(seq) == phase and seq in self.received
+        ]
+
+    def lost(self) -> int:
+        return sum(1 for seq in self.committed if seq not in self.received)
+
+
+async def storm(tablets, ports, probe, board_cookies, rest_seconds, deadline) -> list[dict]:
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=len(tablets) * 2 + 8))
+    ready, until = asyncio.Event(), asyncio.Event()
+    listener = asyncio.create_task(probe.listen(ports[0], board_cookies, ready, until))
+    await asyncio.wait_for(ready.wait(), timeout=60)
+    committer = threading.Thread(target=probe.commit_loop, daemon=True)
+    committer.start()
+    await asyncio.sleep(rest_seconds)
+    probe.current = "storm"
+    started = time.perf_counter()
+    results = await asyncio.gather(
+        *(reconnect(t, ports[i % len(ports)], started, deadline) for i, t in enumerate(tablets))
+    )
+    probe.current = "after"
+    probe.stop.set()
+    committer.join(timeout=10)
+    await asyncio.sleep(1)
+    until.set()
+    await listener
+    return results
+
+
+def outage(tablets, missed: int, outbox: int) -> None:
+    """While the tablets are away: MISSED events on each team stream, OUTBOX changes queued on each tablet.
+
+    The missed events are `team.status` events of the team's real data, appended through the stream
+    service (one counter update per team): what the storm replays, not how dispatch produced them.
+    """
+    from apps.streams.services import stream_append_many
+    from apps.teams.services import team_event_data
+
+    for tablet in tablets:
+        tablet.cursors = {
+            tablet.team_stream: stream_head(tablet.team_stream),
+            tablet.user_stream: stream_head(tablet.user_stream),
+        }
+        tablet.team.refresh_from_db()
+        with transaction.atomic():
+            stream_append_many(
+                stream=tablet.team_stream, kind="team.status", datas=[team_event_data(tablet.team)] * missed
+            )
+        tablet.notes_expected = 0
+        tablet.queue(outbox)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tablets", type=int, default=100)
+    parser.add_argument("--outbox", type=int, default=50)
+    parser.add_argument("--missed", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--daphnes", type=int, default=2)
+    parser.add_argument("--rest-seconds", type=float, default=5.0)
+    parser.add_argument("--time-limit", type=float, default=600.0, help="seconds one storm may take at most")
+    args = parser.parse_args()
+
+    if connection.vendor != "postgresql" or not os.environ.get("REDIS_URL"):
+        sys.exit("Run against PostgreSQL and Redis: set DATABASE_URL and REDIS_URL.")
+    from tests.servers import AsgiServer, CeleryWorker
+
+    (ROOT / "var").mkdir(exist_ok=True)
+    setup_test_environment()
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_storm_{connection.settings_dict['NAME']}"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    servers, worker = [], None
+    try:
+        servers = [AsgiServer().start() for _ in range(args.daphnes)]
+        worker = CeleryWorker(beat=True).start()
+        from apps.accounts.models import User
+        from apps.field.models import AppliedMutation
+        from apps.incidents.models import EncounterNote
+
+        dispatcher = User.objects.create_user(username="storm-dispatcher", password=PASSWORD, role="dispatcher")
+        print(f"setting up {args.tablets} tablets (enrolment and sign-in through the real doors)...", flush=True)
+        tablets = [Tablet(i, dispatcher, servers[i % len(servers)].url) for i in range(args.tablets)]
+        board = requests.Session()
+        answer = board.post(
+            f"{servers[0].url}/api/v1/auth/login/",
+            json={"username": "storm-dispatcher", "password": PASSWORD},
+            timeout=60,
+        )
+        assert answer.status_code == 200, answer.text[:300]
+        board_cookies = "; ".join(f"{k}={v}" for k, v in board.cookies.items())
+        ports = [s.port for s in servers]
+
+        runs = []
+        for run in range(args.runs):
+            outage(tablets, args.missed, args.outbox)
+            connections.close_all()
+            probe = BoardProbe(tablets[0].incident.pk)
+            deadline = time.monotonic() + args.time_limit
+            results = asyncio.run(storm(tablets, ports, probe, board_cookies, args.rest_seconds, deadline))
+            ids = [m["id"] for t in tablets for m in t.outbox]
+            applied = AppliedMutation.objects.filter(pk__in=ids).count()
+            # Notes are encrypted at rest, so they are counted, not read: every run adds exactly its own.
+            notes = EncounterNote.objects.filter(encounter__team__in=[t.team for t in tablets]).count()
+            expected_notes = sum(t.notes_expected for t in tablets) * (run + 1)
+            lives = [r["live"] for r in results]
+            rest, during = probe.latencies("rest"), probe.latencies("storm")
+            figures = {
+                "all_live": max(lives),
+                "p50": statistics.median(lives),
+                "p95": percentile(lives, 95),
+                "replay_p50": statistics.median(r["replayed"] for r in results),
+                "board_rest_p50": statistics.median(rest),
+                "board_rest_p95": percentile(rest, 95),
+                "board_storm_p50": statistics.median(during) if during else float("nan"),
+                "board_storm_p95": percentile(during, 95) if during else float("nan"),
+                "board_events": len(during),
+                "board_lost": probe.lost(),
+                "5xx": sum(r["5xx"] for r in results),
+                "requests": sum(r["requests"] for r in results),
+                "in_order": sum(r["in_order"] for r in results),
+                "applied": applied,
+                "mutations": len(ids),
+                "notes_ok": notes == expected_notes,
+                "load": os.getloadavg()[0],
+            }
+            runs.append(figures)
+            print(
+                f"run {run + 1}: all {len(tablets)} live in {figures['all_live']:.1f} s "
+                f"(per tablet p50 {figures['p50']:.1f} s, p95 {figures['p95']:.1f} s; replay p50 "
+                f"{figures['replay_p50']:.1f} s); board p50/p95 at rest {figures['board_rest_p50']:.0f}/"
+                f"{figures['board_rest_p95']:.0f} ms, in the storm {figures['board_storm_p50']:.0f}/"
+                f"{figures['board_storm_p95']:.0f} ms over {figures['board_events']} events, "
+                f"{figures['board_lost']} lost; 5xx {figures['5xx']} of {figures['requests']} requests; "
+                f"applied {applied}/{len(ids)}, notes exact {figures['notes_ok']}, streams in order "
+                f"{figures['in_order']}/{len(tablets)}; load {figures['load']:.1f}",
+                flush=True,
+            )
+            assert applied == len(ids), f"{len(ids) - applied} mutations were lost"
+            assert figures["notes_ok"], f"notes written {notes}, queued {expected_notes}: lost or applied twice"
+            assert figures["in_order"] == len(tablets), "a tablet missed or repeated an event"
+        print(
+            f"\nPostgreSQL + Redis, {args.daphnes} daphnes, worker + beat; {args.tablets} tablets x "
+            f"{args.outbox} queued mutations, {args.missed} missed events each; medians of {args.runs} runs"
+        )
+        for key in (
+            "all_live",
+            "p50",
+            "p95",
+            "replay_p50",
+            "board_rest_p50",
+            "board_rest_p95",
+            "board_storm_p50",
+            "board_storm_p95",
+            "5xx",
+            "load",
+        ):
+            print(f"  {key:16} {statistics.median(r[key] for r in runs):10.1f}")
+    finally:
+        if worker is not None:
+            worker.stop()
+        for server in servers:
+            server.stop()
+        connections.close_all()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()

@@ -17,6 +17,16 @@ PUBLIC_SUMMARY = obj(
         "from": {"type": "string", "format": "date"},
         "to": {"type": "string", "format": "date"},
         "as_of": {"type": ["string", "null"], "format": "date-time", "description": "When the rollups were refreshed."},
+        "released_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "When these numbers were computed (the oldest of the months they are summed from).",
+        },
+        "pending": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Months (YYYY-MM) not released yet: their counts are null until the publish task has run.",
+        },
         "min_count": {"type": "integer", "description": "Counts below it (and above zero) are suppressed (null)."},
         "breakdowns": {"type": "object", "additionalProperties": {"type": "string"}},
         "measures": {
@@ -46,7 +56,8 @@ class PublicSummaryApi(APIView):
     `from` is the first day of a month and `to` the last day of one (both optional: the last twelve
     complete months by default); anything else is a 400 with field errors. Counts from 1 to min_count - 1,
     cells that would give one away by subtraction, and rates or percentiles resting on fewer than
-    min_count records are null. Cached for a minute by range and language.
+    min_count records are null. Each month, this month so far and the default period are computed
+    ahead by the publish task; any other range is the sum of its months. Cached for a minute.
     """
 
     permission_classes = [AllowAny]

@@ -183,3 +183,28 @@ class RollupCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.last_id}"
+
+
+class PublicRelease(models.Model):
+    """The public numbers of one period, computed ahead by the publish task (apps/insights/
+    services/releases.py) so that no reader ever runs the suppression: each month since the first
+    with rollups (this month so far included) and the dashboard's default period, per language and
+    threshold. `summary` is the public summary API's answer for start..end, suppressed values null.
+    """
+
+    start = models.DateField()
+    end = models.DateField()
+    language = models.CharField(max_length=10)
+    min_count = models.PositiveSmallIntegerField()
+    # What it was computed from: the public measures and breakdowns (a new measure means a recompute).
+    basis = models.CharField(max_length=64)
+    summary = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["start", "end", "language", "min_count"], name="public_release_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start}..{self.end} {self.language} (min {self.min_count})"

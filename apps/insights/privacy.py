@@ -175,7 +175,8 @@ def determined_by_bounds(pub: Publication, hidden: set[str], *, rounds: int = 50
     each sum narrows its hidden cells from the others' bounds until nothing moves."""
     low = dict.fromkeys(hidden, 1)
     high: dict[str, float] = dict.fromkeys(hidden, math.inf)
-    equations = [(row, int(rhs)) for row, rhs in _equations(pub, hidden)]
+    # Integer coefficients (each ±1, or 2 for a cell named twice): Fraction arithmetic is slow here.
+    equations = [({k: int(c) for k, c in row.items()}, int(rhs)) for row, rhs in _equations(pub, hidden)]
     for _ in range(rounds):
         moved = False
         for row, rhs in equations:

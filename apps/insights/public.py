@@ -1,13 +1,13 @@
 """The public tables (issue 15, items 3 to 5): the registry's public measures for a range of whole
 months, with every count protected by apps/insights/privacy.py. The dashboard, the summary API and
-the open-data releases all read `summary` or `month_release`, so they show the same numbers.
+the open-data releases all read `summary`, so they show the same numbers.
 
 Why whole months: a suppressed count must not come back by subtracting two ranges (1-31 March
 minus 1-30 March is one day). Suppression is decided once per calendar month, over every public
-table of that month together (calls by source, type, priority and district share the month's
-total; screened in + screened out = screened; the dispositions add up to closed calls...); a range
-of months shows a sum only when every month's cell in it is shown, so it publishes nothing a reader
-could not add up from the monthly releases.
+table of that month together (apps/insights/suppression.py), by the publish task, ahead of any
+reader (PublicRelease); a range of months shows a sum only when every month's cell in it is shown,
+so it publishes nothing a reader could not add up from the monthly releases. docs/insights.md
+says why that holds for any range.
 
 Never here: a person, an address or any free text; geography finer than a district; a date finer
 than a day; the teams (a team is a handful of named people).
@@ -15,7 +15,6 @@ than a day; the teams (a team is a handful of named people).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -26,20 +25,12 @@ from django.utils.translation import gettext as _
 from apps.common.errors import ApplicationError
 from apps.insights import privacy
 from apps.insights.models import RollupDay
-from apps.insights.registry import BREAKDOWN_LABELS, MEASURES, Measure, public_measures
-from apps.insights.selectors import measure_values, rollups_as_of
+from apps.insights.registry import BREAKDOWN_LABELS, Measure, public_measures
+from apps.insights.selectors import measure_values, public_releases, rollups_as_of
 
 # The public breakdowns: no team (a few named people), no week (cells too small to show).
 PUBLIC_BREAKDOWNS = ("source", "call_type", "priority", "district")
 MAX_MONTHS = 120
-# Counts that are parts of another public count, per group: whole = parts (+ what the public does
-# not see, kept as a hidden remainder so the suppression accounts for it).
-IDENTITIES = (
-    ("screenings", ("screened_in", "screened_out")),
-    ("calls", ("calls_closed", "calls_cancelled")),
-    ("calls_closed", tuple(k for k in MEASURES if k.startswith("disposition_"))),
-    ("calls_closed", ("calls_without_police",)),
-)
 
 
 def month_start(day: date) -> date:
@@ -117,119 +108,37 @@ def public_count_measures() -> list[Measure]:
     return [m for m in public_measures() if m.kind == "count"]
 
 
-# One month: every public count, protected together.
+# A range of whole months: the dashboard's, the API's and each open-data release's numbers, composed
+# from months already protected (a suppression.MonthRelease, or a stored month read back).
 
 
-@dataclass
-class MonthRelease:
-    month: date
-    # (measure, breakdown or "total", group) -> (count, shown); labels by (breakdown, group).
-    cells: dict[tuple[str, str, str], tuple[float, bool]] = field(default_factory=dict)
-    labels: dict[tuple[str, str], str] = field(default_factory=dict)
-    groups: dict[str, list[str]] = field(default_factory=dict)
-    suppressed: int = 0
-    # What the suppression decided on (kept for the attack test): every cell and sum, and the hidden.
-    publication: privacy.Publication | None = None
-    hidden: frozenset = frozenset()
+class StoredMonth:
+    """A month's release read back from its stored summary (PublicRelease), or a month not released
+    yet (summary None: every count unknown, so every sum over it is None)."""
+
+    def __init__(self, month: date, summary: dict | None):
+        self.month, self.summary = month, summary
+        self.cells: dict[tuple[str, str, str], float | None] = {}
+        self.labels: dict[tuple[str, str], str] = {}
+        self.groups: dict[str, list[str]] = {by: [] for by in PUBLIC_BREAKDOWNS}
+        for m in (summary or {}).get("measures", []):
+            if m["kind"] != "count":
+                continue
+            self.cells[(m["key"], "total", "")] = m["total"]
+            for by, rows in m["breakdowns"].items():
+                for r in rows:
+                    self.cells[(m["key"], by, r["group"])] = r["value"]
+                    self.labels[(by, r["group"])] = r["label"]
+                    if r["group"] not in self.groups.setdefault(by, []):
+                        self.groups[by].append(r["group"])
 
     def value(self, key: str, breakdown: str, group: str) -> float | None:
-        count, shown = self.cells.get((key, breakdown, group), (0, True))
-        return count if shown else None
+        if self.summary is None:
+            return None
+        return self.cells.get((key, breakdown, group), 0)  # a group this month did not have: none
 
 
-def _cell_name(key: str, breakdown: str, group: str) -> str:
-    return f"{key}|{breakdown}|{group}"
-
-
-def _compute_month(month: date) -> MonthRelease:
-    start, end = month, min(month_end(month), timezone.localdate())
-    release = MonthRelease(month=month)
-    counts = public_count_measures()
-    if end < start:
-        return release
-    raw: dict[str, dict[str, dict[str, float]]] = {}
-    for measure in counts:
-        raw[measure.key] = {"total": {"": measure_values(measure.key, start=start, end=end)[0]["value"]}}
-        for by in public_breakdowns(measure):
-            rows = measure_values(measure.key, start=start, end=end, by=by)
-            raw[measure.key][by] = {str(r["group"]): r["value"] for r in rows}
-            for r in rows:
-                release.labels[(by, str(r["group"]))] = str(r["label"])
-    for by in PUBLIC_BREAKDOWNS:
-        groups = {g for tables in raw.values() for g in tables.get(by, {})}
-        release.groups[by] = sorted(groups, key=lambda g: (g == "", release.labels.get((by, g), g).lower()))
-        if by == "priority":
-            release.groups[by] = sorted(groups, key=lambda g: (g == "", g))
-    pub = privacy.Publication()
-    integral = {m.key for m in counts if m.scale == 1}
-    for key, tables in raw.items():
-        if key not in integral:
-            continue
-        total = pub.cell(_cell_name(key, "total", ""), int(tables["total"][""]))
-        for by in PUBLIC_BREAKDOWNS:
-            if tables.get(by):  # a breakdown with no rows at all publishes no table
-                values = {g: int(tables[by].get(g, 0)) for g in release.groups[by]}
-                parts = [pub.cell(_cell_name(key, by, g), v) for g, v in values.items()]
-                rest = pub.cells[total] - sum(values.values())
-                if rest < 0:
-                    continue  # a record counted in two groups: not a partition, no sum to tie
-                if rest:  # records with no group here: a hidden remainder the suppression accounts for
-                    parts.append(pub.cell(_cell_name(key, by, "(rest)"), rest))
-                pub.add_sum(total, parts)
-    for n, (whole, parts) in enumerate(IDENTITIES):
-        if whole not in integral or not all(p in integral for p in parts):
-            continue
-        for by, groups in [("total", [""]), *[(b, release.groups[b]) for b in PUBLIC_BREAKDOWNS]]:
-            if by != "total" and not all(by in raw[k] for k in (whole, *parts)):
-                continue
-            for g in groups:
-                names = [_cell_name(k, by, g) for k in (whole, *parts)]
-                for name in names:
-                    pub.cells.setdefault(name, 0)
-                have = sum(pub.cells[p] for p in names[1:])
-                if have > pub.cells[names[0]]:
-                    continue  # not a partition after all: nothing to tie
-                rest = pub.cell(f"(rest {n})|{by}|{g}", pub.cells[names[0]] - have)
-                pub.add_sum(names[0], [*names[1:], rest])
-    hidden = privacy.protect(pub)
-    release.publication, release.hidden = pub, frozenset(hidden)
-    for key, tables in raw.items():
-        for by, values in tables.items():
-            for g, value in values.items():
-                name = _cell_name(key, by, g)
-                release.cells[(key, by, g)] = (value, name not in hidden and not _small_derived(key, value))
-        for by in PUBLIC_BREAKDOWNS:
-            for g in release.groups.get(by, []) if by in tables else []:
-                if (key, by, g) not in release.cells:
-                    release.cells[(key, by, g)] = (0, True)
-    release.suppressed = sum(1 for _v, shown in release.cells.values() if not shown)
-    return release
-
-
-def _small_derived(key: str, value: float) -> bool:
-    """A count kept in other units (hours): shown only when the records behind it are enough; the
-    registry's integral counts are protected by the publication instead."""
-    measure = MEASURES[key]
-    return measure.scale != 1 and 0 < value * measure.scale < privacy.min_count()
-
-
-def month_release(month: date) -> MonthRelease:
-    """One month's protected counts, cached: a month over for an hour, this month for a minute."""
-    month = month_start(month)
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    key = f"insights:public:month:{month:%Y-%m}:{language}:{privacy.min_count()}"
-    release = cache.get(key)
-    if release is None:
-        release = _compute_month(month)
-        current = month == month_start(timezone.localdate())
-        cache.set(key, release, settings.FIRSTLINE_PUBLIC_CACHE_SECONDS * (1 if current else 60))
-    return release
-
-
-# A range of whole months: the dashboard's, the API's and each open-data release's numbers.
-
-
-def _sum(releases: list[MonthRelease], key: str, by: str, group: str) -> float | None:
+def _sum(releases: list, key: str, by: str, group: str) -> float | None:
     """A range's count: the sum of its months, shown only when every month's count is shown."""
     total = 0
     for release in releases:
@@ -259,7 +168,7 @@ def _month_label(month: date) -> str:
     return formats.date_format(month, "YEAR_MONTH_FORMAT")
 
 
-def _count_entry(measure: Measure, releases: list[MonthRelease], groups, labels) -> dict:
+def _count_entry(measure: Measure, releases: list, groups, labels) -> dict:
     key = measure.key
     return {
         "total": _sum(releases, key, "total", ""),
@@ -268,7 +177,7 @@ def _count_entry(measure: Measure, releases: list[MonthRelease], groups, labels)
             for r in releases
         ],
         "breakdowns": {
-            by: [{"group": g, "label": labels[(by, g)], "value": _sum(releases, key, by, g)} for g in groups[by]]
+            by: [{"group": g, "label": labels.get((by, g), g), "value": _sum(releases, key, by, g)} for g in groups[by]]
             for by in public_breakdowns(measure)
         },
     }
@@ -289,7 +198,7 @@ def _share_entry(measure: Measure, releases, groups, labels, start: date, end: d
                 for r in releases
             ],
             "breakdowns": {
-                by: [{"group": g, "label": labels[(by, g)], "value": value(releases, by, g)} for g in groups[by]]
+                by: [{"group": g, "label": labels.get((by, g), g), "value": value(releases, by, g)} for g in groups[by]]
                 for by in public_breakdowns(measure)
             },
         }
@@ -314,9 +223,11 @@ def _read_entry(measure: Measure, start: date, end: date, shape) -> dict:
     }
 
 
-def _compute_summary(start: date, end: date) -> dict:
-    months = months_between(start, end)
-    releases = [month_release(m) for m in months]
+def compose(start: date, end: date, releases: list, *, released_at: str | None = None) -> dict:
+    """The public summary of whole months start..end from one protected release per month (in
+    order): counts are sums of the months' shown cells, shares of two public counts the share of
+    those sums; a median, a percentile or another share is read for the range from the rollups
+    (they do not add up) and suppressed on its own base. No suppression runs here."""
     last_day = min(end, timezone.localdate())
     groups: dict[str, list[str]] = {}
     labels: dict[tuple[str, str], str] = {}
@@ -324,7 +235,11 @@ def _compute_summary(start: date, end: date) -> dict:
         labels.update(release.labels)
     for by in PUBLIC_BREAKDOWNS:
         seen = {g for r in releases for g in r.groups.get(by, [])}
-        key = (lambda g: (g == "", g)) if by == "priority" else (lambda g, by=by: (g == "", labels[(by, g)].lower()))
+        key = (
+            (lambda g: (g == "", g))
+            if by == "priority"
+            else (lambda g, by=by: (g == "", str(labels.get((by, g), g)).lower()))
+        )
         groups[by] = sorted(seen, key=key)
     measures = []
     for measure in public_measures():
@@ -349,19 +264,48 @@ def _compute_summary(start: date, end: date) -> dict:
         "from": start.isoformat(),
         "to": end.isoformat(),
         "as_of": as_of.isoformat() if as_of else None,
+        "released_at": released_at,
+        "pending": [f"{r.month:%Y-%m}" for r in releases if getattr(r, "summary", True) is None],
         "min_count": privacy.min_count(),
         "breakdowns": {by: str(BREAKDOWN_LABELS[by]) for by in PUBLIC_BREAKDOWNS},
         "measures": measures,
     }
 
 
+def stored_months(start: date, end: date, *, language: str, min_count: int) -> list[StoredMonth]:
+    """The stored releases of the months start..end, in order. Before the first day with rollups or
+    after today a month has nothing to count (zeros); a month not released yet is pending."""
+    months = months_between(start, end)
+    stored = public_releases([(m, month_end(m)) for m in months], language=language, min_count=min_count)
+    first, today = first_day(), timezone.localdate()
+    empty = {"measures": []}
+    return [
+        StoredMonth(m, empty if first is None or month_end(m) < first or m > today else stored.get((m, month_end(m))))
+        for m in months
+    ]
+
+
+def _released(start: date, end: date, language: str, threshold: int) -> dict:
+    """A stored release of exactly start..end, else the range composed from its stored months."""
+    found = public_releases([(start, end)], language=language, min_count=threshold)
+    if (start, end) in found:
+        return found[(start, end)]
+    parts = stored_months(start, end, language=language, min_count=threshold)
+    times = [p.summary["released_at"] for p in parts if p.summary and p.summary.get("released_at")]
+    return compose(start, end, parts, released_at=min(times) if times else None)
+
+
 def summary(start: date, end: date) -> dict:
-    """The public numbers for whole months start..end (see parse_range), suppressed values None.
-    Cached by range, language and threshold for FIRSTLINE_PUBLIC_CACHE_SECONDS."""
+    """The public numbers for whole months start..end (see parse_range), suppressed values None:
+    the stored release of that period if the publish task keeps one (each month, this month so far,
+    the last twelve complete months), else composed from the stored months. Never computed here:
+    a month not yet released is listed under "pending" and its counts are None. Cached by range,
+    language and threshold for FIRSTLINE_PUBLIC_CACHE_SECONDS."""
     language = translation.get_language() or settings.LANGUAGE_CODE
-    key = f"insights:public:summary:{start}:{end}:{language}:{privacy.min_count()}"
+    threshold = privacy.min_count()
+    key = f"insights:public:summary:{start}:{end}:{language}:{threshold}"
     found = cache.get(key)
     if found is None:
-        found = _compute_summary(start, end)
+        found = _released(start, end, language, threshold)
         cache.set(key, found, settings.FIRSTLINE_PUBLIC_CACHE_SECONDS)
     return found

@@ -18,7 +18,7 @@ from apps.incidents.models import Source
 from apps.incidents.selectors import call_type_names
 from apps.incidents.vocab import AGENCIES, CO_RESPONSE_REASONS
 from apps.insights.facts import CALL_COUNTERS, call_counters
-from apps.insights.models import CallFact, DailyRollup, MonthlyRollup, RollupDay, RollupMonth
+from apps.insights.models import CallFact, DailyRollup, MonthlyRollup, PublicRelease, RollupDay, RollupMonth
 from apps.insights.registry import BREAKDOWNS, INTERVALS, MEASURES, Measure, percentile
 from apps.resources.selectors import organization_names
 from apps.teams.selectors import team_call_signs
@@ -139,6 +139,12 @@ def _labels(by: str, groups) -> dict[str, str]:
         names = {str(pk): name for pk, name in organization_names(ids=groups).items()}
         return {g: names.get(g, g) for g in groups}
     return {g: g for g in groups}
+
+
+def group_labels(by: str, groups) -> dict[str, str]:
+    """The words for these values of a breakdown in the active language ("" is "Not recorded")."""
+    labels = _labels(by, groups)
+    return {g: labels.get(g) or str(_("Not recorded")) for g in groups}
 
 
 def _row(measure: Measure, group, label, counts: Counter, histogram: Counter) -> dict:
@@ -303,3 +309,34 @@ def _period_days(by: str, group: str | None, start: date, end: date) -> tuple[da
 def rollups_as_of() -> object:
     """When the rollups were last recomputed (the latest day refreshed), or None before any."""
     return RollupDay.objects.order_by("-refreshed_at").values_list("refreshed_at", flat=True).first()
+
+
+def public_releases(periods, *, language: str, min_count: int) -> dict[tuple[date, date], dict]:
+    """The stored public summaries (PublicRelease) of these (start, end) periods in one language and
+    threshold, by period; a period not yet released is absent."""
+    periods = list(periods)
+    if not periods:
+        return {}
+    rows = PublicRelease.objects.filter(
+        start__in={s for s, _e in periods}, end__in={e for _s, e in periods}, language=language, min_count=min_count
+    )
+    wanted = set(periods)
+    return {(s, e): summary for s, e, summary in rows.values_list("start", "end", "summary") if (s, e) in wanted}
+
+
+def public_release_times(*, language: str, min_count: int) -> dict[tuple[date, date], tuple[str, object]]:
+    """Every stored public release in this language and threshold: (start, end) -> (basis, computed_at)."""
+    rows = PublicRelease.objects.filter(language=language, min_count=min_count)
+    return {(s, e): (basis, at) for s, e, basis, at in rows.values_list("start", "end", "basis", "computed_at")}
+
+
+def rollups_changed_by_month(first: date, last: date) -> dict[date, object]:
+    """When each month's rollups last changed (its latest day or month refresh), for first..last."""
+    changed: dict[date, object] = dict(
+        RollupMonth.objects.filter(month__gte=first, month__lte=last).values_list("month", "refreshed_at")
+    )
+    days = RollupDay.objects.filter(day__gte=first, day__lte=last).annotate(month=TruncMonth("day"))
+    for row in days.values("month").annotate(latest=Max("refreshed_at")).order_by():
+        month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
+        changed[month] = max(changed.get(month, row["latest"]), row["latest"])
+    return changed

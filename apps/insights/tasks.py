@@ -1,15 +1,17 @@
-"""Celery doors for the insights rollups: following the event log, and the hourly refresh of the
-days around today (shift hours change without an event). Thin: each calls one service.
+"""Celery doors for the insights rollups: following the event log, the hourly refresh of the
+days around today (shift hours change without an event), and publishing the public releases ahead
+of their readers. Thin: each calls one service.
 
-Both are idempotent: a follow run that another holds the cursor of does nothing, and refreshing a
-day twice writes the same rows.
+All are idempotent: a follow run that another holds the cursor of does nothing, refreshing a day
+twice writes the same rows, and a publish run that finds another running (or nothing stale) does
+nothing.
 """
 
 from celery import shared_task
 
 from apps.audit.context import access_context
 from apps.audit.models import Door
-from apps.insights.services import rollups_follow, rollups_refresh_recent
+from apps.insights.services import releases_publish, rollups_follow, rollups_refresh_recent
 
 
 @shared_task(name="apps.insights.tasks.follow", ignore_result=True)
@@ -27,3 +29,9 @@ def follow() -> int:
 def refresh_recent() -> int:
     with access_context(door=Door.TASK):
         return rollups_refresh_recent()
+
+
+@shared_task(name="apps.insights.tasks.publish", ignore_result=True)
+def publish() -> int:
+    with access_context(door=Door.TASK):
+        return releases_publish()

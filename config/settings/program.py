@@ -63,6 +63,10 @@ FIRSTLINE_MAP_TILE_URL = env("FIRSTLINE_MAP_TILE_URL", "https://tile.openstreetm
 FIRSTLINE_PUBLIC_MIN_COUNT = env_int("FIRSTLINE_PUBLIC_MIN_COUNT", 11)
 FIRSTLINE_OPEN_DATA_LICENSE = env("FIRSTLINE_OPEN_DATA_LICENSE", "ODC-PDDL-1.0")
 FIRSTLINE_PUBLIC_CACHE_SECONDS = env_int("FIRSTLINE_PUBLIC_CACHE_SECONDS", 60)
+# The publish task computes the public releases ahead of readers (every FIRSTLINE_PUBLIC_PUBLISH_SECONDS);
+# this month's is recomputed at most every FIRSTLINE_PUBLIC_RELEASE_SECONDS when its rollups change.
+FIRSTLINE_PUBLIC_PUBLISH_SECONDS = env_int("FIRSTLINE_PUBLIC_PUBLISH_SECONDS", 60)
+FIRSTLINE_PUBLIC_RELEASE_SECONDS = env_int("FIRSTLINE_PUBLIC_RELEASE_SECONDS", 300)
 # Responder safety (apps/safety, apps/teams, docs/architecture.md): a tablet reports its position
 # at most every FIRSTLINE_POSITION_REPORT_SECONDS while moving and every ..._STILL_SECONDS when not;
 # a position older than ..._STALE_SECONDS is greyed on the board and gives no distance. "All OK?"

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from frictionless import Package, validate
 
+from apps.insights.services import releases_publish
 from tests.insights import public_data
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.django_db
 def history(db):
     cache.clear()
     public_data.write()
+    releases_publish()
     yield
     cache.clear()
 

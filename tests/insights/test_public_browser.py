@@ -4,6 +4,7 @@ or critical axe-core violation on the dashboard, how we count and open data."""
 import pytest
 from django.core.cache import cache
 
+from apps.insights.services import releases_publish
 from tests.a11y import assert_accessible
 from tests.insights import public_data
 
@@ -15,6 +16,7 @@ RANGE = "?from=2026-09-01&to=2026-10-31"
 def visitor(chromium, asgi_server):
     cache.clear()
     public_data.write()
+    releases_publish()
     contexts = []
 
     def open_page(path, **options):

@@ -1,4 +1,4 @@
-"""The only writers of the insights rollups (apps/insights/models.py); no domain table is written.
+"""The writers of the insights rollups (apps/insights/models.py); no domain table is written.
 
 - `facts_refresh` recomputes the facts of some calls, decisions, referrals and follow-ups and
   answers the local days whose sums they change; `days_refresh` recomputes those days' rollups

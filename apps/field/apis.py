@@ -17,6 +17,7 @@ from apps.audit.services import audit_record
 from apps.common.schema import ok
 from apps.field import conf, selectors, services
 from apps.field import openapi as shapes
+from apps.incidents.openapi import EncounterShape
 from apps.safety.openapi import EmergencyShape
 from apps.safety.selectors import emergency_payload
 from apps.safety.services import emergency_raise
@@ -73,6 +74,29 @@ def _device_refusal(request, device_id):
     return device, None
 
 
+def _bound_device(request):
+    """The tablet a read of the working set is for: `?device=` (or the session's), bound to the session."""
+    device_id = request.query_params.get("device")
+    if device_id:
+        try:
+            device_id = serializers.UUIDField().to_internal_value(device_id)
+        except serializers.ValidationError:
+            return None, Response({"device": [_("Must be a UUID.")]}, status=status.HTTP_400_BAD_REQUEST)
+    elif request.user.is_authenticated:
+        device_id = request.session.get(SESSION_DEVICE_KEY)
+    if not request.user.is_authenticated:
+        return None, Response(
+            {"detail": _("Sign in first."), "code": "not_authenticated"}, status=status.HTTP_401_UNAUTHORIZED
+        )
+    if device_id is None:
+        # Signed in, but on no tablet: the field app's working set is only for a bound session.
+        return None, Response(
+            {"detail": _("Sign in on an enrolled tablet in the field app."), "code": "device_required"},
+            status=status.HTTP_403_FORBIDDEN,
+        )
+    return _device_refusal(request, device_id)
+
+
 class SyncApi(APIView):
     """Apply a batch of queued mutations, each exactly once. See docs/sync.md."""
 
@@ -109,28 +133,42 @@ class BootstrapApi(APIView):
         responses=ok(200, shapes.BootstrapShape),
     )
     def get(self, request):
-        device_id = request.query_params.get("device")
-        if device_id:
-            try:
-                device_id = serializers.UUIDField().to_internal_value(device_id)
-            except serializers.ValidationError:
-                return Response({"device": [_("Must be a UUID.")]}, status=status.HTTP_400_BAD_REQUEST)
-        elif request.user.is_authenticated:
-            device_id = request.session.get(SESSION_DEVICE_KEY)
-        if not request.user.is_authenticated or device_id is None:
-            if not request.user.is_authenticated:
-                return Response(
-                    {"detail": _("Sign in first."), "code": "not_authenticated"}, status=status.HTTP_401_UNAUTHORIZED
-                )
-            # Signed in, but on no tablet: the field app's working set is only for a bound session.
-            return Response(
-                {"detail": _("Sign in on an enrolled tablet in the field app."), "code": "device_required"},
-                status=status.HTTP_403_FORBIDDEN,
-            )
-        device, refusal = _device_refusal(request, device_id)
+        device, refusal = _bound_device(request)
         if refusal is not None:
             return refusal
         return Response(selectors.field_working_set(user=request.user, device=device))
+
+
+class AssignmentApi(APIView):
+    """One of the team's assignments as the tablet's store holds it: what a live event names."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("device", str)],
+        responses=ok(200, shapes.FieldAssignmentShape),
+    )
+    def get(self, request, assignment_id: int):
+        device, refusal = _bound_device(request)
+        if refusal is not None:
+            return refusal
+        return Response(selectors.field_assignment(user=request.user, device=device, assignment_id=assignment_id))
+
+
+class EncounterApi(APIView):
+    """One of the team's encounters as the tablet's store holds it: what a live event names."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("device", str)],
+        responses=ok(200, EncounterShape),
+    )
+    def get(self, request, encounter_id):
+        device, refusal = _bound_device(request)
+        if refusal is not None:
+            return refusal
+        return Response(selectors.field_encounter(user=request.user, device=device, encounter_id=encounter_id))
 
 
 class ResourcesApi(APIView):

@@ -79,6 +79,13 @@ class BootstrapShape(S.Serializer):
     position_report = PositionReportShape()
 
 
+class FieldAssignmentShape(S.Serializer):
+    assignment = TeamAssignmentShape()
+    premise_history = PremiseHistoryShape(allow_null=True)  # while the assignment is active
+    co_responses = CoResponseShape(many=True)
+    checkin = CheckInShape(allow_null=True)  # while on scene
+
+
 class FieldResourcesShape(S.Serializer):
     available = S.BooleanField()
     generated_at = S.DateTimeField(required=False)

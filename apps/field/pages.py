@@ -30,6 +30,7 @@ SHELL_STATIC = [
     "field/app.js",
     "field/state.js",
     "field/net.js",
+    "field/live.js",
     "field/session.js",
     "field/encounters.js",
     "field/views.js",

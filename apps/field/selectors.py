@@ -16,7 +16,7 @@ from apps.accounts.models import Device, User
 from apps.accounts.roles import is_responder
 from apps.accounts.selectors import idle_limit_seconds, user_summary, user_team_id
 from apps.audit.services import audit_reads_once
-from apps.common.errors import PermissionRefused
+from apps.common.errors import NotFound, PermissionRefused
 from apps.field import conf
 from apps.incidents.models import Assignment, Coverage, Disposition, Encounter
 from apps.incidents.payloads import assignment_payload, encounter_payload
@@ -55,11 +55,16 @@ def device_for_sync(*, device_id) -> Device | None:
     return Device.objects.filter(pk=device_id).first()
 
 
-def field_working_set(*, user: User, device: Device | None = None) -> dict:
-    """The bootstrap a tablet caches: the team's calls, its recent encounters, and the words it uses."""
+def _field_team_id(user: User) -> int:
     team_id = user_team_id(user)
     if not is_responder(user) or team_id is None:
         raise PermissionRefused(_("The field app is for responders on a team. Ask your supervisor to add you to one."))
+    return team_id
+
+
+def field_working_set(*, user: User, device: Device | None = None) -> dict:
+    """The bootstrap a tablet caches: the team's calls, its recent encounters, and the words it uses."""
+    team_id = _field_team_id(user)
     now = timezone.now()
     recent = now - timedelta(hours=conf.recent_encounter_hours())
     team = Team.objects.get(pk=team_id)
@@ -145,6 +150,67 @@ def field_working_set(*, user: User, device: Device | None = None) -> dict:
             "moved_metres": 30,
         },
     }
+
+
+def _disclosed(*, user: User, device: Device | None, via: str, action: str, object_type: str, ids: list) -> None:
+    """A record a tablet fetched on its own: on the log once per reader per window, like the bootstrap's."""
+    detail = {"via": via, "device": str(device.pk) if device else ""}
+    window = timedelta(seconds=conf.disclosure_audit_seconds())
+    audit_reads_once(actor=user, action=action, object_type=object_type, object_ids=ids, detail=detail, within=window)
+
+
+def field_assignment(*, user: User, device: Device | None, assignment_id: int) -> dict:
+    """One of the team's assignments as the tablet's store holds it (the call, its co-responses, its
+    check-in clock and, while active, the premise history): what a live event about it names, so the
+    tablet updates one record instead of fetching its whole working set again."""
+    team_id = _field_team_id(user)
+    assignment = (
+        Assignment.objects.filter(pk=assignment_id, team_id=team_id)
+        .select_related("incident", "incident__call_type", "team")
+        .first()
+    )
+    if assignment is None:
+        raise NotFound(_("No such assignment for your team."))
+    incident_id = assignment.incident_id
+    active = assignment.status in ACTIVE_ASSIGNMENT_STATUSES
+    via = "field.record"
+    _disclosed(
+        user=user, device=device, via=via, action="incident.view", object_type="incidents.incident", ids=[incident_id]
+    )
+    premise = None
+    if active:
+        premise = premise_history(actor=user, incident_id=incident_id, via=via, audit=False)
+        _disclosed(
+            user=user,
+            device=device,
+            via=via,
+            action="premise.view",
+            object_type="incidents.incident",
+            ids=[incident_id],
+        )
+    return {
+        "assignment": assignment_payload(assignment, with_incident=True),
+        "premise_history": premise,
+        "co_responses": co_responses_of([incident_id]).get(incident_id, []),
+        "checkin": scene_checks([assignment]).get(assignment.pk),
+    }
+
+
+def field_encounter(*, user: User, device: Device | None, encounter_id) -> dict:
+    """One of the team's encounters as the tablet's store holds it (what an encounter event names)."""
+    team_id = _field_team_id(user)
+    encounter = Encounter.objects.filter(pk=encounter_id, team_id=team_id).select_related("incident").first()
+    if encounter is None:
+        raise NotFound(_("No such encounter for your team."))
+    _disclosed(
+        user=user,
+        device=device,
+        via="field.record",
+        action="encounter.view",
+        object_type="incidents.encounter",
+        ids=[encounter.pk],
+    )
+    return encounter_payload(encounter)
 
 
 def field_resources(*, user: User) -> dict:

@@ -7,6 +7,8 @@ from apps.field import apis
 urlpatterns = [
     path("field/sync/", apis.SyncApi.as_view(), name="api-field-sync"),
     path("field/bootstrap/", apis.BootstrapApi.as_view(), name="api-field-bootstrap"),
+    path("field/assignments/<int:assignment_id>/", apis.AssignmentApi.as_view(), name="api-field-assignment"),
+    path("field/encounters/<uuid:encounter_id>/", apis.EncounterApi.as_view(), name="api-field-encounter"),
     path("field/emergencies/", apis.EmergencyRaiseApi.as_view(), name="api-field-emergency"),
     path("field/resources/", apis.ResourcesApi.as_view(), name="api-field-resources"),
 ]

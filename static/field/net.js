@@ -1,6 +1,7 @@
 /* The field app's contact with the server: the outbox drain, the working set, the directory and
-   the live stream. The page never trusts its own copy over the server's: after each sync it
-   refetches the working set. */
+   the live stream. The page never trusts its own copy over the server's: events from the stream
+   update the working set record by record (live.js), and the whole of it is fetched again at start,
+   after `resync`, after a long gap, or when the stream is down. */
 import { csrfToken, refusalText, request } from "../common/api.js";
 import { configureFormat } from "../common/format.js";
 import { gettext, interpolate, ngettext, pageLanguage } from "../common/i18n.js";
@@ -9,9 +10,24 @@ import { announceNewCalls, settleNewCalls } from "./newcall.js";
 import { $, note, render, S, say, state } from "./state.js";
 import { lockApp, revoked } from "./session.js";
 import { heardFromDispatch } from "./emergency.js";
+import { applyLive } from "./live.js";
 
 /** A weak signal must not freeze the app: a request with no answer by then counts as no network. */
 const API_TIMEOUT_MS = 8000;
+/** The whole working set again, while the stream is live: a repair for what no event names. */
+const BOOT_MAX_AGE_MS = 15 * 60 * 1000;
+/** ... and while it is not (events cannot keep the copy up to date): as often as the app looks. */
+const BOOT_MAX_AGE_OFFLINE_MS = 60 * 1000;
+/** A stream down longer than this: the whole working set after the welcome, not the replay record by record. */
+const LONG_GAP_MS = 2 * 60 * 1000;
+
+const streamLive = () => !!(state.stream && state.stream.live);
+
+/** Whether the copy of the working set is too old to bring up to date with events alone. */
+export function bootStale() {
+  if (!state.boot || !state.lastBoot) return true;
+  return Date.now() - state.lastBoot > (streamLive() ? BOOT_MAX_AGE_MS : BOOT_MAX_AGE_OFFLINE_MS);
+}
 
 /** JSON to and from the server, in the tablet's language (?lang= outranks the person's own choice:
     the language is chosen per device); the CSRF token falls back to the copy kept for offline sends. */
@@ -104,6 +120,8 @@ export async function refreshBootstrap() {
   if (answer.status === 401 || answer.status === 403) { await handleOutcome({ state: answer.body.code || "not_authenticated" }); return; }
   if (!answer.ok) { say(refusalText(answer.body, gettext("Could not load your calls.")), "error"); return; }
   const boot = answer.body;
+  state.lastBoot = Date.now();
+  document.body.dataset.boots = String(Number(document.body.dataset.boots || 0) + 1);
   const known = new Set(((state.boot && state.boot.assignments) || []).map((a) => a.id));
   const fresh = boot.assignments.filter((a) => a.active && !known.has(a.id));
   state.boot = boot;
@@ -133,12 +151,13 @@ export async function refreshResources() {
   } catch (error) { /* offline: keep the cached directory */ }
 }
 
-/** Every contact: send the outbox (which also tells a revoked tablet), then refetch the working set. */
+/** Every contact: send the outbox (which also tells a revoked tablet), then the working set if the
+    copy is too old for the stream's events to bring up to date. */
 export async function contact() {
   if (!navigator.onLine || state.stopped) { updateConn(); return; }
   const ok = await sync();
   if (!ok) return;
-  await refreshBootstrap();
+  if (bootStale()) await refreshBootstrap();
   if (!state.resources || !state.resources.fetched || Date.now() - state.resources.fetched > 600000) {
     await refreshResources();
     if (state.resources) state.resources.fetched = Date.now();
@@ -157,7 +176,8 @@ export async function kick() {
     const registration = navigator.serviceWorker && (await navigator.serviceWorker.getRegistration("/field/"));
     if (registration && registration.sync) await registration.sync.register("fl-outbox");
   } catch (error) { /* Background Sync is optional */ }
-  if (navigator.onLine) { await sync(); scheduleRefresh(); }
+  // With the stream live, the server's answer to what was sent comes back as events.
+  if (navigator.onLine) { await sync(); if (!streamLive()) scheduleRefresh(); }
 }
 
 // --- the live stream -------------------------------------------------------------------------------
@@ -177,12 +197,22 @@ export function connectStream() {
         const saved = (await S.get("meta", "cursors")) || {};
         return Object.fromEntries(Object.keys((state.boot && state.boot.cursors) || {}).map((stream) => [stream, saved[stream] || 0]));
       },
-      onLive: updateConn,
-      onWelcome: async () => { await sync(); scheduleRefresh(); }, // caught up after any gap: send, then refetch
+      onLive: (live) => {
+        if (!live && !state.streamDownAt) state.streamDownAt = Date.now();
+        updateConn();
+      },
+      onWelcome: async () => {
+        // Back after a gap: send, then the replay brings the store up to date event by event; after a
+        // long gap (or with an old copy) the whole working set is one request instead.
+        const down = state.streamDownAt;
+        state.streamDownAt = 0;
+        await sync();
+        if ((down && Date.now() - down > LONG_GAP_MS) || bootStale()) scheduleRefresh();
+      },
       onEvent: async (frame) => {
         await saveCursor(frame.stream, frame.seq, true);
         if (frame.kind === "device.revoked") { await revoked(); return false; }
-        if (/^(assignment|incident|encounter|team)\./.test(frame.kind)) scheduleRefresh();
+        await applyLive(frame);
         if (frame.kind.startsWith("emergency.")) heardFromDispatch(frame);
         if (frame.kind === "followup.due" || frame.kind === "followup.overdue") say(gettext("A follow-up is due for your team."), "ok");
         return true;

@@ -7,7 +7,7 @@ export const TIMER_MS = 20000;
 
 export const state = {
   view: "calls", boot: null, resources: null, encounters: [], user: null, device: null, deviceKey: null, deviceName: "",
-  selected: null, form: null, stream: null, refreshTimer: null, lastContact: 0, lastInput: Date.now(),
+  selected: null, form: null, stream: null, refreshTimer: null, lastContact: 0, lastBoot: 0, streamDownAt: 0, lastInput: Date.now(),
   locked: false, stopped: false, resQuery: "", resNeed: "", problems: [], pending: 0, knownAssignments: null, confirmation: "",
 };
 // Tests and the CSP check read the socket as FL.state.ws.

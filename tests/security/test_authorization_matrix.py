@@ -77,6 +77,8 @@ GET_ROWS = {
     "api-intake-policy-report":          "R    R    R    R    R    A    R    R    R    R",
     "api-intake-duplicates":             "R    R    R    A    R    A    R    R    R    R",
     "api-field-bootstrap":               "R    A    A    R    R    R    R    R    R    R",
+    "api-field-assignment":              "R    A    R    R    R    R    R    R    R    R",
+    "api-field-encounter":               "R    A    R    R    R    R    R    R    R    R",
     "api-field-resources":               "R    A    A    A    A    A    A    A    A    A",
     "api-followups":                     "R    A    A    A    A    A    A    A    A    A",
     "api-followup":                      "R    A    R    A    R    A    R    R    R    R",

@@ -61,6 +61,43 @@ class PositionReportShape(S.Serializer):
     moved_metres = S.IntegerField()
 
 
+class WordsShape(S.Serializer):
+    en = S.CharField()
+    es = S.CharField()
+
+
+class FormChoiceShape(S.Serializer):
+    value = S.CharField()
+    label = WordsShape()
+
+
+class ShowIfShape(S.Serializer):
+    question = S.CharField()
+    answers = S.ListField(child=S.CharField())
+
+
+class FormQuestionShape(S.Serializer):
+    key = S.CharField()
+    kind = S.ChoiceField(choices=["yes_no", "choice", "choices", "number", "text", "date"])
+    label = WordsShape()
+    help = WordsShape()
+    required = S.BooleanField()
+    choices = FormChoiceShape(many=True)
+    min = S.FloatField(allow_null=True)
+    max = S.FloatField(allow_null=True)
+    show_if = ShowIfShape(allow_null=True)
+    call_types = S.ListField(child=S.CharField())
+
+
+class EncounterFormShape(S.Serializer):
+    """The program's own encounter questions (apps/questions), as last published."""
+
+    id = S.IntegerField()
+    number = S.IntegerField()
+    published_at = S.DateTimeField()
+    questions = FormQuestionShape(many=True)
+
+
 class BootstrapShape(S.Serializer):
     server_time = S.DateTimeField()
     me = S.DictField()
@@ -76,6 +113,7 @@ class BootstrapShape(S.Serializer):
     premise_history = S.DictField(child=PremiseHistoryShape())  # by call id
     co_responses = S.DictField(child=CoResponseShape(many=True))  # by call id
     checkins = S.DictField(child=CheckInShape())  # by assignment id
+    encounter_form = EncounterFormShape(allow_null=True)
     position_report = PositionReportShape()
 
 

@@ -22,6 +22,7 @@ from apps.incidents.models import Assignment, Coverage, Disposition, Encounter
 from apps.incidents.payloads import assignment_payload, encounter_payload
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, ASSIGNMENT_TRANSITIONS, FIELD_STATUSES, AssignmentStatus
 from apps.incidents.vocab import HOUSING_STATUSES, NEEDS, SERVICES_PROVIDED
+from apps.questions.selectors import form_for_tablet
 from apps.resources.selectors import services_for_field_cache
 from apps.safety.history import premise_history
 from apps.safety.selectors import co_response_vocabulary, co_responses_of, scene_checks
@@ -143,6 +144,9 @@ def field_working_set(*, user: User, device: Device | None = None) -> dict:
         "co_responses": {str(pk): rows for pk, rows in co_responses_of(incident_ids).items()},
         # The "All OK?" clock of each assignment on scene, by assignment id.
         "checkins": {str(pk): clock for pk, clock in scene_checks(assignments).items()},
+        # The program's own encounter questions, as last published (null until one is); the tablet
+        # renders and checks them offline and sends the answers with this version's id.
+        "encounter_form": form_for_tablet(),
         # How often the tablet reports where it is (AVL): moving, and standing still.
         "position_report": {
             "moving_seconds": settings.FIRSTLINE_POSITION_REPORT_SECONDS,

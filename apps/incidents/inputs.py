@@ -27,6 +27,9 @@ class EncounterInputSerializer(serializers.Serializer):
     narrative = serializers.CharField(max_length=10000, required=False, allow_blank=True, default="")
     person = serializers.DictField(required=False, default=dict, validators=[refuse_nul])
     device_time = serializers.DateTimeField(required=False, allow_null=True)
+    # The program's own questions: {"version": <published form version id>, "answers": {key: value}},
+    # checked by the service against that version. Left out, the previous version's answers are kept.
+    custom = serializers.DictField(required=False, allow_null=True, validators=[refuse_nul])
 
 
 def encounter_record_from(validated: dict, *, actor, device=None):

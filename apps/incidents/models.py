@@ -298,6 +298,12 @@ class EncounterVersion(models.Model):
     person = EncryptedJSONField(
         default=dict, blank=True, help_text=_("Optional: name or alias, age range, language, housing status.")
     )
+    # The program's own questions (apps/questions): the published version the tablet answered, and
+    # the answers by question key, as that version asked them (never mapped onto a newer one).
+    form_version = models.ForeignKey(
+        "questions.FormVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answers = models.JSONField(default=dict, blank=True)
     authored_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     device = models.ForeignKey("accounts.Device", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     device_time = models.DateTimeField(null=True, blank=True, help_text=_("The tablet's clock: data, not truth."))

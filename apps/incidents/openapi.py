@@ -82,6 +82,13 @@ class TeamAssignmentsShape(S.Serializer):
     results = TeamAssignmentShape(many=True)
 
 
+class CustomAnswersShape(S.Serializer):
+    """The program's own questions (apps/questions): the published version answered, and the answers by key."""
+
+    version = S.IntegerField(allow_null=True)
+    answers = S.DictField()
+
+
 class EncounterVersionShape(S.Serializer):
     number = S.IntegerField()
     people_served = S.IntegerField()
@@ -93,6 +100,7 @@ class EncounterVersionShape(S.Serializer):
     coverage = S.CharField(allow_null=True)
     narrative = S.CharField()
     person = S.DictField()
+    custom = CustomAnswersShape()
     authored_by = S.CharField()
     device_time = _when()
     created_at = _when()

@@ -107,6 +107,7 @@ def encounter_version_payload(version: EncounterVersion) -> dict:
         "coverage": version.coverage or None,
         "narrative": version.narrative,
         "person": version.person,
+        "custom": {"version": version.form_version_id, "answers": version.answers or {}},
         "authored_by": version.authored_by.username,
         "device_time": _iso(version.device_time),
         "created_at": _iso(version.created_at),

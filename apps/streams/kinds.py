@@ -67,6 +67,10 @@ EVENT_KINDS: dict[str, EventKind] = {
     "encounter.recorded": EventKind(
         "An encounter was recorded or amended (the team).", ("encounter", "incident", "version")
     ),
+    "encounter.form_published": EventKind(
+        "A new version of the encounter questions was published: tablets fetch it (every active team).",
+        ("form_version", "number"),
+    ),
     "encounter.note_added": EventKind(
         "A note was added to an encounter (board, and the team).", ("encounter", "incident", "note")
     ),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "apps.audit",
     "apps.streams",
     "apps.teams",
+    "apps.questions",
     "apps.incidents",
     "apps.resources",
     "apps.places",

@@ -26,6 +26,7 @@ from apps.incidents.models import (
 )
 from apps.incidents.payloads import encounter_payload
 from apps.incidents.services.shared import _log
+from apps.questions.selectors import answers_checked
 from apps.streams.names import BOARD, team_stream
 from apps.streams.services import streams_append
 
@@ -58,6 +59,7 @@ def encounter_record(
     coverage: str | None = None,
     narrative: str = "",
     person: dict | None = None,
+    custom: dict | None = None,
     device=None,
     device_time: datetime | None = None,
 ) -> EncounterVersion:
@@ -66,7 +68,9 @@ def encounter_record(
     `base_version` is the version the author edited; if someone wrote a newer one meanwhile the
     call is a conflict carrying the server's copy, so both can be shown. `coverage` left out (None)
     keeps the previous version's: the tablet's form does not ask for it, and an amendment written
-    there must not erase what billing staff need.
+    there must not erase what billing staff need. `custom` (the program's own questions) likewise:
+    left out, the previous version's answers stay; given, they are checked against the published
+    version it names and kept with that version.
     """
     if disposition not in Disposition.values:
         raise ApplicationError(
@@ -107,9 +111,19 @@ def encounter_record(
                 _("This encounter was updated on another device. Both versions are shown."),
                 extra={"server": encounter_payload(encounter)},
             )
+        previous = (
+            encounter.versions.filter(number=encounter.current_version)
+            .only("coverage", "form_version", "answers")
+            .first()
+        )
         if coverage is None:
-            previous = encounter.versions.filter(number=encounter.current_version).only("coverage").first()
             coverage = previous.coverage if previous else ""
+        if custom is None:
+            form_version, answers = (previous.form_version, previous.answers) if previous else (None, {})
+        else:
+            form_version, answers = answers_checked(
+                custom=custom, call_type=incident.call_type.code if incident.call_type_id else None
+            )
         version = EncounterVersion(
             encounter=encounter,
             number=encounter.current_version + 1,
@@ -122,6 +136,8 @@ def encounter_record(
             coverage=coverage,
             narrative=narrative,
             person=dict(person or {}),
+            form_version=form_version,
+            answers=answers,
             authored_by=actor,
             device=device,
             device_time=device_time,

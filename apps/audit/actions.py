@@ -100,7 +100,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "call_type.create": "A call type was created.",
     "call_type.update": "A call type was changed.",
     "call_type.delete": "A call type was deleted.",
-    "encounter_form.draft": "A supervisor started or changed a draft of the encounter questions (`based_on`: copied from).",
+    "encounter_form.draft": "A supervisor started or changed a draft of the encounter questions (`based_on`: copied).",
     "encounter_form.question": "A supervisor added, changed or removed (`removed`) a question of a draft.",
     "encounter_form.publish": "A supervisor published a version of the encounter questions; tablets get it next.",
     # --- intake and screening ----------------------------------------------------------------------

@@ -42,6 +42,7 @@ SHELL_STATIC = [
     "field/premise.js",
     "field/coresponse.js",
     "field/checkin.js",
+    "field/questions.js",
     "common/api.js",
     "common/stream.js",
     "common/format.js",

@@ -7,6 +7,7 @@ import { setUpCheckins } from "./checkin.js";
 import { coResponseAction, coResponseChange, coResponseInput } from "./coresponse.js";
 import { setUpEmergency } from "./emergency.js";
 import { setUpNewCalls } from "./newcall.js";
+import { questionTap, questionTyped } from "./questions.js";
 import { reportPositions } from "./position.js";
 import { acknowledge, addNote, openForm, resolveProblem, saveDraft, setStatus, submitForm } from "./encounters.js";
 import { closeStream, connectStream, contact, kick, refreshBootstrap, refreshCounts, sync, updateConn } from "./net.js";
@@ -66,6 +67,7 @@ document.addEventListener("click", async (event) => {
   const { action, id } = target.dataset;
   const f = state.form;
   if (await coResponseAction(action, target)) return;
+  if (questionTap(f, action, target)) { await saveDraft(); render(); return; }
   if (action === "reload") { location.reload(); return; }
   if (action === "open-call") { state.selected = id; state.view = "call"; say(""); render(); window.scrollTo(0, 0); }
   else if (action === "ack") await acknowledge(id);
@@ -101,6 +103,7 @@ document.addEventListener("input", async (event) => {
   }
   if (coResponseInput(el)) return;
   if (!state.form) return;
+  if (questionTyped(state.form, el)) { await saveDraft(); return; }
   if (el.dataset.field === "narrative") state.form.narrative = el.value;
   else if (el.dataset.person) state.form.person[el.dataset.person] = el.value;
   else return;

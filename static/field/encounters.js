@@ -3,6 +3,7 @@
 import { formatList } from "../common/format.js";
 import { gettext, interpolate } from "../common/i18n.js";
 import { kick, refreshCounts } from "./net.js";
+import { answerProblems, customData, startAnswers } from "./questions.js";
 import { label, render, S, say, state, vocab } from "./state.js";
 
 export function assignmentById(id) {
@@ -84,6 +85,10 @@ export async function openForm(assignmentId, encounterId) {
   } else {
     form = drafts.find((d) => d.incident === assignment.incident && d.base_version === null) || blankForm(assignment);
   }
+  if (!form.custom) {
+    const encounter = encounterId && state.encounters.find((e) => e.id === encounterId);
+    startAnswers(form, encounter && encounter.current ? encounter.current.custom : null);
+  }
   state.form = form;
   state.view = "form";
   await saveDraft();
@@ -122,12 +127,22 @@ function followupMutation(form) {
 export async function submitForm() {
   const form = state.form;
   if (!form.disposition) { say(gettext("Choose how the encounter ended (the big buttons)."), "error"); return; }
+  if (Object.keys(answerProblems(form)).length) {
+    form.customChecked = true;
+    await saveDraft();
+    render();
+    say(gettext("Some program questions need an answer (marked in the form)."), "error");
+    return;
+  }
+  const custom = customData(form);
   const data = {
     incident: form.incident, assignment: form.assignment, disposition: form.disposition, people_served: form.people_served,
     needs: form.needs, services_provided: form.services_provided, followup_needed: form.followup_needed,
     referral_needed: form.referral_needed, narrative: form.narrative.trim(), person: compactPerson(form.person),
     // Left out when not chosen: the server keeps the previous version's coverage.
     ...(form.coverage ? { coverage: form.coverage } : {}),
+    // The program's own questions, with the version they were asked from (questions.js).
+    ...(custom ? { custom } : {}),
   };
   const amend = form.base_version !== null && form.base_version !== undefined;
   await S.enqueue({ type: amend ? "encounter.amend" : "encounter.create", record: form.id, base_version: amend ? form.base_version : null, data });

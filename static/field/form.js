@@ -2,6 +2,7 @@
 import { formatNumber } from "../common/format.js";
 import { gettext, interpolate } from "../common/i18n.js";
 import { assignmentById, compactPerson } from "./encounters.js";
+import { questionsBlock } from "./questions.js";
 import { capacityBadge, distanceKm, openBadge, openNow } from "./resources.js";
 import { esc, state, vocab } from "./state.js";
 
@@ -63,6 +64,7 @@ export function viewForm() {
     <fieldset><legend>${esc(gettext("Needs identified"))}</legend>${chips(v.needs, "needs", f.needs)}</fieldset>
     <fieldset><legend>${esc(gettext("Services provided"))}</legend>${chips(v.services_provided, "services_provided", f.services_provided)}</fieldset>
     <fieldset><legend>${esc(gettext("How did it end?"))}</legend>${pick("disposition", v.dispositions, f.disposition, true)}</fieldset>
+    ${questionsBlock(f)}
     ${nextSteps(f, v)}
     <label for="narrative">${esc(gettext("What happened (a few lines)"))}</label>
     <textarea id="narrative" data-field="narrative" rows="4" maxlength="4000">${esc(f.narrative)}</textarea>

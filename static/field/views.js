@@ -5,6 +5,7 @@ import { assignmentById, nextStatuses, saveDraft } from "./encounters.js";
 import { actionsForm, viewForm } from "./form.js";
 import { coResponseBlock } from "./coresponse.js";
 import { premiseBlock } from "./premise.js";
+import { questionTyped } from "./questions.js";
 import { viewResources } from "./resources.js";
 import { $, esc, label, screen, state, statusWords, vocab } from "./state.js";
 
@@ -183,7 +184,7 @@ function focusedControl() {
   if (!el || el === document.body || !$("#view").contains(el) && !$("#actions").contains(el)) return null;
   const typing = typeof el.selectionStart === "number" ? [el.selectionStart, el.selectionEnd] : null;
   if (el.id) return { selector: `#${CSS.escape(el.id)}`, typing };
-  const keys = ["action", "id", "code", "field", "list", "step", "status", "choice"].filter((k) => el.dataset[k] !== undefined);
+  const keys = ["action", "id", "question", "code", "field", "list", "step", "status", "choice"].filter((k) => el.dataset[k] !== undefined);
   if (!keys.length) return null;
   return { selector: keys.map((k) => `[data-${k}="${CSS.escape(el.dataset[k])}"]`).join(""), typing };
 }
@@ -196,6 +197,10 @@ function keepTypedWords() {
   let changed = false;
   const narrative = $("#narrative");
   if (narrative && narrative.value !== f.narrative) { f.narrative = narrative.value; changed = true; }
+  for (const input of document.querySelectorAll("#view input[data-question]")) {
+    const before = JSON.stringify(f.custom && f.custom.answers[input.dataset.question]);
+    if (questionTyped(f, input) && JSON.stringify(f.custom.answers[input.dataset.question]) !== before) changed = true;
+  }
   for (const input of document.querySelectorAll("#view [data-person]")) {
     if (input.value !== (f.person[input.dataset.person] || "")) { f.person[input.dataset.person] = input.value; changed = true; }
   }

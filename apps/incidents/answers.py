@@ -103,8 +103,11 @@ def answer_counts(*, since: datetime | None = None, until: datetime | None = Non
 
 
 def answers_by_call(incident_ids) -> dict[int, dict[str, str]]:
-    """For the export: per call, each question key's answers over its encounters ("yes", "a;b")."""
-    rows = _current_answers(incident_ids=list(incident_ids))
+    """For the export: per call, each question key's answers over its encounters ("yes", "a;b").
+
+    `incident_ids` is a list or a query of ids.
+    """
+    rows = _current_answers(incident_ids=incident_ids)
     by_version = questions_by_version({r[0] for r in rows})
     words: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     for version_id, _number, _call_type, answers, incident_id in rows:

@@ -11,7 +11,11 @@ import csv
 import io
 from dataclasses import dataclass
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+
+from apps.incidents.answers import exported_questions
+from apps.questions.models import QuestionKind
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,28 @@ COLUMNS = (
     Column("people_served", "integer", _("People served, from the current version of each encounter.")),
     Column("referral_made", "boolean", _("At least one referral to a partner was sent from the call.")),
 )
+QUESTION_VALUES = {QuestionKind.YES_NO: "yes, no", QuestionKind.DATE: "YYYY-MM", QuestionKind.NUMBER: ""}
+
+
+def question_columns() -> tuple[Column, ...]:
+    """One column `q_<key>` per question the program asks on encounters (apps/questions), short text
+    left out. A call's answers over its encounters' current versions, each once, joined by ";"."""
+    return tuple(
+        Column(
+            f"q_{q.key}",
+            "string",
+            format_lazy(_("Encounter question: {label}"), label=q.label),
+            QUESTION_VALUES.get(q.kind, ", ".join(str(c["value"]) for c in q.choices or [])),
+        )
+        for q in exported_questions()
+    )
+
+
+def export_columns() -> tuple[Column, ...]:
+    """The file's columns: the fixed ones, then the program's own questions."""
+    return COLUMNS + question_columns()
+
+
 MISSING = ""  # how the CSV writes a value that does not exist (a call never dispatched has no interval)
 
 
@@ -89,11 +115,12 @@ def _cell(value) -> str:
 
 
 def rows_csv(rows: list[dict]) -> str:
+    columns = export_columns()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([c.name for c in COLUMNS])
+    writer.writerow([c.name for c in columns])
     for number, row in enumerate(rows, start=1):
-        writer.writerow([_cell(number if c.name == "row" else row[c.name]) for c in COLUMNS])
+        writer.writerow([_cell(number if c.name == "row" else row[c.name]) for c in columns])
     return out.getvalue()
 
 
@@ -101,6 +128,6 @@ def dictionary_csv() -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["column", "type", "description", "values"])
-    for c in COLUMNS:
+    for c in export_columns():
         writer.writerow([c.name, c.type, str(c.description), c.values])
     return out.getvalue()

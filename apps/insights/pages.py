@@ -150,7 +150,7 @@ def export_page(request):
     """The de-identified export: choose a period, read the data dictionary, download."""
     _refuse_unless_reader(request.user)
     form, values = read_filters(request.GET, with_breakdown=False)
-    context = {**_common(request, form), "columns": export.COLUMNS, "values": values}
+    context = {**_common(request, form), "columns": export.export_columns(), "values": values}
     return render(request, "insights/export.html", context, status=200 if values else 400)
 
 
@@ -160,7 +160,7 @@ def export_csv(request):
     _refuse_unless_reader(request.user)
     form, values = read_filters(request.GET, with_breakdown=False)
     if values is None:
-        context = {**_common(request, form), "columns": export.COLUMNS, "values": None}
+        context = {**_common(request, form), "columns": export.export_columns(), "values": None}
         return render(request, "insights/export.html", context, status=400)
     start, end = values["start"], values["end"]
     found = rows.deidentified_call_rows(start=start, end=end)

@@ -19,6 +19,7 @@ from apps.accounts.roles import is_supervisor
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, PermissionRefused
 from apps.common.formats import program_zone
+from apps.incidents.answers import answers_by_call, exported_questions
 from apps.incidents.models import Assignment, EncounterVersion, Incident
 from apps.incidents.selectors import POLICE_DISPOSITIONS, incidents_with_response_intervals
 from apps.insights import registry, selectors
@@ -76,6 +77,9 @@ def deidentified_call_rows(*, start: date, end: date) -> list[dict]:
         .exclude(encounters__referrals__status="draft")
         .values_list("pk", flat=True)
     )
+    # The program's own questions: a column each (export.question_columns), empty when unanswered.
+    keys = [q.key for q in exported_questions()]
+    answers = answers_by_call(_received_in(start, end).values("pk")) if keys else {}
     zone = program_zone()
     rows = []
     for call in calls:
@@ -102,6 +106,7 @@ def deidentified_call_rows(*, start: date, end: date) -> list[dict]:
                 "minutes_on_scene": _minutes(call.time_on_scene),
                 "people_served": people.get(call.pk) or 0,
                 "referral_made": call.pk in referred,
+                **{f"q_{key}": answers.get(call.pk, {}).get(key, "") for key in keys},
             }
         )
     rows.sort(key=lambda r: (r["month"], r["source"], r["call_type"], r["priority"], r["district"], r["status"]))

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.test.utils import override_settings
 
+from apps.demo import questions as questions_demo
 from apps.demo.call_kinds import (
     AGE_RANGES,
     ALIASES,
@@ -261,6 +262,7 @@ def _work_call(*, cast: Cast, call: PlannedCall, call_type: CallType, details: d
                 person=details["person"],
                 coverage=details["coverage"],
                 device_time=moment - timedelta(minutes=2),
+                custom=questions_demo.answers_for(call.number),
             )
             _backdate_encounter(incident, moment - timedelta(minutes=2))
         assignment_set_status(actor=responder, assignment_id=assignment.pk, status=status, at=moment)

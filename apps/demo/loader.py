@@ -18,6 +18,7 @@ from apps.demo import field as field_demo
 from apps.demo import followups as followups_demo
 from apps.demo import funding as funding_demo
 from apps.demo import intake as intake_demo
+from apps.demo import questions as questions_demo
 from apps.demo import resources as resources_demo
 from apps.demo.archive import PREFIX as ARCHIVE_PREFIX
 from apps.demo.archive import archive_start, load_archive
@@ -50,6 +51,8 @@ def load_demo(*, stdout, now: datetime | None = None) -> dict:
     created = {"users": 0, "teams": 0, "incidents": 0}
     with transaction.atomic():
         cast = _program(now=now, created=created)
+    with transaction.atomic():
+        questions_demo.published_form(actor=cast.supervisor)  # before the week, so its encounters answer it
     with _one_doorbell_per_stream():
         _history(cast=cast, rng=rng, now=now, created=created, stdout=stdout)
     _open_calls(cast=cast, now=now, created=created)

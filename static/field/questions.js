@@ -3,6 +3,7 @@
    with that version's id as the encounter's `custom` ({version, answers}). A draft keeps the version
    it was started with, so a newer version arriving meanwhile never changes what it asks; the server
    checks the answers against that same version and keeps them with it. */
+import { formatList } from "../common/format.js";
 import { gettext, interpolate, pageLanguage } from "../common/i18n.js";
 import { esc, state } from "./state.js";
 
@@ -153,4 +154,20 @@ export function questionTyped(form, el) {
   const raw = el.value;
   form.custom.answers[q.key] = q.kind === "number" ? (raw === "" ? null : Number(raw)) : raw;
   return true;
+}
+
+/** An encounter's answers as rows of its summary (<dt>/<dd>), when the tablet holds the version they
+    answered; an answer to another version is the server's to show, not guessed here. */
+export function answerRows(custom) {
+  const definition = currentQuestions();
+  if (!custom || !definition || custom.version !== definition.id) return "";
+  return definition.questions.filter((q) => !empty((custom.answers || {})[q.key])).map((q) => {
+    const value = custom.answers[q.key];
+    let shown = String(value);
+    if (q.kind === "yes_no") shown = value ? gettext("Yes") : gettext("No");
+    else if (q.kind === "choice" || q.kind === "choices") {
+      shown = formatList([].concat(value).map((v) => words((q.choices.find((c) => c.value === v) || { label: { en: v } }).label)));
+    }
+    return `<dt>${esc(words(q.label))}</dt><dd>${esc(shown)}</dd>`;
+  }).join("");
 }

@@ -5,7 +5,7 @@ import { assignmentById, nextStatuses, saveDraft } from "./encounters.js";
 import { actionsForm, viewForm } from "./form.js";
 import { coResponseBlock } from "./coresponse.js";
 import { premiseBlock } from "./premise.js";
-import { questionTyped } from "./questions.js";
+import { answerRows, questionTyped } from "./questions.js";
 import { viewResources } from "./resources.js";
 import { $, esc, label, screen, state, statusWords, vocab } from "./state.js";
 
@@ -82,7 +82,7 @@ function encounterBlock(e) {
     <dl class="kv"><dt>${esc(gettext("Ended"))}</dt><dd>${esc(label(v.dispositions, c.disposition))}</dd>
       <dt>${esc(gettext("People"))}</dt><dd>${esc(c.people_served)}</dd>
       <dt>${esc(gettext("Needs"))}</dt><dd>${words(c.needs, v.needs)}</dd>
-      <dt>${esc(gettext("Services"))}</dt><dd>${words(c.services_provided, v.services_provided)}</dd></dl>
+      <dt>${esc(gettext("Services"))}</dt><dd>${words(c.services_provided, v.services_provided)}</dd>${answerRows(c.custom)}</dl>
     ${c.narrative ? `<p class="narrative">${esc(c.narrative)}</p>` : ""}
     ${(e.notes || []).map((n) => `<p class="note">${esc(n.text)} <span class="hint">— ${esc(n.author || "")}${n.created_at ? ` · ${esc(formatTime(n.created_at))}` : ""}${n.pending ? ` ${waiting}` : ""}</span></p>`).join("")}
     <label for="note-${esc(e.id)}">${esc(gettext("Add a note"))}</label>

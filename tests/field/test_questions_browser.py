@@ -59,6 +59,10 @@ def test_a_question_published_in_the_admin_is_answered_offline_and_kept_with_its
     page.click("[data-action=submit-form]")
     page.wait_for_selector("body[data-view=calls]")
     assert pending(page) == 1
+    page.click(".call-card:has-text('Alley behind 5th St')")
+    answer = page.locator(".encounter dt:has-text('Was naloxone administered?') + dd")
+    assert answer.inner_text() == "Yes"
+    assert page.locator(".encounter dt:has-text('How many doses?') + dd").inner_text() == "2"
 
     # Meanwhile a newer version, without the follow-on question, is published.
     newer = in_thread(newer_version, supervisor, draft)

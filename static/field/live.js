@@ -122,5 +122,9 @@ export async function applyLive(frame) {
     boot().co_responses = { ...all, [String(data.incident)]: rows };
     await keep();
     if (state.view !== "form") render();
+  } else if (kind === "encounter.form_published") {
+    // A new version of the program's questions (questions.js): rare, so the working set brings it.
+    const form = boot().encounter_form;
+    if (!form || form.id !== data.form_version) await refreshBootstrap();
   }
 }

@@ -21,6 +21,7 @@ FIELD_SYNC_TYPES = (
     "co_response.update",
     "checkin.answer",
     "position.report",
+    "feedback_card.issue",
 )
 
 # Opening a call record in the admin (read-only pages) is audited as `<app_label>.<model>.view`.
@@ -90,6 +91,12 @@ AUDIT_ACTIONS: dict[str, str] = {
     "community_feedback.receive": "A message arrived through the public feedback form (no sign-in).",
     "community_feedback.view": "A supervisor opened a community feedback message (it may carry a contact).",
     "community_feedback.handle": "A supervisor marked a community feedback message reviewed or answered.",
+    "feedback_card.issue": (
+        "A responder offered the person served a feedback card after an encounter (only the token's digest is kept)."
+    ),
+    "feedback_card.text": "A responder sent a feedback card's link by text message (the number is not kept).",
+    "feedback_card.answer": "The person served answered a feedback card (no sign-in).",
+    "feedback_card.view": "A supervisor opened a feedback card's answers.",
     "outreach.create": "A supervisor recorded an outreach event or a call-center training session.",
     "outreach.update": "A supervisor changed a recorded outreach event or training session.",
     "co_response.read": "Dispatch read a call's co-responses on the board.",

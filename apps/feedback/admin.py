@@ -6,7 +6,7 @@ from django.contrib import admin
 from apps.audit.models import Door
 from apps.audit.services import audit_record
 from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, changed_fields
-from apps.feedback.models import CommunityFeedback, OutreachEvent
+from apps.feedback.models import CommunityFeedback, FeedbackCard, OutreachEvent
 from apps.feedback.services import community_feedback_handle, outreach_save
 
 
@@ -59,3 +59,36 @@ class OutreachEventAdmin(ServiceSaveMixin, SupervisorAdmin):
 
     def save_model(self, request, obj, form, change):
         self.call_service(outreach_save, actor=request.user, event=obj, changed=changed_fields(form))
+
+
+@admin.register(FeedbackCard)
+class FeedbackCardAdmin(SupervisorAdmin):
+    """What the people served said on their feedback cards. Read-only: the answers are theirs.
+    The list shows the taps; the words are read by opening a card, which is audited."""
+
+    list_display = ("issued_at", "team", "answered_at", "respect", "needs_met", "call_again", "language")
+    list_filter = ("respect", "needs_met", "call_again", "team", ("answered_at", admin.EmptyFieldListFilter))
+    date_hierarchy = "issued_at"
+    list_select_related = ("team",)
+    fields = (
+        "issued_at",
+        "expires_at",
+        "team",
+        "encounter",
+        "texts_sent",
+        "answered_at",
+        "language",
+        "respect",
+        "needs_met",
+        "call_again",
+        "comment",
+    )
+    readonly_fields = fields
+    read_only = True  # cards are offered from the tablet and answered by the person served
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            card = self.get_object(request, object_id)
+            if card is not None:
+                audit_record(actor=request.user, action="feedback_card.view", obj=card, door=Door.ADMIN)
+        return super().change_view(request, object_id, form_url, extra_context)

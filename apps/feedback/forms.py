@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.feedback.models import FeedbackKind
-from apps.feedback.services import CONTACT_LIMIT, MESSAGE_LIMIT
+from apps.feedback.services import COMMENT_LIMIT, CONTACT_LIMIT, MESSAGE_LIMIT
 
 
 class CommunityFeedbackForm(forms.Form):
@@ -25,3 +25,37 @@ class CommunityFeedbackForm(forms.Form):
         help_text=_("A phone number or an e-mail address. Leave it empty to stay anonymous."),
     )
     website = forms.CharField(required=False, widget=forms.HiddenInput)  # people never fill this
+
+
+def _replies(*, partly):
+    return [("yes", _("Yes")), ("partly", partly), ("no", _("No"))]
+
+
+class CardAnswerForm(forms.Form):
+    """The feedback card's questions: three taps and a few words, all optional but one."""
+
+    respect = forms.ChoiceField(
+        label=_("Were you treated with respect?"),
+        choices=_replies(partly=_("Partly")),
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    needs_met = forms.ChoiceField(
+        label=_("Did you get what you needed?"),
+        choices=_replies(partly=_("Partly")),
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    call_again = forms.ChoiceField(
+        label=_("Would you call us again if you needed to?"),
+        choices=_replies(partly=_("Maybe")),
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    comment = forms.CharField(
+        label=_("Anything else you want to tell us? (optional)"),
+        max_length=COMMENT_LIMIT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Please do not write names or health details."),
+    )

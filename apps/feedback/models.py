@@ -79,3 +79,48 @@ class OutreachEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.held_on})"
+
+
+class Reply(models.TextChoices):
+    """One answer on the feedback card; each question words the three its own way."""
+
+    YES = "yes", _("Yes")
+    PARTLY = "partly", _("Partly")
+    NO = "no", _("No")
+
+
+class FeedbackCard(models.Model):
+    """A one-time invitation to the person served to say how an encounter went.
+
+    The tablet draws the token (a random value; the QR code and the short link carry it) and sends
+    only its SHA-256 digest, so neither the database nor the sync log ever holds the token, and the
+    token says nothing about the encounter. The answers sit on the card; no phone number is kept
+    anywhere (a text message is sent and forgotten). The free text is encrypted.
+    """
+
+    id = models.UUIDField(primary_key=True, help_text=_("Chosen by the tablet that issued it."))
+    encounter = models.ForeignKey(
+        "incidents.Encounter", on_delete=models.PROTECT, related_name="feedback_cards", editable=False
+    )
+    team = models.ForeignKey(
+        "teams.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    issued_at = models.DateTimeField(db_index=True)
+    expires_at = models.DateTimeField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
+    texts_sent = models.PositiveSmallIntegerField(default=0, help_text=_("Text messages sent with the link."))
+    answered_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    respect = models.CharField(_("treated with respect"), max_length=10, choices=Reply.choices, blank=True)
+    needs_met = models.CharField(_("got what they needed"), max_length=10, choices=Reply.choices, blank=True)
+    call_again = models.CharField(_("would call again"), max_length=10, choices=Reply.choices, blank=True)
+    comment = EncryptedTextField(_("in their words"), blank=True)
+    language = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("feedback card")
+        verbose_name_plural = _("feedback cards")
+
+    def __str__(self) -> str:
+        return f"{self.issued_at:%Y-%m-%d} {str(self.pk)[:8]}"

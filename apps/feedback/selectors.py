@@ -1,13 +1,15 @@
 """Reads about feedback and outreach, in aggregate: what the insights measures and the public
 pages count. No message's words or contact leave here."""
 
+import hashlib
+import re
 from datetime import date, datetime, time, timedelta
 from statistics import median
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from apps.feedback.models import CommunityFeedback, OutreachEvent
+from apps.feedback.models import CommunityFeedback, FeedbackCard, OutreachEvent, Reply
 
 
 def _instant(day: date) -> datetime:
@@ -47,3 +49,67 @@ def community_feedback_totals(*, start: date, end: date) -> dict:
 def feedback_waiting() -> int:
     """Messages nobody has looked at yet (the supervisor's admin index says so)."""
     return CommunityFeedback.objects.filter(status="new").count()
+
+
+# --- feedback cards --------------------------------------------------------------------------------------
+
+TOKEN = re.compile(r"^[0-9a-hjkmnp-tv-z]{20}$")  # 20 characters of lower-case Crockford base32: 100 bits
+CARD_QUESTIONS = ("respect", "needs_met", "call_again")
+_LOOKALIKES = str.maketrans("oil", "011")
+
+
+def card_token(raw: str) -> str | None:
+    """A token as a person may have typed it from a printed card (capitals, dashes, O for 0), or
+    None when it cannot be one (then no lookup is made)."""
+    token = (raw or "").strip().lower().replace("-", "").replace(" ", "").translate(_LOOKALIKES)
+    return token if TOKEN.match(token) else None
+
+
+def feedback_card_for(token: str) -> FeedbackCard | None:
+    """The card a link names, found by the digest of its token; None for anything unknown."""
+    token = card_token(token)
+    if token is None:
+        return None
+    return FeedbackCard.objects.filter(token_hash=hashlib.sha256(token.encode()).hexdigest()).first()
+
+
+def card_state(card: FeedbackCard | None) -> str:
+    """What the public page says: unknown, answered, expired or open."""
+    if card is None:
+        return "unknown"
+    if card.answered_at is not None:
+        return "answered"
+    return "expired" if card.expires_at <= timezone.now() else "open"
+
+
+def recipient_feedback_totals(*, start: date, end: date, team_id: int | None = None) -> dict:
+    """Cards offered on days start..end (inclusive) and what the people served answered.
+
+    `response_rate` is answered/issued (None when none were issued); for each question the counts
+    of yes/partly/no and a score from 0 to 100 (yes counts 1, partly one half, no 0; None with no
+    answers). `commented` counts answers with words; the words themselves never leave here.
+    """
+    cards = FeedbackCard.objects.filter(issued_at__gte=_instant(start), issued_at__lt=_instant(end + timedelta(days=1)))
+    if team_id is not None:
+        cards = cards.filter(team_id=team_id)
+    counts = {f"{q}_{r}": Count("id", filter=Q(**{q: r})) for q in CARD_QUESTIONS for r in Reply.values}
+    row = cards.aggregate(
+        issued=Count("id"),
+        answered=Count("id", filter=Q(answered_at__isnull=False)),
+        commented=Count("id", filter=Q(answered_at__isnull=False) & ~Q(comment="")),
+        **counts,
+    )
+    questions = {}
+    for question in CARD_QUESTIONS:
+        tally = {reply: row[f"{question}_{reply}"] for reply in Reply.values}
+        total = sum(tally.values())
+        score = (tally["yes"] + tally["partly"] / 2) / total * 100 if total else None
+        questions[question] = {**tally, "answers": total, "score": round(score, 1) if score is not None else None}
+    issued, answered = row["issued"], row["answered"]
+    return {
+        "issued": issued,
+        "answered": answered,
+        "response_rate": round(answered / issued, 3) if issued else None,
+        "commented": row["commented"],
+        "questions": questions,
+    }

@@ -2,37 +2,58 @@
 answering it, and outreach or training events recorded by supervisors. Each is audited."""
 
 import hashlib
+import hmac
+import re
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import F
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from apps.accounts.roles import is_supervisor
+from apps.accounts.roles import is_responder, is_supervisor
+from apps.accounts.selectors import user_team_id
 from apps.audit.services import audit_record
-from apps.common.errors import ApplicationError, PermissionRefused, TooManyAttempts
+from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused, TooManyAttempts
+from apps.common.sms import SmsNotSent, send_sms
 from apps.feedback import conf
-from apps.feedback.models import CommunityFeedback, FeedbackKind, FeedbackStatus, OutreachEvent
+from apps.feedback.models import (
+    CommunityFeedback,
+    FeedbackCard,
+    FeedbackKind,
+    FeedbackStatus,
+    OutreachEvent,
+    Reply,
+)
+from apps.incidents.models import Encounter
 
 MESSAGE_LIMIT = 3000
 CONTACT_LIMIT = 200
 
 
-def _count_sender(address: str) -> None:
-    """At most `conf.community_per_hour()` messages an hour from one address (a hash of it is the
+def count_address(address: str, *, bucket: str, limit: int, refusal: str) -> None:
+    """At most `limit` posts an hour from one address into `bucket` (a hash of the address is the
     key, so the cache never holds the address itself)."""
-    key = "feedback:sent:" + hashlib.sha256((address or "unknown").encode()).hexdigest()[:32]
+    key = f"feedback:{bucket}:" + hashlib.sha256((address or "unknown").encode()).hexdigest()[:32]
     cache.add(key, 0, timeout=3600)
     try:
         sent = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=3600)
         sent = 1
-    if sent > conf.community_per_hour():
-        raise TooManyAttempts(
-            _("Thank you: we have several messages from this connection in the last hour. Please try again later.")
-        )
+    if sent > limit:
+        raise TooManyAttempts(refusal)
+
+
+def _count_sender(address: str) -> None:
+    count_address(
+        address,
+        bucket="sent",
+        limit=conf.community_per_hour(),
+        refusal=_("Thank you: we have several messages from this connection in the last hour. Please try again later."),
+    )
 
 
 def community_feedback_submit(
@@ -101,3 +122,157 @@ def outreach_save(*, actor, event: OutreachEvent, changed: list[str] | None = No
             detail={"fields": sorted(changed or []), "kind": event.kind},
         )
     return event
+
+
+# --- feedback cards: the person served answers a few questions about one encounter --------------------
+
+TOKEN_HASH = re.compile(r"^[0-9a-f]{64}$")
+COMMENT_LIMIT = 2000
+PHONE_DIGITS = (7, 15)
+
+
+class CardExpired(ApplicationError):
+    """The card's link is past its date."""
+
+    status_code = 410
+
+
+class CardAnswered(Conflict):
+    """The card was answered already: it is answered once."""
+
+
+def _may_issue_for(actor, encounter: Encounter) -> bool:
+    if is_supervisor(actor):
+        return True
+    team_id = user_team_id(actor)
+    if not is_responder(actor) or team_id is None:
+        return False
+    return team_id in {encounter.team_id, encounter.assignment.team_id if encounter.assignment_id else None}
+
+
+def feedback_card_issue(
+    *, actor, card_id, encounter_id, token_hash: str, issued_at: datetime | None = None
+) -> FeedbackCard:
+    """The tablet offered a card after an encounter (maybe offline, hours before this sync). Only the
+    token's digest arrives; the link works for `conf.card_days()` days from when it was offered."""
+    token_hash = (token_hash or "").strip().lower()
+    if not TOKEN_HASH.match(token_hash):
+        raise ApplicationError(
+            _("The card's token digest is not valid."), extra={"token_hash": [_("64 hexadecimal characters.")]}
+        )
+    encounter = Encounter.objects.select_related("assignment").filter(pk=encounter_id).first()
+    if encounter is None:
+        raise NotFound(_("No such encounter."))
+    if not _may_issue_for(actor, encounter):
+        raise PermissionRefused(_("Only the team that met the person offers them a feedback card."))
+    issued_at = issued_at or timezone.now()
+    with transaction.atomic():
+        if FeedbackCard.objects.filter(pk=card_id).exists():
+            raise Conflict(_("A feedback card with this id exists already."))
+        if FeedbackCard.objects.filter(token_hash=token_hash).exists():
+            raise ApplicationError(_("Draw a new token for this card."), extra={"token_hash": [_("Already used.")]})
+        card = FeedbackCard(
+            id=card_id,
+            encounter=encounter,
+            team_id=encounter.team_id or (encounter.assignment.team_id if encounter.assignment_id else None),
+            token_hash=token_hash,
+            issued_at=issued_at,
+            expires_at=issued_at + timedelta(days=conf.card_days()),
+            issued_by=actor,
+        )
+        card.save(force_insert=True)
+        audit_record(actor=actor, action="feedback_card.issue", obj=card, detail={"encounter": str(encounter.pk)})
+    return card
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _clean_phone(phone: str) -> str:
+    raw = (phone or "").strip()
+    digits = "".join(c for c in raw if c.isdigit())
+    allowed = set("0123456789+-(). ")
+    low, high = PHONE_DIGITS
+    if not raw or set(raw) - allowed or not low <= len(digits) <= high:
+        raise ApplicationError(
+            _("Check the phone number."), extra={"phone": [_("Write a phone number: digits, with + for abroad.")]}
+        )
+    return ("+" if raw.startswith("+") else "") + digits
+
+
+def feedback_card_text(*, actor, card_id, token: str, phone: str, link_base: str, language: str = "") -> FeedbackCard:
+    """Send the card's link by text message. The number is handed to the SMS backend and forgotten:
+    it is not stored, logged or audited. The token proves the tablet holds the card."""
+    number = _clean_phone(phone)
+    card = FeedbackCard.objects.select_related("encounter__assignment").filter(pk=card_id).first()
+    if card is None or not hmac.compare_digest(card.token_hash, token_digest(token or "")):
+        raise NotFound(_("This feedback card has not reached the server yet. Try again when the tablet has synced."))
+    if not _may_issue_for(actor, card.encounter):
+        raise PermissionRefused(_("Only the team that met the person offers them a feedback card."))
+    if card.answered_at is not None:
+        raise ApplicationError(_("This card was answered already."))
+    if card.expires_at <= timezone.now():
+        raise ApplicationError(_("This card has expired. Offer a new one."))
+    if card.texts_sent >= conf.card_texts():
+        raise ApplicationError(_("This card's link was already texted several times. Show the QR code instead."))
+    suffix = "?lang=es" if (language or "").startswith("es") else ""
+    link = f"{link_base.rstrip('/')}/f/{token}/{suffix}"
+    with translation.override(language or None):
+        body = _("How did we do? Four short questions, no name needed: %(link)s") % {"link": link}
+    try:
+        send_sms(to=number, body=body)
+    except SmsNotSent:
+        raise ApplicationError(_("The text message could not be sent. Show the QR code instead.")) from None
+    with transaction.atomic():
+        FeedbackCard.objects.filter(pk=card.pk).update(texts_sent=F("texts_sent") + 1)
+        card.refresh_from_db(fields=["texts_sent"])
+        audit_record(actor=actor, action="feedback_card.text", obj=card, detail={"texts_sent": card.texts_sent})
+    return card
+
+
+def feedback_card_answer(
+    *,
+    token: str,
+    respect: str = "",
+    needs_met: str = "",
+    call_again: str = "",
+    comment: str = "",
+    language: str = "",
+    address: str,
+) -> FeedbackCard:
+    """The person's answers, once. Unknown and malformed tokens are the same NotFound; every post
+    counts against the address's hourly allowance first, so guessing links gets nowhere."""
+    count_address(
+        address,
+        bucket="card",
+        limit=conf.card_answers_per_hour(),
+        refusal=_(
+            "Thank you. We have received many answers from this connection in the last hour. "
+            "Please try again in an hour."
+        ),
+    )
+    replies = {"respect": respect or "", "needs_met": needs_met or "", "call_again": call_again or ""}
+    comment = (comment or "").strip()
+    allowed = {"", *Reply.values}
+    errors = {name: [_("Choose one of the answers.")] for name, value in replies.items() if value not in allowed}
+    if len(comment) > COMMENT_LIMIT:
+        errors["comment"] = [_("Keep it under %(limit)s characters.") % {"limit": COMMENT_LIMIT}]
+    if not errors and not comment and not any(replies.values()):
+        errors["respect"] = [_("Answer at least one question, or write a few words.")]
+    if errors:
+        raise ApplicationError(_("Please check your answers."), extra=errors)
+    with transaction.atomic():
+        card = FeedbackCard.objects.select_for_update().filter(token_hash=token_digest(token or "")).first()
+        if card is None:
+            raise NotFound(_("We could not find this feedback card."))
+        if card.answered_at is not None:
+            raise CardAnswered(_("This card was answered already. Thank you."))
+        if card.expires_at <= timezone.now():
+            raise CardExpired(_("This feedback card has expired."))
+        for name, value in replies.items():
+            setattr(card, name, value)
+        card.comment, card.language, card.answered_at = comment, language[:10], timezone.now()
+        card.save(update_fields=["respect", "needs_met", "call_again", "comment", "language", "answered_at"])
+        audit_record(actor=None, action="feedback_card.answer", obj=card, detail={"language": card.language})
+    return card

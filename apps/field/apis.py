@@ -15,6 +15,7 @@ from apps.accounts.services import SESSION_DEVICE_KEY
 from apps.audit.models import Outcome
 from apps.audit.services import audit_record
 from apps.common.schema import ok
+from apps.feedback.services import feedback_card_text
 from apps.field import conf, selectors, services
 from apps.field import openapi as shapes
 from apps.incidents.openapi import EncounterShape
@@ -204,3 +205,42 @@ class EmergencyRaiseApi(APIView):
             accuracy_m=given["accuracy"],
         )
         return Response(emergency_payload(emergency), status=status.HTTP_201_CREATED)
+
+
+class FeedbackCardTextApi(APIView):
+    """Send a feedback card's link by text message. Needs signal (the tablet says so when offline)
+    and the card on the server (the tablet syncs first). The number is used once and never stored;
+    the token proves this tablet holds the card, and is not stored either."""
+
+    permission_classes = [AllowAny]
+
+    class InputSerializer(serializers.Serializer):
+        device = serializers.UUIDField(required=False)  # the session's tablet when left out
+        token = serializers.RegexField(r"^[0-9a-hjkmnp-tv-z]{20}$")
+        phone = serializers.CharField(max_length=40)
+        language = serializers.ChoiceField(choices=["en", "es"], required=False, default="en")
+
+    @extend_schema(request=InputSerializer, responses=ok(200, shapes.FeedbackCardTextedShape))
+    def post(self, request, card_id):
+        given = self.InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        device_id = given.validated_data.get("device") or request.session.get(SESSION_DEVICE_KEY)
+        if request.user.is_authenticated and device_id is None:
+            return Response(
+                {"detail": _("Sign in on an enrolled tablet in the field app."), "code": "device_required"},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        _device, refusal = _device_refusal(request, device_id)
+        if refusal is not None:
+            return refusal
+        card = feedback_card_text(
+            actor=request.user,
+            card_id=card_id,
+            token=given.validated_data["token"],
+            phone=given.validated_data["phone"],
+            language=given.validated_data["language"],
+            link_base=request.build_absolute_uri("/"),
+        )
+        response = Response({"id": str(card.pk), "texts_sent": card.texts_sent})
+        response["Cache-Control"] = "no-store"
+        return response

@@ -7,7 +7,7 @@ A handler never writes a record itself.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -17,6 +17,8 @@ from rest_framework import serializers
 from apps.accounts.models import Device, User
 from apps.accounts.selectors import user_team_id
 from apps.common.errors import ApplicationError, NotFound
+from apps.feedback import conf as feedback_conf
+from apps.feedback.services import feedback_card_issue
 from apps.followups import services as followup_services
 from apps.followups.payloads import followup_payload, referral_payload
 from apps.incidents.inputs import EncounterInputSerializer, encounter_record_from
@@ -309,6 +311,35 @@ def _position_report(ctx: MutationContext) -> tuple[str, dict]:
     return str(team.pk), {"team": team.pk, "position_at": team.last_position_at.isoformat()}
 
 
+class _FeedbackCardData(serializers.Serializer):
+    encounter = serializers.UUIDField()
+    token_hash = serializers.RegexField(r"^[0-9a-f]{64}$", max_length=64)
+
+
+def feedback_card_payload(card) -> dict:
+    return {
+        "id": str(card.pk),
+        "encounter": str(card.encounter_id),
+        "issued_at": card.issued_at.isoformat(),
+        "expires_at": card.expires_at.isoformat(),
+        "answered": card.answered_at is not None,
+    }
+
+
+def _feedback_card_issue(ctx: MutationContext) -> tuple[str, dict]:
+    """A feedback card offered on scene, maybe offline: the tablet drew the token and sends its digest."""
+    card_id = _record_uuid(ctx, _("feedback card"))
+    data = _validated(_FeedbackCardData, ctx.data)
+    card = feedback_card_issue(
+        actor=ctx.actor,
+        card_id=card_id,
+        encounter_id=data["encounter"],
+        token_hash=data["token_hash"],
+        issued_at=_field_time(ctx, not_before=timezone.now() - timedelta(days=feedback_conf.card_days())),
+    )
+    return str(card.pk), feedback_card_payload(card)
+
+
 HANDLERS: dict[str, Callable[[MutationContext], tuple[str, dict]]] = {
     "assignment.acknowledge": _assignment_acknowledge,
     "assignment.status": _assignment_status,
@@ -323,4 +354,5 @@ HANDLERS: dict[str, Callable[[MutationContext], tuple[str, dict]]] = {
     "co_response.update": _co_response_update,
     "checkin.answer": _checkin_answer,
     "position.report": _position_report,
+    "feedback_card.issue": _feedback_card_issue,
 }

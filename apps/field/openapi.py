@@ -104,6 +104,7 @@ class BootstrapShape(S.Serializer):
     device = DeviceRefShape(allow_null=True)
     idle_seconds = S.IntegerField()
     offline_wipe_days = S.IntegerField()
+    feedback_card_days = S.IntegerField()
     time_zone = S.CharField()
     team = MeTeamShape()
     assignments = TeamAssignmentShape(many=True)
@@ -129,3 +130,16 @@ class FieldResourcesShape(S.Serializer):
     generated_at = S.DateTimeField(required=False)
     detail = S.CharField(required=False)
     results = ServiceCardShape(many=True)
+
+
+class FeedbackCardIssuedShape(S.Serializer):
+    id = S.UUIDField()
+    encounter = S.UUIDField()
+    issued_at = S.DateTimeField()
+    expires_at = S.DateTimeField()
+    answered = S.BooleanField()
+
+
+class FeedbackCardTextedShape(S.Serializer):
+    id = S.UUIDField()
+    texts_sent = S.IntegerField()

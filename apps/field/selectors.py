@@ -17,6 +17,7 @@ from apps.accounts.roles import is_responder
 from apps.accounts.selectors import idle_limit_seconds, user_summary, user_team_id
 from apps.audit.services import audit_reads_once
 from apps.common.errors import NotFound, PermissionRefused
+from apps.feedback import conf as feedback_conf
 from apps.field import conf
 from apps.incidents.models import Assignment, Coverage, Disposition, Encounter
 from apps.incidents.payloads import assignment_payload, encounter_payload
@@ -119,6 +120,7 @@ def field_working_set(*, user: User, device: Device | None = None) -> dict:
         "device": {"id": str(device.pk), "name": device.name} if device else None,
         "idle_seconds": idle_limit_seconds(user),
         "offline_wipe_days": accounts_conf.offline_wipe_days(),
+        "feedback_card_days": feedback_conf.card_days(),
         "time_zone": settings.FIRSTLINE_PROGRAM_TIME_ZONE,
         "team": {"id": team.pk, "call_sign": team.call_sign, "name": team.name, "status": team.status},
         "assignments": [assignment_payload(a, with_incident=True) for a in assignments],

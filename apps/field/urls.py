@@ -11,4 +11,9 @@ urlpatterns = [
     path("field/encounters/<uuid:encounter_id>/", apis.EncounterApi.as_view(), name="api-field-encounter"),
     path("field/emergencies/", apis.EmergencyRaiseApi.as_view(), name="api-field-emergency"),
     path("field/resources/", apis.ResourcesApi.as_view(), name="api-field-resources"),
+    path(
+        "field/feedback-cards/<uuid:card_id>/text/",
+        apis.FeedbackCardTextApi.as_view(),
+        name="api-field-feedback-card-text",
+    ),
 ]

@@ -82,6 +82,8 @@ def world(db, settings):
         "delivery_id": delivery.pk if delivery else uuid.uuid4(),
         "emergency_id": uuid.uuid4(),
         "co_response_id": uuid.uuid4(),
+        "card_id": uuid.uuid4(),
+        "token": "0123456789abcdefghjk",
         "service_id": service.pk,
         "organization_id": organization.pk,
         "sal_id": uuid.uuid4(),

@@ -24,11 +24,7 @@ from apps.followups.models import Referral
 from apps.incidents.models import Assignment
 from tests.security.doors import all_doors
 from tests.security.judge import judge
-from tests.security.world import (
-    ROLES,
-    SECRET_FOLLOWUP_NOTES,
-    build_world,
-)
+from tests.security.world import ROLES, SECRET_FOLLOWUP_NOTES, build_world
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +40,7 @@ GET_ROWS = {
     "login":                             "P    P    P    P    P    P    P    P    P    P",
     # The public feedback form (no sign-in; rate-limited per address).
     "community-feedback":                "P    P    P    P    P    P    P    P    P    P",
+    "feedback-card":                     "P    P    P    P    P    P    P    P    P    P",  # the token alone
     "api-me":                            "R    A    A    A    A    A    A    A    A    A",
     # Only roles in FIRSTLINE_MFA_ROLES stay on it (tests/accounts/test_second_factor.py); others move on.
     "second-factor":                     "R    -    -    -    -    -    -    -    -    -",
@@ -166,6 +163,7 @@ WRITE_ROWS = {
     "revoke team A's tablet":            "R    R    R    R    R    A    R    R    R    R",
     "renew team A's tablet's enrollment":"R    R    R    R    R    A    R    R    R    R",
     "update org X's service capacity":   "R    R    R    R    R    A    A    R    R    R",
+    "text team A's feedback card":       "R    A    R    R    R    R    R    R    R    R",  # from its tablet
 }
 # fmt: on
 
@@ -230,6 +228,7 @@ def test_an_empty_post_to_any_door_is_never_a_500_nor_a_change(role):
 def _writes(world):
     """(name, method, url, body, format) for each row of WRITE_ROWS."""
     a, inc, enc, ref, fu = world.assignment, world.incident, world.encounter, world.referral, world.followup
+    card_text = {"token": world.card_token, "phone": "303 555 0123"}  # the tablet's "send by text message"
     replay_fu = {
         "id": str(fu.pk),
         "kind": "visit",
@@ -289,6 +288,7 @@ def _writes(world):
         ),
         ("revoke team A's tablet", "post", f"/api/v1/devices/{world.device.pk}/revoke/", {"reason": "lost"}),
         ("renew team A's tablet's enrollment", "post", f"/api/v1/devices/{world.device.pk}/enrollment/", {}),
+        ("text team A's feedback card", "post", f"/api/v1/field/feedback-cards/{world.card.pk}/text/", card_text),
     ]
 
 

@@ -4,7 +4,9 @@ Built through the real services, so the records are exactly what the app itself 
 people's details carry marker strings (`SECRET_*`) that a test can look for in any response body.
 """
 
+import hashlib
 import itertools
+import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -13,6 +15,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from apps.accounts.roles import Role
+from apps.feedback.services import feedback_card_issue
 from apps.followups import services as followup_services
 from apps.followups.models import PartnerServiceStaff
 from apps.incidents import services as incident_services
@@ -73,6 +76,8 @@ class World:
     service_x: object = None
     service_y: object = None
     org_x: object = None
+    card: object = None
+    card_token: str = ""
 
     def kwargs(self) -> dict:
         """A value for every URL keyword the project uses, pointing at team A's records."""
@@ -102,6 +107,8 @@ class World:
             "month": "2026-01",
             "filename": "counts.csv",
             "measure_key": "calls",
+            "card_id": self.card.pk,
+            "token": self.card_token,
         }
 
     def client_for(self, role: str, device=None) -> APIClient:
@@ -193,4 +200,12 @@ def build_world() -> World:
         notes=SECRET_FOLLOWUP_NOTES,
     )
     w.device = DeviceFactory(team=w.team_a)
+    # A feedback card offered after team A's encounter; its token is what the QR code carries.
+    w.card_token = "".join(secrets.choice("0123456789abcdefghjkmnpqrstvwxyz") for _ in range(20))
+    w.card = feedback_card_issue(
+        actor=u["responder_a"],
+        card_id=uuid.uuid4(),
+        encounter_id=w.encounter.pk,
+        token_hash=hashlib.sha256(w.card_token.encode()).hexdigest(),
+    )
     return w

@@ -43,6 +43,8 @@ SHELL_STATIC = [
     "field/coresponse.js",
     "field/checkin.js",
     "field/questions.js",
+    "field/card.js",
+    "vendor/qrcode-generator/qrcode.js",
     "common/api.js",
     "common/stream.js",
     "common/format.js",

@@ -3,6 +3,7 @@
    sent when there is signal; nothing typed is lost to a dead zone. This module wires the screen's
    events and starts the app; the parts live beside it (net, session, encounters, views). */
 import { gettext, loadCatalog, pageLanguage, rememberLanguage } from "../common/i18n.js";
+import { cardAction, cardSubmit } from "./card.js";
 import { setUpCheckins } from "./checkin.js";
 import { coResponseAction, coResponseChange, coResponseInput } from "./coresponse.js";
 import { setUpEmergency } from "./emergency.js";
@@ -68,6 +69,7 @@ document.addEventListener("click", async (event) => {
   const f = state.form;
   if (await coResponseAction(action, target)) return;
   if (questionTap(f, action, target)) { await saveDraft(); render(); return; }
+  if (await cardAction(action, target)) return;
   if (action === "reload") { location.reload(); return; }
   if (action === "open-call") { state.selected = id; state.view = "call"; say(""); render(); window.scrollTo(0, 0); }
   else if (action === "ack") await acknowledge(id);
@@ -117,6 +119,7 @@ document.addEventListener("change", async (event) => {
 
 document.addEventListener("submit", async (event) => {
   if (event.target.id === "enroll-form") { event.preventDefault(); await enroll(event.target.code.value); return; }
+  if (await cardSubmit(event)) return;
   if (event.target.id !== "login-form") return;
   event.preventDefault();
   await login(event.target);

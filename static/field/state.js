@@ -8,7 +8,7 @@ export const TIMER_MS = 20000;
 export const state = {
   view: "calls", boot: null, resources: null, encounters: [], user: null, device: null, deviceKey: null, deviceName: "",
   selected: null, form: null, stream: null, refreshTimer: null, lastContact: 0, lastBoot: 0, streamDownAt: 0, lastInput: Date.now(),
-  locked: false, stopped: false, resQuery: "", resNeed: "", problems: [], pending: 0, knownAssignments: null, confirmation: "",
+  locked: false, stopped: false, resQuery: "", resNeed: "", problems: [], pending: 0, knownAssignments: null, confirmation: "", card: null,
 };
 // Tests and the CSP check read the socket as FL.state.ws.
 Object.defineProperty(state, "ws", { get: () => (state.stream ? state.stream.socket : null) });

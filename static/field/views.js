@@ -3,6 +3,7 @@ import { formatList, formatTime } from "../common/format.js";
 import { gettext, interpolate } from "../common/i18n.js";
 import { assignmentById, nextStatuses, saveDraft } from "./encounters.js";
 import { actionsForm, viewForm } from "./form.js";
+import { actionsCard, viewCard } from "./card.js";
 import { coResponseBlock } from "./coresponse.js";
 import { premiseBlock } from "./premise.js";
 import { answerRows, questionTyped } from "./questions.js";
@@ -88,7 +89,8 @@ function encounterBlock(e) {
     <label for="note-${esc(e.id)}">${esc(gettext("Add a note"))}</label>
     <textarea id="note-${esc(e.id)}" rows="2" maxlength="2000"></textarea>
     <div class="row"><button type="button" class="btn" data-action="add-note" data-id="${esc(e.id)}">${esc(gettext("Add note"))}</button>
-      <button type="button" class="btn" data-action="edit-encounter" data-id="${esc(e.id)}">${esc(gettext("Change this encounter"))}</button></div>
+      <button type="button" class="btn" data-action="edit-encounter" data-id="${esc(e.id)}">${esc(gettext("Change this encounter"))}</button>
+      <button type="button" class="btn" data-action="feedback-card" data-id="${esc(e.id)}">${esc(gettext("Offer a feedback card"))}</button></div>
   </article>`;
 }
 
@@ -135,6 +137,7 @@ function describe(m) {
     const agency = ((v.co_response || { agencies: [] }).agencies.find((a) => a.code === m.data.agency) || { name: m.data.agency }).name;
     return esc(interpolate(gettext("%(agency)s asked to come"), { agency }));
   }
+  if (m.type === "feedback_card.issue") return esc(gettext("Feedback card offered after an encounter"));
   if (m.type === "co_response.update") return esc(gettext("Police, fire or EMS: arrival, departure or outcome"));
   return `${esc(m.type)} ${esc(m.record || "")}`;
 }
@@ -225,6 +228,7 @@ export function render() {
   else if (state.locked) html = viewLogin(true);
   else if (state.view === "call") { html = viewCall(); actions = actionsCall(); }
   else if (state.view === "form" && state.form) { html = viewForm(); actions = actionsForm(); }
+  else if (state.view === "card" && state.card) { html = viewCard(); actions = actionsCard(); }
   else if (state.view === "resources") html = viewResources();
   else if (state.view === "problems") html = viewProblems();
   else { state.view = "calls"; html = viewCalls(); }

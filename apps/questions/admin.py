@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, changed_fields
+from apps.common.admin import ServiceSaveMixin, SupervisorAdmin, changed_fields, may_use
 from apps.questions import services
 from apps.questions.models import FormVersion, Question
 
@@ -95,20 +95,21 @@ class QuestionInline(admin.StackedInline):
         "call_types_text",
     )
 
-    def _draft(self, obj) -> bool:
-        return obj is None or not obj.published
-
     def has_view_permission(self, request, obj=None):
-        return True
+        return may_use(self.admin_site, request, FormVersion)
+
+    def _may_write(self, request, obj) -> bool:
+        """Only a draft's questions change; a published version's are shown read-only."""
+        return self.has_view_permission(request, obj) and (obj is None or not obj.published)
 
     def has_add_permission(self, request, obj=None):
-        return self._draft(obj)
+        return self._may_write(request, obj)
 
     def has_change_permission(self, request, obj=None):
-        return self._draft(obj)
+        return self._may_write(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self._draft(obj)
+        return self._may_write(request, obj)
 
 
 @admin.register(FormVersion)

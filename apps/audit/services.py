@@ -1,5 +1,13 @@
-"""The one function every service calls to leave an audit trail."""
+"""The one function every service calls to leave an audit trail.
 
+Inside `audit_batch()` (a caller applying many changes in one transaction: the tablet's sync) the
+rows are held and written in one INSERT as the batch ends, still in that transaction; a row added
+inside a savepoint that rolls back is dropped with it (apps/common/batching.py). Services do not
+know whether a batch is open: they call `audit_record` either way.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -10,6 +18,7 @@ from apps.audit import chain
 from apps.audit.actions import audit_action_check
 from apps.audit.context import current_context
 from apps.audit.models import AuditEntry, Outcome
+from apps.common.batching import RowBuffer
 
 
 def _entry(
@@ -69,7 +78,8 @@ def audit_record(
         door=door,
         record_ids=record_ids,
     )
-    entry.save()
+    if not _held.add(entry):
+        entry.save()
     return entry
 
 
@@ -88,6 +98,17 @@ def _write_many(entries: list[AuditEntry]) -> int:
         AuditEntry.objects.bulk_create(entries, batch_size=500)
         chain.seal_pending()
     return len(entries)
+
+
+_held = RowBuffer("audit", _write_many)
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Hold every audit row written in this block and write them in one go as it ends (in the
+    caller's transaction). A row written inside a savepoint that rolls back is dropped with it."""
+    with _held.batch():
+        yield
 
 
 def audit_reads_once(*, actor, action: str, object_type: str, object_ids: list, detail: dict, within: timedelta) -> int:

@@ -5,27 +5,38 @@ that owns the record (apps/field/mutations.py: incidents, follow-ups, safety), w
 locks, audits and appends events. This module only adds the exactly-once bookkeeping (AppliedMutation) and turns each
 service's answer into one result per mutation. It must never write a change without its
 AppliedMutation row in the same transaction.
+
+A batch is one transaction, each mutation in a savepoint of its own, so one that fails is undone
+alone and the rest still apply. The batch first claims its new mutation ids (one INSERT … ON CONFLICT
+DO NOTHING): the database's unique key, not a check-then-insert, decides who applies a mutation, and
+a second request carrying the same ids waits for the first to commit and then answers `duplicate`.
+The audit rows, timeline entries and events the services write are held while the batch runs and
+written in one go at its end (apps/audit, apps/incidents, apps/streams batches), each dropped with
+its mutation's savepoint if that mutation failed; the events ring after commit.
 """
 
 import hashlib
 import json
 import logging
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from apps.accounts.models import Device, User
 from apps.audit.models import Outcome
-from apps.audit.services import audit_record
+from apps.audit.services import audit_batch, audit_record
 from apps.common import metrics
 from apps.common.api import validation_error_detail
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.field.models import AppliedMutation
 from apps.field.mutations import HANDLERS, MutationContext
+from apps.incidents.services import timeline_batch
+from apps.streams.services import stream_batch
 
 logger = logging.getLogger(__name__)
 
@@ -100,19 +111,60 @@ def _errors_of(error: Exception) -> dict:
     return {"detail": str(error)}
 
 
-def _apply_one(*, actor: User, device: Device, raw: Any, stored: dict, seen: dict) -> dict:
+def _retry_later(mutation_id) -> dict:
+    return _result(
+        mutation_id,
+        REJECTED,
+        errors={"detail": _("The change could not be saved. It stays queued; try again.")},
+        http_status=503,
+    )
+
+
+def _envelope(raw: Any) -> tuple[dict | None, dict | None]:
+    """(the mutation's checked fields and body hash, None) or (None, its rejection)."""
     if not isinstance(raw, dict):
-        return _result(None, REJECTED, errors={"detail": _("Each mutation must be a JSON object.")})
+        return None, _result(None, REJECTED, errors={"detail": _("Each mutation must be a JSON object.")})
     envelope = MutationSerializer(data=raw)
     if not envelope.is_valid():
-        return _result(raw.get("id"), REJECTED, errors=envelope.errors)
-    fields = envelope.validated_data
-    mutation_id = fields["id"]
-    digest = body_hash(raw)
-    earlier = seen.get(mutation_id) or stored.get(mutation_id)
-    if earlier is not None:
-        return _from_stored(earlier, digest)
+        return None, _result(raw.get("id"), REJECTED, errors=envelope.errors)
+    return {**envelope.validated_data, "digest": body_hash(raw)}, None
 
+
+def _claim(*, actor: User, device: Device, fields: list[dict]) -> tuple[set, dict]:
+    """Take the batch's mutation ids: (ids this batch applies, stored rows of the ids others applied).
+
+    A claim is a placeholder row in this transaction; a request holding the same id waits here until
+    the other commits (then the id is theirs) or rolls back (then it is ours).
+    """
+    first = {}
+    for f in fields:
+        first.setdefault(f["id"], f)
+    if not first:
+        return set(), {}
+    token = uuid.uuid4().hex
+    AppliedMutation.objects.bulk_create(
+        [
+            AppliedMutation(
+                id=mutation_id,
+                device=device,
+                user=actor,
+                type=f["type"],
+                body_hash=f["digest"],
+                result={"claim": token},
+                device_time=f["device_time"],
+            )
+            for mutation_id, f in first.items()
+        ],
+        ignore_conflicts=True,
+    )
+    rows = AppliedMutation.objects.filter(pk__in=list(first))
+    ours = {row.id for row in rows if row.result.get("claim") == token}
+    return ours, {row.id: row for row in rows if row.id not in ours}
+
+
+def _apply_one(*, actor: User, device: Device, fields: dict) -> tuple[dict, AppliedMutation | None]:
+    """Apply one claimed mutation in its own savepoint: (its result, its AppliedMutation row if applied)."""
+    mutation_id = fields["id"]
     ctx = MutationContext(
         actor=actor,
         device=device,
@@ -125,23 +177,23 @@ def _apply_one(*, actor: User, device: Device, raw: Any, stored: dict, seen: dic
     try:
         with transaction.atomic():
             record_id, payload = HANDLERS[fields["type"]](ctx)
-            row = AppliedMutation.objects.create(
-                id=mutation_id,
-                device=device,
-                user=actor,
-                type=fields["type"],
-                record=str(record_id)[:64],
-                body_hash=digest,
-                result={"status": APPLIED, "record": payload},
-                device_time=ctx.device_time,
-            )
-        seen[mutation_id] = row
-        return _result(mutation_id, APPLIED, record=payload)
-    except Conflict as error:
-        outcome = _result(
-            mutation_id, CONFLICT, record=error.extra.get("server"), errors={"detail": error.message}, http_status=409
+        row = AppliedMutation(
+            id=mutation_id,
+            device=device,
+            user=actor,
+            type=fields["type"],
+            record=str(record_id)[:64],
+            body_hash=fields["digest"],
+            result={"status": APPLIED, "record": payload},
+            device_time=ctx.device_time,
         )
+        return _result(mutation_id, APPLIED, record=payload), row
+    except Conflict as error:
+        return _result(
+            mutation_id, CONFLICT, record=error.extra.get("server"), errors={"detail": error.message}, http_status=409
+        ), None
     except (PermissionRefused, NotFound) as error:
+        # Outside the undone savepoint, so the refusal stays on the log.
         audit_record(
             actor=actor,
             action=f"field.sync.{fields['type']}",
@@ -150,44 +202,67 @@ def _apply_one(*, actor: User, device: Device, raw: Any, stored: dict, seen: dic
             outcome=Outcome.DENIED,
             detail={"mutation": str(mutation_id), "device": str(device.pk), "reason": error.message},
         )
-        outcome = _result(mutation_id, REJECTED, errors=_errors_of(error), http_status=error.status_code)
+        return _result(mutation_id, REJECTED, errors=_errors_of(error), http_status=error.status_code), None
     except (ApplicationError, DjangoValidationError, serializers.ValidationError) as error:
-        outcome = _result(mutation_id, REJECTED, errors=_errors_of(error))
+        return _result(mutation_id, REJECTED, errors=_errors_of(error)), None
     except DataError as error:
         # A value the database cannot hold (validation should have caught it): refuse this mutation
         # alone, so it cannot block the rest of the tablet's queue by failing the whole batch.
         logger.warning("mutation %s could not be stored: %s", mutation_id, error)
-        outcome = _result(mutation_id, REJECTED, errors={"detail": _("A value in this change cannot be stored.")})
-    except IntegrityError:
-        logger.info("mutation %s hit a unique constraint; checking for a concurrent apply", mutation_id)
-        outcome = _result(
-            mutation_id, REJECTED, errors={"detail": _("The change could not be saved. It stays queued; try again.")}
-        )
-        outcome["http_status"] = 503
-    # Another request may have applied this very mutation while we worked: its stored answer wins.
-    concurrent = AppliedMutation.objects.filter(pk=mutation_id).first()
-    if concurrent is not None:
-        seen[mutation_id] = concurrent
-        return _from_stored(concurrent, digest)
-    return outcome
+        return _result(mutation_id, REJECTED, errors={"detail": _("A value in this change cannot be stored.")}), None
+    except (IntegrityError, OperationalError) as error:
+        # A unique key taken by a concurrent change, or a deadlock with another batch: undone, kept queued.
+        logger.info("mutation %s was undone (%s); the tablet retries it", mutation_id, type(error).__name__)
+        return _retry_later(mutation_id), None
+
+
+def _apply_batch(*, actor: User, device: Device, mutations: list) -> list[dict]:
+    """One transaction: claims, each mutation in its savepoint, then every held row in one go."""
+    checked = [_envelope(raw) for raw in mutations]
+    results: list[dict] = []
+    with transaction.atomic(), audit_batch(), timeline_batch(), stream_batch():
+        ours, stored = _claim(actor=actor, device=device, fields=[f for f, _r in checked if f is not None])
+        applied: dict = {}
+        for fields, rejection in checked:
+            if fields is None:
+                results.append(rejection)
+                continue
+            mutation_id = fields["id"]
+            earlier = applied.get(mutation_id) or stored.get(mutation_id)
+            if earlier is not None:
+                results.append(_from_stored(earlier, fields["digest"]))
+                continue
+            result, row = _apply_one(actor=actor, device=device, fields=fields)
+            if row is not None:
+                applied[mutation_id] = row
+            results.append(result)
+        if ours:
+            AppliedMutation.objects.filter(pk__in=list(ours)).delete()  # the claims, replaced by the answers
+            AppliedMutation.objects.bulk_create(applied.values())
+        Device.objects.filter(pk=device.pk).update(last_seen_at=timezone.now(), last_user=actor)
+    return results
 
 
 def sync_apply(*, actor: User, device: Device, mutations: list) -> list[dict]:
-    """Apply a batch in order, each mutation in its own transaction; one result per mutation.
+    """Apply a batch in order, each mutation exactly once; one result per mutation.
 
-    A mutation that fails does not stop the batch: later mutations are still applied.
+    A mutation that fails does not stop the batch: later mutations are still applied. If writing
+    the batch's held rows fails at its end (which no mutation's own savepoint could catch), the
+    batch is applied again one mutation per transaction, so one bad row costs only its own change.
     """
-    ids = []
-    for raw in mutations:
-        if isinstance(raw, dict):
-            try:
-                ids.append(serializers.UUIDField().to_internal_value(raw.get("id")))
-            except serializers.ValidationError:
-                continue
-    stored = {row.id: row for row in AppliedMutation.objects.filter(pk__in=ids)} if ids else {}
-    seen: dict = {}
-    results = [_apply_one(actor=actor, device=device, raw=raw, stored=stored, seen=seen) for raw in mutations]
+    try:
+        results = _apply_batch(actor=actor, device=device, mutations=mutations)
+    except (DataError, IntegrityError, OperationalError) as error:
+        if len(mutations) > 1:
+            logger.warning("a sync batch could not be written; applying it one by one", exc_info=True)
+            return [r for raw in mutations for r in sync_apply(actor=actor, device=device, mutations=[raw])]
+        logger.warning("a synced mutation could not be written", exc_info=True)
+        mutation_id = mutations[0].get("id") if mutations and isinstance(mutations[0], dict) else None
+        if isinstance(error, DataError):
+            rejected = _result(mutation_id, REJECTED, errors={"detail": _("A value in this change cannot be stored.")})
+        else:
+            rejected = _retry_later(mutation_id)
+        results = [rejected] * len(mutations)
     for result in results:
         metrics.sync_mutations.labels(result["status"]).inc()
-    Device.objects.filter(pk=device.pk).update(last_seen_at=timezone.now(), last_user=actor)
     return results

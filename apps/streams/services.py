@@ -1,4 +1,12 @@
-"""Appending events. Call only inside the transaction that made the change the event describes."""
+"""Appending events. Call only inside the transaction that made the change the event describes.
+
+Inside `stream_batch()` (a caller applying many changes in one transaction: the tablet's sync) the
+events are held and written as the batch ends, still in that transaction: each stream's counter is
+moved once for all its events, the events go in one INSERT with contiguous seqs in the order they
+were appended, and one doorbell per stream rings after commit. An event appended inside a savepoint
+that rolls back is dropped with it (apps/common/batching.py). Services do not know whether a batch
+is open: they call `stream_append` either way.
+"""
 
 import asyncio
 import ipaddress
@@ -6,6 +14,8 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from asgiref.sync import async_to_sync
@@ -17,6 +27,7 @@ from apps.audit.context import access_context
 from apps.audit.models import Door, Outcome
 from apps.audit.services import audit_record
 from apps.common import metrics
+from apps.common.batching import RowBuffer
 from apps.streams.hooks import stream_acknowledged
 from apps.streams.kinds import event_check
 from apps.streams.models import Event, StreamCounter, StreamCursor
@@ -122,6 +133,9 @@ def stream_append(*, stream: str, kind: str, data: dict) -> Event:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("stream_append must run inside the transaction of the change it describes")
     event_check(kind, data)
+    held = Event(stream=stream, kind=kind, data=dict(data))
+    if _held.add(held):
+        return held  # its seq is given when the batch is written
     seq = _reserve_seqs(stream)
     event = Event.objects.create(stream=stream, seq=seq, kind=kind, data=data)
     message = event.as_message()
@@ -141,6 +155,11 @@ def stream_append_many(*, stream: str, kind: str, datas: list[dict]) -> list[Eve
         return []
     for data in datas:
         event_check(kind, data)
+    if _held.active():  # in a batch: after the events appended before these, in order
+        held = [Event(stream=stream, kind=kind, data=dict(data)) for data in datas]
+        for event in held:
+            _held.add(event)
+        return held
     last = _reserve_seqs(stream, len(datas))
     first = last - len(datas) + 1
     events = Event.objects.bulk_create(
@@ -149,6 +168,36 @@ def stream_append_many(*, stream: str, kind: str, datas: list[dict]) -> list[Eve
     transaction.on_commit(lambda: ring_doorbell(stream, last))
     transaction.on_commit(lambda: metrics.events_appended.labels(metrics.stream_family(stream)).inc(len(datas)))
     return events
+
+
+def _write_held(events: list[Event]) -> None:
+    """A batch's events: one counter move per stream (in stream order, as `streams_append` locks),
+    one INSERT, and after commit one doorbell per stream for its last event."""
+    by_stream: dict[str, list[Event]] = {}
+    for event in events:
+        by_stream.setdefault(event.stream, []).append(event)
+    for stream in sorted(by_stream):
+        batch = by_stream[stream]
+        last = _reserve_seqs(stream, len(batch))
+        for offset, event in enumerate(batch):
+            event.seq = last - len(batch) + 1 + offset
+    Event.objects.bulk_create(events)
+    for stream, batch in by_stream.items():
+        message = batch[-1].as_message() if len(batch) == 1 else None
+        last_seq, count = batch[-1].seq, len(batch)
+        transaction.on_commit(lambda s=stream, q=last_seq, m=message: ring_doorbell(s, q, m))
+        transaction.on_commit(lambda s=stream, n=count: metrics.events_appended.labels(metrics.stream_family(s)).inc(n))
+
+
+_held = RowBuffer("events", _write_held)
+
+
+@contextmanager
+def stream_batch() -> Iterator[None]:
+    """Hold every event appended in this block and write them as it ends, in the caller's
+    transaction (see the module's docstring)."""
+    with _held.batch():
+        yield
 
 
 def streams_append(*, streams: list[str], kind: str, data: dict) -> list[Event]:

@@ -26,6 +26,7 @@ from apps.incidents.services.incidents import (
     incident_update,
 )
 from apps.incidents.services.notes import incident_timeline_add
+from apps.incidents.services.shared import timeline_batch
 
 __all__ = [
     "INCIDENT_EDITABLE_FIELDS",
@@ -46,4 +47,5 @@ __all__ = [
     "incident_screened_out",
     "incident_timeline_add",
     "incident_update",
+    "timeline_batch",
 ]

@@ -3,6 +3,8 @@ row locks, who may act for an assignment, and the rule that an incident's status
 assignments. Only the services in this package call these; no door does.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.utils import timezone
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.roles import can_dispatch, is_responder
 from apps.accounts.selectors import user_team_id
+from apps.common.batching import RowBuffer
 from apps.common.errors import ApplicationError, NotFound, PermissionRefused
 from apps.incidents import timeline
 from apps.incidents.models import Assignment, Incident, IncidentLogEntry
@@ -38,7 +41,7 @@ def _log(
     The text is recorded in English, whatever the language of whoever acted; the sentence and its
     values are kept so each reader sees it in their own language (timeline.shown_text).
     """
-    IncidentLogEntry.objects.create(
+    entry = IncidentLogEntry(
         incident=incident,
         kind=kind,
         text=timeline.recorded_text(message, params),
@@ -49,6 +52,19 @@ def _log(
         assignment=assignment,
         data=data or {},
     )
+    if not _held.add(entry):
+        entry.save(force_insert=True)
+
+
+_held = RowBuffer("timeline", lambda entries: IncidentLogEntry.objects.bulk_create(entries, batch_size=500))
+
+
+@contextmanager
+def timeline_batch() -> Iterator[None]:
+    """Hold the timeline entries written in this block and write them in one INSERT as it ends, in
+    the caller's transaction; one written inside a savepoint that rolls back is dropped with it."""
+    with _held.batch():
+        yield
 
 
 def _incident_event_data(incident: Incident) -> dict:

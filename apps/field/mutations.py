@@ -6,7 +6,7 @@ A handler never writes a record itself.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,10 +19,10 @@ from apps.accounts.selectors import user_team_id
 from apps.common.errors import ApplicationError, NotFound
 from apps.feedback import conf as feedback_conf
 from apps.feedback.services import feedback_card_issue
+from apps.field.lookups import BatchLookups
 from apps.followups import services as followup_services
 from apps.followups.payloads import followup_payload, referral_payload
 from apps.incidents.inputs import EncounterInputSerializer, encounter_record_from
-from apps.incidents.models import Assignment, Encounter
 from apps.incidents.payloads import assignment_payload, encounter_payload, note_payload
 from apps.incidents.services import assignment_acknowledge, assignment_set_status, encounter_add_note
 from apps.incidents.states import FIELD_STATUSES
@@ -41,12 +41,11 @@ class MutationContext:
     base_version: int | None
     data: dict
     device_time: datetime | None
+    lookups: BatchLookups = field(default_factory=BatchLookups)
 
 
-def _validated(serializer_class, data: dict) -> dict:
-    serializer = serializer_class(data=data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
+def _validated(ctx: MutationContext, serializer_class) -> dict:
+    return ctx.lookups.validated(serializer_class, ctx.data)
 
 
 def _record_int(ctx: MutationContext, what: str) -> int:
@@ -82,8 +81,7 @@ def _field_time(ctx: MutationContext, *, not_before: datetime | None) -> datetim
 
 def _assignment_acknowledge(ctx: MutationContext) -> tuple[str, dict]:
     assignment_id = _record_int(ctx, _("assignment"))
-    dispatched_at = Assignment.objects.filter(pk=assignment_id).values_list("dispatched_at", flat=True).first()
-    at = _field_time(ctx, not_before=dispatched_at)
+    at = _field_time(ctx, not_before=ctx.lookups.dispatched_at(assignment_id))
     assignment = assignment_acknowledge(actor=ctx.actor, assignment_id=assignment_id, at=at)
     return str(assignment.pk), assignment_payload(assignment)
 
@@ -94,14 +92,13 @@ class _StatusData(serializers.Serializer):
 
 def _assignment_status(ctx: MutationContext) -> tuple[str, dict]:
     assignment_id = _record_int(ctx, _("assignment"))
-    data = _validated(_StatusData, ctx.data)
+    data = _validated(ctx, _StatusData)
     if data["status"] not in FIELD_STATUSES:
         allowed = ", ".join(str(s) for s in FIELD_STATUSES)
         raise ApplicationError(
             _("Unknown status."), extra={"status": [_("Use one of: %(allowed)s.") % {"allowed": allowed}]}
         )
-    dispatched_at = Assignment.objects.filter(pk=assignment_id).values_list("dispatched_at", flat=True).first()
-    at = _field_time(ctx, not_before=dispatched_at)
+    at = _field_time(ctx, not_before=ctx.lookups.dispatched_at(assignment_id))
     assignment = assignment_set_status(actor=ctx.actor, assignment_id=assignment_id, status=data["status"], at=at)
     return str(assignment.pk), assignment_payload(assignment)
 
@@ -116,19 +113,22 @@ def _encounter_write(ctx: MutationContext, *, amend: bool) -> tuple[str, dict]:
             raise ApplicationError(
                 _("Say which version was edited."), extra={"base_version": [_("Required to amend an encounter.")]}
             )
-        existing = Encounter.objects.filter(pk=encounter_id).values("incident_id", "assignment_id").first()
+        existing = ctx.lookups.encounter(encounter_id)
         if existing is None:
             raise NotFound(_("No such encounter."))
         data.setdefault("incident", existing["incident_id"])
         data.setdefault("assignment", existing["assignment_id"])
-    validated = _validated(EncounterInputSerializer, data)
+    validated = ctx.lookups.validated(EncounterInputSerializer, data)
     validated["id"] = encounter_id
     # A create is an edit of "nothing yet": if the id already exists, that is a conflict, not a silent append.
     validated["base_version"] = ctx.base_version if amend else 0
     if validated.get("device_time") is None:
         validated["device_time"] = ctx.device_time
     version = encounter_record_from(validated, actor=ctx.actor, device=ctx.device)
-    return encounter_id, encounter_payload(version.encounter)
+    if amend:
+        return encounter_id, encounter_payload(version.encounter)
+    # Created by this very mutation (an existing id is a conflict): its one version and no notes yet.
+    return encounter_id, encounter_payload(version.encounter, versions=[version], notes=[])
 
 
 class _NoteData(serializers.Serializer):
@@ -139,7 +139,7 @@ class _NoteData(serializers.Serializer):
 
 def _encounter_note(ctx: MutationContext) -> tuple[str, dict]:
     encounter_id = _record_uuid(ctx, _("encounter"))
-    data = _validated(_NoteData, ctx.data)
+    data = _validated(ctx, _NoteData)
     note = encounter_add_note(
         actor=ctx.actor,
         encounter_id=encounter_id,
@@ -163,7 +163,7 @@ class _FollowupCreateData(serializers.Serializer):
 
 def _followup_create(ctx: MutationContext) -> tuple[str, dict]:
     followup_id = _record_uuid(ctx, _("follow-up"))
-    data = _validated(_FollowupCreateData, ctx.data)
+    data = _validated(ctx, _FollowupCreateData)
     followup = followup_services.followup_create(
         actor=ctx.actor,
         kind=data["kind"],
@@ -186,7 +186,7 @@ class _FollowupCompleteData(serializers.Serializer):
 
 def _followup_complete(ctx: MutationContext) -> tuple[str, dict]:
     followup_id = _record_uuid(ctx, _("follow-up"))
-    data = _validated(_FollowupCompleteData, ctx.data)
+    data = _validated(ctx, _FollowupCompleteData)
     followup = followup_services.followup_complete(actor=ctx.actor, followup_id=followup_id, **data)
     return str(followup.pk), followup_payload(followup)
 
@@ -201,7 +201,7 @@ class _ReferralCreateData(serializers.Serializer):
 
 def _referral_create(ctx: MutationContext) -> tuple[str, dict]:
     referral_id = _record_uuid(ctx, _("referral"))
-    data = _validated(_ReferralCreateData, ctx.data)
+    data = _validated(ctx, _ReferralCreateData)
     referral = followup_services.referral_create(
         actor=ctx.actor,
         encounter_id=data["encounter"],
@@ -222,7 +222,7 @@ class _EmergencyData(serializers.Serializer):
 
 def _emergency_raise(ctx: MutationContext) -> tuple[str, dict]:
     """The emergency queued while offline; its id is the mutation's, so the API's earlier send is the same one."""
-    data = _validated(_EmergencyData, ctx.data)
+    data = _validated(ctx, _EmergencyData)
     emergency = emergency_raise(
         actor=ctx.actor,
         emergency_id=ctx.mutation_id,
@@ -244,7 +244,7 @@ class _CoResponseData(serializers.Serializer):
 def _co_response_request(ctx: MutationContext) -> tuple[str, dict]:
     """Police, fire or EMS asked from the tablet; the record id is chosen by the tablet."""
     co_response_id = _record_uuid(ctx, _("co-response"))
-    data = _validated(_CoResponseData, ctx.data)
+    data = _validated(ctx, _CoResponseData)
     co_response = co_response_request(
         actor=ctx.actor,
         co_response_id=co_response_id,
@@ -268,7 +268,7 @@ class _CoResponseUpdateData(serializers.Serializer):
 def _co_response_update(ctx: MutationContext) -> tuple[str, dict]:
     """Arrived / left (at the tap's time) and how it ended, from the tablet."""
     co_response_id = _record_uuid(ctx, _("co-response"))
-    data = _validated(_CoResponseUpdateData, ctx.data)
+    data = _validated(ctx, _CoResponseUpdateData)
     at = _field_time(ctx, not_before=None)
     changes = {key: data[key] for key in ("outcome", "outcome_text") if key in data}
     if data.get("arrived"):
@@ -296,7 +296,7 @@ class _PositionData(serializers.Serializer):
 
 def _position_report(ctx: MutationContext) -> tuple[str, dict]:
     """Where the tablet was at `device_time` (AVL), queued like any change and never moving the team back."""
-    data = _validated(_PositionData, ctx.data)
+    data = _validated(ctx, _PositionData)
     team_id = user_team_id(ctx.actor)
     if team_id is None:
         raise ApplicationError(_("You are not on a team."))
@@ -329,7 +329,7 @@ def feedback_card_payload(card) -> dict:
 def _feedback_card_issue(ctx: MutationContext) -> tuple[str, dict]:
     """A feedback card offered on scene, maybe offline: the tablet drew the token and sends its digest."""
     card_id = _record_uuid(ctx, _("feedback card"))
-    data = _validated(_FeedbackCardData, ctx.data)
+    data = _validated(ctx, _FeedbackCardData)
     card = feedback_card_issue(
         actor=ctx.actor,
         card_id=card_id,

@@ -33,6 +33,7 @@ from apps.audit.services import audit_batch, audit_record
 from apps.common import metrics
 from apps.common.api import validation_error_detail
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
+from apps.field.lookups import BatchLookups
 from apps.field.models import AppliedMutation
 from apps.field.mutations import HANDLERS, MutationContext
 from apps.incidents.services import timeline_batch
@@ -120,14 +121,17 @@ def _retry_later(mutation_id) -> dict:
     )
 
 
-def _envelope(raw: Any) -> tuple[dict | None, dict | None]:
-    """(the mutation's checked fields and body hash, None) or (None, its rejection)."""
+def _envelope(raw: Any, checker: MutationSerializer) -> tuple[dict | None, dict | None]:
+    """(the mutation's checked fields and body hash, None) or (None, its rejection).
+
+    One `checker` serves the whole batch: building a serializer's fields costs more than using them."""
     if not isinstance(raw, dict):
         return None, _result(None, REJECTED, errors={"detail": _("Each mutation must be a JSON object.")})
-    envelope = MutationSerializer(data=raw)
-    if not envelope.is_valid():
-        return None, _result(raw.get("id"), REJECTED, errors=envelope.errors)
-    return {**envelope.validated_data, "digest": body_hash(raw)}, None
+    try:
+        fields = checker.run_validation(raw)
+    except serializers.ValidationError as error:
+        return None, _result(raw.get("id"), REJECTED, errors=serializers.as_serializer_error(error))
+    return {**fields, "digest": body_hash(raw)}, None
 
 
 def _claim(*, actor: User, device: Device, fields: list[dict]) -> tuple[set, dict]:
@@ -162,7 +166,9 @@ def _claim(*, actor: User, device: Device, fields: list[dict]) -> tuple[set, dic
     return ours, {row.id: row for row in rows if row.id not in ours}
 
 
-def _apply_one(*, actor: User, device: Device, fields: dict) -> tuple[dict, AppliedMutation | None]:
+def _apply_one(
+    *, actor: User, device: Device, fields: dict, lookups: BatchLookups
+) -> tuple[dict, AppliedMutation | None]:
     """Apply one claimed mutation in its own savepoint: (its result, its AppliedMutation row if applied)."""
     mutation_id = fields["id"]
     ctx = MutationContext(
@@ -173,6 +179,7 @@ def _apply_one(*, actor: User, device: Device, fields: dict) -> tuple[dict, Appl
         base_version=fields["base_version"],
         data=fields["data"],
         device_time=fields["device_time"],
+        lookups=lookups,
     )
     try:
         with transaction.atomic():
@@ -218,10 +225,12 @@ def _apply_one(*, actor: User, device: Device, fields: dict) -> tuple[dict, Appl
 
 def _apply_batch(*, actor: User, device: Device, mutations: list) -> list[dict]:
     """One transaction: claims, each mutation in its savepoint, then every held row in one go."""
-    checked = [_envelope(raw) for raw in mutations]
+    checker = MutationSerializer()
+    checked = [_envelope(raw, checker) for raw in mutations]
     results: list[dict] = []
     with transaction.atomic(), audit_batch(), timeline_batch(), stream_batch():
         ours, stored = _claim(actor=actor, device=device, fields=[f for f, _r in checked if f is not None])
+        lookups = BatchLookups([f for f, _r in checked if f is not None and f["id"] in ours])
         applied: dict = {}
         for fields, rejection in checked:
             if fields is None:
@@ -232,7 +241,7 @@ def _apply_batch(*, actor: User, device: Device, mutations: list) -> list[dict]:
             if earlier is not None:
                 results.append(_from_stored(earlier, fields["digest"]))
                 continue
-            result, row = _apply_one(actor=actor, device=device, fields=fields)
+            result, row = _apply_one(actor=actor, device=device, fields=fields, lookups=lookups)
             if row is not None:
                 applied[mutation_id] = row
             results.append(result)

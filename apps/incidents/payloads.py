@@ -5,12 +5,17 @@ are added, never renamed). Their OpenAPI description is `openapi.py`.
 Words for people come in the request's language: a call type's name (CallType.shown_name) and each
 timeline entry's `text` (apps/incidents/timeline.py); `recorded_text` is the entry as recorded, in English."""
 
+from datetime import UTC, datetime
+
 from apps.incidents.models import Assignment, Encounter, EncounterNote, EncounterVersion, Incident
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES
 from apps.incidents.timeline import shown_text
 
 
 def _iso(value):
+    """In UTC, as read back from the database, whatever zone an instance still in memory carries."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UTC)
     return value.isoformat() if value else None
 
 
@@ -124,8 +129,13 @@ def note_payload(note: EncounterNote) -> dict:
     }
 
 
-def encounter_payload(encounter: Encounter, *, all_versions: bool = False) -> dict:
-    versions = list(encounter.versions.select_related("authored_by").order_by("number"))
+def encounter_payload(
+    encounter: Encounter, *, all_versions: bool = False, versions: list | None = None, notes: list | None = None
+) -> dict:
+    """`versions` and `notes`, when the caller already holds them all (an encounter it just created),
+    save reading them back."""
+    if versions is None:
+        versions = list(encounter.versions.select_related("authored_by").order_by("number"))
     current = versions[-1] if versions else None
     data = {
         "id": str(encounter.pk),
@@ -136,7 +146,7 @@ def encounter_payload(encounter: Encounter, *, all_versions: bool = False) -> di
         "disposition": encounter.disposition or None,
         "created_at": _iso(encounter.created_at),
         "current": encounter_version_payload(current) if current else None,
-        "notes": [note_payload(n) for n in encounter.notes.select_related("author")],
+        "notes": [note_payload(n) for n in (encounter.notes.select_related("author") if notes is None else notes)],
     }
     if all_versions:
         data["versions"] = [encounter_version_payload(v) for v in versions]

@@ -102,8 +102,7 @@ def encounter_record(
             )
             if encounter_id is not None:
                 encounter.id = encounter_id
-            encounter.save(force_insert=True)
-            encounter = Encounter.objects.select_for_update().get(pk=encounter.pk)
+            encounter.save(force_insert=True)  # a row this transaction inserted is locked by it
         elif encounter.incident_id != incident.pk:
             raise ApplicationError(_("That encounter belongs to another call."), extra={"incident": [_("Mismatch.")]})
         if base_version is not None and base_version != encounter.current_version:
@@ -115,6 +114,8 @@ def encounter_record(
             encounter.versions.filter(number=encounter.current_version)
             .only("coverage", "form_version", "answers")
             .first()
+            if encounter.current_version
+            else None  # a new encounter has no version before this one
         )
         if coverage is None:
             coverage = previous.coverage if previous else ""

@@ -9,7 +9,7 @@ from apps.incidents.models import EncounterVersion
 from apps.questions import services
 from tests.field.browser import eventually, in_thread, pending, until
 from tests.field.helpers import assigned_call
-from tests.questions.helpers import DOSES, NALOXONE, draft_with
+from tests.questions.helpers import DOSES, NALOXONE, draft_with, published_with
 
 pytestmark = [pytest.mark.browser, pytest.mark.services]
 
@@ -73,3 +73,25 @@ def test_a_question_published_in_the_admin_is_answered_offline_and_kept_with_its
     assert stored.form_version_id == draft.pk and stored.answers == {"naloxone": True, "naloxone_doses": 2}
     assert until(page, f"FL.state.boot.encounter_form.id === {newer.pk}", 20)
     assert pending(page) == 0
+
+
+def test_a_spanish_tablet_asks_the_question_in_spanish_with_no_signal(
+    field_app, responder, tablet_device, dispatcher, team, supervisor
+):
+    assigned_call(dispatcher, team, location_text="Calle Colfax 1200")
+    version = published_with(
+        supervisor, {**NALOXONE, "help_text": "Any dose.", "help_text_es": "Cualquier dosis."}, DOSES
+    )
+    context, page = field_app(responder, tablet_device)
+    page.select_option("#fl-language", "es")
+    page.wait_for_selector("html[lang=es]")
+    context.set_offline(True)
+    page.evaluate("window.dispatchEvent(new Event('offline'))")
+    page.click(".call-card:has-text('Calle Colfax 1200')")
+    page.click("[data-action=new-encounter]")
+    questions = page.locator(f".program-questions[data-form-version='{version.pk}']")
+    questions.wait_for()
+    assert "¿Se administró naloxona?" in questions.inner_text() and "Cualquier dosis." in questions.inner_text()
+    page.click("[data-action=q-pick][data-question=naloxone][data-code=yes]")
+    page.wait_for_selector(".question[data-key=naloxone_doses]:has-text('¿Cuántas dosis?')")
+    assert page.inner_text("[data-action=q-pick][data-question=naloxone][data-code=yes]").endswith("Sí")

@@ -120,11 +120,12 @@ def encounter_record(
         if coverage is None:
             coverage = previous.coverage if previous else ""
         if custom is None:
-            form_version, answers = (previous.form_version, previous.answers) if previous else (None, {})
+            form_version_id, answers = (previous.form_version_id, previous.answers) if previous else (None, {})
         else:
             form_version, answers = answers_checked(
                 custom=custom, call_type=incident.call_type.code if incident.call_type_id else None
             )
+            form_version_id = form_version.pk
         version = EncounterVersion(
             encounter=encounter,
             number=encounter.current_version + 1,
@@ -137,7 +138,7 @@ def encounter_record(
             coverage=coverage,
             narrative=narrative,
             person=dict(person or {}),
-            form_version=form_version,
+            form_version_id=form_version_id,
             answers=answers,
             authored_by=actor,
             device=device,

@@ -5,8 +5,11 @@ import hashlib
 import re
 from datetime import date, datetime, time, timedelta
 from statistics import median
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Q, Sum
+from django.conf import settings
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from apps.feedback.models import CommunityFeedback, FeedbackCard, OutreachEvent, Reply
@@ -113,3 +116,41 @@ def recipient_feedback_totals(*, start: date, end: date, team_id: int | None = N
         "commented": row["commented"],
         "questions": questions,
     }
+
+
+def feedback_for_measures(*, since: datetime, until: datetime) -> list[tuple[datetime, str, float | None, bool]]:
+    """Each message received in [since, until), for the insights measures: (received at, kind,
+    hours to the program's first response or None, answered). Never its words or contact."""
+    rows = CommunityFeedback.objects.filter(received_at__gte=since, received_at__lt=until).values_list(
+        "received_at", "kind", "reviewed_at", "answered_at"
+    )
+    return [
+        (at, kind, (reviewed - at).total_seconds() / 3600 if reviewed else None, answered is not None)
+        for at, kind, reviewed, answered in rows
+    ]
+
+
+def outreach_for_measures(*, start: date, end: date) -> list[tuple[date, str, int]]:
+    """Each outreach event or training session held on days start..end: (day, kind, people reached)."""
+    rows = OutreachEvent.objects.filter(held_on__gte=start, held_on__lte=end)
+    return list(rows.values_list("held_on", "kind", "people_reached"))
+
+
+def listening_changed_by_month() -> dict[date, datetime]:
+    """When each month's feedback and outreach last grew: the latest message received in it, the
+    latest outreach event recorded for a day in it (the public releases are recomputed after)."""
+    changed: dict[date, datetime] = {}
+    events = OutreachEvent.objects.annotate(month=TruncMonth("held_on")).values("month").annotate(at=Max("created_at"))
+    messages = (
+        CommunityFeedback.objects.annotate(month=TruncMonth("received_at", tzinfo=_zone()))
+        .values("month")
+        .annotate(at=Max("received_at"))
+    )
+    for row in [*events.order_by(), *messages.order_by()]:
+        month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
+        changed[month] = max(changed.get(month, row["at"]), row["at"])
+    return changed
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(settings.FIRSTLINE_PROGRAM_TIME_ZONE)

@@ -285,3 +285,14 @@ def followups_for_rollups(*, ids=None) -> QuerySet[FollowUp]:
     if ids is not None:
         followups = followups.filter(pk__in=list(ids))
     return followups.order_by("pk")
+
+
+def handoff_answers_for_measures(*, since, until) -> list[tuple]:
+    """Each referral closed in [since, until), for the insights measures: (closed at, partner
+    organisation id, information enough?, timely?), the answers None when not given."""
+    closed = Referral.objects.filter(
+        status=Referral.Status.CLOSED, status_changed_at__gte=since, status_changed_at__lt=until
+    )
+    return list(
+        closed.values_list("status_changed_at", "service__organization_id", "handoff_info_enough", "handoff_timely")
+    )

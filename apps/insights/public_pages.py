@@ -25,6 +25,17 @@ COLUMNS = (
     "without_police_share",
     "people_served",
 )
+# What the community told the program, and the outreach and training that make it known.
+LISTENING = (
+    "community_feedback",
+    "community_compliments",
+    "community_concerns",
+    "community_suggestions",
+    "outreach_community_events",
+    "outreach_community_people",
+    "outreach_training_events",
+    "outreach_training_people",
+)
 HEADLINES = ("calls", "screened_out", "without_police_share", "to_on_scene", "people_served")
 
 
@@ -85,6 +96,7 @@ def dashboard(request):
         "breakdowns": breakdowns,
         "dispositions": [m for m in summary["measures"] if m["key"].startswith("disposition_")],
         "durations": [m for m in summary["measures"] if m["kind"] == "duration"],
+        "listening": [measures[k] for k in LISTENING if k in measures],
         "min_count": summary["min_count"],
         "range_months": public.months_between(start, end),
         "this_month": public.this_month(),

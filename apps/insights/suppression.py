@@ -26,6 +26,7 @@ IDENTITIES = (
     ("calls", ("calls_closed", "calls_cancelled")),
     ("calls_closed", tuple(k for k in MEASURES if k.startswith("disposition_"))),
     ("calls_closed", ("calls_without_police",)),
+    ("community_feedback", ("community_compliments", "community_concerns", "community_suggestions")),
 )
 
 

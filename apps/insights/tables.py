@@ -24,6 +24,8 @@ UNITS = {
     "hours": gettext_lazy("hours"),
     "referrals": gettext_lazy("referrals"),
     "needs": gettext_lazy("needs"),
+    "messages": gettext_lazy("messages"),
+    "events": gettext_lazy("events"),
 }
 
 

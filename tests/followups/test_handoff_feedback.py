@@ -4,10 +4,12 @@ it per partner organisation. Through the partner's page and the API."""
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from apps.followups import services
 from apps.followups.models import Referral
 from apps.followups.selectors import partner_handoff_feedback
+from apps.insights.selectors import measure_values
 from tests.factories import PASSWORD
 from tests.followups.conftest import FULL_CONSENT, document_encounter
 
@@ -85,3 +87,29 @@ def test_the_api_takes_the_answers_and_only_from_a_partner_closing(
         since=other.created_at.replace(year=2000), until=other.updated_at.replace(year=2100)
     )
     assert (row["closed"], row["info_answers"], row["timely_percent"]) == (2, 1, 100)
+
+
+def test_the_insights_measures_count_the_answers_per_partner(
+    dispatcher, responder, team, shelter_service, shelter_partner
+):
+    referrals = [sent_referral(dispatcher, responder, team, shelter_service) for _n in range(3)]
+    answers = [(True, False), (False, None), (None, None)]
+    for referral, (info, timely) in zip(referrals, answers, strict=True):
+        work_to_delivered(shelter_partner, referral)
+        services.referral_transition(
+            actor=shelter_partner,
+            referral_id=referral.pk,
+            status="closed",
+            handoff_info_enough=info,
+            handoff_timely=timely,
+        )
+    today = timezone.localdate()
+    partner = str(shelter_service.organization_id)
+
+    def rows(key):
+        return {r["group"]: (r["value"], r["count"]) for r in measure_values(key, start=today, end=today, by="partner")}
+
+    assert rows("handoff_answers") == {partner: (2, 2)}
+    assert rows("handoff_info_enough") == {partner: (50.0, 2)}
+    assert rows("handoff_timely") == {partner: (0.0, 1)}
+    assert measure_values("handoff_answers", start=today, end=today, by="partner")[0]["label"] == "Riverton Shelter"

@@ -5,10 +5,10 @@ computes any measure from the rollups (apps/insights/models.py) by the counters 
 
 Pure data and arithmetic: no query, no model. `base` holds the shape and the arithmetic; `calls`
 the measures of calls (volume, screening, response, outcomes); `loop` referrals, follow-ups,
-unmet needs and staffing.
+unmet needs and staffing; `feedback` community feedback, outreach and partners' word on handoffs.
 """
 
-from apps.insights.registry import calls, loop
+from apps.insights.registry import calls, feedback, loop
 from apps.insights.registry.base import (
     BREAKDOWN_LABELS,
     BREAKDOWNS,
@@ -27,7 +27,7 @@ from apps.insights.registry.base import (
 )
 from apps.insights.registry.calls import DISPOSITIONS
 
-MEASURES: dict[str, Measure] = {m.key: m for m in [*calls.MEASURES, *loop.MEASURES]}
+MEASURES: dict[str, Measure] = {m.key: m for m in [*calls.MEASURES, *loop.MEASURES, *feedback.MEASURES]}
 
 
 def public_measures() -> list[Measure]:

@@ -86,6 +86,9 @@ class Measure:
     histogram: str = ""
     scale: float = 1.0  # a count's counter is divided by it (seconds -> hours)
     records: str = ""  # the counter of records the value rests on, when not the counter or base
+    # Not from the rollups: "feedback" measures are read from apps.feedback and apps.followups
+    # directly (a few hundred records a year; apps/insights/listening.py).
+    reader: str = ""
 
 
 def count(key, name, definition, formula, *, unit, sources, privacy, breakdowns, counter=None, **extra):
@@ -98,9 +101,11 @@ def share(key, name, definition, formula, *, sources, privacy, breakdowns, count
     )
 
 
-def duration(key, name, definition, formula, *, sources, privacy, breakdowns, target=""):
-    definition = format_lazy("{} {}", definition, DURATION_RULE)  # every duration is counted the same way
-    return Measure(key, name, definition, formula, "minutes", "duration", sources, privacy, breakdowns, target, "", key)
+def duration(key, name, definition, formula, *, sources, privacy, breakdowns, target="", rule=None, **extra):
+    definition = format_lazy("{} {}", definition, rule or DURATION_RULE)  # every duration is counted the same way
+    return Measure(
+        key, name, definition, formula, "minutes", "duration", sources, privacy, breakdowns, target, "", key, **extra
+    )
 
 
 DURATION_RULE = _(

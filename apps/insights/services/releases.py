@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 
+from apps.feedback.selectors import listening_changed_by_month
 from apps.insights import privacy, public, suppression
 from apps.insights.models import PublicRelease
 from apps.insights.registry import public_measures
@@ -115,6 +116,8 @@ def _publish(today: date) -> int:
     this_month = public.month_start(today)
     months = public.months_between(first, today)
     changed = rollups_changed_by_month(months[0], public.month_end(this_month))
+    for month, at in listening_changed_by_month().items():  # feedback and outreach are not in the rollups
+        changed[month] = max(changed.get(month, at), at)
     kept = public_release_times(language=languages[0], min_count=threshold)
     default_start, default_end = public.default_range(today)
     in_default = [m for m in reversed(months) if default_start <= m <= default_end]

@@ -1,0 +1,46 @@
+"""The sums behind the measures of listening (registry/feedback.py, reader "feedback"): community
+feedback, outreach and partners' answers on handoffs, read from apps.feedback and apps.followups
+through their selectors for the local days asked, and added up here by local day (or by partner)
+into the counters and histograms the registry names, so `selectors.measure_values` shapes them as
+it shapes the rollups' (the same suppression on the public side). No words, contact or note."""
+
+from collections import Counter, defaultdict
+from datetime import date
+
+from apps.feedback.selectors import feedback_for_measures, outreach_for_measures
+from apps.followups.selectors import handoff_answers_for_measures
+from apps.insights.facts import day_bounds, local_day
+from apps.insights.registry import Measure, minutes_bin
+
+FEEDBACK_COUNTERS = {"feedback", "feedback_compliment", "feedback_concern", "feedback_suggestion", "feedback_answered"}
+
+
+def listening_sums(
+    measure: Measure, *, start: date, end: date, by: str | None
+) -> list[tuple[object, Counter, Counter]]:
+    """[(local day, or the group of `by` when it is not a period; counters; histogram)]."""
+    since, until = day_bounds(start)[0], day_bounds(end)[1]
+    counts: dict[object, Counter] = defaultdict(Counter)
+    histograms: dict[object, Counter] = defaultdict(Counter)
+    wanted = {measure.counter, measure.base, measure.histogram} - {""}
+    if wanted & (FEEDBACK_COUNTERS | {"community_feedback_response"}):
+        for at, kind, hours, answered in feedback_for_measures(since=since, until=until):
+            day = local_day(at)
+            counts[day].update({"feedback": 1, f"feedback_{kind}": 1, "feedback_answered": int(answered)})
+            if hours is not None:
+                histograms[day][minutes_bin(round(hours * 3600))] += 1
+    elif any(name.startswith("outreach_") for name in wanted):
+        for day, kind, people in outreach_for_measures(start=start, end=end):
+            counts[day].update({f"outreach_events_{kind}": 1, f"outreach_people_{kind}": people})
+    else:
+        for at, partner, info, timely in handoff_answers_for_measures(since=since, until=until):
+            key = str(partner) if by == "partner" else local_day(at)
+            counts[key].update(
+                {
+                    "handoff_info_answers": int(info is not None),
+                    "handoff_info_yes": int(info is True),
+                    "handoff_timely_answers": int(timely is not None),
+                    "handoff_timely_yes": int(timely is True),
+                }
+            )
+    return [(key, counts[key], histograms[key]) for key in set(counts) | set(histograms)]

@@ -1,0 +1,157 @@
+"""The measures of listening (issue 17, item 6): community feedback, outreach and call-center
+training, and partners' word on the handoff of a referral. Read from apps.feedback and
+apps.followups directly (reader "feedback"), not from the rollups: a program records a few hundred
+of these a year. None of them reads a message's words, a contact or a note."""
+
+from django.utils.translation import gettext_lazy as _
+
+from apps.insights.registry.base import count, duration, share
+
+FEEDBACK = ("feedback.CommunityFeedback",)
+OUTREACH = ("feedback.OutreachEvent",)
+HANDOFF = ("followups.Referral", "resources.Organization")
+PERIODS = ("week", "month")
+HANDOFF_BREAKDOWNS = ("week", "month", "partner")
+# The kinds of community feedback (apps.feedback.models.FeedbackKind) and of outreach (OutreachKind).
+FEEDBACK_KINDS = ("compliment", "concern", "suggestion")
+OUTREACH_KINDS = ("community", "call_center_training")
+RESPONSE_RULE = _(
+    "Minutes are counted whole and rounded up; the median (p50) and the 90th percentile (p90) are the "
+    "nearest-rank values. Messages nobody has responded to yet are left out."
+)
+
+
+def _feedback_count(key, name, definition, formula, counter, privacy="public"):
+    return count(
+        key, name, definition, formula, unit="messages", sources=FEEDBACK, privacy=privacy,
+        breakdowns=PERIODS, counter=counter, reader="feedback",
+    )  # fmt: skip
+
+
+def _outreach_count(key, name, definition, formula, counter, unit):
+    return count(
+        key, name, definition, formula, unit=unit, sources=OUTREACH, privacy="public",
+        breakdowns=PERIODS, counter=counter, reader="feedback",
+    )  # fmt: skip
+
+
+MEASURES = [
+    _feedback_count(
+        "community_feedback",
+        _("Community feedback received"),
+        _("Messages sent through the public feedback form, counted on the local day they arrived."),
+        _("count of messages received in the period"),
+        "feedback",
+    ),
+    _feedback_count(
+        "community_compliments",
+        _("Compliments received"),
+        _("Messages through the public feedback form sent as a compliment."),
+        _("count of compliments received in the period"),
+        "feedback_compliment",
+    ),
+    _feedback_count(
+        "community_concerns",
+        _("Concerns received"),
+        _("Messages through the public feedback form sent as a concern."),
+        _("count of concerns received in the period"),
+        "feedback_concern",
+    ),
+    _feedback_count(
+        "community_suggestions",
+        _("Suggestions received"),
+        _("Messages through the public feedback form sent as a suggestion."),
+        _("count of suggestions received in the period"),
+        "feedback_suggestion",
+    ),
+    _feedback_count(
+        "community_feedback_answered",
+        _("Community feedback answered"),
+        _("Of the messages received in the period, those the program has answered (so far)."),
+        _("count of messages received in the period with an answer"),
+        "feedback_answered",
+        privacy="program",
+    ),
+    duration(
+        "community_feedback_response",
+        _("Time to respond to community feedback"),
+        _("From a message's arrival to the program's first response (a supervisor reviewed it)."),
+        _("p50 / p90 of reviewed − received, messages received in the period"),
+        sources=FEEDBACK,
+        privacy="program",
+        breakdowns=PERIODS,
+        rule=RESPONSE_RULE,
+        reader="feedback",
+    ),
+    _outreach_count(
+        "outreach_community_events",
+        _("Community outreach events"),
+        _("Outreach events the program held in the community, on the day they were held."),
+        _("count of community outreach events held in the period"),
+        "outreach_events_community",
+        "events",
+    ),
+    _outreach_count(
+        "outreach_community_people",
+        _("People reached by community outreach"),
+        _("The number of people each community outreach event reached, as recorded, added up."),
+        _("sum of people reached by community outreach events held in the period"),
+        "outreach_people_community",
+        "people",
+    ),
+    _outreach_count(
+        "outreach_training_events",
+        _("Call-center training sessions"),
+        _("Training sessions for 911, 988 or other call-takers on which calls go to the team."),
+        _("count of call-center training sessions held in the period"),
+        "outreach_events_call_center_training",
+        "events",
+    ),
+    _outreach_count(
+        "outreach_training_people",
+        _("Call-takers trained"),
+        _("The number of people each call-center training session reached, as recorded, added up."),
+        _("sum of people reached by call-center training sessions held in the period"),
+        "outreach_people_call_center_training",
+        "people",
+    ),
+    count(
+        "handoff_answers",
+        _("Partners' answers on the handoff"),
+        _(
+            "Referrals a partner closed in the period (on the day it closed them) where it answered whether "
+            "the information it got was enough."
+        ),
+        _("count of referrals closed in the period with an answer on the information"),
+        unit="referrals",
+        sources=HANDOFF,
+        privacy="program",
+        breakdowns=HANDOFF_BREAKDOWNS,
+        counter="handoff_info_answers",
+        reader="feedback",
+    ),
+    share(
+        "handoff_info_enough",
+        _("Handoffs with enough information"),
+        _("Of the partners' answers on closed referrals, the share saying the information they got was enough."),
+        _("information enough ÷ answers on the information × 100"),
+        sources=HANDOFF,
+        privacy="program",
+        breakdowns=HANDOFF_BREAKDOWNS,
+        counter="handoff_info_yes",
+        base="handoff_info_answers",
+        reader="feedback",
+    ),
+    share(
+        "handoff_timely",
+        _("Timely handoffs"),
+        _("Of the partners' answers on closed referrals, the share saying the referral came in time."),
+        _("timely ÷ answers on timeliness × 100"),
+        sources=HANDOFF,
+        privacy="program",
+        breakdowns=HANDOFF_BREAKDOWNS,
+        counter="handoff_timely_yes",
+        base="handoff_timely_answers",
+        reader="feedback",
+    ),
+]

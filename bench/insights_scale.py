@@ -1,26 +1,29 @@
 """Insights at city scale (issue 15's benchmark): a million calls on PostgreSQL.
 
     DATABASE_URL=postgres://... python bench/insights_scale.py [--calls 1000000] [--runs 7] [--burst 10000]
-    (--reuse measures the database a killed run left, skipping 1 and 2)
+    (--database NAME: an existing database, kept afterwards: the demo is loaded into it if it is
+    empty, multiplied if it holds fewer than --calls calls, then measured)
 
-In its own database (test_<name>_insights, created and dropped):
-1. `load_demo`: the worked week and the archive of apps/demo/archive/ (some 19,000 calls over
-   thirteen months, the generator's own rows), then the archive multiplied in SQL (INSERT ... SELECT,
-   one copy per pass, each copy with its own ids, external ids and callback digests) until the
-   database holds --calls calls: incidents, assignments, encounters and their versions, screening
-   decisions, co-responses, referrals with their steps and follow-ups (what the rollups read; the
-   timelines are not copied). The copies land on the same days: a city with that many calls a year.
-2. `rollups_rebuild()`, timed.
-3. The public summary (`GET /api/v1/public/summary/`) for the last whole month, then (after the
-   burst) for the last twelve whole months: once with the cache cleared, then cached; against it,
-   the same counts (calls by month and by source, call type, priority and district) by a direct
-   GROUP BY over the raw incidents.
+In its own database (test_<name>_insights, created and dropped, unless --database):
+1. `load_demo`: the worked week and the archive of apps/demo/archive/ (some 18,000 calls over
+   thirteen months, their rollups computed by rollups_rebuild), then the archive multiplied in SQL
+   by bench/insights_data.py until the database holds --calls calls, each copy's rollup facts with
+   it (a copy's facts are its original's with the copy's ids: rollups_rebuild's 5-8 ms a call in
+   Python would take hours at a million). The copies land on the same days: a city with that many
+   calls a year.
+2. `days_refresh` over every day (the project's code summing the facts into daily and monthly
+   rollups), then `releases_publish` (the beat's publish task: every month's suppression), timed.
+3. The public summary (`GET /api/v1/public/summary/`): the last whole month and the default twelve
+   months (stored releases) and six other months (composed from stored months), each with the
+   cache cleared before every request (the worst reader) and cached; against it, the same counts
+   (calls by month and by source, call type, priority and district) by a direct GROUP BY over the
+   raw incidents.
 4. A year of one breakdown through `apps.insights.selectors.measure_values`: calls by month, and
    received-to-on-scene p50/p90 by priority; against each, the direct GROUP BY (percentile_disc over
    the first team's stamps, minutes rounded up, as docs/insights.md defines them). Both must agree.
 5. Rollup lag: --burst new calls through `incident_create` as fast as one process writes them,
    then `rollups_follow` (the beat task's body) until it has applied every event: the time from the
-   last change to the rollups being current.
+   last change to the rollups being current; then the publish task's run that follows.
 
 Each timing is the median (and p95) of --runs runs in the same process; ratios are direct/rollups.
 """
@@ -50,130 +53,22 @@ from directory_data import percentile  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from insights_data import PREFIX, copy_archive  # noqa: E402
 
 from apps.accounts.models import User  # noqa: E402
 from apps.audit.context import access_context  # noqa: E402
-from apps.demo.archive import PREFIX  # noqa: E402
 from apps.incidents.models import CallType, Incident  # noqa: E402
 from apps.incidents.services import incident_create  # noqa: E402
-from apps.insights.models import RollupCursor  # noqa: E402
+from apps.insights.models import CallFact, FollowUpFact, ReferralFact, RollupCursor, ScreeningFact  # noqa: E402
 from apps.insights.selectors import measure_values  # noqa: E402
-from apps.insights.services import CURSOR, rollups_follow, rollups_rebuild  # noqa: E402
+from apps.insights.services import CURSOR, days_refresh, releases_publish, rollups_follow  # noqa: E402
 from apps.streams.models import Event  # noqa: E402
+from apps.teams.selectors import shifts_overlapping  # noqa: E402
 
 ZONE = settings.FIRSTLINE_PROGRAM_TIME_ZONE
-
-# What one copy of the archive inserts, in order: (table, {column: expression over the source row
-# "s" and the maps}, joins). %(k)s is the copy's number.
-UUID = "md5({col}::text || '-%(k)s')::uuid"
-
-
-def _columns(table: str) -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position",
-            [table],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
-def _insert(table: str, replace: dict[str, str], source: str, *, k: int, skip=("id",)) -> int:
-    columns = [c for c in _columns(table) if c not in skip or c in replace]
-    values = [replace.get(c, f"s.{c}") for c in columns]
-    sql = f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} {source}"
-    with connection.cursor() as cursor:
-        cursor.execute(sql.replace("%(k)s", str(k)))
-        return cursor.rowcount
-
-
-def copy_archive(k: int) -> int:
-    """One more copy of the archive's calls and what hangs off them; answers the calls added."""
-    calls = _insert(
-        "incidents_incident",
-        {
-            "external_id": f"'bench{k}-' || s.id::text",
-            "callback_digest": "CASE WHEN s.callback_digest = '' THEN '' ELSE md5(s.callback_digest || '-%(k)s') END",
-        },
-        f"FROM incidents_incident s WHERE s.external_id LIKE '{PREFIX}%%'",
-        k=k,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_calls")
-        cursor.execute(
-            "CREATE TEMP TABLE bench_calls AS SELECT s.id AS old, n.id AS new FROM incidents_incident s "  # noqa: S608
-            f"JOIN incidents_incident n ON n.external_id = 'bench{k}-' || s.id::text "
-            f"WHERE s.external_id LIKE '{PREFIX}%%'"
-        )
-        cursor.execute("CREATE INDEX ON bench_calls (old)")
-    _insert(
-        "incidents_assignment",
-        {"incident_id": "m.new"},
-        "FROM incidents_assignment s JOIN bench_calls m ON m.old = s.incident_id",
-        k=k,
-    )
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_assignments")
-        cursor.execute(
-            "CREATE TEMP TABLE bench_assignments AS SELECT s.id AS old, n.id AS new FROM incidents_assignment s "
-            "JOIN bench_calls m ON m.old = s.incident_id JOIN incidents_assignment n ON n.incident_id = m.new "
-            "AND n.team_id = s.team_id AND n.dispatched_at = s.dispatched_at"
-        )
-        cursor.execute("CREATE INDEX ON bench_assignments (old)")
-    enc = UUID.format(col="s.id")
-    _insert(
-        "incidents_encounter",
-        {"id": enc, "incident_id": "m.new", "assignment_id": "a.new"},
-        "FROM incidents_encounter s JOIN bench_calls m ON m.old = s.incident_id "
-        "LEFT JOIN bench_assignments a ON a.old = s.assignment_id",
-        k=k,
-    )
-    _insert(
-        "incidents_encounterversion",
-        {"encounter_id": UUID.format(col="s.encounter_id")},
-        "FROM incidents_encounterversion s JOIN incidents_encounter e ON e.id = s.encounter_id "
-        f"JOIN incidents_incident i ON i.id = e.incident_id WHERE i.external_id LIKE '{PREFIX}%%'",
-        k=k,
-    )
-    _insert(
-        "intake_screeningdecision",
-        {"incident_id": "m.new"},
-        "FROM intake_screeningdecision s LEFT JOIN bench_calls m ON m.old = s.incident_id "  # noqa: S608
-        "WHERE m.new IS NOT NULL OR (s.incident_id IS NULL AND s.decided_at < "
-        f"(SELECT max(received_at) FROM incidents_incident WHERE external_id LIKE '{PREFIX}%%'))",
-        k=k,
-    )
-    _insert("safety_coresponse", {"id": UUID.format(col="s.id"), "incident_id": "m.new"},
-            "FROM safety_coresponse s JOIN bench_calls m ON m.old = s.incident_id", k=k)  # fmt: skip
-    archived = (
-        "JOIN incidents_encounter e ON e.id = s.encounter_id JOIN incidents_incident i ON i.id = e.incident_id "
-        f"WHERE i.external_id LIKE '{PREFIX}%%'"
-    )
-    ref = UUID.format(col="s.id")
-    _insert("followups_referral", {"id": ref, "encounter_id": UUID.format(col="s.encounter_id")},
-            f"FROM followups_referral s {archived}", k=k)  # fmt: skip
-    _insert(
-        "followups_referralstatuschange",
-        {"referral_id": UUID.format(col="s.referral_id")},
-        "FROM followups_referralstatuschange s JOIN followups_referral r ON r.id = s.referral_id "
-        "JOIN incidents_encounter e ON e.id = r.encounter_id JOIN incidents_incident i ON i.id = e.incident_id "
-        f"WHERE i.external_id LIKE '{PREFIX}%%'",
-        k=k,
-    )
-    _insert(
-        "followups_followup",
-        {
-            "id": ref,
-            "encounter_id": UUID.format(col="s.encounter_id"),
-            "referral_id": f"CASE WHEN s.referral_id IS NULL THEN NULL ELSE {UUID.format(col='s.referral_id')} END",
-            "origin_key": "CASE WHEN s.origin_key IS NULL THEN NULL ELSE s.origin_key || ':%(k)s' END",
-        },
-        f"FROM followups_followup s {archived}",
-        k=k,
-    )
-    return calls
 
 
 def timed(fn, runs: int, *, before=None) -> list[float]:
@@ -245,49 +140,68 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--burst", type=int, default=10_000)
-    parser.add_argument("--reuse", action="store_true", help="measure the database a killed run left")
+    parser.add_argument("--database", help="an existing database to build in (if empty) and measure; kept")
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         sys.exit("PostgreSQL only")
+    if args.database:
+        settings.DATABASES["default"]["NAME"] = args.database
+        connection.close()
+        connection.settings_dict["NAME"] = args.database
+        call_command("migrate", verbosity=0)
+        if Incident.objects.count() < args.calls:
+            build(args, load=not Incident.objects.exists())
+        measure(args)
+        return
     test_settings = settings.DATABASES["default"].setdefault("TEST", {})
     test_settings["NAME"] = f"test_{settings.DATABASES['default']['NAME']}_insights"
-    if args.reuse:
-        old_name = settings.DATABASES["default"]["NAME"]
-        settings.DATABASES["default"]["NAME"] = test_settings["NAME"]
-        connection.close()
-        connection.settings_dict["NAME"] = test_settings["NAME"]
-    else:
-        old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
-        if not args.reuse:
-            build(args)
+        build(args)
         measure(args)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
-def build(args) -> None:
+def build(args, *, load: bool = True) -> None:
     started = time.perf_counter()
-    with access_context(door="command"):
-        call_command("load_demo", stdout=StringIO())
+    if load:
+        with access_context(door="command"):
+            call_command("load_demo", stdout=StringIO())
     print(f"load_demo: {Incident.objects.count()} calls in {time.perf_counter() - started:.0f} s")
     archived = Incident.objects.filter(external_id__startswith=PREFIX).count()
     copies = max(0, math.ceil((args.calls - Incident.objects.count()) / archived))
+    done = Incident.objects.filter(external_id__startswith="bench").values("external_id").count() // archived
     started = time.perf_counter()
-    for k in range(1, copies + 1):
-        copy_archive(k)
-        if k % 10 == 0:
+    for k in range(done + 1, done + copies + 1):
+        with transaction.atomic():  # a run stopped midway leaves whole copies only
+            copy_archive(k)
+        if k % 5 == 0:
             print(f"  {k} copies, {Incident.objects.count()} calls, {time.perf_counter() - started:.0f} s")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     total = Incident.objects.count()
-    print(f"multiplied to {total} calls ({copies} copies) in {time.perf_counter() - started:.0f} s")
+    print(
+        f"multiplied to {total} calls ({copies} copies, their facts with them) in {time.perf_counter() - started:.0f} s"
+    )
+    print(f"  facts: {CallFact.objects.count()} calls, {ScreeningFact.objects.count()} screenings, "
+          f"{ReferralFact.objects.count()} referrals, {FollowUpFact.objects.count()} follow-ups")  # fmt: skip
     started = time.perf_counter()
-    rebuilt = rollups_rebuild()
-    print(f"rollups_rebuild: {rebuilt} in {time.perf_counter() - started:.0f} s")
+    days = set()
+    for model in (CallFact, ScreeningFact, ReferralFact, FollowUpFact):
+        days |= set(model.objects.values_list("day", flat=True).distinct())
+    far = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
+    for _team, starts_at, _ends_at in shifts_overlapping(start=far, end=far.replace(year=9999)):
+        days.add(timezone.localtime(starts_at, ZoneInfo(ZONE)).date())
+    rows = days_refresh(days=days)
+    print(f"days_refresh over {len(days)} days: {rows} rollup rows in {time.perf_counter() - started:.0f} s")
 
 
 def measure(args) -> None:
+    started = time.perf_counter()
+    released = releases_publish()
+    print(f"releases_publish (each month's suppression, two languages): {released} periods in "
+          f"{time.perf_counter() - started:.0f} s")  # fmt: skip
     today = timezone.localdate()
     end = today.replace(day=1) - timedelta(days=1)
     start = (end.replace(day=1) - timedelta(days=335)).replace(day=1)
@@ -315,11 +229,8 @@ def measure(args) -> None:
 
     client = Client()
     month = f"/api/v1/public/summary/?from={end.replace(day=1)}&to={end}"
-    cold = timed(lambda: client.get(month), 1, before=cache.clear)
-    warm = timed(lambda: client.get(month), args.runs * 5)
+    public_reads(client, "one month (stored)", month, args.runs)
     direct = timed(lambda: direct_month_counts(end.replace(day=1), end), args.runs)
-    print(shown("public summary API, one month, cache cleared", cold))
-    print(shown("public summary API, one month, cached", warm))
     print(shown("direct GROUP BY, one month (its counts only)", direct))
 
     while rollups_follow():
@@ -351,13 +262,25 @@ def measure(args) -> None:
           f"({args.burst / (written - started):.0f}/s, one process)")  # fmt: skip
     print(f"  rollups current {caught_up - written:.1f} s after the last change ({applied} events applied); "
           f"today's calls in the rollups: {today_calls}")  # fmt: skip
-    year = f"/api/v1/public/summary/?from={start}&to={end}"
-    cold = timed(lambda: client.get(year), 1, before=cache.clear)
-    warm = timed(lambda: client.get(year), args.runs * 5)
+    started = time.perf_counter()
+    released = releases_publish()
+    print(f"  the publish run after the burst: {released} periods in {time.perf_counter() - started:.1f} s")
+    public_reads(client, "twelve months (stored default)", "/api/v1/public/summary/", args.runs)
+    six = (start.replace(day=28) + timedelta(days=4)).replace(day=1)
+    six_end = (six.replace(day=28) + timedelta(days=31 * 5)).replace(day=1) - timedelta(days=1)
+    public_reads(client, "six months (composed)", f"/api/v1/public/summary/?from={six}&to={six_end}", args.runs)
     direct = timed(lambda: direct_month_counts(start, end), args.runs)
-    print(shown("public summary API, twelve months, cache cleared", cold))
-    print(shown("public summary API, twelve months, cached", warm))
     print(shown("direct GROUP BY, twelve months (its counts only)", direct))
+
+
+def public_reads(client, label: str, url: str, runs: int) -> None:
+    """The summary with the cache cleared before every request (each reader the first), then cached."""
+    answer = client.get(url)
+    assert answer.status_code == 200 and answer.json()["pending"] == [], (url, answer.status_code)
+    cold = timed(lambda: client.get(url), runs * 5, before=cache.clear)
+    warm = timed(lambda: client.get(url), runs * 5)
+    print(shown(f"public summary, {label}, cache cleared", cold))
+    print(shown(f"public summary, {label}, cached", warm))
 
 
 if __name__ == "__main__":

@@ -154,3 +154,19 @@ def listening_changed_by_month() -> dict[date, datetime]:
 
 def _zone() -> ZoneInfo:
     return ZoneInfo(settings.FIRSTLINE_PROGRAM_TIME_ZONE)
+
+
+def feedback_cards_for_measures(*, since: datetime, until: datetime) -> list[tuple]:
+    """Each card issued in [since, until), for the insights measures: (issued at, team id, call type
+    code, answered?, respect, needs met, call again), the replies "" when not given. Never the words."""
+    cards = FeedbackCard.objects.filter(issued_at__gte=since, issued_at__lt=until)
+    return [
+        (at, team, call_type or "", answered is not None, *replies)
+        for at, team, call_type, answered, *replies in cards.values_list(
+            "issued_at",
+            "team_id",
+            "encounter__incident__call_type__code",
+            "answered_at",
+            *CARD_QUESTIONS,
+        )
+    ]

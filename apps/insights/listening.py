@@ -1,5 +1,5 @@
-"""The sums behind the measures of listening (registry/feedback.py, reader "feedback"): community
-feedback, outreach and partners' answers on handoffs, read from apps.feedback and apps.followups
+"""The sums behind the measures of listening (registry/feedback.py, reader "feedback"): feedback
+cards, community feedback, outreach and partners' answers on handoffs, read from apps.feedback and apps.followups
 through their selectors for the local days asked, and added up here by local day (or by partner)
 into the counters and histograms the registry names, so `selectors.measure_values` shapes them as
 it shapes the rollups' (the same suppression on the public side). No words, contact or note."""
@@ -7,10 +7,11 @@ it shapes the rollups' (the same suppression on the public side). No words, cont
 from collections import Counter, defaultdict
 from datetime import date
 
-from apps.feedback.selectors import feedback_for_measures, outreach_for_measures
+from apps.feedback.selectors import feedback_cards_for_measures, feedback_for_measures, outreach_for_measures
 from apps.followups.selectors import handoff_answers_for_measures
 from apps.insights.facts import day_bounds, local_day
 from apps.insights.registry import Measure, minutes_bin
+from apps.insights.registry.feedback import CARD_QUESTIONS
 
 FEEDBACK_COUNTERS = {"feedback", "feedback_compliment", "feedback_concern", "feedback_suggestion", "feedback_answered"}
 
@@ -29,6 +30,15 @@ def listening_sums(
             counts[day].update({"feedback": 1, f"feedback_{kind}": 1, "feedback_answered": int(answered)})
             if hours is not None:
                 histograms[day][minutes_bin(round(hours * 3600))] += 1
+    elif any(name.startswith("cards_") for name in wanted):
+        for at, team, call_type, answered, *replies in feedback_cards_for_measures(since=since, until=until):
+            key = {"team": str(team or ""), "call_type": call_type}.get(by, local_day(at))
+            counts[key].update({"cards_issued": 1, "cards_answered": int(answered)})
+            for question, reply in zip(CARD_QUESTIONS, replies, strict=True):
+                if reply:  # yes counts 2 half-points, partly 1, no 0: the score is points / (2 × answers)
+                    points = {"yes": 2, "partly": 1}.get(reply, 0)
+                    counts[key].update({f"cards_{question}_answers": 1, f"cards_{question}_double": 2})
+                    counts[key][f"cards_{question}_points"] += points
     elif any(name.startswith("outreach_") for name in wanted):
         for day, kind, people in outreach_for_measures(start=start, end=end):
             counts[day].update({f"outreach_events_{kind}": 1, f"outreach_people_{kind}": people})

@@ -26,6 +26,7 @@ UNITS = {
     "needs": gettext_lazy("needs"),
     "messages": gettext_lazy("messages"),
     "events": gettext_lazy("events"),
+    "cards": gettext_lazy("cards"),
 }
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from apps.audit.models import AuditEntry
 from apps.feedback.models import FeedbackCard
 from apps.feedback.selectors import recipient_feedback_totals
+from apps.insights.selectors import measure_values
 from tests.factories import DeviceFactory
 from tests.feedback.cards import card_mutation, documented_encounter, issue_card, new_token, sync
 
@@ -217,3 +218,23 @@ def test_the_totals_count_response_rate_and_scores(tablet, device, encounter_id)
     assert totals["questions"]["call_again"]["score"] == 75.0
     empty = recipient_feedback_totals(start=date(2000, 1, 1), end=date(2000, 1, 2))
     assert empty["response_rate"] is None and empty["questions"]["respect"]["score"] is None
+
+
+def test_the_insights_measures_count_cards_by_team_and_call_type(tablet, device, encounter_id, team):
+    tokens = [issue_card(tablet, device, encounter_id)[1] for _ in range(4)]
+    answer(tokens[0], respect="yes", needs_met="yes", call_again="yes")
+    answer(tokens[1], respect="partly", needs_met="no", call_again="")
+    today = timezone.localdate()
+
+    def rows(key, by):
+        return {r["group"]: (r["value"], r["count"]) for r in measure_values(key, start=today, end=today, by=by)}
+
+    sign = team.call_sign
+    assert rows("cards_issued", "team") == {sign: (4, 4)}
+    assert rows("card_response_rate", "team") == {sign: (50.0, 4)}
+    assert rows("card_respect_score", "team") == {sign: (75.0, 2)}  # yes 100, partly 50, of 2 answers
+    assert rows("card_needs_met_score", "team") == {sign: (50.0, 2)}
+    assert rows("card_call_again_score", "team") == {sign: (100.0, 1)}  # one answer only
+    code = FeedbackCard.objects.values_list("encounter__incident__call_type__code", flat=True).first()
+    assert rows("cards_issued", "call_type") == {code or "": (4, 4)}  # a call with no type is "Not recorded"
+    assert measure_values("cards_issued", start=today, end=today)[0]["value"] == 4

@@ -1,8 +1,10 @@
-"""The measures of listening (issue 17, item 6): community feedback, outreach and call-center
-training, and partners' word on the handoff of a referral. Read from apps.feedback and
-apps.followups directly (reader "feedback"), not from the rollups: a program records a few hundred
-of these a year. None of them reads a message's words, a contact or a note."""
+"""The measures of listening (issue 17, item 6): the feedback cards of the people served, community
+feedback, outreach and call-center training, and partners' word on the handoff of a referral.
+Read from apps.feedback and apps.followups directly (reader "feedback"), not from the rollups: a
+program records a few thousand of these a year. None of them reads a comment, a message's words,
+a contact or a note."""
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.insights.registry.base import count, duration, share
@@ -12,6 +14,15 @@ OUTREACH = ("feedback.OutreachEvent",)
 HANDOFF = ("followups.Referral", "resources.Organization")
 PERIODS = ("week", "month")
 HANDOFF_BREAKDOWNS = ("week", "month", "partner")
+CARDS = ("feedback.FeedbackCard", "incidents.Encounter", "incidents.Incident")
+CARD_BREAKDOWNS = ("week", "month", "team", "call_type")
+# The feedback card's questions (apps.feedback.selectors.CARD_QUESTIONS) and their names here.
+CARD_QUESTIONS = ("respect", "needs_met", "call_again")
+CARD_SCORES = {
+    "respect": (_("Treated with respect (score)"), _("treated with respect")),
+    "needs_met": (_("Got what they needed (score)"), _("got what they needed")),
+    "call_again": (_("Would call again (score)"), _("would call again")),
+}
 # The kinds of community feedback (apps.feedback.models.FeedbackKind) and of outreach (OutreachKind).
 FEEDBACK_KINDS = ("compliment", "concern", "suggestion")
 OUTREACH_KINDS = ("community", "call_center_training")
@@ -35,7 +46,55 @@ def _outreach_count(key, name, definition, formula, counter, unit):
     )  # fmt: skip
 
 
+def _card_score(question: str):
+    name, words = CARD_SCORES[question]
+    return share(
+        f"card_{question}_score",
+        name,
+        format_lazy(
+            _(
+                "How the people served answered whether they were {question}, on the cards issued in the period: "
+                "yes counts 100, partly 50, no 0, averaged over the answers given."
+            ),
+            question=words,
+        ),
+        _("(yes + ½ partly) ÷ answers × 100"),
+        sources=CARDS,
+        privacy="program",
+        breakdowns=CARD_BREAKDOWNS,
+        counter=f"cards_{question}_points",
+        base=f"cards_{question}_double",
+        records=f"cards_{question}_answers",
+        reader="feedback",
+    )
+
+
 MEASURES = [
+    count(
+        "cards_issued",
+        _("Feedback cards offered"),
+        _("Feedback cards a team offered after an encounter, on the local day they were issued."),
+        _("count of cards issued in the period"),
+        unit="cards",
+        sources=CARDS,
+        privacy="program",
+        breakdowns=CARD_BREAKDOWNS,
+        counter="cards_issued",
+        reader="feedback",
+    ),
+    share(
+        "card_response_rate",
+        _("Feedback cards answered"),
+        _("Of the feedback cards issued in the period, the share the person served answered."),
+        _("answered ÷ issued × 100"),
+        sources=CARDS,
+        privacy="program",
+        breakdowns=CARD_BREAKDOWNS,
+        counter="cards_answered",
+        base="cards_issued",
+        reader="feedback",
+    ),
+    *(_card_score(q) for q in CARD_QUESTIONS),
     _feedback_count(
         "community_feedback",
         _("Community feedback received"),

@@ -1,11 +1,14 @@
 """Riverton's year of listening: outreach events and call-center training sessions each month,
 messages through the public feedback form (most read and answered, a few still new), and partners'
 word on the handoff for most referrals they closed. Written through the feedback services, then
-moved back to their own dates. Idempotent: a second `load_demo` adds nothing. All words invented.
+moved back to their own dates; feedback cards after a third of the year's encounters are written in
+bulk like the archive (`feedback_cards`). Idempotent: a second `load_demo` adds nothing. All words
+invented.
 """
 
 import hashlib
 import random
+import uuid
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
@@ -13,9 +16,11 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
-from apps.feedback.models import CommunityFeedback, FeedbackStatus, OutreachEvent
+from apps.feedback import conf as feedback_conf
+from apps.feedback.models import CommunityFeedback, FeedbackCard, FeedbackStatus, OutreachEvent
 from apps.feedback.services import community_feedback_handle, community_feedback_submit, outreach_save
 from apps.followups.models import Referral
+from apps.incidents.models import Encounter
 
 MONTHS = 13
 OUTREACH = [
@@ -149,6 +154,83 @@ def _handoffs(rng: random.Random) -> int:
         )
         answered += 1
     return answered
+
+
+# The one card a newcomer can open: /f/demcard1feedback2345/ (offered after CR-1's latest encounter).
+DEMO_CARD_TOKEN = "demcard1feedback2345"  # noqa: S105 - a demo link, printed by load_demo
+CARD_WORDS = [
+    ("They listened and did not rush me.", "en"),
+    ("The responder knelt down to talk to my dad. Thank you.", "en"),
+    ("It took a while, but they found me a bed for the night.", "en"),
+    ("I wanted someone to call me back the next day.", "en"),
+    ("Me hablaron en español y con mucha paciencia.", "es"),
+    ("Gracias por no llamar a la policía.", "es"),
+    ("The shelter they sent me to was full.", "en"),
+]
+# How the people served answer (yes, partly/maybe, no): most are glad someone came.
+REPLY_WEIGHTS = {"respect": (86, 10, 4), "needs_met": (64, 25, 11), "call_again": (80, 13, 7)}
+
+
+def _reply(rng: random.Random, question: str) -> str:
+    if rng.random() < 0.06:
+        return ""  # a question left unanswered
+    return rng.choices(["yes", "partly", "no"], weights=REPLY_WEIGHTS[question])[0]
+
+
+def feedback_cards() -> int:
+    """Cards offered after about a third of the year's encounters (the archive's and the week's),
+    a third of them answered. Run after the archive. Written in bulk like the archive, with no audit
+    rows (nobody offered or read these in this database); tokens are thrown away but the demo card's."""
+    if FeedbackCard.objects.exists():
+        return 0
+    rng = random.Random(4519)
+    days = timedelta(days=feedback_conf.card_days())
+    now = timezone.now()
+    encounters = (
+        Encounter.objects.filter(team__isnull=False)
+        .order_by("created_at", "pk")
+        .values_list("pk", "team_id", "created_at", "created_by_id")
+    )
+    cards = []
+    for pk, team_id, created_at, author in encounters.iterator(chunk_size=2000):
+        if rng.random() >= 0.33:
+            continue
+        issued = created_at + timedelta(minutes=rng.randint(2, 20))
+        if issued > now:
+            continue
+        card = FeedbackCard(
+            id=uuid.UUID(int=rng.getrandbits(128), version=4),
+            encounter_id=pk,
+            team_id=team_id,
+            token_hash=hashlib.sha256(f"demo-card-{pk}-{rng.random()}".encode()).hexdigest(),
+            issued_at=issued,
+            expires_at=issued + days,
+            issued_by_id=author,
+            texts_sent=1 if rng.random() < 0.3 else 0,
+        )
+        answered = issued + timedelta(hours=rng.choice([1, 2, 5, 20, 30, 70]))
+        if rng.random() < 0.36 and answered < min(now, card.expires_at):
+            words, language = rng.choice(CARD_WORDS) if rng.random() < 0.3 else ("", "")
+            card.answered_at, card.comment = answered, words
+            card.language = language or ("es" if rng.random() < 0.25 else "en")
+            card.respect, card.needs_met, card.call_again = (_reply(rng, q) for q in REPLY_WEIGHTS)
+        cards.append(card)
+    latest = Encounter.objects.filter(team__call_sign="CR-1").order_by("-created_at").first()
+    if latest is not None:
+        cards.append(
+            FeedbackCard(
+                id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                encounter=latest,
+                team_id=latest.team_id,
+                token_hash=hashlib.sha256(DEMO_CARD_TOKEN.encode()).hexdigest(),
+                issued_at=now,
+                expires_at=now + days,
+                issued_by_id=latest.created_by_id,
+            )
+        )
+    with transaction.atomic():
+        FeedbackCard.objects.bulk_create(cards, batch_size=1000)
+    return len(cards)
 
 
 def load_demo_data(*, stdout) -> None:

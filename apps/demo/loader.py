@@ -62,6 +62,8 @@ def load_demo(*, stdout, now: datetime | None = None) -> dict:
     stdout.write("Loading the archive of the year before the week…")
     created["incidents"] += load_archive(now=now, stdout=stdout)
     stdout.write(f"Partners' word on {feedback_demo.handoff_answers()} closed referrals' handoffs.")
+    cards = feedback_demo.feedback_cards()
+    stdout.write(f"{cards} feedback cards offered; answer one at /f/{feedback_demo.DEMO_CARD_TOKEN}/")
     if created["incidents"]:  # the archive sends no events for the rollups to follow: rebuild them
         started = time.monotonic()
         rebuilt = rollups_rebuild()

@@ -1,12 +1,15 @@
 """The demo's year of listening: outreach and training every month, community messages in every
-state, and partners' word on most closed referrals, so the feedback screens are never empty."""
+state, partners' word on most closed referrals, and feedback cards from the people served, so the
+feedback screens are never empty."""
 
 from datetime import timedelta
 
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from apps.feedback.models import CommunityFeedback, OutreachEvent
+from apps.demo.feedback import DEMO_CARD_TOKEN
+from apps.feedback.models import CommunityFeedback, FeedbackCard, OutreachEvent
+from apps.feedback.selectors import card_state, feedback_card_for, recipient_feedback_totals
 from apps.followups.models import Referral
 
 
@@ -35,3 +38,16 @@ def test_partners_answered_the_handoff_question_on_most_closed_referrals(demo_ou
     answered = closed.filter(handoff_info_enough__isnull=False)
     assert closed.count() >= 20 and answered.count() >= closed.count() * 0.6
     assert answered.filter(handoff_info_enough=False).exists()
+
+
+def test_feedback_cards_offered_and_answered_across_the_year_and_one_left_to_open(demo_output, db):
+    cards = FeedbackCard.objects.all()
+    months = cards.annotate(month=TruncMonth("issued_at")).values("month").distinct().count()
+    assert months >= 12
+    today = timezone.now().date()
+    totals = recipient_feedback_totals(start=today - timedelta(days=365), end=today)
+    assert totals["issued"] >= 500 and 0.2 <= totals["response_rate"] <= 0.5
+    assert totals["commented"] > 0 and 60 <= totals["questions"]["respect"]["score"] <= 100
+    assert cards.filter(language="es", answered_at__isnull=False).exists()
+    assert card_state(feedback_card_for(DEMO_CARD_TOKEN)) == "open"
+    assert f"/f/{DEMO_CARD_TOKEN}/" in demo_output

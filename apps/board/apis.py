@@ -3,13 +3,13 @@
 import uuid
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from apps.accounts.roles import role_of
-from apps.board.selectors import board_snapshot, teams_for_board
+from apps.board.selectors import board_rows, board_snapshot, teams_for_board
 from apps.common.errors import PermissionRefused
 from apps.common.schema import ok
 from apps.incidents import services as incident_services
@@ -116,6 +116,47 @@ class BoardSnapshotApi(APIView):
     @extend_schema(responses=ok(200, BoardSnapshotShape))
     def get(self, request):
         return Response(board_snapshot(user=request.user))
+
+
+class BoardRowsShape(S.Serializer):
+    server_time = S.DateTimeField()
+    incidents = BoardIncidentShape(many=True)
+    gone = S.ListField(child=S.IntegerField())  # asked for, no longer open: off the queue
+    teams = BoardTeamShape(many=True)
+
+
+class IdList(S.CharField):
+    """Comma-separated record ids (`?incidents=4,9`), at most ROWS_MAX."""
+
+    ROWS_MAX = 50
+
+    def to_internal_value(self, data):
+        text = super().to_internal_value(data)
+        parts = [p for p in text.split(",") if p.strip()]
+        if not all(p.strip().isdigit() for p in parts):
+            raise serializers.ValidationError(_("Give record ids as numbers separated by commas."))
+        if len(parts) > self.ROWS_MAX:
+            raise serializers.ValidationError(_("Ask for at most %(limit)d rows.") % {"limit": self.ROWS_MAX})
+        return sorted({int(p) for p in parts})
+
+
+class BoardRowsApi(APIView):
+    """The rows a live event changed, shaped as in the snapshot (`?incidents=1,2&teams=3`): the board
+    updates those instead of reloading everything."""
+
+    class InputSerializer(serializers.Serializer):
+        incidents = IdList(required=False, allow_blank=True, default="")
+        teams = IdList(required=False, allow_blank=True, default="")
+
+    @extend_schema(
+        parameters=[OpenApiParameter("incidents", str), OpenApiParameter("teams", str)],
+        responses=ok(200, BoardRowsShape),
+    )
+    def get(self, request):
+        given = self.InputSerializer(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        ids = given.validated_data
+        return Response(board_rows(user=request.user, incident_ids=ids["incidents"] or [], team_ids=ids["teams"] or []))
 
 
 class TeamListApi(APIView):

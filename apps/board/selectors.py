@@ -66,82 +66,68 @@ def _lock_board_head() -> int:
     return counter.last_seq
 
 
-def board_snapshot(*, user) -> dict:
-    if not can_dispatch(user):
-        raise PermissionRefused(_("The board is for dispatchers and supervisors."))
-    now = timezone.now()
-    targets = {int(k): int(v) for k, v in current_response_targets().items()}
+def _open_incidents(queryset) -> list[Incident]:
     active = Assignment.objects.filter(status__in=ACTIVE_ASSIGNMENT_STATUSES).prefetch_related(
         Prefetch("receipts", queryset=AssignmentReceipt.objects.order_by("delivered_at"))
     )
-    with transaction.atomic():
-        seq = _lock_board_head()
-        incidents = list(
-            Incident.objects.filter(status__in=OPEN_INCIDENT_STATUSES)
-            .select_related("call_type")
-            .prefetch_related(Prefetch("assignments", queryset=active, to_attr="active_assignments"))
-            .order_by("priority", "received_at")[:MAX_INCIDENTS]
-        )
-        teams = list(teams_for_board())
-        emergencies = emergencies_open()
-        audit_record(
-            actor=user,
-            action="board.view",
-            object_type="incidents.incident",
-            detail={"incidents": len(incidents), "seq": seq},
-            record_ids=[i.pk for i in incidents],
-        )
-    call_signs = {team.pk: team.call_sign for team in teams}
-    incident_rows = []
-    for incident in incidents:
-        target = targets.get(incident.priority)
-        age = (now - incident.received_at).total_seconds()
-        required = list(incident.call_type.required_capabilities or []) if incident.call_type_id else []
-        language = callers.language_capabilities(incident.caller_language) if incident.caller_language else []
-        staffed = bool(incident.active_assignments)
-        recommended, distance = team_recommend(
-            teams=teams,
-            required_capabilities=required,
-            latitude=incident.latitude,
-            longitude=incident.longitude,
-            preferred_capabilities=language,
-            now=now,
-        )
-        if staffed and not second_team_wanted(incident):
-            recommended, distance = None, None
-        incident_rows.append(
-            {
-                "id": incident.pk,
-                "reference": incident.reference,
-                "status": incident.status,
-                "version": incident.version,
-                "priority": incident.priority,
-                "received_at": _iso(incident.received_at),
-                "age_seconds": int(age),
-                "target_minutes": target,
-                "due_at": _iso(incident.received_at + timedelta(minutes=target)) if target else None,
-                "call_type": incident.call_type.code if incident.call_type_id else None,
-                "call_type_name": incident.call_type.shown_name() if incident.call_type_id else None,
-                "required_capabilities": required,
-                "summary": incident.summary[:200],
-                "location_text": incident.location_text,
-                "latitude": incident.latitude,
-                "longitude": incident.longitude,
-                "safety_flags": incident.safety_flags,
-                "caller_language": incident.caller_language,
-                "second_team_wanted": second_team_wanted(incident),
-                "screening_complete": SCREENING_HOLD not in (incident.safety_flags or []),
-                "assignments": [
-                    assignment_payload(a, team_call_sign=call_signs.get(a.team_id, ""), delivered=True)
-                    for a in incident.active_assignments
-                ],
-                "recommended_team": (
-                    {"id": recommended.pk, "call_sign": recommended.call_sign, "distance_km": distance}
-                    if recommended
-                    else None
-                ),
-            }
-        )
+    return list(
+        queryset.filter(status__in=OPEN_INCIDENT_STATUSES)
+        .select_related("call_type")
+        .prefetch_related(Prefetch("assignments", queryset=active, to_attr="active_assignments"))
+        .order_by("priority", "received_at")[:MAX_INCIDENTS]
+    )
+
+
+def _incident_row(incident, *, targets: dict, teams: list, call_signs: dict, now) -> dict:
+    """One call as the board's queue shows it, with the team recommended for it now."""
+    target = targets.get(incident.priority)
+    age = (now - incident.received_at).total_seconds()
+    required = list(incident.call_type.required_capabilities or []) if incident.call_type_id else []
+    language = callers.language_capabilities(incident.caller_language) if incident.caller_language else []
+    staffed = bool(incident.active_assignments)
+    recommended, distance = team_recommend(
+        teams=teams,
+        required_capabilities=required,
+        latitude=incident.latitude,
+        longitude=incident.longitude,
+        preferred_capabilities=language,
+        now=now,
+    )
+    if staffed and not second_team_wanted(incident):
+        recommended, distance = None, None
+    return {
+        "id": incident.pk,
+        "reference": incident.reference,
+        "status": incident.status,
+        "version": incident.version,
+        "priority": incident.priority,
+        "received_at": _iso(incident.received_at),
+        "age_seconds": int(age),
+        "target_minutes": target,
+        "due_at": _iso(incident.received_at + timedelta(minutes=target)) if target else None,
+        "call_type": incident.call_type.code if incident.call_type_id else None,
+        "call_type_name": incident.call_type.shown_name() if incident.call_type_id else None,
+        "required_capabilities": required,
+        "summary": incident.summary[:200],
+        "location_text": incident.location_text,
+        "latitude": incident.latitude,
+        "longitude": incident.longitude,
+        "safety_flags": incident.safety_flags,
+        "caller_language": incident.caller_language,
+        "second_team_wanted": second_team_wanted(incident),
+        "screening_complete": SCREENING_HOLD not in (incident.safety_flags or []),
+        "assignments": [
+            assignment_payload(a, team_call_sign=call_signs.get(a.team_id, ""), delivered=True)
+            for a in incident.active_assignments
+        ],
+        "recommended_team": (
+            {"id": recommended.pk, "call_sign": recommended.call_sign, "distance_km": distance} if recommended else None
+        ),
+    }
+
+
+def _team_rows(teams: list, *, now) -> list[dict]:
+    """Teams as the board's team list shows them: status, tablet contact, current call, position."""
     contact = tablets_last_contact(teams)
     clocks = scene_checks([team.current_assignments[0] for team in teams if team.current_assignments])
     team_rows = []
@@ -190,6 +176,33 @@ def board_snapshot(*, user) -> dict:
                 ),
             }
         )
+    return team_rows
+
+
+def _refuse_unless_dispatch(user) -> None:
+    if not can_dispatch(user):
+        raise PermissionRefused(_("The board is for dispatchers and supervisors."))
+
+
+def board_snapshot(*, user) -> dict:
+    _refuse_unless_dispatch(user)
+    now = timezone.now()
+    targets = {int(k): int(v) for k, v in current_response_targets().items()}
+    with transaction.atomic():
+        seq = _lock_board_head()
+        incidents = _open_incidents(Incident.objects.all())
+        teams = list(teams_for_board())
+        emergencies = emergencies_open()
+        audit_record(
+            actor=user,
+            action="board.view",
+            object_type="incidents.incident",
+            detail={"incidents": len(incidents), "seq": seq},
+            record_ids=[i.pk for i in incidents],
+        )
+    call_signs = {team.pk: team.call_sign for team in teams}
+    incident_rows = [_incident_row(i, targets=targets, teams=teams, call_signs=call_signs, now=now) for i in incidents]
+    team_rows = _team_rows(teams, now=now)
     return {
         "seq": seq,
         "server_time": _iso(now),
@@ -201,4 +214,34 @@ def board_snapshot(*, user) -> dict:
         "teams": team_rows,
         # Open and acknowledged emergencies, oldest first: the alarm survives a reload until resolved.
         "emergencies": [emergency_payload(e) for e in emergencies],
+    }
+
+
+def board_rows(*, user, incident_ids: list[int], team_ids: list[int]) -> dict:
+    """Only the rows a live event changed, shaped as in the snapshot: the board updates these instead
+    of reloading the snapshot. A call no longer open is listed in `gone`. The read is audited (one
+    row naming the calls shown), like the snapshot's."""
+    _refuse_unless_dispatch(user)
+    now = timezone.now()
+    targets = {int(k): int(v) for k, v in current_response_targets().items()}
+    incidents = _open_incidents(Incident.objects.filter(pk__in=incident_ids)) if incident_ids else []
+    teams = list(teams_for_board())  # every team: the recommendation compares them all
+    if incidents:
+        audit_record(
+            actor=user,
+            action="board.view",
+            object_type="incidents.incident",
+            detail={"incidents": len(incidents), "via": "board.rows"},
+            record_ids=[i.pk for i in incidents],
+        )
+    call_signs = {team.pk: team.call_sign for team in teams}
+    shown = {i.pk for i in incidents}
+    wanted_teams = set(team_ids)
+    return {
+        "server_time": _iso(now),
+        "incidents": [
+            _incident_row(i, targets=targets, teams=teams, call_signs=call_signs, now=now) for i in incidents
+        ],
+        "gone": sorted(set(incident_ids) - shown),
+        "teams": _team_rows([t for t in teams if t.pk in wanted_teams], now=now) if wanted_teams else [],
     }

@@ -6,6 +6,7 @@ from apps.board import apis
 
 urlpatterns = [
     path("board/", apis.BoardSnapshotApi.as_view(), name="api-board"),
+    path("board/rows/", apis.BoardRowsApi.as_view(), name="api-board-rows"),
     path("teams/", apis.TeamListApi.as_view(), name="api-teams"),
     path("board/incidents/<int:incident_id>/premise/", apis.PremiseHistoryApi.as_view(), name="api-board-premise"),
     path(

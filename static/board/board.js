@@ -2,9 +2,10 @@
  *
  * Starts from GET /api/v1/board/ (a snapshot with the board stream's `seq`), then follows the
  * `board` stream over /ws/v1/stream/ from that cursor, so a reload is never needed. Events are
- * applied at once for what they carry (status, position) and a debounced snapshot refresh fills in
- * what they do not (recommendations, targets). The stream client (static/common/stream.js) resumes
- * from the last seq seen, with backoff and jitter, and a banner says so while it is down.
+ * applied at once for what they carry (status, position), and the few rows they change beyond that
+ * (a new call, a recommendation) are fetched alone (rows.js); the snapshot again only after
+ * `resync` or a dropped connection. The stream client (static/common/stream.js) resumes from the last seq
+ * seen, with backoff and jitter, and a banner says so while it is down.
  * No build step, no framework: plain DOM.
  */
 import { refusalText, request } from "../common/api.js";
@@ -15,6 +16,7 @@ import { $, actions, el, flash, root, say, state, statusLabel } from "./state.js
 import { applyEmergencyEvent, setEmergencies } from "./emergency.js";
 import { applyCoResponseEvent, coResponseSection } from "./coresponse.js";
 import { premiseSection } from "./premise.js";
+import { rowsFor, setUpRows, wantRows } from "./rows.js";
 import { beep } from "./sound.js";
 import { detailPanel, render, renderMap, renderTeams, sortedIncidents, tick } from "./view.js";
 
@@ -54,9 +56,11 @@ async function loadSnapshot() {
   if (state.selected !== null && !state.incidents.has(state.selected)) state.selected = null;
   if (state.selected === null && snapshot.incidents.length) state.selected = snapshot.incidents[0].id;
   state.lastRefresh = Date.now();
+  root.dataset.snapshots = String(Number(root.dataset.snapshots || 0) + 1);
   render();
   return snapshot;
 }
+const live = () => !!(state.stream && state.stream.live);
 function scheduleRefresh() {
   clearTimeout(state.refreshTimer);
   const wait = Math.max(250, 1000 - (Date.now() - state.lastRefresh));
@@ -77,6 +81,8 @@ function follow() {
       root.dataset.stream = live ? "live" : "down";
       if (live) {
         banner("");
+        // Back after a drop: the replay brings the events, but not what the server announces only
+        // now and then (a team's newest position): the snapshot once, as at start.
         if (state.hadOutage) { state.hadOutage = false; scheduleRefresh(); say(gettext("Connection restored.")); }
       }
     },
@@ -172,10 +178,12 @@ function applyEvent(event) {
     const team = state.teams.get(data.team);
     if (team) team.position = { latitude: data.latitude, longitude: data.longitude, accuracy_m: data.accuracy_m, at: data.at };
     renderTeams(); renderMap();
-    return; // positions are complete in the event; no refresh
+    return; // positions are complete in the event
   }
   render();
-  scheduleRefresh();
+  const rows = rowsFor(event);
+  if (rows === null) scheduleRefresh();
+  else wantRows(rows);
   if (state.selected !== null && data.incident === state.selected) loadDetail(state.selected, true);
 }
 
@@ -193,7 +201,8 @@ async function loadDetail(id, quiet) {
 
 // --- actions -----------------------------------------------------------------------------------
 function run(promise, done) {
-  return promise.then(() => { flash(done); scheduleRefresh(); }).catch((e) => flash(e.message, true));
+  // With the stream live, what the action changed comes back as events.
+  return promise.then(() => { flash(done); if (!live()) scheduleRefresh(); }).catch((e) => flash(e.message, true));
 }
 Object.assign(actions, {
   select(id) {
@@ -278,6 +287,12 @@ async function start() {
   await loadCatalog(pageLanguage());
   configureFormat({ timeZone: root.dataset.timeZone });
   setInterval(tick, 1000);
+  setUpRows({
+    api,
+    render,
+    snapshot: () => loadSnapshot().catch((e) => flash(e.message, true)),
+    waiting: () => sortedIncidents().filter((i) => !i.assignments.length).map((i) => i.id),
+  });
   try {
     await loadSnapshot();
   } catch (e) {

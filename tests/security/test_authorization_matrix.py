@@ -9,8 +9,7 @@ table below stays the whole policy. Codes in the tables:
   P  public: open to anyone signed in or not (a 4xx for a missing fixture is fine; never a refusal)
   -  not judged here beyond the rules that hold everywhere (no 500, anonymous never 2xx)
 
-Rules that hold for every door and every role, whatever the table says:
-- never a 500;
+Rules that hold for every door and every role, whatever the table says: never a 500;
 - anonymous never gets a 2xx except on the P rows;
 - no response body shows a person's details (name, contact, narrative, follow-up notes, caller)
   to a role that may not read them, and a partner's answers carry only the consented fields.
@@ -61,6 +60,7 @@ GET_ROWS = {
     "api-encounter":                     "R    A    R    A    R    A    R    R    R    R",
     "api-encounter-referrals":           "R    A    R    A    R    A    R    R    R    R",
     "api-board":                         "R    R    R    A    R    A    R    R    R    R",
+    "api-board-rows":                    "R    R    R    A    R    A    R    R    R    R",
     # Premise history: dispatch, and the teams sent to the call (its reads are audited).
     "api-board-premise":                 "R    A    R    A    R    A    R    R    R    R",
     # Co-responses on the board: dispatch only (a team reads its calls' in the bootstrap).

@@ -97,6 +97,14 @@ AUDIT_ACTIONS: dict[str, str] = {
     "feedback_card.text": "A responder sent a feedback card's link by text message (the number is not kept).",
     "feedback_card.answer": "The person served answered a feedback card (no sign-in).",
     "feedback_card.view": "A supervisor opened a feedback card's answers.",
+    "community_feedback.themes": "A supervisor tagged a community feedback message with themes.",
+    "community_feedback.publishable": (
+        "A supervisor marked a community feedback message's words reviewed for publication, or took it back."
+    ),
+    "feedback_card.themes": "A supervisor tagged a feedback card's words with themes.",
+    "feedback_card.publishable": (
+        "A supervisor marked a feedback card's words reviewed for publication, or took it back."
+    ),
     "outreach.create": "A supervisor recorded an outreach event or a call-center training session.",
     "outreach.update": "A supervisor changed a recorded outreach event or training session.",
     "co_response.read": "Dispatch read a call's co-responses on the board.",

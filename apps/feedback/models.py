@@ -26,6 +26,29 @@ class FeedbackStatus(models.TextChoices):
     ANSWERED = "answered", _("Answered")
 
 
+class Theme(models.TextChoices):
+    """What a message or a card's words are about, as a supervisor reads them (issue 17, item 6)."""
+
+    RESPECT = "respect", _("Respect")
+    WAIT_TIME = "wait_time", _("Wait time")
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    REFERRALS = "referrals", _("Referrals and resources")
+    SAFETY = "safety", _("Safety")
+    LANGUAGE = "language", _("Language access")
+    OTHER = "other", _("Other")
+
+
+def _themes():
+    """A list of Theme values (JSON, so the development database, SQLite, keeps it too)."""
+    return models.JSONField(default=list, blank=True, editable=False)
+
+
+def _publishable_by():
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+
+
 class CommunityFeedback(models.Model):
     """A message from anyone, through the public form. The words and the contact are encrypted."""
 
@@ -41,6 +64,10 @@ class CommunityFeedback(models.Model):
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
+    themes = _themes()
+    # A supervisor read the words and found nothing that identifies anyone: they may be published.
+    publishable_at = models.DateTimeField(null=True, blank=True, editable=False)
+    publishable_by = _publishable_by()
 
     class Meta:
         ordering = ["-received_at"]
@@ -116,6 +143,9 @@ class FeedbackCard(models.Model):
     call_again = models.CharField(_("would call again"), max_length=10, choices=Reply.choices, blank=True)
     comment = EncryptedTextField(_("in their words"), blank=True)
     language = models.CharField(max_length=10, blank=True)
+    themes = _themes()
+    publishable_at = models.DateTimeField(null=True, blank=True, editable=False)
+    publishable_by = _publishable_by()
 
     class Meta:
         ordering = ["-issued_at"]

@@ -170,3 +170,29 @@ def feedback_cards_for_measures(*, since: datetime, until: datetime) -> list[tup
             *CARD_QUESTIONS,
         )
     ]
+
+
+def themes_for_measures(*, since: datetime, until: datetime) -> list[tuple[datetime, str]]:
+    """Each theme tag on a message received, or a card answered, in [since, until): (when, theme)."""
+    messages = CommunityFeedback.objects.filter(received_at__gte=since, received_at__lt=until)
+    cards = FeedbackCard.objects.filter(answered_at__gte=since, answered_at__lt=until)
+    rows = [*messages.values_list("received_at", "themes"), *cards.values_list("answered_at", "themes")]
+    return [(at, theme) for at, themes in rows for theme in themes or []]
+
+
+def published_words(*, limit: int = 5) -> list[dict]:
+    """The latest words a supervisor reviewed and marked publishable, for the public pages:
+    {"month": the first day of the month they were written, "text", "source": "community" or "card"}.
+    Nothing else about them (no day, team, kind of call or contact)."""
+    messages = CommunityFeedback.objects.filter(publishable_at__isnull=False).order_by("-received_at")[:limit]
+    cards = FeedbackCard.objects.filter(publishable_at__isnull=False, answered_at__isnull=False)
+    cards = cards.order_by("-answered_at")[:limit]
+    found = [(m.received_at, m.message, "community") for m in messages]
+    found += [(c.answered_at, c.comment, "card") for c in cards]
+    found.sort(key=lambda row: row[0], reverse=True)
+    zone = _zone()
+    return [
+        {"month": at.astimezone(zone).date().replace(day=1), "text": text, "source": source}
+        for at, text, source in found[:limit]
+        if text.strip()
+    ]

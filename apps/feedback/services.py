@@ -26,6 +26,7 @@ from apps.feedback.models import (
     FeedbackStatus,
     OutreachEvent,
     Reply,
+    Theme,
 )
 from apps.incidents.models import Encounter
 
@@ -122,6 +123,62 @@ def outreach_save(*, actor, event: OutreachEvent, changed: list[str] | None = No
             detail={"fields": sorted(changed or []), "kind": event.kind},
         )
     return event
+
+
+# --- themes and review for publication: a supervisor reads the words (issue 17, item 6) --------------------
+
+
+def _words_of(item) -> tuple[str, str]:
+    """The audit name of a message or a card, and its words."""
+    if isinstance(item, CommunityFeedback):
+        return "community_feedback", item.message
+    if isinstance(item, FeedbackCard):
+        return "feedback_card", item.comment
+    raise TypeError(item)
+
+
+def feedback_themes_set(*, actor, item: CommunityFeedback | FeedbackCard, themes) -> CommunityFeedback | FeedbackCard:
+    """A supervisor tags a message or a card's words with themes (none clears them)."""
+    if not is_supervisor(actor):
+        raise PermissionRefused(_("Only a supervisor tags feedback with themes."))
+    chosen = set(themes or [])
+    if chosen - set(Theme.values):
+        raise ValidationError({"themes": _("Choose themes from the list.")})
+    name, _words = _words_of(item)
+    ordered = [t for t in Theme.values if t in chosen]
+    if ordered == list(item.themes or []):
+        return item
+    with transaction.atomic():
+        item.themes = ordered
+        item.save(update_fields=["themes"])
+        if name == "community_feedback":
+            audit_record(actor=actor, action="community_feedback.themes", obj=item, detail={"themes": ordered})
+        else:
+            audit_record(actor=actor, action="feedback_card.themes", obj=item, detail={"themes": ordered})
+    return item
+
+
+def feedback_text_publishable(
+    *, actor, item: CommunityFeedback | FeedbackCard, publishable: bool
+) -> CommunityFeedback | FeedbackCard:
+    """A supervisor has read the words and found nothing that identifies anyone (publishable), or
+    takes that back. Only words marked so appear outside the admin; who and when are kept."""
+    if not is_supervisor(actor):
+        raise PermissionRefused(_("Only a supervisor reviews words for publication."))
+    name, words = _words_of(item)
+    if publishable and not (words or "").strip():
+        raise ValidationError({"publishable": _("There are no words to publish.")})
+    if bool(item.publishable_at) == bool(publishable):
+        return item
+    with transaction.atomic():
+        item.publishable_at, item.publishable_by = (timezone.now(), actor) if publishable else (None, None)
+        item.save(update_fields=["publishable_at", "publishable_by"])
+        detail = {"publishable": bool(publishable)}
+        if name == "community_feedback":
+            audit_record(actor=actor, action="community_feedback.publishable", obj=item, detail=detail)
+        else:
+            audit_record(actor=actor, action="feedback_card.publishable", obj=item, detail=detail)
+    return item
 
 
 # --- feedback cards: the person served answers a few questions about one encounter --------------------

@@ -120,3 +120,29 @@ def answers_by_call(incident_ids) -> dict[int, dict[str, str]]:
 def exported_questions() -> list:
     """The questions the export has a column for (every published key but short text), as last published."""
     return [q for q in questions_latest_by_key().values() if q.kind != QuestionKind.TEXT]
+
+
+def answers_for_measures(*, since: datetime, until: datetime) -> list[tuple[datetime, str, str]]:
+    """Each question answered on an encounter recorded in [since, until), its current version only:
+    (encounter recorded at, call type code, question key). Never the answer itself."""
+    rows = EncounterVersion.objects.filter(
+        number=F("encounter__current_version"),
+        form_version__isnull=False,
+        encounter__created_at__gte=since,
+        encounter__created_at__lt=until,
+    ).values_list("form_version_id", "encounter__created_at", "encounter__incident__call_type__code", "answers")
+    rows = list(rows)
+    by_version = questions_by_version({r[0] for r in rows})
+    found = []
+    for version_id, at, call_type, answers in rows:
+        for q in by_version.get(version_id, []):
+            value = (answers or {}).get(q.key)
+            if not (value is None or value == "" or value == []):
+                found.append((at, call_type or "", q.key))
+    return found
+
+
+def question_labels(keys) -> dict[str, str]:
+    """Each question key's label as last published (the key itself when it is gone)."""
+    latest = questions_latest_by_key()
+    return {key: str(latest[key].label) if key in latest else key for key in keys}

@@ -7,8 +7,14 @@ it shapes the rollups' (the same suppression on the public side). No words, cont
 from collections import Counter, defaultdict
 from datetime import date
 
-from apps.feedback.selectors import feedback_cards_for_measures, feedback_for_measures, outreach_for_measures
+from apps.feedback.selectors import (
+    feedback_cards_for_measures,
+    feedback_for_measures,
+    outreach_for_measures,
+    themes_for_measures,
+)
 from apps.followups.selectors import handoff_answers_for_measures
+from apps.incidents.answers import answers_for_measures
 from apps.insights.facts import day_bounds, local_day
 from apps.insights.registry import Measure, minutes_bin
 from apps.insights.registry.feedback import CARD_QUESTIONS
@@ -30,6 +36,13 @@ def listening_sums(
             counts[day].update({"feedback": 1, f"feedback_{kind}": 1, "feedback_answered": int(answered)})
             if hours is not None:
                 histograms[day][minutes_bin(round(hours * 3600))] += 1
+    elif "themes" in wanted:
+        for at, theme in themes_for_measures(since=since, until=until):
+            counts[theme if by == "theme" else local_day(at)]["themes"] += 1
+    elif "question_answers" in wanted:
+        for at, call_type, key in answers_for_measures(since=since, until=until):
+            group = {"call_type": call_type, "question": key}.get(by, local_day(at))
+            counts[group]["question_answers"] += 1
     elif any(name.startswith("cards_") for name in wanted):
         for at, team, call_type, answered, *replies in feedback_cards_for_measures(since=since, until=until):
             key = {"team": str(team or ""), "call_type": call_type}.get(by, local_day(at))

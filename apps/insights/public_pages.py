@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from apps.common.errors import ApplicationError
+from apps.feedback.selectors import published_words
 from apps.insights import charts, opendata, privacy, public
 from apps.insights.registry import public_measures
 
@@ -36,6 +37,7 @@ LISTENING = (
     "outreach_training_events",
     "outreach_training_people",
 )
+IN_THEIR_WORDS = 5  # the latest words supervisors reviewed for publication, shown with their month only
 HEADLINES = ("calls", "screened_out", "without_police_share", "to_on_scene", "people_served")
 
 
@@ -97,6 +99,7 @@ def dashboard(request):
         "dispositions": [m for m in summary["measures"] if m["key"].startswith("disposition_")],
         "durations": [m for m in summary["measures"] if m["kind"] == "duration"],
         "listening": [measures[k] for k in LISTENING if k in measures],
+        "words": published_words(limit=IN_THEIR_WORDS),
         "min_count": summary["min_count"],
         "range_months": public.months_between(start, end),
         "this_month": public.this_month(),

@@ -14,6 +14,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from apps.common.errors import ApplicationError
+from apps.feedback.models import Theme
+from apps.incidents.answers import question_labels
 from apps.incidents.models import Source
 from apps.incidents.selectors import call_type_names
 from apps.incidents.vocab import AGENCIES, CO_RESPONSE_REASONS
@@ -139,6 +141,11 @@ def _labels(by: str, groups) -> dict[str, str]:
     if by == "partner":
         names = {str(pk): name for pk, name in organization_names(ids=groups).items()}
         return {g: names.get(g, g) for g in groups}
+    if by == "theme":
+        names = {code: str(label) for code, label in Theme.choices}
+        return {g: names.get(g, g) for g in groups}
+    if by == "question":
+        return question_labels(groups)
     return {g: g for g in groups}
 
 

@@ -27,6 +27,8 @@ UNITS = {
     "messages": gettext_lazy("messages"),
     "events": gettext_lazy("events"),
     "cards": gettext_lazy("cards"),
+    "tags": gettext_lazy("tags"),
+    "answers": gettext_lazy("answers"),
 }
 
 

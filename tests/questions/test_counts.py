@@ -1,10 +1,12 @@
 """Counts of the answers from known data: the current version of each encounter, per question key,
-by answer, call type and form version; short text counted, never shown."""
+by answer, call type and form version; short text counted, never shown; the insights measure."""
 
 import pytest
+from django.utils import timezone
 
 from apps.incidents import services as incident_services
 from apps.incidents.answers import answer_counts, answers_by_call, exported_questions
+from apps.insights.selectors import measure_values
 from apps.questions import services
 from tests.factories import CallTypeFactory
 from tests.questions.helpers import DOSES, NALOXONE, published_with
@@ -74,3 +76,25 @@ def test_the_export_has_a_column_per_question_but_short_text(supervisor):
     encounter(supervisor, overdose, version, {"naloxone": False}, incident=incident)
     assert [q.key for q in exported_questions()] == ["naloxone", "naloxone_doses"]
     assert answers_by_call([incident.pk]) == {incident.pk: {"naloxone": "no;yes", "naloxone_doses": "2"}}
+
+
+def test_the_insights_measure_counts_answers_per_question_call_type_and_month(supervisor):
+    overdose, welfare = CallTypeFactory(code="overdose"), CallTypeFactory(code="welfare")
+    version = published_with(supervisor, NALOXONE, DOSES, NOTES)
+    encounter(supervisor, overdose, version, {"naloxone": True, "naloxone_doses": 2, "where_found": "Alley"})
+    encounter(supervisor, overdose, version, {"naloxone": False})
+    encounter(supervisor, welfare, version, {"naloxone": False, "where_found": ""})
+    today = timezone.localdate()
+
+    def rows(by):
+        found = measure_values("question_answers", start=today, end=today, by=by)
+        return {r["group"]: (r["value"], str(r["label"])) for r in found}
+
+    assert rows("question") == {
+        "naloxone": (3, NALOXONE["label"]),
+        "naloxone_doses": (1, DOSES["label"]),
+        "where_found": (1, NOTES["label"]),  # counted as answered, never shown
+    }
+    assert {g: v for g, (v, _label) in rows("call_type").items()} == {"overdose": 4, "welfare": 1}
+    assert rows("month")[today.strftime("%Y-%m")][0] == 5
+    assert measure_values("question_answers", start=today, end=today)[0]["value"] == 5

@@ -19,6 +19,8 @@ BREAKDOWNS = (
     "policy_version",
     "agency",
     "reason",
+    "theme",
+    "question",
 )
 BREAKDOWN_LABELS = {
     "week": _("Week"),
@@ -32,8 +34,11 @@ BREAKDOWN_LABELS = {
     "policy_version": _("Policy version"),
     "agency": _("Agency"),
     "reason": _("Reason"),
+    "theme": _("Theme"),
+    "question": _("Question"),
 }
-# The dimensions a rollup row is kept by: each breakdown except week and month, which add up days.
+# The dimensions a rollup row is kept by: each breakdown except week and month, which add up days
+# (theme and question are read by the measures of listening only, never from the rollups).
 DIMENSIONS = ("all", *(b for b in BREAKDOWNS if b not in ("week", "month")))
 
 KINDS = ("count", "share", "duration")

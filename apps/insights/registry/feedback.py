@@ -69,7 +69,42 @@ def _card_score(question: str):
     )
 
 
+THEMED = ("feedback.CommunityFeedback", "feedback.FeedbackCard")
+ANSWERS = ("questions.Question", "incidents.EncounterVersion", "incidents.Incident")
+
 MEASURES = [
+    count(
+        "feedback_themes",
+        _("Themes in feedback"),
+        _(
+            "The themes supervisors tagged on community feedback and on the words written on feedback cards, "
+            "on the local day the message arrived or the card was answered. One message may carry several "
+            "themes; messages nobody has tagged are not counted."
+        ),
+        _("count of theme tags on messages and cards in the period"),
+        unit="tags",
+        sources=THEMED,
+        privacy="program",
+        breakdowns=("week", "month", "theme"),
+        counter="themes",
+        reader="feedback",
+    ),
+    count(
+        "question_answers",
+        _("Answers to the program's encounter questions"),
+        _(
+            "Answers given to the questions the program added to the encounter form, on the local day the "
+            "encounter was recorded, in each encounter's current version. A question answered with several "
+            "choices counts once; short-text answers count as answered and are never shown."
+        ),
+        _("count of questions answered on encounters recorded in the period"),
+        unit="answers",
+        sources=ANSWERS,
+        privacy="program",
+        breakdowns=("week", "month", "call_type", "question"),
+        counter="question_answers",
+        reader="feedback",
+    ),
     count(
         "cards_issued",
         _("Feedback cards offered"),

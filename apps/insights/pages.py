@@ -114,6 +114,8 @@ def measure(request, measure_key: str):
         "unit": tables.unit_label(chosen),
         "breakdown_refused": values["by"] is not None and table.by is None,
     }
+    if chosen.key == "question_answers":
+        context["question_tables"] = tables.question_tables(start=values["start"], end=values["end"])
     return render(request, "insights/measure.html", context)
 
 

@@ -13,7 +13,9 @@ from datetime import date, timedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.incidents.answers import answer_counts
 from apps.insights import charts, registry, selectors
+from apps.insights.facts import day_bounds
 
 TIME_BREAKDOWNS = ("week", "month")
 UNITS = {
@@ -269,3 +271,35 @@ def overview_csv(lines: list[dict]) -> str:
     for line in lines:
         writer.writerow(line["cells"])
     return out.getvalue()
+
+
+def question_tables(*, start: date, end: date) -> list[dict]:
+    """The answers to the program's encounter questions on encounters recorded start..end: per
+    question, how often each answer was given, overall and by call type (program-level; short text is
+    counted as answered, never shown). [{"key", "label", "asked", "answered", "call_types": [label],
+    "values": [{"value", "count", "by_call_type": [count per call type]}]}]"""
+    found = answer_counts(since=day_bounds(start)[0], until=day_bounds(end)[1])
+    codes = sorted({code for q in found for code in q["by_call_type"]})
+    names = selectors.group_labels("call_type", codes)
+    words = {"yes": _("Yes"), "no": _("No")}
+    out = []
+    for q in found:
+        values = sorted(q["values"].items(), key=lambda item: (-item[1], item[0]))
+        out.append(
+            {
+                "key": q["key"],
+                "label": q["label"],
+                "asked": q["asked"],
+                "answered": q["answered"],
+                "call_types": [names[code] for code in codes],
+                "values": [
+                    {
+                        "value": words.get(value, value),
+                        "count": count,
+                        "by_call_type": [q["by_call_type"].get(code, {}).get(value, 0) for code in codes],
+                    }
+                    for value, count in values
+                ],
+            }
+        )
+    return out

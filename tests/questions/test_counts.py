@@ -98,3 +98,20 @@ def test_the_insights_measure_counts_answers_per_question_call_type_and_month(su
     assert {g: v for g, (v, _label) in rows("call_type").items()} == {"overdose": 4, "welfare": 1}
     assert rows("month")[today.strftime("%Y-%m")][0] == 5
     assert measure_values("question_answers", start=today, end=today)[0]["value"] == 5
+
+
+def test_the_measure_page_shows_each_question_s_answers_by_call_type(client, supervisor):
+    overdose, welfare = CallTypeFactory(code="overdose", name="Overdose"), CallTypeFactory(code="welfare")
+    version = published_with(supervisor, NALOXONE, NOTES)
+    encounter(supervisor, overdose, version, {"naloxone": True, "where_found": "Behind the bus stop"})
+    encounter(supervisor, overdose, version, {"naloxone": True})
+    encounter(supervisor, welfare, version, {"naloxone": False})
+    client.force_login(supervisor)
+    today = timezone.localdate().isoformat()
+    page = client.get("/insights/measures/question_answers/", {"start": today, "end": today, "by": "question"})
+    body = page.content.decode()
+    assert page.status_code == 200 and NALOXONE["label"] in body
+    table = body.split('data-question="naloxone"')[1].split("</table>")[0]
+    assert "answered on 3 of 3 encounters" in table and "Overdose" in table
+    assert '<th scope="row">Yes</th><td>2</td><td>2</td><td>0</td>' in table
+    assert "Behind the bus stop" not in body  # short text is never shown

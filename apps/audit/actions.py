@@ -131,6 +131,7 @@ AUDIT_ACTIONS: dict[str, str] = {
     "intake.call.screen": "A call was screened (decision recorded, call created or handed back).",
     "intake.call.held": "A call was held until its screening questions are answered.",
     "intake.decision.view": "A screening decision was read.",
+    "intake.screening_review": "A supervisor recorded whether the team could have served a screened-out call.",
     "intake.duplicate.link": "A possible duplicate call was linked to the earlier one.",
     "intake.duplicate.dismiss": "A possible duplicate call was dismissed as distinct.",
     "intake.handback": "A call was handed back to its call center.",

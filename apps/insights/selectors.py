@@ -23,6 +23,7 @@ from apps.insights.facts import CALL_COUNTERS, call_counters
 from apps.insights.listening import listening_sums
 from apps.insights.models import CallFact, DailyRollup, MonthlyRollup, PublicRelease, RollupDay, RollupMonth
 from apps.insights.registry import BREAKDOWNS, INTERVALS, MEASURES, Measure, percentile
+from apps.insights.reviews import review_sums
 from apps.resources.selectors import organization_names
 from apps.teams.selectors import team_call_signs
 
@@ -209,7 +210,8 @@ def measure_values(key: str, *, start: date, end: date, by: str | None = None) -
     # The database adds the counters (one key of each row's JSON) and the histograms.
     sums = {f"n{i}": Sum(Cast(KT(f"counts__{counter}"), BigIntegerField())) for i, counter in enumerate(wanted)}
     if measure.reader:  # the measures of listening: not in the rollups (apps/insights/listening.py)
-        for at, found, histogram in listening_sums(measure, start=start, end=end, by=by):
+        read = review_sums if measure.reader == "screening_review" else listening_sums
+        for at, found, histogram in read(measure, start=start, end=end, by=by):
             counts[_group(by, at)].update(found)
             histograms[_group(by, at)].update(histogram)
     for model, first, last in [] if measure.reader else _pieces(by, start, end):

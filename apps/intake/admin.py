@@ -313,3 +313,6 @@ class EidoDocumentAdmin(ReadOnlyAdmin):
 class Open311RequestAdmin(ReadOnlyAdmin):
     list_display = ["pk", "call_center", "service_code", "requested_at"]
     list_filter = ["call_center"]
+
+
+from apps.intake import admin_reviews  # noqa: E402, F401  the review of screened-out calls, in its own module

@@ -213,3 +213,23 @@ def response_target_history() -> list[tuple]:
         targets.update({t.priority: t.minutes for t in version.targets.all()})
         history.append((version.published_at, targets))
     return history
+
+
+def screening_reviews_for_measures(*, since, until) -> list[tuple]:
+    """[(decided_at, policy version "Name vN", call type code, answer or "")] for every call screened
+    out in [since, until), reviewed or not: what the insights measure of screening reviews counts.
+    Never the review's note."""
+    rows = (
+        ScreeningDecision.objects.filter(
+            response_type=ResponseType.NOT_ELIGIBLE, decided_at__gte=since, decided_at__lt=until
+        )
+        .values_list(
+            "decided_at",
+            "policy_version__policy__name",
+            "policy_version__number",
+            "call_type__code",
+            "review__could_have_served",
+        )
+        .order_by()
+    )
+    return [(at, f"{name} v{number}", code or "", answer or "") for at, name, number, code, answer in rows]

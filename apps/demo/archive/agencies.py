@@ -11,7 +11,7 @@ from apps.demo.call_kinds import D
 from apps.demo.city import demo_uuid
 from apps.incidents import timeline
 from apps.incidents.models import IncidentLogEntry
-from apps.intake.models import Handback, ResponseType, ScreeningDecision, UnmetNeed
+from apps.intake.models import CouldHaveServed, Handback, ResponseType, ScreeningDecision, ScreeningReview, UnmetNeed
 from apps.intake.services.calls import HANDBACK_RESPONSES
 from apps.safety.models import CoResponse
 
@@ -80,6 +80,36 @@ def write_screening(writer, calls: list[Call], incidents: dict) -> None:
     )
     writer.counts["screening decisions"] += len(decisions)
     writer.counts["handbacks"] += len(handbacks)
+    write_screening_reviews(writer, [d for d in decisions if d.response_type == ResponseType.NOT_ELIGIBLE])
+
+
+REVIEW_NOTES = {
+    CouldHaveServed.YES: "Caller was calm by the time of the call back; a team could have gone.",
+    CouldHaveServed.UNSURE: "Not enough in the call record to say.",
+}
+
+
+def write_screening_reviews(writer, screened_out: list[ScreeningDecision]) -> None:
+    """A supervisor's look back at about six in ten screened-out calls, a week or so later: about one
+    in ten of those the team could have served, a few unsure (issue 15, item 1)."""
+    reviews = []
+    for decision in screened_out:
+        if writer.rng.random() >= 0.6:
+            continue
+        roll = writer.rng.random()
+        answer = CouldHaveServed.YES if roll < 0.1 else CouldHaveServed.UNSURE if roll < 0.15 else CouldHaveServed.NO
+        reviewed_at = min(decision.decided_at + timedelta(days=writer.rng.randint(1, 10)), writer.now)
+        reviews.append(
+            ScreeningReview(
+                decision=decision,
+                could_have_served=answer,
+                note=REVIEW_NOTES.get(answer, ""),
+                reviewed_by=writer.cast.supervisor,
+                reviewed_at=reviewed_at,
+            )
+        )
+    ScreeningReview.objects.bulk_create(reviews, batch_size=BATCH)
+    writer.counts["screening reviews"] += len(reviews)
 
 
 def _co_response(rng, call: Call) -> tuple | None:

@@ -5,10 +5,11 @@ computes any measure from the rollups (apps/insights/models.py) by the counters 
 
 Pure data and arithmetic: no query, no model. `base` holds the shape and the arithmetic; `calls`
 the measures of calls (volume, screening, response, outcomes); `loop` referrals, follow-ups,
-unmet needs and staffing; `feedback` community feedback, outreach and partners' word on handoffs.
+unmet needs and staffing; `feedback` community feedback, outreach and partners' word on handoffs;
+`reviews` supervisors' reviews of screened-out calls.
 """
 
-from apps.insights.registry import calls, feedback, loop
+from apps.insights.registry import calls, feedback, loop, reviews
 from apps.insights.registry.base import (
     BREAKDOWN_LABELS,
     BREAKDOWNS,
@@ -27,7 +28,9 @@ from apps.insights.registry.base import (
 )
 from apps.insights.registry.calls import DISPOSITIONS
 
-MEASURES: dict[str, Measure] = {m.key: m for m in [*calls.MEASURES, *loop.MEASURES, *feedback.MEASURES]}
+MEASURES: dict[str, Measure] = {
+    m.key: m for m in [*calls.MEASURES, *loop.MEASURES, *feedback.MEASURES, *reviews.MEASURES]
+}
 
 
 def public_measures() -> list[Measure]:

@@ -29,13 +29,16 @@ from apps.intake.models.policy import (
     ScreeningQuestion,
     UnansweredCritical,
 )
+from apps.intake.models.reviews import REVIEW_NOTE_MAX, CouldHaveServed, ScreenedOutCall, ScreeningReview
 
 __all__ = [
     "RESPONSE_SEVERITY",
+    "REVIEW_NOTE_MAX",
     "ApiKey",
     "CallCenter",
     "CenterKind",
     "Channel",
+    "CouldHaveServed",
     "DuplicateFlag",
     "DuplicateStatus",
     "EidoDocument",
@@ -47,8 +50,10 @@ __all__ = [
     "PolicyVersion",
     "PriorityTarget",
     "ResponseType",
+    "ScreenedOutCall",
     "ScreeningDecision",
     "ScreeningQuestion",
+    "ScreeningReview",
     "UnansweredCritical",
     "UnmetNeed",
 ]

@@ -27,6 +27,7 @@ from apps.intake.services.keys import (
 )
 from apps.intake.services.open311 import open311_request_create
 from apps.intake.services.policy import policy_version_draft, policy_version_edit, policy_version_publish
+from apps.intake.services.reviews import screening_review
 from apps.intake.services.screening import (
     NOT_YET_SAFE,
     Evaluation,
@@ -61,4 +62,5 @@ __all__ = [
     "policy_version_publish",
     "question_is_critical",
     "screening_evaluate",
+    "screening_review",
 ]

@@ -260,3 +260,15 @@ def test_a_second_load_writes_nothing(demo_output, db):
     assert load_archive(now=timezone.now() + timedelta(days=3), stdout=out) == 0
     assert "already loaded" in out.getvalue()
     assert (archive().count(), Assignment.objects.count(), FollowUp.objects.count(), Shift.objects.count()) == before
+
+
+def test_about_six_in_ten_screened_out_calls_are_reviewed_and_a_few_could_have_been_served(demo_output, db):
+    out = ScreeningDecision.objects.filter(response_type=ResponseType.NOT_ELIGIBLE)
+    reviewed = out.filter(review__isnull=False)
+    assert 0.5 < reviewed.count() / out.count() < 0.7
+    yes = reviewed.filter(review__could_have_served="yes").count()
+    assert 0.04 < yes / reviewed.count() < 0.2
+    start, end = timezone.localdate() - timedelta(days=600), timezone.localdate() + timedelta(days=1)
+    share = measure_values("screened_out_could_have_served_share", start=start, end=end)[0]
+    assert share["count"] == reviewed.count()
+    assert share["value"] == round(100 * yes / reviewed.count(), 1)

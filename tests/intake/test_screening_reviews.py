@@ -13,6 +13,7 @@ from apps.insights.facts import local_day
 from apps.insights.selectors import measure_values
 from apps.intake import services
 from apps.intake.models import ResponseType, ScreeningReview
+from tests.insights.test_pages import table_of
 from tests.intake.test_policy import NO, screen
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +102,18 @@ def test_the_admin_lists_screened_out_calls_and_a_supervisor_reviews_one(policy,
     )
     assert refused.status_code in (302, 403)
     assert ScreeningReview.objects.get().could_have_served == "yes"
+
+
+def test_the_insights_pages_show_the_share_by_policy_version_and_call_type(policy, call_taker, supervisor):
+    for answer in ("yes", "no"):
+        decision = screened_out(call_taker)
+        services.screening_review(actor=supervisor, decision_id=decision.pk, could_have_served=answer)
+    day = local_day(datetime.now().astimezone()).isoformat()
+    client = Client()
+    client.force_login(supervisor)
+    version = f"{policy.policy.name} v{policy.number}"
+    for by, first in (("policy_version", version), ("call_type", "Welfare check")):
+        page = client.get(f"/insights/measures/screened_out_could_have_served_share/?start={day}&end={day}&by={by}")
+        rows = table_of(page, "measure-table").rows
+        assert rows[1][:2] == [first, "50"], by
+    assert client.get(f"/insights/?start={day}&end={day}").status_code == 200

@@ -18,7 +18,13 @@ from apps.accounts.models import User
 from apps.accounts.roles import Role
 from apps.feedback import conf as feedback_conf
 from apps.feedback.models import CommunityFeedback, FeedbackCard, FeedbackStatus, OutreachEvent
-from apps.feedback.services import community_feedback_handle, community_feedback_submit, outreach_save
+from apps.feedback.services import (
+    community_feedback_handle,
+    community_feedback_submit,
+    feedback_text_publishable,
+    feedback_themes_set,
+    outreach_save,
+)
 from apps.followups.models import Referral
 from apps.incidents.models import Encounter
 
@@ -51,6 +57,30 @@ MESSAGES = [
     ("compliment", "The follow-up call the next day meant a lot.", "en"),
     ("suggestion", "Could you visit our senior center and explain when to call you?", "en"),
 ]
+# The themes a supervisor reads in each message (by its first words), and those whose words name
+# no one and may be published ("In their words" on /transparency/).
+THEMES = {
+    "The team talked": ["respect"],
+    "Thank you for treating": ["respect", "safety"],
+    "El equipo fue": ["respect", "language"],
+    "It took a long time": ["wait_time"],
+    "I called about": ["follow_up"],
+    "Put the team's": ["other"],
+    "Please have more Spanish": ["language"],
+    "A van was parked": ["other"],
+    "The follow-up call": ["follow_up"],
+    "Could you visit": ["other"],
+}
+PUBLISHABLE = ("The team talked", "Thank you for treating", "El equipo fue", "The follow-up call", "Put the team's")
+CARD_THEMES = {
+    "They listened": ["respect"],
+    "The responder knelt": ["respect"],
+    "It took a while": ["wait_time", "referrals"],
+    "I wanted someone": ["follow_up"],
+    "Me hablaron": ["language", "respect"],
+    "Gracias por no": ["safety"],
+    "The shelter they": ["referrals"],
+}
 ANSWERS = [
     "Thank you. We shared your words with the team.",
     "We looked into it and talked with the team on that shift.",
@@ -128,6 +158,10 @@ def _community(supervisor: User, rng: random.Random, now: datetime) -> int:
                 CommunityFeedback.objects.filter(pk=feedback.pk).update(
                     reviewed_at=first, answered_at=first if status == FeedbackStatus.ANSWERED else None
                 )
+                opening = next(k for k in THEMES if message.startswith(k))
+                feedback_themes_set(actor=supervisor, item=feedback, themes=THEMES[opening])
+                if opening in PUBLISHABLE:
+                    feedback_text_publishable(actor=supervisor, item=feedback, publishable=True)
             made += 1
     return made
 
@@ -212,6 +246,7 @@ def feedback_cards() -> int:
         if rng.random() < 0.36 and answered < min(now, card.expires_at):
             words, language = rng.choice(CARD_WORDS) if rng.random() < 0.3 else ("", "")
             card.answered_at, card.comment = answered, words
+            card.themes = next((t for k, t in CARD_THEMES.items() if words.startswith(k)), []) if words else []
             card.language = language or ("es" if rng.random() < 0.25 else "en")
             card.respect, card.needs_met, card.call_again = (_reply(rng, q) for q in REPLY_WEIGHTS)
         cards.append(card)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from apps.demo.feedback import DEMO_CARD_TOKEN
 from apps.feedback.models import CommunityFeedback, FeedbackCard, OutreachEvent
-from apps.feedback.selectors import card_state, feedback_card_for, recipient_feedback_totals
+from apps.feedback.selectors import card_state, feedback_card_for, published_words, recipient_feedback_totals
 from apps.followups.models import Referral
 
 
@@ -31,6 +31,9 @@ def test_community_messages_new_reviewed_and_answered_across_the_year(demo_outpu
     answered = messages.filter(status="answered")
     assert not answered.filter(answered_at__isnull=True).exists()
     assert all(m.reviewed_at >= m.received_at for m in answered)
+    # Supervisors tagged themes on what they handled and marked a few messages' words publishable.
+    assert all(m.themes for m in messages.exclude(status="new"))
+    assert len(published_words()) == 5
 
 
 def test_partners_answered_the_handoff_question_on_most_closed_referrals(demo_output, db):

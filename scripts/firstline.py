@@ -203,6 +203,16 @@ def run(port: int, host: str) -> int:
     return code
 
 
+def parallel(pytest_args: list[str]) -> list[str]:
+    """The whole suite runs in FIRSTLINE_TEST_WORKERS pytest-xdist workers (default: one per core,
+    at least 2: most tests wait on servers, browsers and the database), a test file per worker at a
+    time (`--dist loadfile`, so a module's server or browser starts once); a chosen subset runs in one process unless -n is given."""
+    if pytest_args:
+        return []
+    workers = os.environ.get("FIRSTLINE_TEST_WORKERS") or str(max(2, os.cpu_count() or 1))
+    return [] if workers in ("0", "1") else ["-n", workers, "--dist", "loadfile"]
+
+
 def test(pytest_args: list[str]) -> int:
     ensure_environment(with_tests=True)
     env = dict(os.environ)
@@ -215,7 +225,7 @@ def test(pytest_args: list[str]) -> int:
     say("makemigrations --check")
     migrations = subprocess.run([PYTHON, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=ROOT, env=env)
     say("pytest")
-    tests = subprocess.run([PYTHON, "-m", "pytest", *pytest_args], cwd=ROOT, env=env)
+    tests = subprocess.run([PYTHON, "-m", "pytest", *parallel(pytest_args), *pytest_args], cwd=ROOT, env=env)
     for name, result in [("ruff", lint), ("lint-imports", layers), ("makemigrations --check", migrations)]:
         if result.returncode:
             say(f"{name} failed")

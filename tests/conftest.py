@@ -76,6 +76,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=f"needs Chromium at {CHROMIUM} (apt-get install chromium)"))
 
 
+def pytest_sessionstart(session):
+    """A pytest-xdist worker's own Redis database starts empty (config/settings/test.py picks it): no
+    queued task, channel message or counter left by an earlier run on this machine."""
+    if os.environ.get("PYTEST_XDIST_WORKER") and settings.REDIS_URL:
+        import redis
+
+        redis.Redis.from_url(settings.REDIS_URL).flushdb()
+
+
 def pytest_sessionfinish(session, exitstatus):
     if not REQUIRE_SERVICES:
         return

@@ -4,8 +4,29 @@ Without DATABASE_URL / REDIS_URL the suite runs on SQLite and the in-memory chan
 skips what needs the services; CI sets both and requires every test to run.
 """
 
-from .base import *  # noqa: F403
-from .base import VAR_DIR, database_from_env
+import os
+
+
+def _redis_for_this_worker() -> None:
+    """Under pytest-xdist each worker gets its own Redis database (the URL's number + 1 + its index),
+    so one worker's channel groups, broker queue and counters never meet another's. Set once in the
+    environment, so the daphne and Celery processes a test starts inherit the same database."""
+    worker, url = os.environ.get("PYTEST_XDIST_WORKER", ""), os.environ.get("REDIS_URL", "")
+    if not worker.startswith("gw") or not url or os.environ.get("FIRSTLINE_TEST_REDIS_WORKER") == worker:
+        return
+    base, _, number = url.rstrip("/").rpartition("/")
+    if not number.isdigit():
+        base, number = url.rstrip("/"), "0"
+    os.environ["REDIS_URL"] = f"{base}/{int(number) + 1 + int(worker[2:])}"
+    if os.environ.get("CELERY_BROKER_URL") == url:
+        del os.environ["CELERY_BROKER_URL"]  # the broker follows REDIS_URL
+    os.environ["FIRSTLINE_TEST_REDIS_WORKER"] = worker
+
+
+_redis_for_this_worker()
+
+from .base import *  # noqa: E402, F403
+from .base import VAR_DIR, database_from_env  # noqa: E402
 
 DEBUG = False
 DATABASES = {"default": database_from_env(VAR_DIR / "test.sqlite3")}

@@ -206,7 +206,8 @@ def run(port: int, host: str) -> int:
 def parallel(pytest_args: list[str]) -> list[str]:
     """The whole suite runs in FIRSTLINE_TEST_WORKERS pytest-xdist workers (default: one per core,
     at least 2: most tests wait on servers, browsers and the database), a test file per worker at a
-    time (`--dist loadfile`, so a module's server or browser starts once); a chosen subset runs in one process unless -n is given."""
+    time (`--dist loadfile`, so a module's server or browser starts once). A chosen subset runs in
+    one process unless -n is given."""
     if pytest_args:
         return []
     workers = os.environ.get("FIRSTLINE_TEST_WORKERS") or str(max(2, os.cpu_count() or 1))

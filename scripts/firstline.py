@@ -211,7 +211,7 @@ def parallel(pytest_args: list[str]) -> list[str]:
     if pytest_args:
         return []
     workers = os.environ.get("FIRSTLINE_TEST_WORKERS") or str(max(2, os.cpu_count() or 1))
-    return [] if workers in ("0", "1") else ["-n", workers, "--dist", "loadfile"]
+    return [] if workers in ("0", "1") else ["-n", workers, "--dist", "loadfile", "--durations=25"]
 
 
 def test(pytest_args: list[str]) -> int:

@@ -83,8 +83,8 @@ def _histogram_sums(model, histogram: str, dimension: str, grouped: bool, first:
     with connection.cursor() as cursor:
         cursor.execute(sql, [histogram, dimension, first, last])
         rows = cursor.fetchall()
-    if connection.vendor == "sqlite" and grouped:  # SQLite answers dates as text
-        rows = [(date.fromisoformat(at), k, n) for at, k, n in rows]
+    if connection.vendor == "sqlite" and grouped:  # SQLite may answer a date as text (by its declared type)
+        rows = [(date.fromisoformat(at) if isinstance(at, str) else at, k, n) for at, k, n in rows]
     return rows
 
 

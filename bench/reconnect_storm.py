@@ -106,6 +106,9 @@ def main() -> None:
     parser.add_argument("--missed", type=int, default=200)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--daphnes", type=int, default=2)
+    parser.add_argument(
+        "--pool", type=int, default=20, help="FIRSTLINE_DB_POOL_SIZE of each server process (0: no pool)"
+    )
     parser.add_argument("--rest-seconds", type=float, default=5.0)
     parser.add_argument("--time-limit", type=float, default=600.0, help="seconds one storm may take at most")
     args = parser.parse_args()
@@ -120,7 +123,8 @@ def main() -> None:
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     servers, worker = [], None
     try:
-        servers = [AsgiServer().start() for _ in range(args.daphnes)]
+        pool = {"FIRSTLINE_DB_POOL_SIZE": str(args.pool)}
+        servers = [AsgiServer(extra_env=pool).start() for _ in range(args.daphnes)]
         worker = CeleryWorker(beat=True).start()
         from apps.accounts.models import User
         from apps.field.models import AppliedMutation
@@ -165,6 +169,7 @@ def main() -> None:
                 "board_events": len(during),
                 "board_lost": probe.lost(),
                 "5xx": sum(r["5xx"] for r in results),
+                "refused": sum(r["refused"] for r in results),
                 "requests": sum(r["requests"] for r in results),
                 "in_order": sum(r["in_order"] for r in results),
                 "applied": applied,
@@ -179,7 +184,8 @@ def main() -> None:
                 f"{figures['replay_p50']:.1f} s); board p50/p95 at rest {figures['board_rest_p50']:.0f}/"
                 f"{figures['board_rest_p95']:.0f} ms, in the storm {figures['board_storm_p50']:.0f}/"
                 f"{figures['board_storm_p95']:.0f} ms over {figures['board_events']} events, "
-                f"{figures['board_lost']} lost; 5xx {figures['5xx']} of {figures['requests']} requests; "
+                f"{figures['board_lost']} lost; 5xx {figures['5xx']} of {figures['requests']} requests, "
+                f"{figures['refused']} websocket handshakes retried; "
                 f"applied {applied}/{len(ids)}, notes exact {figures['notes_ok']}, streams in order "
                 f"{figures['in_order']}/{len(tablets)}; load {figures['load']:.1f}",
                 flush=True,
@@ -188,8 +194,9 @@ def main() -> None:
             assert figures["notes_ok"], f"notes written {notes}, queued {expected_notes}: lost or applied twice"
             assert figures["in_order"] == len(tablets), "a tablet missed or repeated an event"
         print(
-            f"\nPostgreSQL + Redis, {args.daphnes} daphnes, worker + beat; {args.tablets} tablets x "
-            f"{args.outbox} queued mutations, {args.missed} missed events each; medians of {args.runs} runs"
+            f"\nPostgreSQL + Redis, {args.daphnes} daphnes (database pool {args.pool} each), worker + beat; "
+            f"{args.tablets} tablets x {args.outbox} queued mutations, {args.missed} missed events each; "
+            f"medians of {args.runs} runs"
         )
         for key in (
             "all_live",
@@ -201,6 +208,7 @@ def main() -> None:
             "board_storm_p50",
             "board_storm_p95",
             "5xx",
+            "refused",
             "load",
         ):
             print(f"  {key:16} {statistics.median(r[key] for r in runs):10.1f}")
@@ -210,6 +218,7 @@ def main() -> None:
         for server in servers:
             server.stop()
         connections.close_all()
+        time.sleep(2)  # the worker's pool children let go of the database
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
 

@@ -5,6 +5,7 @@ Imported after django.setup(); every wait has a deadline.
 
 import asyncio
 import json
+import random
 import threading
 import time
 import uuid
@@ -12,6 +13,7 @@ import uuid
 import requests
 from django.db import connections, transaction
 from websockets.asyncio.client import connect
+from websockets.exceptions import InvalidHandshake
 
 PASSWORD = "bench-password-1"
 
@@ -149,15 +151,34 @@ class Tablet:
         return "; ".join(f"{k}={v}" for k, v in self.http.cookies.items())
 
 
+async def open_stream(tablet: Tablet, port: int, deadline: float) -> tuple:
+    """The websocket, retried as the field app retries it (backoff with jitter) when a busy server
+    refuses or drops the handshake (daphne closes one the application has not accepted in 5 s)."""
+    refused, delay = 0, 0.5
+    while True:
+        try:
+            ws = await connect(
+                f"ws://127.0.0.1:{port}/ws/v1/stream/",
+                origin=f"http://127.0.0.1:{port}",
+                additional_headers={"Cookie": tablet.cookie_header()},
+                open_timeout=30,
+                max_size=None,
+            )
+            return ws, refused
+        except (OSError, TimeoutError, InvalidHandshake):
+            refused += 1
+            if time.monotonic() + delay > deadline:
+                raise
+            await asyncio.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 8)
+
+
 async def reconnect(tablet: Tablet, port: int, started: float, deadline: float) -> dict:
     """One tablet's return: stream replay and outbox drain side by side, as the app does them."""
     seen: dict[str, list[int]] = {tablet.team_stream: [], tablet.user_stream: []}
-    url = f"ws://127.0.0.1:{port}/ws/v1/stream/"
-    headers = {"Cookie": tablet.cookie_header()}
     drain = asyncio.get_running_loop().run_in_executor(None, tablet.drain, deadline)
-    async with connect(
-        url, origin=f"http://127.0.0.1:{port}", additional_headers=headers, open_timeout=120, max_size=None
-    ) as ws:
+    ws, refused = await open_stream(tablet, port, deadline)
+    async with ws:
         await ws.send(json.dumps({"type": "hello", "cursors": tablet.cursors, "device": str(tablet.device.pk)}))
         heads = None
         replayed_at = None
@@ -194,6 +215,7 @@ async def reconnect(tablet: Tablet, port: int, started: float, deadline: float) 
         "replayed": replayed_at - started,
         "requests": requests_sent,
         "5xx": fivexx,
+        "refused": refused,
         "in_order": seen[tablet.team_stream] == expected,
         "last": final,
     }

@@ -108,13 +108,30 @@ TEMPLATES = [
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 
+def database_pooled(config: dict) -> dict:
+    """With FIRSTLINE_DB_POOL_SIZE > 0, each process holds at most that many PostgreSQL connections
+    (psycopg's pool). Django's ASGI handler runs every request in a thread of its own, so without a
+    pool a burst of tablets opens one connection per request in flight and meets `max_connections`
+    ("too many clients": 500s, seen in bench/reconnect_storm.py); with it, a burst waits its turn
+    for up to FIRSTLINE_DB_POOL_TIMEOUT seconds."""
+    size = env_int("FIRSTLINE_DB_POOL_SIZE", 0)
+    if size > 0 and config["ENGINE"].endswith("postgresql"):
+        config["CONN_MAX_AGE"] = 0  # the pool keeps the connections; Django must not
+        config["OPTIONS"]["pool"] = {
+            "min_size": 1,
+            "max_size": size,
+            "timeout": env_int("FIRSTLINE_DB_POOL_TIMEOUT", 30),
+        }
+    return config
+
+
 def database_from_env(default_sqlite_path: Path) -> dict:
     """DATABASE_URL wins; otherwise SQLite in WAL mode, which lets the worker and server share it."""
     url = env("DATABASE_URL")
     if url:
         config = dj_database_url.parse(url, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))
         config.setdefault("OPTIONS", {})
-        return config
+        return database_pooled(config)
     default_sqlite_path.parent.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",

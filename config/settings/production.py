@@ -6,7 +6,7 @@ Refuses to start without a real secret key and an explicit host list.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import FIRSTLINE_FIELD_KEYS, LOGGING, env, env_bool, env_int, env_list
+from .base import FIRSTLINE_FIELD_KEYS, LOGGING, database_pooled, env, env_bool, env_int, env_list
 
 DEBUG = False
 
@@ -58,7 +58,9 @@ except ValueError as exc:
 
 import dj_database_url  # noqa: E402
 
-DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"), conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+DATABASES = {
+    "default": database_pooled(dj_database_url.parse(env("DATABASE_URL"), conn_max_age=env_int("DB_CONN_MAX_AGE", 60)))
+}
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

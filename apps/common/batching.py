@@ -94,3 +94,57 @@ class RowBuffer:
         rows = pending.surviving()
         if rows:
             self._write(rows)
+
+
+# --- reads made once per batch ------------------------------------------------------------------------
+
+_memos: list["ReadMemo"] = []
+
+
+class ReadMemo:
+    """Facts that never change once written (which call an encounter belongs to, which team holds an
+    assignment), read once per batch instead of once per change.
+
+    Outside `reads_once()` every `get` reads. Inside, a found value is kept for the rest of the
+    block; an absent one is not (a later change in the batch may create it). `forget_reads()` drops
+    everything kept, for when a change is undone and what it created may be gone.
+    """
+
+    def __init__(self, name: str):
+        self._held: ContextVar[dict | None] = ContextVar(f"firstline_reads_{name}", default=None)
+        _memos.append(self)
+
+    def get(self, key: Any, load: Callable[[], Any]) -> Any:
+        held = self._held.get()
+        if held is None:
+            return load()
+        if key in held:
+            return held[key]
+        value = load()
+        if value is not None:
+            held[key] = value
+        return value
+
+    def put(self, key: Any, value: Any) -> None:
+        """What a change in the batch just wrote, so the batch need not read it back."""
+        held = self._held.get()
+        if held is not None:
+            held[key] = value
+
+
+@contextmanager
+def reads_once() -> Iterator[None]:
+    """Keep what every `ReadMemo` reads until the block ends. Nested, it joins the open block."""
+    tokens = [(memo, memo._held.set({})) for memo in _memos if memo._held.get() is None]
+    try:
+        yield
+    finally:
+        for memo, token in tokens:
+            memo._held.reset(token)
+
+
+def forget_reads() -> None:
+    for memo in _memos:
+        held = memo._held.get()
+        if held is not None:
+            held.clear()

@@ -32,10 +32,12 @@ from apps.audit.models import Outcome
 from apps.audit.services import audit_batch, audit_record
 from apps.common import metrics
 from apps.common.api import validation_error_detail
+from apps.common.batching import forget_reads, reads_once
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.field.lookups import BatchLookups
 from apps.field.models import AppliedMutation
 from apps.field.mutations import HANDLERS, MutationContext
+from apps.incidents.hooks import encounter_recorded_batch
 from apps.incidents.services import timeline_batch
 from apps.streams.services import stream_batch
 
@@ -166,35 +168,53 @@ def _claim(*, actor: User, device: Device, fields: list[dict]) -> tuple[set, dic
     return ours, {row.id: row for row in rows if row.id not in ours}
 
 
-def _apply_one(
-    *, actor: User, device: Device, fields: dict, lookups: BatchLookups
-) -> tuple[dict, AppliedMutation | None]:
-    """Apply one claimed mutation in its own savepoint: (its result, its AppliedMutation row if applied)."""
-    mutation_id = fields["id"]
-    ctx = MutationContext(
+def _in_savepoint(handler, ctx: MutationContext):
+    """The handler in a savepoint of its own. If it fails, a row it created and the batch then read
+    may be gone with the savepoint, so the batch forgets what it read."""
+    try:
+        with transaction.atomic():
+            return handler(ctx)
+    except BaseException:
+        forget_reads()
+        raise
+
+
+def _context(*, actor: User, device: Device, fields: dict, lookups: BatchLookups) -> MutationContext:
+    return MutationContext(
         actor=actor,
         device=device,
-        mutation_id=mutation_id,
+        mutation_id=fields["id"],
         record=fields["record"],
         base_version=fields["base_version"],
         data=fields["data"],
         device_time=fields["device_time"],
         lookups=lookups,
     )
+
+
+def _applied(ctx: MutationContext, fields: dict, record_id, payload) -> tuple:
+    row = AppliedMutation(
+        id=fields["id"],
+        device=ctx.device,
+        user=ctx.actor,
+        type=fields["type"],
+        record=str(record_id)[:64],
+        body_hash=fields["digest"],
+        result={"status": APPLIED, "record": payload},
+        device_time=ctx.device_time,
+    )
+    return _result(fields["id"], APPLIED, record=payload), row
+
+
+def _apply_one(
+    *, actor: User, device: Device, fields: dict, lookups: BatchLookups
+) -> tuple[dict, AppliedMutation | None]:
+    """Apply one claimed mutation in its own savepoint: (its result, its AppliedMutation row if applied)."""
+    mutation_id = fields["id"]
+    ctx = _context(actor=actor, device=device, fields=fields, lookups=lookups)
     try:
-        with transaction.atomic():
-            record_id, payload = HANDLERS[fields["type"]](ctx)
-        row = AppliedMutation(
-            id=mutation_id,
-            device=device,
-            user=actor,
-            type=fields["type"],
-            record=str(record_id)[:64],
-            body_hash=fields["digest"],
-            result={"status": APPLIED, "record": payload},
-            device_time=ctx.device_time,
-        )
-        return _result(mutation_id, APPLIED, record=payload), row
+        record_id, payload = _in_savepoint(HANDLERS[fields["type"]], ctx)
+        return _applied(ctx, fields, record_id, payload)
     except Conflict as error:
         return _result(
             mutation_id, CONFLICT, record=error.extra.get("server"), errors={"detail": error.message}, http_status=409
@@ -223,28 +243,72 @@ def _apply_one(
         return _retry_later(mutation_id), None
 
 
+# Mutations are applied in runs of CHUNK under one savepoint; a run in which any mutation fails is
+# undone and applied again one savepoint per mutation, so the failure is the only change lost.
+CHUNK = 50
+
+
+class _Undo(Exception):
+    """A mutation failed in a run applied without savepoints of its own: undo the run."""
+
+
+def _apply_chunk(actor, device, chunk: list, lookups: BatchLookups, *, applied: dict, stored: dict, careful: bool):
+    """The results of a run of mutations; `applied` gains the rows of those that applied.
+
+    Careful, each mutation has its own savepoint and a failure is its result. Not careful (the
+    common case: a tablet's queue applies cleanly), there are no savepoints per mutation and the
+    first failure raises _Undo, leaving `applied` as it was."""
+    results, rows = [], {}
+    for fields, rejection in chunk:
+        if fields is None:
+            results.append(rejection)
+            continue
+        mutation_id = fields["id"]
+        earlier = rows.get(mutation_id) or applied.get(mutation_id) or stored.get(mutation_id)
+        if earlier is not None:
+            results.append(_from_stored(earlier, fields["digest"]))
+            continue
+        if careful:
+            result, row = _apply_one(actor=actor, device=device, fields=fields, lookups=lookups)
+        else:
+            ctx = _context(actor=actor, device=device, fields=fields, lookups=lookups)
+            try:
+                record_id, payload = HANDLERS[fields["type"]](ctx)
+            except Exception as error:
+                raise _Undo from error
+            result, row = _applied(ctx, fields, record_id, payload)
+        if row is not None:
+            rows[mutation_id] = row
+        results.append(result)
+    applied.update(rows)
+    return results
+
+
 def _apply_batch(*, actor: User, device: Device, mutations: list) -> list[dict]:
-    """One transaction: claims, each mutation in its savepoint, then every held row in one go."""
+    """One transaction: claims, the mutations in runs under a savepoint, then every held row in one go."""
     checker = MutationSerializer()
     checked = [_envelope(raw, checker) for raw in mutations]
     results: list[dict] = []
-    with transaction.atomic(), audit_batch(), timeline_batch(), stream_batch():
+    with (
+        transaction.atomic(),
+        audit_batch(),
+        timeline_batch(),
+        stream_batch(),
+        encounter_recorded_batch(),
+        reads_once(),
+    ):
         ours, stored = _claim(actor=actor, device=device, fields=[f for f, _r in checked if f is not None])
         lookups = BatchLookups([f for f, _r in checked if f is not None and f["id"] in ours])
         applied: dict = {}
-        for fields, rejection in checked:
-            if fields is None:
-                results.append(rejection)
-                continue
-            mutation_id = fields["id"]
-            earlier = applied.get(mutation_id) or stored.get(mutation_id)
-            if earlier is not None:
-                results.append(_from_stored(earlier, fields["digest"]))
-                continue
-            result, row = _apply_one(actor=actor, device=device, fields=fields, lookups=lookups)
-            if row is not None:
-                applied[mutation_id] = row
-            results.append(result)
+        for start in range(0, len(checked), CHUNK):
+            chunk = checked[start : start + CHUNK]
+            try:
+                with transaction.atomic():
+                    done = _apply_chunk(actor, device, chunk, lookups, applied=applied, stored=stored, careful=False)
+            except _Undo:
+                forget_reads()
+                done = _apply_chunk(actor, device, chunk, lookups, applied=applied, stored=stored, careful=True)
+            results += done
         if ours:
             AppliedMutation.objects.filter(pk__in=list(ours)).delete()  # the claims, replaced by the answers
             AppliedMutation.objects.bulk_create(applied.values())

@@ -286,16 +286,19 @@ def followup_create_once(*, origin_key: str, **fields) -> FollowUp | None:
         return None
 
 
-def followups_apply_rules(*, encounter_version) -> list[FollowUp]:
+def followups_apply_rules(*, encounter_version, rules: list[FollowUpRule] | None = None) -> list[FollowUp]:
     """Raise the follow-ups the program's rules ask for after an encounter version is recorded.
 
     Safe to call more than once per version (and for every later version of the encounter): each
-    rule raises at most one follow-up per encounter.
+    rule raises at most one follow-up per encounter. `rules`: the active rules, when the caller
+    applies them to many versions at once.
     """
     version = encounter_version
     encounter = version.encounter
     created = []
-    for rule in FollowUpRule.objects.filter(active=True).order_by("pk"):
+    if rules is None:
+        rules = list(FollowUpRule.objects.filter(active=True).order_by("pk"))
+    for rule in rules:
         if not rule.matches(version):
             continue
         team_id = encounter.team_id
@@ -320,23 +323,33 @@ def followups_apply_rules(*, encounter_version) -> list[FollowUp]:
     return created
 
 
-def followups_on_encounter_recorded(*, encounter_version_id) -> None:
-    """Apply the rules now instead of at the next sweep, once an encounter version is committed.
+def followups_on_encounter_recorded(*, encounter_version_ids: list) -> None:
+    """Apply the rules now instead of at the next sweep, once encounter versions are committed.
 
-    Never raises into the caller; the sweep catches anything missed. Runs on incidents'
-    `encounter_recorded` hook (connected in FollowupsConfig.ready).
+    The rules and the versions are read once for all of them (a tablet's batch records many). Never
+    raises into the caller, and one version that fails does not stop the others; the sweep catches
+    anything missed. Runs on incidents' `encounter_recorded` hook (connected in FollowupsConfig.ready).
     """
     try:
-        version = EncounterVersion.objects.select_related("encounter").filter(pk=encounter_version_id).first()
-        if version is not None:
-            followups_apply_rules(encounter_version=version)
+        rules = list(FollowUpRule.objects.filter(active=True).order_by("pk"))
+        versions = (
+            EncounterVersion.objects.select_related("encounter").filter(pk__in=encounter_version_ids).order_by("pk")
+            if rules
+            else []
+        )
     except Exception:
-        logger.exception("follow-up rules for encounter version %s failed", encounter_version_id)
+        logger.exception("follow-up rules for encounter versions %s failed", encounter_version_ids)
+        return
+    for version in versions:
+        try:
+            followups_apply_rules(encounter_version=version, rules=rules)
+        except Exception:
+            logger.exception("follow-up rules for encounter version %s failed", version.pk)
 
 
-def on_encounter_recorded(sender, *, encounter_version_id, **kwargs) -> None:
+def on_encounter_recorded(sender, *, encounter_version_ids, **kwargs) -> None:
     """Receiver of apps.incidents.hooks.encounter_recorded."""
-    followups_on_encounter_recorded(encounter_version_id=encounter_version_id)
+    followups_on_encounter_recorded(encounter_version_ids=encounter_version_ids)
 
 
 __all__ = [

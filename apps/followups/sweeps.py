@@ -22,7 +22,7 @@ from apps.accounts.roles import Role
 from apps.common import metrics
 from apps.common.formats import when
 from apps.followups import conf
-from apps.followups.models import FollowUp, Referral, ReferralStallRule, Reminder, SweepCursor
+from apps.followups.models import FollowUp, FollowUpRule, Referral, ReferralStallRule, Reminder, SweepCursor
 from apps.followups.services import followup_create_once, followup_event_data, followup_stream, followups_apply_rules
 from apps.incidents.models import EncounterVersion
 from apps.streams import services as streams_services
@@ -209,8 +209,9 @@ def followups_sweep_rules(*, limit: int = 500) -> int:
             .order_by("pk")[:limit]
         )
         created = 0
+        rules = list(FollowUpRule.objects.filter(active=True).order_by("pk"))
         for version in versions:
-            created += len(followups_apply_rules(encounter_version=version))
+            created += len(followups_apply_rules(encounter_version=version, rules=rules))
         if versions:
             cursor.last_id = versions[-1].pk
             cursor.save(update_fields=["last_id", "updated_at"])

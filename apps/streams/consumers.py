@@ -23,6 +23,7 @@ from apps.accounts.services import device_touch
 from apps.common import metrics
 from apps.streams import conf, hub
 from apps.streams.names import device_group, group_for, session_group
+from apps.streams.reads import live_read
 from apps.streams.selectors import (
     event_messages_after,
     stream_head,
@@ -274,7 +275,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
                 stream = self.dirty.pop()
                 while not self.closing:
                     after = self.sent[stream]
-                    messages = await database_sync_to_async(self._read)(stream, after, batch)
+                    messages = await live_read(self._read)(stream, after, batch)
                     if not messages:
                         break
                     if messages[0]["seq"] != after + 1:
@@ -290,7 +291,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
 
     async def _resync(self, stream: str):
         """Events we still owe were pruned while connected: tell the client to refetch by REST."""
-        head = await database_sync_to_async(stream_head)(stream=stream)
+        head = await live_read(stream_head)(stream=stream)
         async with self.send_lock:
             if head > self.sent[stream]:
                 self.sent[stream] = head

@@ -18,6 +18,7 @@ from channels.db import database_sync_to_async
 
 from apps.accounts.selectors import devices_revoked
 from apps.streams import conf
+from apps.streams.reads import live_read
 from apps.streams.selectors import event_messages_after, stream_heads
 
 logger = logging.getLogger(__name__)
@@ -58,12 +59,12 @@ def _ensure_poller() -> None:
     _poller = loop.create_task(_poll_forever(), name="firstline-stream-poller")
 
 
-@database_sync_to_async
+@live_read
 def _read_heads(streams: list[str]) -> dict[str, int]:
     return stream_heads(streams=streams)
 
 
-@database_sync_to_async
+@live_read
 def _read_events(stream: str, after: int, limit: int) -> list[dict]:
     return event_messages_after(stream=stream, seq=after, limit=limit)
 

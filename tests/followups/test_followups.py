@@ -237,7 +237,7 @@ def test_the_encounter_hook_applies_rules_at_once_and_the_sweep_adds_nothing(
 ):
     monkeypatch.setattr(sweeps, "CURSOR_LAG", timedelta(0))
     version = document_encounter(dispatcher=dispatcher, responder=responder, team=team, disposition="arrest_by_police")
-    services.followups_on_encounter_recorded(encounter_version_id=version.pk)
+    services.followups_on_encounter_recorded(encounter_version_ids=[version.pk])
     assert FollowUp.objects.filter(kind="wellness_debrief", encounter_id=version.encounter_id).count() == 1
     assert sweeps.followups_sweep_rules() == 0
 

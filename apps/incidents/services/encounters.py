@@ -25,20 +25,27 @@ from apps.incidents.models import (
     Incident,
 )
 from apps.incidents.payloads import encounter_payload
-from apps.incidents.services.shared import _log
+from apps.incidents.services.shared import (
+    _log,
+    assignment_facts,
+    encounter_facts,
+    encounter_facts_known,
+    incident_exists,
+)
 from apps.questions.selectors import answers_checked
 from apps.streams.names import BOARD, team_stream
 from apps.streams.services import streams_append
 
 
-def _check_documents_incident(actor, incident: Incident, assignment: Assignment | None) -> None:
+def _check_documents_incident(actor, *, incident_id, assignment_team_id=None, has_assignment: bool) -> None:
+    """Only the team on the call (its assignment's team, or any team on it when there is none)."""
     if is_supervisor(actor):
         return
     team_id = user_team_id(actor)
     if is_responder(actor) and team_id is not None:
-        if assignment is not None and assignment.team_id == team_id:
+        if has_assignment and assignment_team_id == team_id:
             return
-        if assignment is None and incident.assignments.filter(team_id=team_id).exists():
+        if not has_assignment and Assignment.objects.filter(incident_id=incident_id, team_id=team_id).exists():
             return
     raise PermissionRefused(_("Only the team assigned to this call can document it."))
 
@@ -79,31 +86,33 @@ def encounter_record(
     if coverage and coverage not in Coverage.values:
         raise ApplicationError(_("Choose the person's coverage."), extra={"coverage": [_("Not a known coverage.")]})
     with transaction.atomic():
-        incident = Incident.objects.filter(pk=incident_id).first()
-        if incident is None:
+        if not incident_exists(incident_id):
             raise NotFound(_("No such incident."))
-        assignment = None
-        if assignment_id is not None:
-            assignment = Assignment.objects.filter(pk=assignment_id, incident=incident).first()
-            if assignment is None:
-                raise ApplicationError(
-                    _("That assignment is not part of this call."), extra={"assignment": [_("Not on this call.")]}
-                )
-        _check_documents_incident(actor, incident, assignment)
+        assignment = assignment_facts(assignment_id) if assignment_id is not None else None
+        if assignment_id is not None and (assignment is None or assignment["incident_id"] != int(incident_id)):
+            raise ApplicationError(
+                _("That assignment is not part of this call."), extra={"assignment": [_("Not on this call.")]}
+            )
+        _check_documents_incident(
+            actor,
+            incident_id=incident_id,
+            assignment_team_id=assignment["team_id"] if assignment else None,
+            has_assignment=assignment is not None,
+        )
         encounter = None
         if encounter_id is not None:
             encounter = Encounter.objects.select_for_update().filter(pk=encounter_id).first()
-        if encounter is None:
+        created = encounter is None
+        if created:
             encounter = Encounter(
-                incident=incident,
-                assignment=assignment,
+                incident_id=incident_id,
+                assignment_id=assignment_id,
                 created_by=actor,
-                team_id=assignment.team_id if assignment else user_team_id(actor),
+                team_id=assignment["team_id"] if assignment else user_team_id(actor),
             )
             if encounter_id is not None:
                 encounter.id = encounter_id
-            encounter.save(force_insert=True)  # a row this transaction inserted is locked by it
-        elif encounter.incident_id != incident.pk:
+        elif encounter.incident_id != int(incident_id):
             raise ApplicationError(_("That encounter belongs to another call."), extra={"incident": [_("Mismatch.")]})
         if base_version is not None and base_version != encounter.current_version:
             raise Conflict(
@@ -122,9 +131,8 @@ def encounter_record(
         if custom is None:
             form_version_id, answers = (previous.form_version_id, previous.answers) if previous else (None, {})
         else:
-            form_version, answers = answers_checked(
-                custom=custom, call_type=incident.call_type.code if incident.call_type_id else None
-            )
+            call_type = Incident.objects.filter(pk=incident_id).values_list("call_type__code", flat=True).first()
+            form_version, answers = answers_checked(custom=custom, call_type=call_type)
             form_version_id = form_version.pk
         version = EncounterVersion(
             encounter=encounter,
@@ -144,13 +152,20 @@ def encounter_record(
             device=device,
             device_time=device_time,
         )
-        version.full_clean(exclude=["encounter", "authored_by"])
-        version.save()
+        # The encounter, author and tablet are this call's own objects, not input: not looked up again.
+        version.full_clean(exclude=["encounter", "authored_by", "device"])
         encounter.current_version = version.number
         encounter.disposition = disposition
-        encounter.save(update_fields=["current_version", "disposition"])
+        if created:
+            # Inserted with its first version's number (a row this transaction inserted is locked by it).
+            encounter.save(force_insert=True)
+            version.save()
+            encounter_facts_known(encounter, assignment_team_id=assignment["team_id"] if assignment else None)
+        else:
+            version.save()
+            encounter.save(update_fields=["current_version", "disposition"])
         _log(
-            incident,
+            int(incident_id),
             kind="encounter.recorded",
             message=timeline.ENCOUNTER_DOCUMENTED,
             params={"version": version.number},
@@ -162,7 +177,7 @@ def encounter_record(
         streams_append(
             streams=streams,
             kind="encounter.recorded",
-            data={"encounter": str(encounter.pk), "incident": incident.pk, "version": version.number},
+            data={"encounter": str(encounter.pk), "incident": int(incident_id), "version": version.number},
         )
         # Other apps (follow-up rules: "referred → check in within 48 h") hear of it once committed.
         encounter_recorded_announce(encounter_version_id=version.pk)
@@ -176,27 +191,38 @@ def encounter_add_note(
     if not text:
         raise ApplicationError(_("The note is empty."), extra={"text": [_("This field is required.")]})
     with transaction.atomic():
-        encounter = Encounter.objects.select_related("incident", "assignment").filter(pk=encounter_id).first()
+        encounter = encounter_facts(encounter_id)
         if encounter is None:
             raise NotFound(_("No such encounter."))
-        _check_documents_incident(actor, encounter.incident, encounter.assignment)
-        note = EncounterNote(encounter=encounter, author=actor, text=text, device_time=device_time)
+        _check_documents_incident(
+            actor,
+            incident_id=encounter["incident_id"],
+            assignment_team_id=encounter["assignment_team_id"],
+            has_assignment=encounter["assignment_id"] is not None,
+        )
+        note = EncounterNote(encounter_id=encounter["id"], author=actor, text=text, device_time=device_time)
         if note_id is not None:
             note.id = note_id
         note.save(force_insert=True)
         _log(
-            encounter.incident,
+            encounter["incident_id"],
             kind="encounter.note",
             message=timeline.NOTE_ADDED,
             actor=actor,
-            data={"encounter": str(encounter.pk), "note": str(note.pk)},
+            data={"encounter": str(encounter["id"]), "note": str(note.pk)},
         )
-        audit_record(actor=actor, action="encounter.note", obj=encounter, detail={"note": str(note.pk)})
-        streams = [BOARD] + ([team_stream(encounter.team_id)] if encounter.team_id else [])
+        audit_record(
+            actor=actor,
+            action="encounter.note",
+            object_type=Encounter._meta.label_lower,
+            object_id=str(encounter["id"]),
+            detail={"note": str(note.pk)},
+        )
+        streams = [BOARD] + ([team_stream(encounter["team_id"])] if encounter["team_id"] else [])
         streams_append(
             streams=streams,
             kind="encounter.note_added",
-            data={"encounter": str(encounter.pk), "incident": encounter.incident_id, "note": str(note.pk)},
+            data={"encounter": str(encounter["id"]), "incident": encounter["incident_id"], "note": str(note.pk)},
         )
     return note
 

@@ -1,0 +1,163 @@
+"""A sync batch applies its mutations in runs under one savepoint each; a run in which a mutation
+fails is undone and applied again one savepoint per mutation. What the batch read once (which call
+an encounter belongs to) is forgotten when a mutation that wrote it is undone (issue 20)."""
+
+import logging
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from apps.audit.models import AuditEntry
+from apps.common.errors import ApplicationError
+from apps.field.models import AppliedMutation
+from apps.field.mutations import HANDLERS
+from apps.followups.defaults import ensure_default_rules
+from apps.followups.models import FollowUp
+from apps.incidents.hooks import encounter_recorded
+from apps.incidents.models import Encounter, EncounterNote, IncidentLogEntry
+from apps.streams.models import Event
+from tests.factories import DeviceFactory
+from tests.field.helpers import assigned_call, encounter_create, note
+
+pytestmark = pytest.mark.django_db
+
+SYNC = "/api/v1/field/sync/"
+
+
+@pytest.fixture
+def device(team):
+    return DeviceFactory(team=team)
+
+
+@pytest.fixture
+def tablet(api, responder, device):
+    api.login_as(responder, device=device.pk)
+    return api
+
+
+@pytest.fixture
+def call(dispatcher, team):
+    return assigned_call(dispatcher, team)
+
+
+@pytest.fixture
+def encounter_id(tablet, device, call):
+    create = encounter_create(*call)
+    assert sync(tablet, device, [create])[0]["status"] == "applied"
+    return create["record"]
+
+
+@pytest.fixture
+def run():
+    """How many mutations share one savepoint (imported late: the module needs DRF's settings)."""
+    from apps.field.services import CHUNK
+
+    return CHUNK
+
+
+def sync(client, device, mutations):
+    response = client.post(SYNC, {"device": str(device.pk), "mutations": mutations}, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+def fail_late(monkeypatch, kind: str, when) -> None:
+    """The handler of `kind` runs its service (which writes), then fails for the mutations `when` picks."""
+    real = HANDLERS[kind]
+
+    def handler(ctx):
+        answer = real(ctx)
+        if when(ctx):
+            raise ApplicationError("Failed after the service wrote.")
+        return answer
+
+    monkeypatch.setitem(HANDLERS, kind, handler)
+
+
+def statements(queries, start: str) -> int:
+    return sum(1 for q in queries.captured_queries if q["sql"].startswith(start))
+
+
+def test_a_failure_in_a_later_run_loses_only_itself_and_writes_everything_else_once(
+    tablet, device, encounter_id, monkeypatch, run
+):
+    size = 2 * run + 20
+    batch = [note(encounter_id, f"note {i}") for i in range(size)]
+    failing = run + 25
+    fail_late(monkeypatch, "encounter.note", lambda ctx: ctx.data["text"] == f"note {failing}")
+    results = sync(tablet, device, batch)
+    assert [i for i, r in enumerate(results) if r["status"] != "applied"] == [failing]
+    applied = [m["id"] for i, m in enumerate(batch) if i != failing]
+    assert EncounterNote.objects.filter(pk__in=[m["id"] for m in batch]).count() == size - 1
+    assert sorted(map(str, AppliedMutation.objects.filter(pk__in=applied).values_list("pk", flat=True))) == sorted(
+        applied
+    )
+    assert AuditEntry.objects.filter(action="encounter.note", detail__note__in=applied).count() == size - 1
+    assert IncidentLogEntry.objects.filter(kind="encounter.note", data__note__in=applied).count() == size - 1
+    assert Event.objects.filter(kind="encounter.note_added", data__note__in=applied).count() == 2 * (size - 1)
+    assert not Event.objects.filter(data__note=batch[failing]["id"]).exists()
+
+
+def test_a_clean_batch_takes_no_savepoint_per_mutation_of_its_own(tablet, device, encounter_id, run):
+    size = 2 * run + 20
+    with CaptureQueriesContext(connection) as queries:
+        results = sync(tablet, device, [note(encounter_id, f"note {i}") for i in range(size)])
+    assert {r["status"] for r in results} == {"applied"}
+    # The note's service takes one for itself; the batch one per run (and a few of its own), not one per mutation.
+    assert size < statements(queries, "SAVEPOINT") <= size + 3 + 5
+    assert statements(queries, "ROLLBACK TO SAVEPOINT") == 0
+
+
+def test_notes_on_an_encounter_created_in_the_same_batch_read_nothing_back(tablet, device, call):
+    create = encounter_create(*call)
+    batch = [create] + [note(create["record"], f"note {i}") for i in range(5)]
+    with CaptureQueriesContext(connection) as queries:
+        results = sync(tablet, device, batch)
+    assert {r["status"] for r in results} == {"applied"}
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    # The create's own locking read (is the id free?), and no read of it for its notes.
+    assert sum(1 for sql in reads if 'FROM "incidents_encounter"' in sql) == 1, reads
+    assert sum(1 for sql in reads if 'FROM "incidents_assignment"' in sql) <= 1, reads
+
+
+def test_a_note_on_an_encounter_whose_creation_was_undone_is_refused_and_the_batch_still_commits(
+    tablet, device, call, encounter_id, monkeypatch, caplog
+):
+    doomed = encounter_create(*call)
+    fail_late(monkeypatch, "encounter.create", lambda ctx: ctx.record == doomed["record"])
+    batch = [note(encounter_id, "before"), doomed, note(doomed["record"], "on the undone one"), note(encounter_id)]
+    with caplog.at_level(logging.WARNING, logger="apps.field.services"):
+        results = sync(tablet, device, batch)
+    assert [(r["status"], r["http_status"]) for r in results] == [
+        ("applied", 200),
+        ("rejected", 400),
+        ("rejected", 404),
+        ("applied", 200),
+    ]
+    assert not Encounter.objects.filter(pk=doomed["record"]).exists()
+    assert not EncounterNote.objects.filter(pk=batch[2]["id"]).exists()
+    # Answered from the batch itself, not by replaying it one mutation at a time after a failed commit.
+    assert "one by one" not in caplog.text
+
+
+def test_follow_up_rules_run_once_after_the_batch_commits_for_every_encounter_in_it(
+    tablet, device, call, django_capture_on_commit_callbacks
+):
+    ensure_default_rules()  # "arrested: a wellness debrief for the responder"
+    heard = []
+
+    def listener(sender, *, encounter_version_ids, **kwargs):
+        heard.append(sorted(encounter_version_ids))
+
+    encounter_recorded.connect(listener)
+    try:
+        creates = [encounter_create(*call, disposition="arrest_by_police") for _ in range(3)]
+        with django_capture_on_commit_callbacks(execute=True):
+            results = sync(tablet, device, [*creates, note(creates[0]["record"])])
+    finally:
+        encounter_recorded.disconnect(listener)
+    assert {r["status"] for r in results} == {"applied"}
+    assert len(heard) == 1 and len(heard[0]) == 3
+    for create in creates:
+        assert FollowUp.objects.filter(kind="wellness_debrief", encounter_id=create["record"]).count() == 1

@@ -42,7 +42,7 @@ def events_while_the_request_thread_is_held(dispatcher, *, wait: float) -> list[
             while len(got) < 3 and loop.time() < deadline:
                 try:
                     got.append(await receive(comm, timeout=deadline - loop.time()))
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     break
         finally:
             gate.set()

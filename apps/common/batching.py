@@ -96,6 +96,31 @@ class RowBuffer:
             self._write(rows)
 
 
+# --- changes each already in a savepoint of the caller's -------------------------------------------
+
+_isolated: ContextVar[bool] = ContextVar("firstline_changes_isolated", default=False)
+
+
+@contextmanager
+def changes_isolated() -> Iterator[None]:
+    """Opened by a caller that runs every change of the block inside a savepoint of its own making
+    (the tablet's sync: one per run of changes, one per change when a run is redone): a service
+    called there needs no savepoint of its own (`service_atomic`)."""
+    token = _isolated.set(True)
+    try:
+        yield
+    finally:
+        _isolated.reset(token)
+
+
+def service_atomic():
+    """The atomic block around a service's writes. Inside `changes_isolated()` it takes no savepoint:
+    if the service fails, Django marks the transaction for rollback and the caller's savepoint undoes
+    the change, as the service's own would have. Only for a service that never catches an error
+    inside its block and goes on."""
+    return transaction.atomic(savepoint=not _isolated.get())
+
+
 # --- reads made once per batch ------------------------------------------------------------------------
 
 _memos: list["ReadMemo"] = []

@@ -32,7 +32,7 @@ from apps.audit.models import Outcome
 from apps.audit.services import audit_batch, audit_record
 from apps.common import metrics
 from apps.common.api import validation_error_detail
-from apps.common.batching import forget_reads, reads_once
+from apps.common.batching import changes_isolated, forget_reads, reads_once
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.field.lookups import BatchLookups
 from apps.field.models import AppliedMutation
@@ -296,6 +296,7 @@ def _apply_batch(*, actor: User, device: Device, mutations: list) -> list[dict]:
         stream_batch(),
         encounter_recorded_batch(),
         reads_once(),
+        changes_isolated(),
     ):
         ours, stored = _claim(actor=actor, device=device, fields=[f for f, _r in checked if f is not None])
         lookups = BatchLookups([f for f, _r in checked if f is not None and f["id"] in ours])

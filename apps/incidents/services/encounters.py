@@ -6,12 +6,12 @@ is sent after commit.
 
 from datetime import datetime
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from apps.accounts.roles import is_responder, is_supervisor
 from apps.accounts.selectors import user_team_id
 from apps.audit.services import audit_record
+from apps.common.batching import service_atomic
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.incidents import timeline
 from apps.incidents.hooks import encounter_recorded_announce
@@ -85,7 +85,7 @@ def encounter_record(
         )
     if coverage and coverage not in Coverage.values:
         raise ApplicationError(_("Choose the person's coverage."), extra={"coverage": [_("Not a known coverage.")]})
-    with transaction.atomic():
+    with service_atomic():
         if not incident_exists(incident_id):
             raise NotFound(_("No such incident."))
         assignment = assignment_facts(assignment_id) if assignment_id is not None else None
@@ -190,7 +190,7 @@ def encounter_add_note(
     text = (text or "").strip()
     if not text:
         raise ApplicationError(_("The note is empty."), extra={"text": [_("This field is required.")]})
-    with transaction.atomic():
+    with service_atomic():
         encounter = encounter_facts(encounter_id)
         if encounter is None:
             raise NotFound(_("No such encounter."))

@@ -241,7 +241,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 1500, "expiry": 30},
+            # redis-py 8 caps a connection pool at 100 and fails the 101st command at once: a process
+            # with a burst of websockets connecting (a reconnect storm) met "Too many connections".
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "max_connections": env_int("FIRSTLINE_REDIS_MAX_CONNECTIONS", 1000)}],
+                "capacity": 1500,
+                "expiry": 30,
+            },
         }
     }
 else:

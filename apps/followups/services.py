@@ -323,6 +323,20 @@ def followups_apply_rules(*, encounter_version, rules: list[FollowUpRule] | None
     return created
 
 
+# What the rules and the follow-ups they raise read of a version: not its narrative or the person
+# (encrypted, and decrypting them for a rule that never looks would be work for nothing).
+RULED_FIELDS = (
+    "id",
+    "disposition",
+    "referral_needed",
+    "followup_needed",
+    "authored_by_id",
+    "created_at",
+    "encounter__id",
+    "encounter__team_id",
+)
+
+
 def followups_on_encounter_recorded(*, encounter_version_ids: list) -> None:
     """Apply the rules now instead of at the next sweep, once encounter versions are committed.
 
@@ -333,7 +347,10 @@ def followups_on_encounter_recorded(*, encounter_version_ids: list) -> None:
     try:
         rules = list(FollowUpRule.objects.filter(active=True).order_by("pk"))
         versions = (
-            EncounterVersion.objects.select_related("encounter").filter(pk__in=encounter_version_ids).order_by("pk")
+            EncounterVersion.objects.select_related("encounter")
+            .filter(pk__in=encounter_version_ids)
+            .only(*RULED_FIELDS)
+            .order_by("pk")
             if rules
             else []
         )

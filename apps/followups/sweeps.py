@@ -23,7 +23,13 @@ from apps.common import metrics
 from apps.common.formats import when
 from apps.followups import conf
 from apps.followups.models import FollowUp, FollowUpRule, Referral, ReferralStallRule, Reminder, SweepCursor
-from apps.followups.services import followup_create_once, followup_event_data, followup_stream, followups_apply_rules
+from apps.followups.services import (
+    RULED_FIELDS,
+    followup_create_once,
+    followup_event_data,
+    followup_stream,
+    followups_apply_rules,
+)
 from apps.incidents.models import EncounterVersion
 from apps.streams import services as streams_services
 from apps.streams.names import BOARD, user_stream
@@ -206,6 +212,7 @@ def followups_sweep_rules(*, limit: int = 500) -> int:
         versions = list(
             EncounterVersion.objects.select_related("encounter")
             .filter(pk__gt=cursor.last_id, created_at__lte=timezone.now() - CURSOR_LAG)
+            .only(*RULED_FIELDS)
             .order_by("pk")[:limit]
         )
         created = 0

@@ -54,10 +54,10 @@ from django.test.utils import setup_test_environment  # noqa: E402
 from bench.storm_clients import PASSWORD, BoardProbe, Tablet, percentile, reconnect, stream_head  # noqa: E402
 
 
-async def storm(tablets, ports, probe, board_cookies, rest_seconds, deadline) -> list[dict]:
+async def storm(tablets, ports, board_port, probe, board_cookies, rest_seconds, deadline) -> list[dict]:
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=len(tablets) * 2 + 8))
     ready, until = asyncio.Event(), asyncio.Event()
-    listener = asyncio.create_task(probe.listen(ports[0], board_cookies, ready, until))
+    listener = asyncio.create_task(probe.listen(board_port, board_cookies, ready, until))
     await asyncio.wait_for(ready.wait(), timeout=60)
     committer = threading.Thread(target=probe.commit_loop, daemon=True)
     committer.start()
@@ -109,6 +109,11 @@ def main() -> None:
     parser.add_argument(
         "--pool", type=int, default=20, help="FIRSTLINE_DB_POOL_SIZE of each server process (0: no pool)"
     )
+    parser.add_argument(
+        "--board-daphne",
+        action="store_true",
+        help="serve the board from a daphne of its own, as a deploy routing dispatch to its own process would",
+    )
     parser.add_argument("--rest-seconds", type=float, default=5.0)
     parser.add_argument("--time-limit", type=float, default=600.0, help="seconds one storm may take at most")
     args = parser.parse_args()
@@ -121,10 +126,11 @@ def main() -> None:
     setup_test_environment()
     connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_storm_{connection.settings_dict['NAME']}"
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
-    servers, worker = [], None
+    servers, board_server, worker = [], None, None
     try:
         pool = {"FIRSTLINE_DB_POOL_SIZE": str(args.pool)}
         servers = [AsgiServer(extra_env=pool).start() for _ in range(args.daphnes)]
+        board_server = AsgiServer(extra_env=pool).start() if args.board_daphne else servers[0]
         worker = CeleryWorker(beat=True).start()
         from apps.accounts.models import User
         from apps.field.models import AppliedMutation
@@ -135,7 +141,7 @@ def main() -> None:
         tablets = [Tablet(i, dispatcher, servers[i % len(servers)].url) for i in range(args.tablets)]
         board = requests.Session()
         answer = board.post(
-            f"{servers[0].url}/api/v1/auth/login/",
+            f"{board_server.url}/api/v1/auth/login/",
             json={"username": "storm-dispatcher", "password": PASSWORD},
             timeout=60,
         )
@@ -149,7 +155,9 @@ def main() -> None:
             connections.close_all()
             probe = BoardProbe(tablets[0].incident.pk)
             deadline = time.monotonic() + args.time_limit
-            results = asyncio.run(storm(tablets, ports, probe, board_cookies, args.rest_seconds, deadline))
+            results = asyncio.run(
+                storm(tablets, ports, board_server.port, probe, board_cookies, args.rest_seconds, deadline)
+            )
             ids = [m["id"] for t in tablets for m in t.outbox]
             applied = AppliedMutation.objects.filter(pk__in=ids).count()
             # Notes are encrypted at rest, so they are counted, not read: every run adds exactly its own.
@@ -194,7 +202,8 @@ def main() -> None:
             assert figures["notes_ok"], f"notes written {notes}, queued {expected_notes}: lost or applied twice"
             assert figures["in_order"] == len(tablets), "a tablet missed or repeated an event"
         print(
-            f"\nPostgreSQL + Redis, {args.daphnes} daphnes (database pool {args.pool} each), worker + beat; "
+            f"\nPostgreSQL + Redis, {args.daphnes} daphnes (database pool {args.pool} each)"
+            f"{', the board on a daphne of its own' if args.board_daphne else ''}, worker + beat; "
             f"{args.tablets} tablets x {args.outbox} queued mutations, {args.missed} missed events each; "
             f"medians of {args.runs} runs"
         )
@@ -215,7 +224,7 @@ def main() -> None:
     finally:
         if worker is not None:
             worker.stop()
-        for server in servers:
+        for server in [*servers, *([board_server] if board_server not in (None, *servers) else [])]:
             server.stop()
         connections.close_all()
         time.sleep(2)  # the worker's pool children let go of the database

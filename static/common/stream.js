@@ -4,8 +4,12 @@
 
 const SILENCE_MS = 75000; // no frame, not even a ping, for this long: the connection is dead
 
-function streamUrl() {
-  return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/v1/stream/`;
+/* `lane` names who is connecting ("field" for tablets): the app ignores it; a deploy's proxy may send
+   each lane to processes of its own, so a storm of returning tablets never slows the board
+   (deploy/nginx.conf). */
+function streamUrl(lane) {
+  const base = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/v1/stream/`;
+  return lane ? `${base}?lane=${encodeURIComponent(lane)}` : base;
 }
 
 /**
@@ -13,7 +17,8 @@ function streamUrl() {
  *  cursors(): {stream: seq} to resume from (may be async); device(): the tablet's id or null;
  *  canConnect(): false while signed out, locked or offline; ackDelay: ms to batch acks (0: at once);
  *  onWelcome(frame), onEvent(frame) (return false to leave it unacknowledged), onResync(frame),
- *  onLive(live), onClose(code): return true when the close ends the stream for good (signed out).
+ *  onLive(live), onClose(code): return true when the close ends the stream for good (signed out);
+ *  lane: who connects ("field" for tablets), for a proxy that routes lanes to their own processes.
  */
 export function streamClient(options) {
   const o = { ackDelay: 0, canConnect: () => true, device: () => null, ...options };
@@ -63,7 +68,7 @@ export function streamClient(options) {
     if (client.stopped || !o.canConnect()) return;
     if (client.socket && client.socket.readyState <= WebSocket.OPEN) return;
     clearTimeout(retryTimer);
-    const socket = new WebSocket(streamUrl());
+    const socket = new WebSocket(streamUrl(o.lane));
     client.socket = socket;
     socket.onopen = async () => {
       const hello = { type: "hello", cursors: await o.cursors() };

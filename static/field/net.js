@@ -191,6 +191,7 @@ async function saveCursor(stream, seq, keepHigher) {
 export function connectStream() {
   if (!state.stream) {
     state.stream = streamClient({
+      lane: "field",
       canConnect: () => !state.stopped && !!state.user && !state.locked && navigator.onLine,
       device: () => state.device,
       cursors: async () => {

@@ -27,6 +27,8 @@ def test_events_update_the_tablet_record_by_record_without_the_bootstrap(
     MembershipFactory(team=team, user=colleague)
     _context, page = field_app(responder, tablet_device)
     page.wait_for_function("() => document.body.dataset.conn === 'live'", timeout=15000)
+    # The tablets' lane, which a deploy's proxy sends to processes of their own (deploy/nginx.conf).
+    assert page.evaluate("FL.state.stream.socket.url").endswith("/ws/v1/stream/?lane=field")
     seen = watch_requests(page)
 
     in_thread(team_set_status, actor=dispatcher, team_id=team.pk, status="out_of_service")

@@ -5,8 +5,9 @@ Sessions opened by a door that does not stamp them (the admin's login form, Djan
 stamped on their first request here, so every session has a start and a fixed end.
 """
 
-from channels.db import database_sync_to_async
+from channels.auth import AuthMiddleware, get_user
 from channels.middleware import BaseMiddleware
+from channels.sessions import CookieMiddleware, SessionMiddleware
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Device, DeviceSession
 from apps.accounts.selectors import idle_limit_seconds, second_factor_pending
 from apps.accounts.services import SESSION_DEVICE_KEY, SESSION_LAST_ACTIVE_KEY, SESSION_STARTED_KEY, session_start
+from apps.common.live import live_read
 
 TOUCH_EVERY_SECONDS = 30
 
@@ -101,11 +103,24 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
 
+class WebsocketAuthMiddleware(AuthMiddleware):
+    """channels' AuthMiddleware, its session and user read on the live threads (apps/common/live.py):
+    on the request thread a busy process let daphne drop handshakes it had not accepted in 5 s."""
+
+    async def resolve_scope(self, scope):
+        scope["user"]._wrapped = await live_read(get_user.func)(scope)
+
+
+def websocket_auth_stack(inner):
+    """What `channels.auth.AuthMiddlewareStack` builds, with the user read on the live threads."""
+    return CookieMiddleware(SessionMiddleware(WebsocketAuthMiddleware(inner)))
+
+
 class SecondFactorWebsocketMiddleware(BaseMiddleware):
     """The same rule for the live stream: a session owing its second factor follows nothing."""
 
     async def __call__(self, scope, receive, send):
         user = scope.get("user")
-        if user is not None and await database_sync_to_async(second_factor_pending)(user, scope.get("session")):
+        if user is not None and await live_read(second_factor_pending)(user, scope.get("session")):
             scope = {**scope, "user": AnonymousUser()}
         return await super().__call__(scope, receive, send)

@@ -68,8 +68,3 @@ def poll_seconds() -> float:
 
 def retention():
     return settings.FIRSTLINE_STREAM_RETENTION
-
-
-def live_read_threads() -> int:
-    """Threads per process that read what followers have not been sent yet (apps/streams/reads.py)."""
-    return max(1, int(_value("FIRSTLINE_STREAM_READ_THREADS", 4)))

@@ -13,7 +13,7 @@ import logging
 import time
 from importlib import import_module
 
-from channels.db import database_sync_to_async
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,9 +21,9 @@ from django.contrib.auth import get_user_model
 from apps.accounts.selectors import devices_revoked, idle_limit_seconds, session_device_id, session_last_active
 from apps.accounts.services import device_touch
 from apps.common import metrics
+from apps.common.live import live_read
 from apps.streams import conf, hub
 from apps.streams.names import device_group, group_for, session_group
-from apps.streams.reads import live_read
 from apps.streams.selectors import (
     event_messages_after,
     stream_head,
@@ -48,6 +48,16 @@ CLOSE_RATE_LIMITED = 4429  # too many messages
 
 
 class StreamConsumer(AsyncWebsocketConsumer):
+    async def dispatch(self, message):
+        """As channels' own, without its `aclose_old_connections()` before each message: that waits
+        for the process's request thread (behind every sync view in flight, seconds in a storm of
+        returning tablets). This consumer does its database work only through `live_read`, which
+        tidies its own threads' connections around each call (apps/common/live.py)."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def connect(self):
         self.user = self.scope.get("user")
         self.sent: dict[str, int] = {}
@@ -74,7 +84,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
         # Join the groups that revocation and sign-out ring before anything else, so none is missed.
         session = self.scope.get("session")
         key = getattr(session, "session_key", None)
-        self.device_id, last_active, limit = await database_sync_to_async(
+        self.device_id, last_active, limit = await live_read(
             lambda: (session_device_id(session), session_last_active(session), idle_limit_seconds(self.user))
         )()
         self.idle_limit = limit
@@ -84,7 +94,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
         if self.device_id:
-            if await database_sync_to_async(devices_revoked)(device_ids=[self.device_id]):
+            if await live_read(devices_revoked)(device_ids=[self.device_id]):
                 await self._close(CLOSE_DEVICE_REVOKED)
                 return
             hub.register_device(self, self.device_id)
@@ -147,7 +157,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
         """A tablet's live feed is contact too: the board shows its age (at most one write a minute)."""
         if self.device_id and time.monotonic() - self.touched_at >= TOUCH_EVERY_SECONDS:
             self.touched_at = time.monotonic()
-            await database_sync_to_async(device_touch)(device_id=self.device_id)
+            await live_read(device_touch)(device_id=self.device_id)
 
     def _take_token(self) -> bool:
         now = time.monotonic()
@@ -170,7 +180,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
             await self._close(CLOSE_PROTOCOL)
             return
         if not cursors:
-            cursors = dict.fromkeys(await database_sync_to_async(streams_default_for)(self.user))
+            cursors = dict.fromkeys(await live_read(streams_default_for)(self.user))
         for stream, cursor in cursors.items():
             bad_cursor = cursor is not None and (isinstance(cursor, bool) or not isinstance(cursor, int) or cursor < 0)
             # A stream name is short text without NUL; anything else is a malformed frame, refused
@@ -180,7 +190,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
                 await self._close(CLOSE_PROTOCOL)
                 return
         client = self.scope.get("client") or [None]
-        allowed = await database_sync_to_async(streams_follow)(user=self.user, streams=list(cursors), ip=client[0])
+        allowed = await live_read(streams_follow)(user=self.user, streams=list(cursors), ip=client[0])
         if not allowed:
             await self._close(CLOSE_FORBIDDEN)
             return
@@ -191,7 +201,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
             group = group_for(stream)
             await self.channel_layer.group_add(group, self.channel_name)
             self.groups_joined.append(group)
-        positions = await database_sync_to_async(stream_positions)(
+        positions = await live_read(stream_positions)(
             cursors={s: (c if c is not None else 0) for s, c in cursors.items()}
         )
         resyncs = []
@@ -224,7 +234,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
             return
         self.acked[stream] = seq
         try:
-            await database_sync_to_async(stream_ack)(user=self.user, stream=stream, seq=seq, after=previous)
+            await live_read(stream_ack)(user=self.user, stream=stream, seq=seq, after=previous)
         except Exception:
             logger.warning("could not record ack %s#%s for user %s", stream, seq, self.user.pk, exc_info=True)
 
@@ -359,7 +369,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
                 return
             if self.idle_at <= time.time():
                 # The session's last activity (a request through any door) may be newer than we knew.
-                last_active = await database_sync_to_async(self._last_active)()
+                last_active = await live_read(self._last_active)()
                 self.idle_at = (last_active or 0) + self.idle_limit
                 if self.idle_at <= time.time():
                     await self._close(CLOSE_IDLE)
@@ -368,7 +378,7 @@ class StreamConsumer(AsyncWebsocketConsumer):
             if now >= next_recheck:
                 next_recheck = now + recheck_every
                 if self.helloed:
-                    code = await database_sync_to_async(self._still_allowed)()
+                    code = await live_read(self._still_allowed)()
                     if code is not None:
                         await self._close(code)
                         return

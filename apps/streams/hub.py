@@ -14,11 +14,9 @@ import asyncio
 import contextlib
 import logging
 
-from channels.db import database_sync_to_async
-
 from apps.accounts.selectors import devices_revoked
+from apps.common.live import live_read
 from apps.streams import conf
-from apps.streams.reads import live_read
 from apps.streams.selectors import event_messages_after, stream_heads
 
 logger = logging.getLogger(__name__)
@@ -91,7 +89,7 @@ async def _ring(stream: str, head: int) -> None:
             consumer.poke(stream, head)
 
 
-@database_sync_to_async
+@live_read
 def _read_revoked(device_ids: list[str]) -> set[str]:
     return devices_revoked(device_ids=device_ids)
 

@@ -252,6 +252,10 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# The live path's database work (websocket handshakes, a follower's events) runs on threads of its
+# own, not behind the process's requests (apps/common/live.py).
+FIRSTLINE_LIVE_THREADS = env_int("FIRSTLINE_LIVE_THREADS", 4)
+FIRSTLINE_LIVE_OWN_THREADS = env_bool("FIRSTLINE_LIVE_OWN_THREADS", True)
 
 # --- celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "filesystem://")

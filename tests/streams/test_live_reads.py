@@ -1,10 +1,12 @@
-"""A follower's events do not wait for the process's requests (issue 20 item 3).
+"""A websocket's handshake and a follower's events do not wait for the process's requests (issue 20
+item 3).
 
 Django runs a process's synchronous views on one thread, and `database_sync_to_async` queues on it.
 In the reconnect storm, a board sharing its process with a hundred syncing tablets waited behind
-their syncs for every event it had to read from the log. The live path's reads run on threads of
-their own (apps/streams/reads.py): here the request thread is held shut while events the doorbell
-does not carry are appended, and the follower must still receive them."""
+their syncs for every event it had to read from the log, and tablets' handshakes timed out. The live
+path's database work runs on threads of its own (apps/common/live.py): here the request thread is
+held shut while a follower connects and events the doorbell does not carry are appended, and the
+follower must still be welcomed and receive them."""
 
 import asyncio
 import contextlib
@@ -12,13 +14,27 @@ import threading
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.db import database_sync_to_async
+from django.test import override_settings
 
-from apps.streams import consumers, hub, services
+from apps.streams import services
 from apps.streams.selectors import stream_heads
-from tests.streams.helpers import append, communicator, headers_for, hello, receive, run
+from tests.streams.helpers import append, communicator, headers_for, hello, receive, run, send
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def hold_request_thread(gate: threading.Event) -> asyncio.Future:
+    """Occupy the request thread until `gate` opens; return once it is ours (whatever was queued on
+    it before has run, so nothing that follows can slip through)."""
+    started = threading.Event()
+
+    def hold():
+        started.set()
+        gate.wait()
+
+    held = asyncio.ensure_future(sync_to_async(hold, thread_sensitive=True)())
+    assert await asyncio.to_thread(started.wait, 30)
+    return held
 
 
 def events_while_the_request_thread_is_held(dispatcher, *, wait: float) -> list[dict]:
@@ -33,7 +49,7 @@ def events_while_the_request_thread_is_held(dispatcher, *, wait: float) -> list[
         # One event first: once it is here, the consumer's reads since its welcome are done.
         await asyncio.to_thread(append, "board", "team.position", 1)
         assert (await receive(comm, timeout=30))["type"] == "event"
-        held = asyncio.ensure_future(sync_to_async(gate.wait, thread_sensitive=True)())
+        held = await hold_request_thread(gate)
         got = []
         try:
             await asyncio.to_thread(append, "board", "team.position", 3)
@@ -69,10 +85,45 @@ def test_a_follower_gets_events_read_from_the_log_while_the_request_thread_is_bu
     assert len({m["seq"] for m in got}) == 3
 
 
-def test_the_same_reads_on_the_request_thread_would_wait_for_it(dispatcher, doorbells_carry_no_event, monkeypatch):
-    """The control: with the live reads queued on the request thread nothing arrives while it is
-    held, so the test above can fail."""
-    monkeypatch.setattr(consumers, "live_read", database_sync_to_async)
-    monkeypatch.setattr(hub, "_read_events", database_sync_to_async(hub._read_events.func))
-    monkeypatch.setattr(hub, "_read_heads", database_sync_to_async(hub._read_heads.func))
-    assert events_while_the_request_thread_is_held(dispatcher, wait=3) == []
+def test_the_same_reads_on_the_request_thread_would_wait_for_it(dispatcher, doorbells_carry_no_event):
+    """The control: with the live path's work queued on the request thread nothing arrives while it
+    is held, so the test above can fail."""
+    with override_settings(FIRSTLINE_LIVE_OWN_THREADS=False):
+        assert events_while_the_request_thread_is_held(dispatcher, wait=3) == []
+
+
+def welcome_while_the_request_thread_is_held(dispatcher, *, wait: float):
+    """Hold the request thread, then open a websocket and say hello: the welcome, or None."""
+    gate = threading.Event()
+    headers = headers_for(dispatcher)
+
+    async def scenario():
+        heads = await asyncio.to_thread(stream_heads, streams=["board"])
+        held = await hold_request_thread(gate)
+        comm = communicator(headers)
+        try:
+            await comm.connect(timeout=wait)
+            await send(comm, {"type": "hello", "cursors": {"board": heads["board"]}})
+            return await receive(comm, timeout=wait)
+        except TimeoutError:
+            return None
+        finally:
+            gate.set()
+            await held
+            # In the control the application is still in its handshake when told to go.
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await comm.disconnect()
+
+    return run(scenario)
+
+
+def test_a_websocket_is_welcomed_while_the_request_thread_is_busy(dispatcher):
+    """Its session, user, second factor and streams are read on the live threads: daphne drops a
+    handshake the application has not accepted in 5 s."""
+    welcome = welcome_while_the_request_thread_is_held(dispatcher, wait=30)
+    assert welcome is not None and welcome["type"] == "welcome", welcome
+
+
+def test_the_same_handshake_on_the_request_thread_would_wait_for_it(dispatcher):
+    with override_settings(FIRSTLINE_LIVE_OWN_THREADS=False):
+        assert welcome_while_the_request_thread_is_held(dispatcher, wait=3) is None

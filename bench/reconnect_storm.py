@@ -31,6 +31,7 @@ latency p50/p95 at rest and during the storm, and the load average.
 
 import argparse
 import asyncio
+import collections
 import os
 import statistics
 import sys
@@ -178,6 +179,7 @@ def main() -> None:
                 "board_lost": probe.lost(),
                 "5xx": sum(r["5xx"] for r in results),
                 "refused": sum(r["refused"] for r in results),
+                "refusals": collections.Counter(why for r in results for why in r["refusals"]),
                 "requests": sum(r["requests"] for r in results),
                 "in_order": sum(r["in_order"] for r in results),
                 "applied": applied,
@@ -193,7 +195,7 @@ def main() -> None:
                 f"{figures['board_rest_p95']:.0f} ms, in the storm {figures['board_storm_p50']:.0f}/"
                 f"{figures['board_storm_p95']:.0f} ms over {figures['board_events']} events, "
                 f"{figures['board_lost']} lost; 5xx {figures['5xx']} of {figures['requests']} requests, "
-                f"{figures['refused']} websocket handshakes retried; "
+                f"{figures['refused']} websocket handshakes retried {dict(figures['refusals'])}; "
                 f"applied {applied}/{len(ids)}, notes exact {figures['notes_ok']}, streams in order "
                 f"{figures['in_order']}/{len(tablets)}; load {figures['load']:.1f}",
                 flush=True,

@@ -154,7 +154,7 @@ class Tablet:
 async def open_stream(tablet: Tablet, port: int, deadline: float) -> tuple:
     """The websocket, retried as the field app retries it (backoff with jitter) when a busy server
     refuses or drops the handshake (daphne closes one the application has not accepted in 5 s)."""
-    refused, delay = 0, 0.5
+    refused, delay = [], 0.5
     while True:
         try:
             ws = await connect(
@@ -165,8 +165,9 @@ async def open_stream(tablet: Tablet, port: int, deadline: float) -> tuple:
                 max_size=None,
             )
             return ws, refused
-        except (OSError, TimeoutError, InvalidHandshake):
-            refused += 1
+        except (OSError, TimeoutError, InvalidHandshake) as error:
+            status = getattr(getattr(error, "response", None), "status_code", None)
+            refused.append(f"{type(error).__name__}{f' {status}' if status else ''}")
             if time.monotonic() + delay > deadline:
                 raise
             await asyncio.sleep(delay * (0.5 + random.random()))
@@ -215,7 +216,8 @@ async def reconnect(tablet: Tablet, port: int, started: float, deadline: float) 
         "replayed": replayed_at - started,
         "requests": requests_sent,
         "5xx": fivexx,
-        "refused": refused,
+        "refused": len(refused),
+        "refusals": refused,
         "in_order": seen[tablet.team_stream] == expected,
         "last": final,
     }

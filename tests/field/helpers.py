@@ -61,3 +61,13 @@ def note(record, text="Checked back later: doing fine."):
         "base_version": None,
         "data": {"text": text},
     }
+
+
+SYNC = "/api/v1/field/sync/"
+
+
+def synced(client, device, mutations) -> list[dict]:
+    """Send a batch as the tablet does; the per-mutation results (the batch itself must be a 200)."""
+    response = client.post(SYNC, {"device": str(device.pk), "mutations": mutations}, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()["results"]

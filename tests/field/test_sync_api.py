@@ -19,17 +19,6 @@ pytestmark = pytest.mark.django_db
 SYNC = "/api/v1/field/sync/"
 
 
-@pytest.fixture
-def device(team):
-    return DeviceFactory(team=team)
-
-
-@pytest.fixture
-def tablet(api, responder, device):
-    api.login_as(responder, device=device.pk)
-    return api
-
-
 def sync(client, device, mutations):
     return client.post(SYNC, {"device": str(device.pk), "mutations": mutations}, format="json")
 

@@ -13,23 +13,10 @@ from apps.field.mutations import HANDLERS
 from apps.incidents.models import Encounter, EncounterNote, IncidentLogEntry
 from apps.streams.models import Event, StreamCounter
 from apps.streams.names import BOARD, team_stream
-from tests.factories import DeviceFactory
 from tests.field.helpers import assigned_call, encounter_create, note
+from tests.field.helpers import synced as sync
 
 pytestmark = pytest.mark.django_db
-
-SYNC = "/api/v1/field/sync/"
-
-
-@pytest.fixture
-def device(team):
-    return DeviceFactory(team=team)
-
-
-@pytest.fixture
-def tablet(api, responder, device):
-    api.login_as(responder, device=device.pk)
-    return api
 
 
 @pytest.fixture
@@ -38,12 +25,6 @@ def encounter_id(tablet, device, dispatcher, team):
     create = encounter_create(incident, assignment)
     assert sync(tablet, device, [create])[0]["status"] == "applied"
     return create["record"]
-
-
-def sync(client, device, mutations):
-    response = client.post(SYNC, {"device": str(device.pk), "mutations": mutations}, format="json")
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
 
 
 def written_for(note_id: str) -> dict:

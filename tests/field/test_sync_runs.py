@@ -17,23 +17,10 @@ from apps.followups.models import FollowUp
 from apps.incidents.hooks import encounter_recorded
 from apps.incidents.models import Encounter, EncounterNote, IncidentLogEntry
 from apps.streams.models import Event
-from tests.factories import DeviceFactory
 from tests.field.helpers import assigned_call, encounter_create, note
+from tests.field.helpers import synced as sync
 
 pytestmark = pytest.mark.django_db
-
-SYNC = "/api/v1/field/sync/"
-
-
-@pytest.fixture
-def device(team):
-    return DeviceFactory(team=team)
-
-
-@pytest.fixture
-def tablet(api, responder, device):
-    api.login_as(responder, device=device.pk)
-    return api
 
 
 @pytest.fixture
@@ -54,12 +41,6 @@ def run():
     from apps.field.services import CHUNK
 
     return CHUNK
-
-
-def sync(client, device, mutations):
-    response = client.post(SYNC, {"device": str(device.pk), "mutations": mutations}, format="json")
-    assert response.status_code == 200, response.content
-    return response.json()["results"]
 
 
 def fail_late(monkeypatch, kind: str, when) -> None:

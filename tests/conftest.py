@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from apps.accounts.roles import Role
 from tests.factories import (
     PASSWORD,
+    DeviceFactory,
     MembershipFactory,
     OrganizationFactory,
     TeamFactory,
@@ -203,6 +204,19 @@ def api():
             return response
 
     return LoggedInClient(enforce_csrf_checks=True)
+
+
+@pytest.fixture
+def device(team):
+    """The team's registered tablet, for the sync API tests."""
+    return DeviceFactory(team=team)
+
+
+@pytest.fixture
+def tablet(api, responder, device):
+    """An API client signed in as the responder on `device`, as the field app is."""
+    api.login_as(responder, device=device.pk)
+    return api
 
 
 # --- real servers (tests/servers.py starts them) -------------------------------------------------

@@ -21,17 +21,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def device(team):
-    return DeviceFactory(team=team)
-
-
-@pytest.fixture
-def tablet(api, responder, device):
-    api.login_as(responder, device=device.pk)
-    return api
-
-
-@pytest.fixture
 def encounter_id(tablet, device, dispatcher, team):
     return documented_encounter(tablet, device, dispatcher, team)
 

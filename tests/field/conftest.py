@@ -40,16 +40,3 @@ def field_app(chromium, asgi_server):
 @pytest.fixture
 def tablet_device(team):
     return DeviceFactory(team=team, name="Unit tablet A")
-
-
-@pytest.fixture
-def device(team):
-    """The team's registered tablet, for the sync API tests."""
-    return DeviceFactory(team=team)
-
-
-@pytest.fixture
-def tablet(api, responder, device):
-    """An API client signed in as the responder on `device`, as the field app is."""
-    api.login_as(responder, device=device.pk)
-    return api

@@ -6,24 +6,13 @@ import pytest
 from apps.incidents.models import EncounterVersion
 from apps.questions import services
 from apps.questions.models import FormVersion
-from tests.factories import CallTypeFactory, DeviceFactory
+from tests.factories import CallTypeFactory
 from tests.field.helpers import assigned_call, encounter_amend, encounter_create
 from tests.questions.helpers import DOSES, NALOXONE, published_with
 
 pytestmark = pytest.mark.django_db
 
 SYNC = "/api/v1/field/sync/"
-
-
-@pytest.fixture
-def device(team):
-    return DeviceFactory(team=team)
-
-
-@pytest.fixture
-def tablet(api, responder, device):
-    api.login_as(responder, device=device.pk)
-    return api
 
 
 def sync_one(client, device, mutation) -> dict:

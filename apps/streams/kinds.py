@@ -25,7 +25,8 @@ _FOLLOWUP = ("followup", "kind", "status", "due_at", "team", "assignee", "encoun
 EVENT_KINDS: dict[str, EventKind] = {
     "incident.created": EventKind("A call was created (board).", _INCIDENT),
     "incident.updated": EventKind(
-        "A call changed: details (`fields` names them), cancelled or closed (board).", _INCIDENT
+        "A call changed: details (`fields` names them; board and the teams working it), cancelled or closed (board).",
+        _INCIDENT,
     ),
     "assignment.created": EventKind("A team was assigned to a call (board and the team).", _ASSIGNMENT),
     "assignment.delivered": EventKind(

@@ -1,10 +1,11 @@
 """A tablet follows live events without fetching its whole working set (issue 20 item 2): a new call,
-an acknowledgement on another tablet and an encounter written by a colleague each reach the store as
-one small request for the record the event names; the bootstrap is not fetched again."""
+an acknowledgement on another tablet, an encounter written by a colleague and an address corrected by
+dispatch each reach the store as one small request for the record the event names; the bootstrap is
+not fetched again."""
 
 import pytest
 
-from apps.incidents.services import assignment_acknowledge, encounter_record
+from apps.incidents.services import assignment_acknowledge, encounter_record, incident_update
 from apps.teams.services import team_set_status
 from tests.factories import MembershipFactory, UserFactory
 from tests.field.browser import in_thread, until
@@ -55,7 +56,11 @@ def test_events_update_the_tablet_record_by_record_without_the_bootstrap(
     has_encounter = f"FL.state.encounters.some((e) => e.id === '{version.encounter_id}')"
     assert until(page, has_encounter, timeout=15)
 
+    # Dispatch corrects the address: the team's tablet has it at once, not at its next full refresh.
+    in_thread(incident_update, actor=dispatcher, incident_id=incident.pk, location_text="1500 Larimer St")
+    assert until(page, "JSON.stringify(FL.state.boot.assignments).includes('1500 Larimer St')", timeout=15)
+
     assert "bootstrap/" not in seen, seen
-    assert seen.count(f"assignments/{assignment.pk}/") == 2, seen  # created, then acknowledged
+    assert seen.count(f"assignments/{assignment.pk}/") == 3, seen  # created, acknowledged, address corrected
     assert seen.count(f"encounters/{version.encounter_id}/") == 1, seen
     assert page.evaluate("document.body.dataset.boots") == "1"  # the one at sign-in

@@ -46,6 +46,20 @@ def test_assigning_a_team_dispatches_the_call_and_tells_board_and_team(dispatche
     assert data["assignment"] == assignment.pk and data["incident"] == incident.pk and data["team"] == team.pk
 
 
+def test_corrected_details_reach_the_board_and_the_teams_still_working_the_call(dispatcher, team, other_team):
+    incident = create_incident(dispatcher)
+    working = services.incident_assign(actor=dispatcher, incident_id=incident.pk, team_id=team.pk)
+    cleared = services.incident_assign(actor=dispatcher, incident_id=incident.pk, team_id=other_team.pk)
+    for status in ("on_scene", "cleared"):
+        services.assignment_set_status(actor=dispatcher, assignment_id=cleared.pk, status=status)
+    services.incident_update(actor=dispatcher, incident_id=incident.pk, location_text="1500 Larimer St")
+    streams = set(Event.objects.filter(kind="incident.updated").values_list("stream", flat=True))
+    assert streams == {"board", f"team:{team.pk}"}, streams  # not the team that has cleared
+    data = Event.objects.get(stream=f"team:{team.pk}", kind="incident.updated").data
+    assert data["incident"] == incident.pk and data["fields"] == ["location_text"]
+    assert working.team_id == team.pk
+
+
 def test_assigning_a_busy_team_is_refused(dispatcher, team):
     first = create_incident(dispatcher)
     second = create_incident(dispatcher)

@@ -16,7 +16,7 @@ from apps.audit.services import audit_record
 from apps.common import callers
 from apps.common.errors import ApplicationError, Conflict, PermissionRefused
 from apps.incidents import timeline
-from apps.incidents.models import CallType, Disposition, Incident
+from apps.incidents.models import Assignment, CallType, Disposition, Incident
 from apps.incidents.payloads import incident_payload
 from apps.incidents.services.shared import _assignment_move, _incident_event_data, _lock_incident, _log
 from apps.incidents.states import (
@@ -26,7 +26,7 @@ from apps.incidents.states import (
     AssignmentStatus,
     IncidentStatus,
 )
-from apps.streams.names import BOARD
+from apps.streams.names import BOARD, team_stream
 from apps.streams.services import streams_append
 
 INCIDENT_EDITABLE_FIELDS = [
@@ -216,8 +216,13 @@ def incident_update(*, actor, incident_id, base_version: int | None = None, **ch
             actor=actor,
         )
         audit_record(actor=actor, action="incident.update", obj=incident, detail={"fields": sorted(changed)})
+        # The teams working the call see the new address or notes at once (their tablets fetch the
+        # assignment record the event names), not at their next full refresh.
+        working = Assignment.objects.filter(incident=incident, status__in=ACTIVE_ASSIGNMENT_STATUSES)
         streams_append(
-            streams=[BOARD], kind="incident.updated", data={**_incident_event_data(incident), "fields": sorted(changed)}
+            streams=[BOARD, *sorted({team_stream(t) for t in working.values_list("team_id", flat=True)})],
+            kind="incident.updated",
+            data={**_incident_event_data(incident), "fields": sorted(changed)},
         )
     return incident
 

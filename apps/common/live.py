@@ -13,6 +13,7 @@ it back on the request thread.
 import functools
 from concurrent.futures import ThreadPoolExecutor
 
+from channels.consumer import get_handler_name
 from channels.db import DatabaseSyncToAsync, database_sync_to_async
 from django.conf import settings
 
@@ -39,3 +40,16 @@ def live_read(func):
 
     run.func = func
     return run
+
+
+class LiveDispatch:
+    """For a consumer that does its database work only through `live_read`: dispatches each message
+    as channels does, without channels' `aclose_old_connections()` before it, which waits for the
+    process's request thread (behind every sync view in flight: seconds in a storm of returning
+    tablets). `live_read` tidies its own threads' connections around each call."""
+
+    async def dispatch(self, message):
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)

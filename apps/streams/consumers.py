@@ -13,7 +13,6 @@ import logging
 import time
 from importlib import import_module
 
-from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,7 +20,7 @@ from django.contrib.auth import get_user_model
 from apps.accounts.selectors import devices_revoked, idle_limit_seconds, session_device_id, session_last_active
 from apps.accounts.services import device_touch
 from apps.common import metrics
-from apps.common.live import live_read
+from apps.common.live import LiveDispatch, live_read
 from apps.streams import conf, hub
 from apps.streams.names import device_group, group_for, session_group
 from apps.streams.selectors import (
@@ -47,17 +46,7 @@ CLOSE_TOO_LARGE = 4413  # a frame over the size limit
 CLOSE_RATE_LIMITED = 4429  # too many messages
 
 
-class StreamConsumer(AsyncWebsocketConsumer):
-    async def dispatch(self, message):
-        """As channels' own, without its `aclose_old_connections()` before each message: that waits
-        for the process's request thread (behind every sync view in flight, seconds in a storm of
-        returning tablets). This consumer does its database work only through `live_read`, which
-        tidies its own threads' connections around each call (apps/common/live.py)."""
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
-
+class StreamConsumer(LiveDispatch, AsyncWebsocketConsumer):
     async def connect(self):
         self.user = self.scope.get("user")
         self.sent: dict[str, int] = {}

@@ -115,6 +115,12 @@ def main() -> None:
         action="store_true",
         help="serve the board from a daphne of its own, as a deploy routing dispatch to its own process would",
     )
+    parser.add_argument(
+        "--ws-timeout",
+        type=int,
+        default=30,
+        help="daphne's --websocket_connect_timeout, 30 as deploy/ runs it (0: daphne's default, 5 s)",
+    )
     parser.add_argument("--rest-seconds", type=float, default=5.0)
     parser.add_argument("--time-limit", type=float, default=600.0, help="seconds one storm may take at most")
     args = parser.parse_args()
@@ -130,7 +136,8 @@ def main() -> None:
     servers, board_server, worker = [], None, None
     try:
         pool = {"FIRSTLINE_DB_POOL_SIZE": str(args.pool)}
-        servers = [AsgiServer(extra_env=pool).start() for _ in range(args.daphnes)]
+        daphne_args = ["--websocket_connect_timeout", str(args.ws_timeout)] if args.ws_timeout else []
+        servers = [AsgiServer(extra_env=pool, extra_args=daphne_args).start() for _ in range(args.daphnes)]
         board_server = AsgiServer(extra_env=pool).start() if args.board_daphne else servers[0]
         worker = CeleryWorker(beat=True).start()
         from apps.accounts.models import User

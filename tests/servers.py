@@ -66,7 +66,8 @@ def stop_process(process: subprocess.Popen, timeout: float = 10) -> None:
 class AsgiServer:
     """A real daphne process serving config.asgi against the test database."""
 
-    def __init__(self, port: int | None = None, extra_env: dict | None = None):
+    def __init__(self, port: int | None = None, extra_env: dict | None = None, extra_args: list | None = None):
+        self.extra_args = list(extra_args or [])
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
@@ -77,7 +78,11 @@ class AsgiServer:
         env = {**child_env(), **self.extra_env}
         self.log = open(ROOT / "var" / f"test-daphne-{self.port}.log", "wb")  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port), "config.asgi:application"],
+            [
+                *(sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port)),
+                *self.extra_args,
+                "config.asgi:application",
+            ],
             cwd=ROOT,
             env=env,
             stdout=self.log,

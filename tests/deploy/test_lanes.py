@@ -55,3 +55,12 @@ def test_compose_runs_the_field_lane_as_its_own_healthy_service():
     assert field.get("healthcheck") == web.get("healthcheck")
     assert "FIRSTLINE_FIELD_PROCESSES" in field["deploy"]["replicas"]
     assert services["nginx"]["depends_on"]["field"]["condition"] == "service_healthy"
+
+
+def test_every_daphne_of_the_examples_lets_a_handshake_wait_for_a_busy_process():
+    """daphne's default (5 s) dropped returning tablets' handshakes in the storm, 2-3 times each."""
+    services = yaml.safe_load((DEPLOY / "compose.yaml").read_text())["services"]
+    for name in ("web", "field"):
+        command = services[name]["command"]
+        assert command[command.index("--websocket_connect_timeout") + 1] == "30", name
+    assert "--websocket_connect_timeout 30 " in (DEPLOY / "firstline-web@.service").read_text()

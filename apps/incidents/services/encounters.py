@@ -25,13 +25,8 @@ from apps.incidents.models import (
     Incident,
 )
 from apps.incidents.payloads import encounter_payload
-from apps.incidents.services.shared import (
-    _log,
-    assignment_facts,
-    encounter_facts,
-    encounter_facts_known,
-    incident_exists,
-)
+from apps.incidents.selectors import assignment_facts, encounter_facts, encounter_facts_known, incident_exists
+from apps.incidents.services.shared import _log
 from apps.questions.selectors import answers_checked
 from apps.streams.names import BOARD, team_stream
 from apps.streams.services import streams_append
@@ -48,6 +43,11 @@ def _check_documents_incident(actor, *, incident_id, assignment_team_id=None, ha
         if not has_assignment and Assignment.objects.filter(incident_id=incident_id, team_id=team_id).exists():
             return
     raise PermissionRefused(_("Only the team assigned to this call can document it."))
+
+
+def _encounter_streams(team_id) -> list[str]:
+    """Who hears of an encounter's versions and notes: the board, and the team that wrote it."""
+    return [BOARD] + ([team_stream(team_id)] if team_id else [])
 
 
 def encounter_record(
@@ -173,9 +173,8 @@ def encounter_record(
             data={"encounter": str(encounter.pk), "version": version.number},
         )
         audit_record(actor=actor, action="encounter.write", obj=encounter, detail={"version": version.number})
-        streams = [BOARD] + ([team_stream(encounter.team_id)] if encounter.team_id else [])
         streams_append(
-            streams=streams,
+            streams=_encounter_streams(encounter.team_id),
             kind="encounter.recorded",
             data={"encounter": str(encounter.pk), "incident": int(incident_id), "version": version.number},
         )
@@ -218,9 +217,8 @@ def encounter_add_note(
             object_id=str(encounter["id"]),
             detail={"note": str(note.pk)},
         )
-        streams = [BOARD] + ([team_stream(encounter["team_id"])] if encounter["team_id"] else [])
         streams_append(
-            streams=streams,
+            streams=_encounter_streams(encounter["team_id"]),
             kind="encounter.note_added",
             data={"encounter": str(encounter["id"]), "incident": encounter["incident_id"], "note": str(note.pk)},
         )

@@ -5,27 +5,24 @@ Reads only; the services the handlers call still lock and check everything they 
 
 from rest_framework import serializers
 
-from apps.incidents.models import Assignment, Encounter
+from apps.incidents.models import Assignment
+from apps.incidents.selectors import encounter_facts
 
 
 class BatchLookups:
     """What a batch's handlers read once for all its mutations instead of once each: when each
-    assignment was dispatched, which call and assignment each amended encounter belongs to (neither
-    ever changes), and one instance of each data serializer. The services still lock and check."""
+    assignment was dispatched (never changes), and one instance of each data serializer. Which call
+    and assignment an encounter belongs to is read once per batch by apps.incidents.selectors
+    (`encounter_facts`). The services still lock and check."""
 
     ASSIGNMENT_TYPES = frozenset({"assignment.acknowledge", "assignment.status"})
 
     def __init__(self, mutations: list[dict] = ()):
-        assignment_ids, encounter_ids = set(), set()
+        assignment_ids = set()
         for m in mutations:
             record = str(m.get("record") or "")
             if m["type"] in self.ASSIGNMENT_TYPES and record.isdigit() and len(record) < 10:
                 assignment_ids.add(int(record))
-            elif m["type"] == "encounter.amend":
-                try:
-                    encounter_ids.add(str(serializers.UUIDField().to_internal_value(record)))
-                except serializers.ValidationError:
-                    continue
         self.dispatched = (
             dict(Assignment.objects.filter(pk__in=assignment_ids).values_list("pk", "dispatched_at"))
             if assignment_ids
@@ -33,14 +30,7 @@ class BatchLookups:
         )
         for assignment_id in assignment_ids:
             self.dispatched.setdefault(assignment_id, None)  # no such assignment: the service says so
-        self.encounters = (
-            {str(row["id"]): row for row in Encounter.objects.filter(pk__in=encounter_ids).values(*self._ENCOUNTER)}
-            if encounter_ids
-            else {}
-        )
         self._serializers: dict = {}
-
-    _ENCOUNTER = ("id", "incident_id", "assignment_id")
 
     def dispatched_at(self, assignment_id: int):
         if assignment_id not in self.dispatched:
@@ -50,10 +40,9 @@ class BatchLookups:
         return self.dispatched[assignment_id]
 
     def encounter(self, encounter_id: str) -> dict | None:
-        """An encounter created earlier in this batch is read when first asked for."""
-        if self.encounters.get(encounter_id) is None:
-            self.encounters[encounter_id] = Encounter.objects.filter(pk=encounter_id).values(*self._ENCOUNTER).first()
-        return self.encounters[encounter_id]
+        """{id, incident_id, assignment_id, ...} of an encounter, or None (one created earlier in this
+        batch too)."""
+        return encounter_facts(encounter_id)
 
     def validated(self, serializer_class, data: dict) -> dict:
         """Checked by one instance per batch: building a serializer's fields costs more than using them."""

@@ -23,6 +23,7 @@ from apps.accounts.roles import Role, role_of
 from apps.accounts.selectors import user_team_id
 from apps.audit.selectors import record_read_for
 from apps.audit.services import audit_record
+from apps.common.batching import ReadMemo
 from apps.common.crypto import lookup_digest
 from apps.incidents.models import Assignment, CallType, Encounter, EncounterVersion, Incident, IncidentLogEntry
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, OPEN_INCIDENT_STATUSES, IncidentStatus
@@ -303,3 +304,52 @@ def incident_contacts_by_callback(*, digests=None, start=None, end=None):
 def call_type_names(*, codes) -> dict[str, str]:
     """{code: name in the active language} of these call types."""
     return {t.code: t.shown_name() for t in CallType.objects.filter(code__in=list(codes))}
+
+
+# --- facts a batch of a tablet's changes reads once -------------------------------------------------
+
+# Which call, assignment and team an encounter belongs to, and which call and team an assignment
+# belongs to, never change once written: a batch of a tablet's changes reads each once.
+_encounter_facts = ReadMemo("encounter_facts")
+_assignment_facts = ReadMemo("assignment_facts")
+_incident_exists = ReadMemo("incident_exists")
+
+
+def encounter_facts(encounter_id) -> dict | None:
+    """{id, incident_id, assignment_id, team_id, assignment_team_id} of an encounter, or None."""
+    return _encounter_facts.get(
+        str(encounter_id),
+        lambda: (
+            Encounter.objects.filter(pk=encounter_id)
+            .values("id", "incident_id", "assignment_id", "team_id", assignment_team_id=F("assignment__team_id"))
+            .first()
+        ),
+    )
+
+
+def encounter_facts_known(encounter: Encounter, *, assignment_team_id) -> None:
+    """An encounter just created: its facts, so a note on it later in the batch need not read them."""
+    _encounter_facts.put(
+        str(encounter.pk),
+        {
+            "id": encounter.pk,
+            "incident_id": encounter.incident_id,
+            "assignment_id": encounter.assignment_id,
+            "team_id": encounter.team_id,
+            "assignment_team_id": assignment_team_id,
+        },
+    )
+
+
+def assignment_facts(assignment_id) -> dict | None:
+    """{id, incident_id, team_id} of an assignment, or None."""
+    return _assignment_facts.get(
+        str(assignment_id),
+        lambda: Assignment.objects.filter(pk=assignment_id).values("id", "incident_id", "team_id").first(),
+    )
+
+
+def incident_exists(incident_id) -> bool:
+    return bool(
+        _incident_exists.get(str(incident_id), lambda: Incident.objects.filter(pk=incident_id).exists() or None)
+    )

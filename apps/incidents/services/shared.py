@@ -7,16 +7,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.roles import can_dispatch, is_responder
 from apps.accounts.selectors import user_team_id
-from apps.common.batching import ReadMemo, RowBuffer
+from apps.common.batching import RowBuffer
 from apps.common.errors import ApplicationError, NotFound, PermissionRefused
 from apps.incidents import timeline
-from apps.incidents.models import Assignment, Encounter, Incident, IncidentLogEntry
+from apps.incidents.models import Assignment, Incident, IncidentLogEntry
 from apps.incidents.states import (
     ACTIVE_ASSIGNMENT_STATUSES,
     ASSIGNMENT_STAMPS,
@@ -67,53 +66,6 @@ def timeline_batch() -> Iterator[None]:
     the caller's transaction; one written inside a savepoint that rolls back is dropped with it."""
     with _held.batch():
         yield
-
-
-# Which call, assignment and team an encounter belongs to, and which call and team an assignment
-# belongs to, never change once written: a batch of a tablet's changes reads each once.
-_encounter_facts = ReadMemo("encounter_facts")
-_assignment_facts = ReadMemo("assignment_facts")
-_incident_exists = ReadMemo("incident_exists")
-
-
-def encounter_facts(encounter_id) -> dict | None:
-    """{id, incident_id, assignment_id, team_id, assignment_team_id} of an encounter, or None."""
-    return _encounter_facts.get(
-        str(encounter_id),
-        lambda: (
-            Encounter.objects.filter(pk=encounter_id)
-            .values("id", "incident_id", "assignment_id", "team_id", assignment_team_id=F("assignment__team_id"))
-            .first()
-        ),
-    )
-
-
-def encounter_facts_known(encounter: Encounter, *, assignment_team_id) -> None:
-    """An encounter just created: its facts, so a note on it later in the batch need not read them."""
-    _encounter_facts.put(
-        str(encounter.pk),
-        {
-            "id": encounter.pk,
-            "incident_id": encounter.incident_id,
-            "assignment_id": encounter.assignment_id,
-            "team_id": encounter.team_id,
-            "assignment_team_id": assignment_team_id,
-        },
-    )
-
-
-def assignment_facts(assignment_id) -> dict | None:
-    """{id, incident_id, team_id} of an assignment, or None."""
-    return _assignment_facts.get(
-        str(assignment_id),
-        lambda: Assignment.objects.filter(pk=assignment_id).values("id", "incident_id", "team_id").first(),
-    )
-
-
-def incident_exists(incident_id) -> bool:
-    return bool(
-        _incident_exists.get(str(incident_id), lambda: Incident.objects.filter(pk=incident_id).exists() or None)
-    )
 
 
 def _incident_event_data(incident: Incident) -> dict:

@@ -35,13 +35,14 @@ class _Marker:
 class _Pending:
     def __init__(self, using: str | None):
         self.using = using
+        # Looked up once: finding the thread's connection costs more than holding a row.
+        self.connection = transaction.get_connection(using)
         self.items: list[tuple[_Marker, Any]] = []
         self._level: tuple | None = None
         self._marker: _Marker | None = None
 
     def add(self, item: Any) -> None:
-        connection = transaction.get_connection(self.using)
-        level = tuple(connection.savepoint_ids)
+        level = tuple(self.connection.savepoint_ids)
         if level != self._level or self._marker is None:
             # Savepoint ids are never reused, so one marker serves every row added at this level.
             self._level, self._marker = level, _Marker()
@@ -49,8 +50,7 @@ class _Pending:
         self.items.append((self._marker, item))
 
     def surviving(self) -> list:
-        connection = transaction.get_connection(self.using)
-        alive = {id(entry[1]) for entry in connection.run_on_commit}
+        alive = {id(entry[1]) for entry in self.connection.run_on_commit}
         return [item for marker, item in self.items if id(marker) in alive]
 
 
@@ -72,6 +72,16 @@ class RowBuffer:
 
     def active(self) -> bool:
         return self._pending.get() is not None
+
+    def flush(self) -> None:
+        """Write what the open batch holds now: before anything reads those rows back."""
+        pending = self._pending.get()
+        if pending is None:
+            return
+        rows = pending.surviving()
+        pending.items.clear()
+        if rows:
+            self._write(rows)
 
     @contextmanager
     def batch(self, using: str | None = None) -> Iterator[None]:

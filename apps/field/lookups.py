@@ -6,7 +6,7 @@ Reads only; the services the handlers call still lock and check everything they 
 from rest_framework import serializers
 
 from apps.incidents.models import Assignment
-from apps.incidents.selectors import encounter_facts
+from apps.incidents.selectors import encounter_facts, encounters_new
 
 
 class BatchLookups:
@@ -31,6 +31,8 @@ class BatchLookups:
         for assignment_id in assignment_ids:
             self.dispatched.setdefault(assignment_id, None)  # no such assignment: the service says so
         self._serializers: dict = {}
+        # Which encounters the batch creates do not exist yet: one query, not a lookup per create.
+        encounters_new(m.get("record") for m in mutations if m["type"] == "encounter.create")
 
     def dispatched_at(self, assignment_id: int):
         if assignment_id not in self.dispatched:

@@ -22,7 +22,7 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError, OperationalError, transaction
+from django.db import DatabaseError, DataError, IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -38,7 +38,7 @@ from apps.field.lookups import BatchLookups
 from apps.field.models import AppliedMutation
 from apps.field.mutations import HANDLERS, MutationContext
 from apps.incidents.hooks import encounter_recorded_batch
-from apps.incidents.services import timeline_batch
+from apps.incidents.services import encounter_writes_flush, encounter_writes_held, timeline_batch
 from apps.streams.services import stream_batch
 
 logger = logging.getLogger(__name__)
@@ -163,9 +163,10 @@ def _claim(*, actor: User, device: Device, fields: list[dict]) -> tuple[set, dic
         ],
         ignore_conflicts=True,
     )
-    rows = AppliedMutation.objects.filter(pk__in=list(first))
-    ours = {row.id for row in rows if row.result.get("claim") == token}
-    return ours, {row.id: row for row in rows if row.id not in ours}
+    claims = AppliedMutation.objects.filter(pk__in=list(first)).values_list("pk", "result__claim")
+    ours = {mutation_id for mutation_id, claim in claims if claim == token}
+    theirs = [mutation_id for mutation_id in first if mutation_id not in ours]
+    return ours, ({row.id: row for row in AppliedMutation.objects.filter(pk__in=theirs)} if theirs else {})
 
 
 def _in_savepoint(handler, ctx: MutationContext):
@@ -246,6 +247,10 @@ def _apply_one(
 # Mutations are applied in runs of CHUNK under one savepoint; a run in which any mutation fails is
 # undone and applied again one savepoint per mutation, so the failure is the only change lost.
 CHUNK = 50
+# In a run, the new encounters, versions and notes these write are held and written in bulk as the run
+# ends (inside its savepoint); none of them reads such rows back. Any other change first has the held
+# rows written, since it may read them.
+HELD_TYPES = frozenset({"encounter.create", "encounter.note"})
 
 
 class _Undo(Exception):
@@ -253,11 +258,11 @@ class _Undo(Exception):
 
 
 def _apply_chunk(actor, device, chunk: list, lookups: BatchLookups, *, applied: dict, stored: dict, careful: bool):
-    """The results of a run of mutations; `applied` gains the rows of those that applied.
+    """(the results of a run of mutations, the AppliedMutation rows of those that applied).
 
     Careful, each mutation has its own savepoint and a failure is its result. Not careful (the
     common case: a tablet's queue applies cleanly), there are no savepoints per mutation and the
-    first failure raises _Undo, leaving `applied` as it was."""
+    first failure raises _Undo."""
     results, rows = [], {}
     for fields, rejection in chunk:
         if fields is None:
@@ -271,6 +276,8 @@ def _apply_chunk(actor, device, chunk: list, lookups: BatchLookups, *, applied: 
         if careful:
             result, row = _apply_one(actor=actor, device=device, fields=fields, lookups=lookups)
         else:
+            if fields["type"] not in HELD_TYPES:
+                encounter_writes_flush()
             ctx = _context(actor=actor, device=device, fields=fields, lookups=lookups)
             try:
                 record_id, payload = HANDLERS[fields["type"]](ctx)
@@ -280,8 +287,7 @@ def _apply_chunk(actor, device, chunk: list, lookups: BatchLookups, *, applied: 
         if row is not None:
             rows[mutation_id] = row
         results.append(result)
-    applied.update(rows)
-    return results
+    return results, rows
 
 
 def _apply_batch(*, actor: User, device: Device, mutations: list) -> list[dict]:
@@ -291,9 +297,11 @@ def _apply_batch(*, actor: User, device: Device, mutations: list) -> list[dict]:
     results: list[dict] = []
     with (
         transaction.atomic(),
+        # Events are written last: reserving their numbers locks each stream's counter until commit,
+        # and every tablet's batch appends to the board's.
+        stream_batch(),
         audit_batch(),
         timeline_batch(),
-        stream_batch(),
         encounter_recorded_batch(),
         reads_once(),
         changes_isolated(),
@@ -304,11 +312,15 @@ def _apply_batch(*, actor: User, device: Device, mutations: list) -> list[dict]:
         for start in range(0, len(checked), CHUNK):
             chunk = checked[start : start + CHUNK]
             try:
-                with transaction.atomic():
-                    done = _apply_chunk(actor, device, chunk, lookups, applied=applied, stored=stored, careful=False)
-            except _Undo:
+                with transaction.atomic(), encounter_writes_held():
+                    done, rows = _apply_chunk(
+                        actor, device, chunk, lookups, applied=applied, stored=stored, careful=False
+                    )
+            except (_Undo, DatabaseError):
+                # A mutation failed, or writing the run's held rows did: redo the run change by change.
                 forget_reads()
-                done = _apply_chunk(actor, device, chunk, lookups, applied=applied, stored=stored, careful=True)
+                done, rows = _apply_chunk(actor, device, chunk, lookups, applied=applied, stored=stored, careful=True)
+            applied.update(rows)
             results += done
         if ours:
             AppliedMutation.objects.filter(pk__in=list(ours)).delete()  # the claims, replaced by the answers

@@ -28,14 +28,15 @@ def _send(encounter_version_ids: list) -> None:
 
 
 # In a batch (the tablet's sync) the versions are announced together, once, after the batch commits;
-# a version undone with its mutation's savepoint is dropped with it.
-_held = RowBuffer("encounter_recorded", lambda ids: transaction.on_commit(lambda: _send(list(ids))))
+# a version undone with its mutation's savepoint is dropped with it. Versions are held, not their ids:
+# the batch may write a version in bulk after announcing it, and it has an id only once written.
+_held = RowBuffer("encounter_recorded", lambda versions: transaction.on_commit(lambda: _send([v.pk for v in versions])))
 
 
-def encounter_recorded_announce(*, encounter_version_id) -> None:
+def encounter_recorded_announce(*, version) -> None:
     """Call inside the recording's transaction: the hook is sent after it commits."""
-    if not _held.add(encounter_version_id):
-        transaction.on_commit(lambda: _send([encounter_version_id]))
+    if not _held.add(version):
+        transaction.on_commit(lambda: _send([version.pk]))
 
 
 def encounter_recorded_batch():

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from apps.common.crypto import EncryptedJSONField, EncryptedTextField, lookup_digest
@@ -265,7 +265,9 @@ class Encounter(models.Model):
     )
     team = models.ForeignKey("teams.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="encounters")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Set when built, not when saved: a tablet's sync writes these rows in bulk and has answered with
+    # this time already.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     current_version = models.PositiveIntegerField(default=0)
     disposition = models.CharField(max_length=30, choices=Disposition.choices, blank=True)
 
@@ -307,7 +309,9 @@ class EncounterVersion(models.Model):
     authored_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     device = models.ForeignKey("accounts.Device", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     device_time = models.DateTimeField(null=True, blank=True, help_text=_("The tablet's clock: data, not truth."))
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Set when built, not when saved: a tablet's sync writes these rows in bulk and has answered with
+    # this time already.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["encounter", "number"]
@@ -330,7 +334,9 @@ class EncounterNote(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     text = EncryptedTextField()
     device_time = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Set when built, not when saved: a tablet's sync writes these rows in bulk and has answered with
+    # this time already.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["created_at"]

@@ -1,5 +1,6 @@
 """Reads about incidents with the visibility rules applied, and the response-time intervals."""
 
+import uuid
 from datetime import timedelta
 
 from django.db.models import (
@@ -313,6 +314,7 @@ def call_type_names(*, codes) -> dict[str, str]:
 _encounter_facts = ReadMemo("encounter_facts")
 _assignment_facts = ReadMemo("assignment_facts")
 _incident_exists = ReadMemo("incident_exists")
+_encounter_new = ReadMemo("encounter_new")
 
 
 def encounter_facts(encounter_id) -> dict | None:
@@ -327,8 +329,30 @@ def encounter_facts(encounter_id) -> dict | None:
     )
 
 
+def encounters_new(encounter_ids) -> None:
+    """Inside `reads_once()`: note in one query which of these ids (a batch's creates) no encounter has
+    yet, so creating each need not look it up first (`encounter_is_new`)."""
+    ids = set()
+    for encounter_id in encounter_ids:
+        try:
+            ids.add(str(uuid.UUID(str(encounter_id))))
+        except ValueError:
+            continue  # not an id at all: its create is refused as it runs
+    if not ids:
+        return
+    existing = {str(pk) for pk in Encounter.objects.filter(pk__in=ids).values_list("pk", flat=True)}
+    for encounter_id in ids - existing:
+        _encounter_new.put(encounter_id, True)
+
+
+def encounter_is_new(encounter_id) -> bool:
+    """True only when this batch read that no such encounter exists and has not created it since."""
+    return _encounter_new.get(str(encounter_id), lambda: None) is True
+
+
 def encounter_facts_known(encounter: Encounter, *, assignment_team_id) -> None:
     """An encounter just created: its facts, so a note on it later in the batch need not read them."""
+    _encounter_new.put(str(encounter.pk), False)
     _encounter_facts.put(
         str(encounter.pk),
         {

@@ -98,7 +98,7 @@ def test_notes_on_an_encounter_created_in_the_same_batch_read_nothing_back(table
         results = sync(tablet, device, batch)
     assert {r["status"] for r in results} == {"applied"}
     reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
-    # The create's own locking read (is the id free?), and no read of it for its notes.
+    # The batch's one read of which ids its creates may take, and no read of it for its notes.
     assert sum(1 for sql in reads if 'FROM "incidents_encounter"' in sql) == 1, reads
     assert sum(1 for sql in reads if 'FROM "incidents_assignment"' in sql) <= 1, reads
 

@@ -12,7 +12,12 @@ from apps.incidents.services.assignments import (
     incident_assign,
     incident_reassign,
 )
-from apps.incidents.services.encounters import encounter_add_note, encounter_record
+from apps.incidents.services.encounters import (
+    encounter_add_note,
+    encounter_record,
+    encounter_writes_flush,
+    encounter_writes_held,
+)
 from apps.incidents.services.escalation import assignments_escalate_overdue
 from apps.incidents.services.incidents import (
     INCIDENT_EDITABLE_FIELDS,
@@ -38,6 +43,8 @@ __all__ = [
     "call_type_resolve",
     "encounter_add_note",
     "encounter_record",
+    "encounter_writes_flush",
+    "encounter_writes_held",
     "incident_assign",
     "incident_cancel",
     "incident_close",

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import is_responder, is_supervisor
 from apps.accounts.selectors import user_team_id
 from apps.audit.services import audit_record
-from apps.common.batching import service_atomic
+from apps.common.batching import RowBuffer, service_atomic
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.incidents import timeline
 from apps.incidents.hooks import encounter_recorded_announce
@@ -25,7 +25,13 @@ from apps.incidents.models import (
     Incident,
 )
 from apps.incidents.payloads import encounter_payload
-from apps.incidents.selectors import assignment_facts, encounter_facts, encounter_facts_known, incident_exists
+from apps.incidents.selectors import (
+    assignment_facts,
+    encounter_facts,
+    encounter_facts_known,
+    encounter_is_new,
+    incident_exists,
+)
 from apps.incidents.services.shared import _log
 from apps.questions.selectors import answers_checked
 from apps.streams.names import BOARD, team_stream
@@ -48,6 +54,34 @@ def _check_documents_incident(actor, *, incident_id, assignment_team_id=None, ha
 def _encounter_streams(team_id) -> list[str]:
     """Who hears of an encounter's versions and notes: the board, and the team that wrote it."""
     return [BOARD] + ([team_stream(team_id)] if team_id else [])
+
+
+def _write_records(rows: list) -> None:
+    """Encounters first, then their versions, then notes: one INSERT per kind."""
+    for model in (Encounter, EncounterVersion, EncounterNote):
+        of_kind = [row for row in rows if type(row) is model]
+        if of_kind:
+            model.objects.bulk_create(of_kind, batch_size=500)
+
+
+# New encounters, versions and notes held back by a batch that writes them in bulk (the tablet's sync,
+# between changes that read none of them back). Outside such a batch each is written at once.
+_held = RowBuffer("encounter_records", _write_records)
+
+
+def encounter_writes_held():
+    """Hold the new encounters, versions and notes of this block and write them as it ends, inside
+    it. The caller flushes (`encounter_writes_flush`) before anything in the block reads them back."""
+    return _held.batch()
+
+
+def encounter_writes_flush() -> None:
+    _held.flush()
+
+
+def _insert(row) -> None:
+    if not _held.add(row):
+        row.save(force_insert=True)
 
 
 def encounter_record(
@@ -100,7 +134,7 @@ def encounter_record(
             has_assignment=assignment is not None,
         )
         encounter = None
-        if encounter_id is not None:
+        if encounter_id is not None and not encounter_is_new(encounter_id):
             encounter = Encounter.objects.select_for_update().filter(pk=encounter_id).first()
         created = encounter is None
         if created:
@@ -158,8 +192,8 @@ def encounter_record(
         encounter.disposition = disposition
         if created:
             # Inserted with its first version's number (a row this transaction inserted is locked by it).
-            encounter.save(force_insert=True)
-            version.save()
+            _insert(encounter)
+            _insert(version)
             encounter_facts_known(encounter, assignment_team_id=assignment["team_id"] if assignment else None)
         else:
             version.save()
@@ -179,7 +213,7 @@ def encounter_record(
             data={"encounter": str(encounter.pk), "incident": int(incident_id), "version": version.number},
         )
         # Other apps (follow-up rules: "referred → check in within 48 h") hear of it once committed.
-        encounter_recorded_announce(encounter_version_id=version.pk)
+        encounter_recorded_announce(version=version)
     return version
 
 
@@ -202,7 +236,7 @@ def encounter_add_note(
         note = EncounterNote(encounter_id=encounter["id"], author=actor, text=text, device_time=device_time)
         if note_id is not None:
             note.id = note_id
-        note.save(force_insert=True)
+        _insert(note)
         _log(
             encounter["incident_id"],
             kind="encounter.note",

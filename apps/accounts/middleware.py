@@ -58,8 +58,11 @@ class SessionGuardMiddleware:
         now = timezone.now().timestamp()
         session = request.session
         device_id = session.get(SESSION_DEVICE_KEY)
-        if device_id and Device.objects.filter(pk=device_id, revoked_at__isnull=False).exists():
-            return "device_revoked", _("This tablet has been revoked by a supervisor.")
+        if device_id:
+            # Kept on the request: a tablet's door needs the same row and need not read it again.
+            request.session_device = Device.objects.filter(pk=device_id).first()
+            if request.session_device is not None and request.session_device.revoked_at is not None:
+                return "device_revoked", _("This tablet has been revoked by a supervisor.")
         started = session.get(SESSION_STARTED_KEY)
         if started is None:
             session_start(session=session)

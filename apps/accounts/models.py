@@ -47,8 +47,8 @@ class User(AbstractUser):
 
     @property
     def team_id_current(self) -> int | None:
-        membership = self.memberships.filter(active=True).only("team_id").first()
-        return membership.team_id if membership else None
+        # At most one active membership (one_active_team_per_user): no order to ask for.
+        return self.memberships.filter(active=True).order_by().values_list("team_id", flat=True).first()
 
     def __str__(self) -> str:
         full = self.get_full_name()

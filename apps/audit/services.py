@@ -94,7 +94,8 @@ def _write_many(entries: list[AuditEntry]) -> int:
     """Rows written and chained in one go."""
     if not entries:
         return 0
-    with transaction.atomic():
+    # No savepoint of its own inside the caller's transaction: a failure here fails the caller's work.
+    with transaction.atomic(savepoint=False):
         AuditEntry.objects.bulk_create(entries, batch_size=500)
         chain.seal_pending()
     return len(entries)

@@ -51,7 +51,9 @@ def _device_refusal(request, device_id):
             },
             status=status.HTTP_403_FORBIDDEN,
         )
-    device = selectors.device_for_sync(device_id=device_id)
+    device = getattr(request, "session_device", None)  # read by the session guard, this request
+    if device is None or str(device.pk) != str(device_id):
+        device = selectors.device_for_sync(device_id=device_id)
     if device is None:
         return None, Response(
             {"detail": _("This tablet is not registered to the program."), "code": "device_unknown"},

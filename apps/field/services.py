@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -325,8 +326,19 @@ def _apply_batch(*, actor: User, device: Device, mutations: list) -> list[dict]:
         if ours:
             AppliedMutation.objects.filter(pk__in=list(ours)).delete()  # the claims, replaced by the answers
             AppliedMutation.objects.bulk_create(applied.values())
-        Device.objects.filter(pk=device.pk).update(last_seen_at=timezone.now(), last_user=actor)
+        _seen(device, actor)
     return results
+
+
+# How stale a tablet's "last seen" may be (the session's own touch is as coarse): a busy tablet's
+# every batch need not write its row.
+SEEN_EVERY = timedelta(seconds=30)
+
+
+def _seen(device: Device, actor: User) -> None:
+    now = timezone.now()
+    if device.last_seen_at is None or now - device.last_seen_at >= SEEN_EVERY or device.last_user_id != actor.pk:
+        Device.objects.filter(pk=device.pk).update(last_seen_at=now, last_user=actor)
 
 
 def sync_apply(*, actor: User, device: Device, mutations: list) -> list[dict]:

@@ -20,8 +20,7 @@ from datetime import datetime
 
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from apps.audit.context import access_context
 from apps.audit.models import Door, Outcome
@@ -37,18 +36,30 @@ from apps.streams.selectors import stream_may_read
 logger = logging.getLogger(__name__)
 
 
+def _counter_move(stream: str, count: int) -> int | None:
+    """Move the counter and read where it now stands in one statement (the ORM's update cannot say);
+    None when the stream has no counter yet. The row stays locked until commit."""
+    table = connection.ops.quote_name(StreamCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_seq = last_seq + %s WHERE stream = %s RETURNING last_seq",  # noqa: S608
+            [count, stream],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 def _reserve_seqs(stream: str, count: int = 1) -> int:
     """Take the next `count` sequence numbers of `stream`; returns the last one taken."""
-    updated = StreamCounter.objects.filter(stream=stream).update(last_seq=F("last_seq") + count)
-    if not updated:
-        # First event of this stream: create the counter, tolerating a concurrent creator.
-        with transaction.atomic():
-            _counter, created = StreamCounter.objects.get_or_create(stream=stream, defaults={"last_seq": count})
-        if created:
-            return count
-        StreamCounter.objects.filter(stream=stream).update(last_seq=F("last_seq") + count)
-    # The UPDATE above holds the row lock until commit, so this read is ours alone.
-    return StreamCounter.objects.filter(stream=stream).values_list("last_seq", flat=True).get()
+    last = _counter_move(stream, count)
+    if last is not None:
+        return last
+    # First event of this stream: create the counter, tolerating a concurrent creator.
+    with transaction.atomic():
+        _counter, created = StreamCounter.objects.get_or_create(stream=stream, defaults={"last_seq": count})
+    if created:
+        return count
+    return _counter_move(stream, count)
 
 
 # Doorbells carry the event itself when it is small, so a consumer that is up to date sends it

@@ -34,6 +34,10 @@ import django  # noqa: E402
 
 django.setup()
 
+from apps.common.startup import process_ready  # noqa: E402
+
+process_ready()  # as config/asgi.py does in a served process
+
 from django.db import connection, connections  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 

@@ -11,6 +11,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from apps.accounts.middleware import SecondFactorWebsocketMiddleware, websocket_auth_stack  # noqa: E402
+from apps.common.startup import process_ready  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
@@ -21,3 +22,5 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+process_ready()

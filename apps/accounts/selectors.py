@@ -12,6 +12,13 @@ SESSION_DEVICE_KEY = "firstline_device"
 SESSION_LAST_ACTIVE_KEY = "firstline_last_active"
 
 
+def acting_user(user):
+    """The signed-in user itself rather than the request's lazy stand-in, which forwards every read of
+    an attribute through a proxy: a tablet's batch reads its actor thousands of times."""
+    wrapped = getattr(user, "_wrapped", None)
+    return wrapped if isinstance(wrapped, User) else user
+
+
 def user_team_id(user: User) -> int | None:
     if not user.is_authenticated:
         return None

@@ -11,6 +11,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.selectors import acting_user
 from apps.accounts.services import SESSION_DEVICE_KEY
 from apps.audit.models import Outcome
 from apps.audit.services import audit_record
@@ -122,7 +123,9 @@ class SyncApi(APIView):
         device, refusal = _device_refusal(request, envelope.validated_data["device"])
         if refusal is not None:
             return refusal
-        results = services.sync_apply(actor=request.user, device=device, mutations=envelope.validated_data["mutations"])
+        results = services.sync_apply(
+            actor=acting_user(request.user), device=device, mutations=envelope.validated_data["mutations"]
+        )
         return Response({"results": results})
 
 

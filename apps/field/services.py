@@ -298,12 +298,13 @@ def _apply_batch(*, actor: User, device: Device, mutations: list) -> list[dict]:
     results: list[dict] = []
     with (
         transaction.atomic(),
+        # Opened first, so sent last after commit: the doorbells ring before the follow-up rules run.
+        encounter_recorded_batch(),
         # Events are written last: reserving their numbers locks each stream's counter until commit,
         # and every tablet's batch appends to the board's.
         stream_batch(),
         audit_batch(),
         timeline_batch(),
-        encounter_recorded_batch(),
         reads_once(),
         changes_isolated(),
     ):

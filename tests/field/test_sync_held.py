@@ -111,3 +111,32 @@ def test_a_note_the_database_refuses_at_the_end_of_its_run_costs_only_itself(tab
     assert results[1]["http_status"] == 503  # kept queued: the tablet may send it again
     assert EncounterNote.objects.get(pk=first["id"]).text == "first"
     assert EncounterNote.objects.filter(encounter_id=create["record"]).count() == 3
+
+
+def test_after_commit_the_doorbells_ring_before_the_follow_up_rules_run(
+    tablet, device, call, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The board and tablets hear of a batch first; the rules (which only add follow-ups) come after."""
+    from apps.incidents.hooks import encounter_recorded
+    from apps.streams import services as streams
+
+    happened = []
+    real_ring = streams.ring_doorbell
+
+    def ring(stream, seq, message=None):
+        happened.append(("doorbell", stream))
+        return real_ring(stream, seq, message)
+
+    def rules(sender, **kwargs):
+        happened.append(("rules", None))
+
+    monkeypatch.setattr(streams, "ring_doorbell", ring)
+    encounter_recorded.connect(rules)
+    try:
+        create = encounter_create(*call)
+        with django_capture_on_commit_callbacks(execute=True):
+            results = sync(tablet, device, [create, note(create["record"])])
+    finally:
+        encounter_recorded.disconnect(rules)
+    assert {r["status"] for r in results} == {"applied"}
+    assert [what for what, _stream in happened] == ["doorbell", "doorbell", "rules"]

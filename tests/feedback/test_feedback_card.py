@@ -14,6 +14,7 @@ from apps.audit.models import AuditEntry
 from apps.feedback.models import FeedbackCard
 from apps.feedback.selectors import recipient_feedback_totals
 from apps.insights.selectors import measure_values
+from apps.resources.conf import program_today
 from tests.factories import DeviceFactory
 from tests.feedback.cards import card_mutation, documented_encounter, issue_card, new_token, sync
 
@@ -213,7 +214,7 @@ def test_the_insights_measures_count_cards_by_team_and_call_type(tablet, device,
     tokens = [issue_card(tablet, device, encounter_id)[1] for _ in range(4)]
     answer(tokens[0], respect="yes", needs_met="yes", call_again="yes")
     answer(tokens[1], respect="partly", needs_met="no", call_again="")
-    today = timezone.localdate()
+    today = program_today()
 
     def rows(key, by):
         return {r["group"]: (r["value"], r["count"]) for r in measure_values(key, start=today, end=today, by=by)}

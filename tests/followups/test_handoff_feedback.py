@@ -4,12 +4,12 @@ it per partner organisation. Through the partner's page and the API."""
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from apps.followups import services
 from apps.followups.models import Referral
 from apps.followups.selectors import partner_handoff_feedback
 from apps.insights.selectors import measure_values
+from apps.resources.conf import program_today
 from tests.factories import PASSWORD
 from tests.followups.conftest import FULL_CONSENT, document_encounter
 
@@ -103,7 +103,7 @@ def test_the_insights_measures_count_the_answers_per_partner(
             handoff_info_enough=info,
             handoff_timely=timely,
         )
-    today = timezone.localdate()
+    today = program_today()
     partner = str(shelter_service.organization_id)
 
     def rows(key):

@@ -5,10 +5,10 @@ import csv
 import io
 
 import pytest
-from django.utils import timezone
 
 from apps.accounts.roles import Role
 from apps.incidents import services as incident_services
+from apps.resources.conf import program_today
 from tests.factories import CallTypeFactory, UserFactory
 from tests.questions.helpers import DOSES, NALOXONE, published_with
 
@@ -33,7 +33,7 @@ def test_each_question_is_a_column_of_the_export_and_a_line_of_its_dictionary(cl
         custom={"version": version.pk, "answers": {"naloxone": True, "naloxone_doses": 2, "where_found": "Bench"}},
     )
     client.force_login(UserFactory(role=Role.ANALYST))
-    today = timezone.localdate().isoformat()
+    today = program_today().isoformat()
     rows = read_csv(client.get(f"/insights/export/calls.csv?start={today}&end={today}"))
     assert [(r["q_naloxone"], r["q_naloxone_doses"]) for r in rows] == [("yes", "2")]
     assert "q_where_found" not in rows[0] and "Bench" not in str(rows)

@@ -2,12 +2,12 @@
 by answer, call type and form version; short text counted, never shown; the insights measure."""
 
 import pytest
-from django.utils import timezone
 
 from apps.incidents import services as incident_services
 from apps.incidents.answers import answer_counts, answers_by_call, exported_questions
 from apps.insights.selectors import measure_values
 from apps.questions import services
+from apps.resources.conf import program_today
 from tests.factories import CallTypeFactory
 from tests.questions.helpers import DOSES, NALOXONE, published_with
 
@@ -84,7 +84,7 @@ def test_the_insights_measure_counts_answers_per_question_call_type_and_month(su
     encounter(supervisor, overdose, version, {"naloxone": True, "naloxone_doses": 2, "where_found": "Alley"})
     encounter(supervisor, overdose, version, {"naloxone": False})
     encounter(supervisor, welfare, version, {"naloxone": False, "where_found": ""})
-    today = timezone.localdate()
+    today = program_today()
 
     def rows(by):
         found = measure_values("question_answers", start=today, end=today, by=by)
@@ -107,7 +107,7 @@ def test_the_measure_page_shows_each_question_s_answers_by_call_type(client, sup
     encounter(supervisor, overdose, version, {"naloxone": True})
     encounter(supervisor, welfare, version, {"naloxone": False})
     client.force_login(supervisor)
-    today = timezone.localdate().isoformat()
+    today = program_today().isoformat()
     page = client.get("/insights/measures/question_answers/", {"start": today, "end": today, "by": "question"})
     body = page.content.decode()
     assert page.status_code == 200 and NALOXONE["label"] in body

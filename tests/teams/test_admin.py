@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from apps.audit.models import AuditEntry
 from apps.incidents import services as incident_services
+from apps.resources.conf import program_today
 from apps.streams.models import Event
 from apps.teams.models import Certification, Membership, Shift, Team, UnitStatus
 from tests.admin_pages import client_for, inline_management_data, url_for
@@ -115,7 +116,7 @@ def test_only_shifts_that_have_not_started_may_be_deleted(supervisor, team):
 
 
 def test_certifications_can_be_filtered_by_expiry(supervisor, responder):
-    today = timezone.localdate()
+    today = program_today()
     expired = Certification.objects.create(
         responder=responder, kind="cpr", issued_on=today - timedelta(days=800), expires_on=today - timedelta(days=1)
     )

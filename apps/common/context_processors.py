@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.utils import timezone
 
-from apps.common.formats import program_zone
+from apps.common.days import program_zone
 
 
 def program(request):

@@ -5,10 +5,10 @@ One helper for Python (emails, admin columns) and the same one as template filte
 """
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import dateparse, formats, timezone
+
+from apps.common.days import program_zone
 
 STYLES = {
     "datetime": "SHORT_DATETIME_FORMAT",
@@ -17,10 +17,6 @@ STYLES = {
     "long_date": "DATE_FORMAT",
     "time": "TIME_FORMAT",
 }
-
-
-def program_zone() -> ZoneInfo:
-    return ZoneInfo(settings.FIRSTLINE_PROGRAM_TIME_ZONE)
 
 
 def when(value: datetime | date | str | None, style: str = "datetime") -> str:

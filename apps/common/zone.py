@@ -6,7 +6,7 @@ The API keeps UTC: its moments are ISO 8601 with their offset, and clients forma
 
 from django.utils import timezone
 
-from apps.common.formats import program_zone
+from apps.common.days import program_zone
 
 
 class ProgramTimeZoneMiddleware:

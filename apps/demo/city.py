@@ -4,9 +4,6 @@ and seed that make every load the same on every machine.
 
 import uuid
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
-
-from django.conf import settings
 
 SEED = 20260601
 NAMESPACE = uuid.UUID("5b0f5e0e-7c8a-4c35-9d0e-2f64f1a0c0de")
@@ -71,7 +68,3 @@ DISTRICTS = [
     ),
 ]
 DISTRICT_WEIGHTS = [26, 16, 15, 17, 10, 16]
-
-
-def _program_zone() -> ZoneInfo:
-    return ZoneInfo(getattr(settings, "FIRSTLINE_PROGRAM_TIME_ZONE", "America/Denver"))

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.test.utils import override_settings
 
+from apps.common.days import program_zone
 from apps.demo import questions as questions_demo
 from apps.demo.call_kinds import (
     AGE_RANGES,
@@ -27,7 +28,7 @@ from apps.demo.call_kinds import (
     CallKind,
     D,
 )
-from apps.demo.city import DISTRICT_WEIGHTS, DISTRICTS, District, _program_zone
+from apps.demo.city import DISTRICT_WEIGHTS, DISTRICTS, District
 from apps.demo.people import HISTORY_DAYS, Cast
 from apps.incidents.models import CallType, Encounter, EncounterVersion, Incident, IncidentLogEntry
 from apps.incidents.services import (
@@ -78,7 +79,7 @@ class PlannedCall:
 
 
 def _call_times(rng: random.Random, *, now: datetime) -> list[datetime]:
-    zone = _program_zone()
+    zone = program_zone()
     start, end = now - timedelta(days=HISTORY_DAYS), now - timedelta(hours=4)
     today = now.astimezone(zone).date()
     times = []

@@ -9,8 +9,9 @@ from django.contrib.auth.hashers import make_password
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
+from apps.common.days import program_zone
 from apps.demo.call_kinds import CALL_KINDS, named_in_other_languages
-from apps.demo.city import _program_zone, demo_uuid
+from apps.demo.city import demo_uuid
 from apps.incidents.models import CallType
 from apps.resources.models import Organization, Service
 from apps.teams.models import Capability, Certification, Membership, Shift, Team
@@ -149,7 +150,7 @@ def _program(*, now: datetime, created: dict) -> Cast:
             _shift_for_day(team=team, members=members, hours=SHIFTS[index], now=now - timedelta(days=days_back))
 
     for number in range(1, 19):
-        _certifications(users[f"responder{number}"], number=number, today=now.astimezone(_program_zone()).date())
+        _certifications(users[f"responder{number}"], number=number, today=now.astimezone(program_zone()).date())
 
     for kind in CALL_KINDS:
         call_type, _made = CallType.objects.get_or_create(
@@ -166,7 +167,7 @@ def _program(*, now: datetime, created: dict) -> Cast:
 
 
 def _shift_for_day(*, team: Team, members: list[User], hours: tuple[int, int], now: datetime) -> None:
-    zone = _program_zone()
+    zone = program_zone()
     today = now.astimezone(zone).date()
     starts_at = datetime.combine(today, time(hours[0]), tzinfo=zone)
     shift, made = Shift.objects.get_or_create(

@@ -19,16 +19,15 @@ import hashlib
 import json
 import logging
 import uuid
-from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, DataError, IntegrityError, OperationalError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from apps.accounts.models import Device, User
+from apps.accounts.services import device_seen
 from apps.audit.models import Outcome
 from apps.audit.services import audit_batch, audit_record
 from apps.common import metrics
@@ -327,19 +326,8 @@ def _apply_batch(*, actor: User, device: Device, mutations: list) -> list[dict]:
         if ours:
             AppliedMutation.objects.filter(pk__in=list(ours)).delete()  # the claims, replaced by the answers
             AppliedMutation.objects.bulk_create(applied.values())
-        _seen(device, actor)
+        device_seen(device=device, user=actor)
     return results
-
-
-# How stale a tablet's "last seen" may be (the session's own touch is as coarse): a busy tablet's
-# every batch need not write its row.
-SEEN_EVERY = timedelta(seconds=30)
-
-
-def _seen(device: Device, actor: User) -> None:
-    now = timezone.now()
-    if device.last_seen_at is None or now - device.last_seen_at >= SEEN_EVERY or device.last_user_id != actor.pk:
-        Device.objects.filter(pk=device.pk).update(last_seen_at=now, last_user=actor)
 
 
 def sync_apply(*, actor: User, device: Device, mutations: list) -> list[dict]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.audit.services import audit_record
 from apps.common.admin import PageAdmin, ServiceSaveMixin, SupervisorAdmin, SupervisorInline
+from apps.common.days import program_today
 from apps.followups import services
 from apps.followups.endpoints import MIN_SECRET_LENGTH, new_endpoint_secret
 from apps.followups.models import (
@@ -27,7 +28,6 @@ from apps.followups.models import (
 )
 from apps.followups.reports import missing_partnerships
 from apps.followups.webhooks import webhook_retry
-from apps.resources import conf as resources_conf
 from apps.resources.models import MissingPartnershipsReport
 
 
@@ -243,7 +243,7 @@ class MissingPartnershipsReportAdmin(PageAdmin):
     title = "Missing partnerships: needs no active partner could take"
 
     def page_view(self, request):
-        end = resources_conf.program_today()
+        end = program_today()
         initial = {"start": end - timedelta(days=30), "end": end}
         form = PeriodForm(request.GET or initial)
         report = None

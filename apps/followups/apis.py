@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.roles import Role, is_supervisor, role_of
 from apps.audit.services import audit_record
+from apps.common.days import program_today
 from apps.common.errors import ApplicationError, PermissionRefused
 from apps.common.schema import ok
 from apps.followups import openapi as shapes
@@ -18,7 +19,6 @@ from apps.followups.disclosure import referrals_part2_reasons
 from apps.followups.models import FollowUp, Referral
 from apps.followups.payloads import followup_payload, referral_payload
 from apps.followups.reports import missing_partnerships
-from apps.resources import conf as resources_conf
 
 
 class FollowUpListCreateApi(APIView):
@@ -239,7 +239,7 @@ class MissingPartnershipsApi(APIView):
             raise PermissionRefused(_("Only supervisors may see the partnerships report."))
         data = self.InputSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
-        end = data.validated_data.get("end") or resources_conf.program_today()
+        end = data.validated_data.get("end") or program_today()
         start = data.validated_data.get("start") or end - timedelta(days=30)
         if start > end:
             raise ApplicationError(_("Invalid period."), extra={"start": [_("Must be on or before end.")]})

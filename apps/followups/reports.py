@@ -10,14 +10,13 @@ It lives in followups, above resources and incidents, because it reads referrals
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import F
 
+from apps.common.days import program_today, program_zone
 from apps.followups.models import Referral
 from apps.incidents.models import EncounterVersion
 from apps.incidents.vocab import NEEDS
-from apps.resources import conf
 from apps.resources.models import Attribute, Organization, Service
 
 CAPACITY_WORDS = ("no_capacity", "capacity", "full", "no beds", "waitlist")
@@ -38,7 +37,7 @@ def needs_covered_by_partners(day: date) -> set[str]:
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    zone = ZoneInfo(conf.program_time_zone())
+    zone = program_zone()
     return (
         datetime.combine(start, time.min, tzinfo=zone),
         datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
@@ -58,7 +57,7 @@ def _referral_reason(referral) -> str | None:
 def missing_partnerships(*, start: date, end: date) -> dict:
     """Rows by (need, district) with counts, biggest gaps first."""
     begin, finish = _bounds(start, end)
-    covered = needs_covered_by_partners(conf.program_today())
+    covered = needs_covered_by_partners(program_today())
     counts = defaultdict(lambda: {"encounters": 0, "referrals_no_capacity": 0, "referrals_not_eligible": 0,
                                   "referrals_no_partner": 0})  # fmt: skip
     versions = EncounterVersion.objects.filter(

@@ -4,10 +4,8 @@ add up to its rollup rows. Pure: every input is already loaded; nothing here rea
 
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
-
+from apps.common.days import day_bounds, local_day
 from apps.insights.registry import (
     CO_RESPONSE_TYPES,
     DISPOSITIONS,
@@ -26,23 +24,6 @@ POLICE_RESPONSE_TYPES = ("co_response_police", "secondary")
 # A police co-response with one of these outcomes (or an arrival) means police came to the call.
 POLICE_CAME = ("assisted", "took_over", "transported", "arrest")
 REPEAT_WINDOWS = {"repeat_30": timedelta(days=30), "repeat_90": timedelta(days=90)}
-
-
-def program_zone() -> ZoneInfo:
-    return ZoneInfo(settings.FIRSTLINE_PROGRAM_TIME_ZONE)
-
-
-def local_day(moment: datetime) -> date:
-    return moment.astimezone(program_zone()).date()
-
-
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The instants a local day starts and ends (23 or 25 hours long on a clock change)."""
-    zone = program_zone()
-    return (
-        datetime.combine(day, datetime.min.time(), tzinfo=zone),
-        datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=zone),
-    )
 
 
 def _seconds(start, end) -> int | None:

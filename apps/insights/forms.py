@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.common.formats import program_zone
+from apps.common.days import program_zone
 from apps.insights import registry
 
 # The longest period a page computes at once (with its previous period, six years of rollups).

@@ -7,6 +7,7 @@ it shapes the rollups' (the same suppression on the public side). No words, cont
 from collections import Counter, defaultdict
 from datetime import date
 
+from apps.common.days import day_bounds, local_day
 from apps.feedback.selectors import (
     feedback_cards_for_measures,
     feedback_for_measures,
@@ -15,7 +16,6 @@ from apps.feedback.selectors import (
 )
 from apps.followups.selectors import handoff_answers_for_measures
 from apps.incidents.answers import answers_for_measures
-from apps.insights.facts import day_bounds, local_day
 from apps.insights.registry import Measure, minutes_bin
 from apps.insights.registry.feedback import CARD_QUESTIONS
 

@@ -6,7 +6,7 @@ counters the registry names, so `selectors.measure_values` shapes them as it sha
 from collections import Counter, defaultdict
 from datetime import date
 
-from apps.insights.facts import day_bounds, local_day
+from apps.common.days import day_bounds, local_day
 from apps.insights.registry import Measure
 from apps.intake.selectors import screening_reviews_for_measures
 

@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.roles import is_supervisor
 from apps.audit.services import audit_record
+from apps.common.days import program_zone
 from apps.common.errors import ApplicationError, PermissionRefused
-from apps.common.formats import program_zone
 from apps.incidents.answers import answers_by_call, exported_questions
 from apps.incidents.models import Assignment, EncounterVersion, Incident
 from apps.incidents.selectors import POLICE_DISPOSITIONS, incidents_with_response_intervals

@@ -13,9 +13,9 @@ from datetime import date, timedelta
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.common.days import day_bounds
 from apps.incidents.answers import answer_counts
 from apps.insights import charts, registry, selectors
-from apps.insights.facts import day_bounds
 
 TIME_BREAKDOWNS = ("week", "month")
 UNITS = {

@@ -1,8 +1,5 @@
 """Program settings this app reads, with their defaults (the lead may move them into base settings)."""
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 from django.conf import settings
 
 
@@ -13,15 +10,6 @@ def hsds_public() -> bool:
 
 def capacity_stale_hours() -> float:
     return float(getattr(settings, "FIRSTLINE_CAPACITY_STALE_HOURS", 12))
-
-
-def program_time_zone() -> str:
-    return getattr(settings, "FIRSTLINE_PROGRAM_TIME_ZONE", "America/Denver")
-
-
-def program_today():
-    """The program's calendar day: reports are read by day in the program's zone, not the server's."""
-    return datetime.now(ZoneInfo(program_time_zone())).date()
 
 
 def search_default_radius_km() -> float:

@@ -10,11 +10,11 @@ import math
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.common.days import program_zone
 from apps.common.geo import bounding_box, distance_km
 from apps.incidents.vocab import NEEDS
 from apps.resources import conf
@@ -32,7 +32,7 @@ from apps.resources.models import (
 
 
 def program_now(now: datetime | None = None) -> datetime:
-    return (now or timezone.now()).astimezone(ZoneInfo(conf.program_time_zone()))
+    return (now or timezone.now()).astimezone(program_zone())
 
 
 @dataclass

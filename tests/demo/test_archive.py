@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from apps.audit import chain
 from apps.audit.models import AuditEntry
+from apps.common.days import program_zone
 from apps.demo.archive import PREFIX, ArchivePlanner, archive_cast, archive_start, load_archive
-from apps.demo.city import _program_zone
 from apps.followups.models import FollowUp, Referral, ReferralStatusChange
 from apps.followups.sweeps import followups_sweep_rules
 from apps.funding.selectors import figures_for_period
@@ -29,7 +29,7 @@ from apps.intake.models import ResponseType, ScreeningDecision
 from apps.safety.models import CoResponse
 from apps.teams.models import Shift, Team
 
-ZONE = _program_zone()
+ZONE = program_zone()
 
 
 def archive():

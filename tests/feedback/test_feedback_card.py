@@ -11,10 +11,10 @@ from django.test import Client
 from django.utils import timezone
 
 from apps.audit.models import AuditEntry
+from apps.common.days import program_today
 from apps.feedback.models import FeedbackCard
 from apps.feedback.selectors import recipient_feedback_totals
 from apps.insights.selectors import measure_values
-from apps.resources.conf import program_today
 from tests.factories import DeviceFactory
 from tests.feedback.cards import card_mutation, documented_encounter, issue_card, new_token, sync
 

@@ -5,11 +5,11 @@ it per partner organisation. Through the partner's page and the API."""
 import pytest
 from django.test import Client
 
+from apps.common.days import program_today
 from apps.followups import services
 from apps.followups.models import Referral
 from apps.followups.selectors import partner_handoff_feedback
 from apps.insights.selectors import measure_values
-from apps.resources.conf import program_today
 from tests.factories import PASSWORD
 from tests.followups.conftest import FULL_CONSENT, document_encounter
 

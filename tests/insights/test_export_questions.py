@@ -7,8 +7,8 @@ import io
 import pytest
 
 from apps.accounts.roles import Role
+from apps.common.days import program_today
 from apps.incidents import services as incident_services
-from apps.resources.conf import program_today
 from tests.factories import CallTypeFactory, UserFactory
 from tests.questions.helpers import DOSES, NALOXONE, published_with
 

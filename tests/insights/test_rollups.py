@@ -9,13 +9,13 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from apps.common.days import local_day
 from apps.demo.intake import ensure_policy
 from apps.followups.referrals import referral_create, referral_transition
 from apps.followups.services import followup_cancel, followup_complete, followup_create
 from apps.incidents import services as calls
 from apps.incidents.models import Assignment, CallType, Encounter, Incident
 from apps.incidents.states import ACTIVE_ASSIGNMENT_STATUSES, OPEN_INCIDENT_STATUSES
-from apps.insights.facts import local_day
 from apps.insights.models import (
     CallFact,
     DailyRollup,

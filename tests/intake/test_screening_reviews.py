@@ -8,8 +8,8 @@ from django.db import connection
 from django.test import Client
 
 from apps.audit.models import AuditEntry
+from apps.common.days import local_day
 from apps.common.errors import ApplicationError, PermissionRefused
-from apps.insights.facts import local_day
 from apps.insights.selectors import measure_values
 from apps.intake import services
 from apps.intake.models import ResponseType, ScreeningReview

@@ -3,11 +3,11 @@ by answer, call type and form version; short text counted, never shown; the insi
 
 import pytest
 
+from apps.common.days import program_today
 from apps.incidents import services as incident_services
 from apps.incidents.answers import answer_counts, answers_by_call, exported_questions
 from apps.insights.selectors import measure_values
 from apps.questions import services
-from apps.resources.conf import program_today
 from tests.factories import CallTypeFactory
 from tests.questions.helpers import DOSES, NALOXONE, published_with
 

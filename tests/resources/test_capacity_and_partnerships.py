@@ -7,10 +7,10 @@ from django.utils import timezone
 
 from apps.accounts.roles import Role
 from apps.audit.models import AuditEntry
+from apps.common.days import program_today
 from apps.followups.models import Referral
 from apps.followups.reports import missing_partnerships
 from apps.incidents.models import Encounter, EncounterVersion
-from apps.resources.conf import program_today
 from apps.resources.models import Organization, ServiceCapacity
 from apps.streams.models import Event
 from tests.factories import IncidentFactory, UserFactory

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from apps.audit.models import AuditEntry
+from apps.common.days import program_today
 from apps.incidents import services as incident_services
-from apps.resources.conf import program_today
 from apps.streams.models import Event
 from apps.teams.models import Certification, Membership, Shift, Team, UnitStatus
 from tests.admin_pages import client_for, inline_management_data, url_for

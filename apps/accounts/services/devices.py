@@ -29,6 +29,9 @@ CLOSE_DEVICE_REVOKED = 4410  # the stream's close code for a revoked tablet (doc
 # Crockford's base32: no I, L, O or U, so a code read aloud or off a screen is typed right.
 ENROLLMENT_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 ENROLLMENT_LENGTH = 12  # 60 bits; the code is also one-time, short-lived and throttled
+# How stale a tablet's "last seen" may be (the session's own touch is as coarse): a busy tablet's
+# every request need not write its row.
+SEEN_EVERY = timedelta(seconds=30)
 
 
 def secret_digest(secret: str) -> str:
@@ -153,7 +156,7 @@ def device_check(*, device_id, device_key: str | None) -> Device:
             _("This tablet was revoked by a supervisor. Its local data must be erased."),
             extra={"code": "device_revoked"},
         )
-    Device.objects.filter(pk=device.pk).update(last_seen_at=timezone.now())
+    device_seen(device=device)
     return device
 
 
@@ -192,5 +195,21 @@ def device_revoke(*, actor: User, device_id, reason: str = "") -> Device:
     return device
 
 
+def device_seen(*, device: Device, user: User | None = None) -> None:
+    """The tablet was heard from (by `user`, when signed in): the board shows when, the admin by whom.
+
+    Written at most every SEEN_EVERY, or at once when someone else is signed in on it.
+    """
+    now = timezone.now()
+    other_user = user is not None and device.last_user_id != user.pk
+    if device.last_seen_at is None or now - device.last_seen_at >= SEEN_EVERY or other_user:
+        fields = {"last_seen_at": now, **({"last_user": user} if user is not None else {})}
+        Device.objects.filter(pk=device.pk).update(**fields)
+        device.last_seen_at = now
+        if user is not None:
+            device.last_user = user
+
+
 def device_touch(*, device_id) -> None:
+    """The live stream's touch: it holds only the tablet's id and already paces itself (60 s)."""
     Device.objects.filter(pk=device_id).update(last_seen_at=timezone.now())

@@ -26,10 +26,11 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import transaction
 from django.test.utils import override_settings
 
+from apps.common.days import program_zone
 from apps.demo.archive.cast import Cast, archive_cast
 from apps.demo.archive.plan import PREFIX, ArchivePlanner, archive_start
 from apps.demo.archive.rows import ArchiveWriter
-from apps.demo.city import SEED, _program_zone
+from apps.demo.city import SEED
 from apps.demo.people import HISTORY_DAYS
 from apps.incidents.models import Incident
 from apps.teams.models import Membership
@@ -46,7 +47,7 @@ def load_archive(*, now: datetime, stdout, prefix: str = PREFIX) -> int:
     started = time.monotonic()
     first = archive_start(now)
     until = now - timedelta(days=HISTORY_DAYS)  # where the worked week's calls begin
-    last = until.astimezone(_program_zone()).date()
+    last = until.astimezone(program_zone()).date()
     rng = random.Random(f"{SEED}-archive")
     cast = archive_cast(rng=rng)
     if not cast.teams or any(len(members) < 1 for members in cast.crew.values()):
@@ -79,7 +80,7 @@ def load_archive(*, now: datetime, stdout, prefix: str = PREFIX) -> int:
 
 
 def _midnight(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time(), tzinfo=_program_zone()).astimezone(UTC)
+    return datetime.combine(day, datetime.min.time(), tzinfo=program_zone()).astimezone(UTC)
 
 
 def _members_since(cast: Cast, moment: datetime) -> None:

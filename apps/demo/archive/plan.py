@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from apps.common.days import program_zone
 from apps.demo.archive.cast import Cast
 from apps.demo.call_kinds import (
     CALL_KINDS,
@@ -18,7 +19,7 @@ from apps.demo.call_kinds import (
     CallKind,
     D,
 )
-from apps.demo.city import DISTRICT_WEIGHTS, DISTRICTS, District, _program_zone
+from apps.demo.city import DISTRICT_WEIGHTS, DISTRICTS, District
 from apps.demo.people import HISTORY_DAYS
 from apps.incidents.models import CallType
 from apps.intake.services.screening import screening_evaluate
@@ -48,7 +49,7 @@ ALL_NO["suicide_attempt_with_means"] = "no"
 
 def archive_start(now: datetime) -> date:
     """The first day of the month thirteen months before the worked week begins."""
-    last = (now - timedelta(days=HISTORY_DAYS)).astimezone(_program_zone()).date()
+    last = (now - timedelta(days=HISTORY_DAYS)).astimezone(program_zone()).date()
     months = last.year * 12 + last.month - 1 - MONTHS
     return date(months // 12, months % 12 + 1, 1)
 
@@ -70,7 +71,7 @@ def _kind_weights(day: date) -> list[float]:
 
 
 def _on(day: date, hour: int, minute: int = 0, second: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute, second), tzinfo=_program_zone()).astimezone(UTC)
+    return datetime.combine(day, time(hour, minute, second), tzinfo=program_zone()).astimezone(UTC)
 
 
 @dataclass
@@ -126,7 +127,7 @@ class ArchivePlanner:
         self.shifts: dict[tuple[int, date], tuple[datetime, datetime] | None] = {}
         self.number = first_number - 1
         self.evaluations: dict[tuple, object] = {}
-        self.zone = _program_zone()
+        self.zone = program_zone()
 
     # --- shifts -----------------------------------------------------------------------------------
 

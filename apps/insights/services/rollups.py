@@ -17,15 +17,14 @@ from types import SimpleNamespace
 from django.db import transaction
 from django.utils import timezone
 
+from apps.common.days import day_bounds, local_day
 from apps.followups.reports import needs_covered_by_partners
 from apps.followups.selectors import followups_for_rollups, referrals_for_rollups
 from apps.incidents.selectors import incident_contacts_by_callback, incidents_for_rollups
 from apps.insights.facts import (
     call_fact,
-    day_bounds,
     day_totals,
     followup_fact,
-    local_day,
     referral_fact,
     repeat_flags,
     screening_fact,

@@ -77,6 +77,21 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=f"needs Chromium at {CHROMIUM} (apt-get install chromium)"))
 
 
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadfile`, except that tests/demo/ goes to one worker as one unit: its modules share
+    one load of the whole demo (minutes), which a worker would otherwise repeat for each module."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class DemoTogether(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return "tests/demo/" if scope.startswith("tests/demo/") else scope
+
+    return DemoTogether(config, log)
+
+
 def pytest_sessionstart(session):
     """A pytest-xdist worker's own Redis database starts empty (config/settings/test.py picks it): no
     queued task, channel message or counter left by an earlier run on this machine."""

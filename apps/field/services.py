@@ -7,9 +7,9 @@ service's answer into one result per mutation. It must never write a change with
 AppliedMutation row in the same transaction.
 
 A batch is one transaction, each mutation in a savepoint of its own, so one that fails is undone
-alone and the rest still apply. The batch first claims its new mutation ids (one INSERT … ON CONFLICT
-DO NOTHING): the database's unique key, not a check-then-insert, decides who applies a mutation, and
-a second request carrying the same ids waits for the first to commit and then answers `duplicate`.
+alone and the rest still apply. A tablet's batches take turns (a lock held until commit), so one sent
+again while the first is being applied waits, then answers `duplicate` from the first's answers. The
+answers' unique key, written in the same transaction, is what makes a mutation apply at most once.
 The audit rows, timeline entries and events the services write are held while the batch runs and
 written in one go at its end (apps/audit, apps/incidents, apps/streams batches), each dropped with
 its mutation's savepoint if that mutation failed; the events ring after commit.
@@ -18,7 +18,6 @@ its mutation's savepoint if that mutation failed; the events ring after commit.
 import hashlib
 import json
 import logging
-import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -34,6 +33,7 @@ from apps.common import metrics
 from apps.common.api import validation_error_detail
 from apps.common.batching import changes_isolated, forget_reads, reads_once
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
+from apps.common.locks import hold_until_commit
 from apps.field.lookups import BatchLookups
 from apps.field.models import AppliedMutation
 from apps.field.mutations import HANDLERS, MutationContext
@@ -136,37 +136,26 @@ def _envelope(raw: Any, checker: MutationSerializer) -> tuple[dict | None, dict 
     return {**fields, "digest": body_hash(raw)}, None
 
 
-def _claim(*, actor: User, device: Device, fields: list[dict]) -> tuple[set, dict]:
-    """Take the batch's mutation ids: (ids this batch applies, stored rows of the ids others applied).
+# The lock space of a tablet's sync batches (apps.common.locks): "SYNC" in ASCII.
+SYNC_TURNS = 0x53594E43
 
-    A claim is a placeholder row in this transaction; a request holding the same id waits here until
-    the other commits (then the id is theirs) or rolls back (then it is ours).
+
+def _answered(*, device: Device, fields: list[dict]) -> dict:
+    """The stored answers of the batch's mutation ids that were applied before, by any tablet.
+
+    A tablet's batches take turns until commit: one sent again while the first is still being
+    applied waits here, then finds the first's answers. The answers' primary key, not this read, is
+    what makes a mutation apply at most once: if another tablet applies the same id meanwhile,
+    writing the answers fails and the batch is applied again one change at a time.
     """
-    first = {}
-    for f in fields:
-        first.setdefault(f["id"], f)
-    if not first:
-        return set(), {}
-    token = uuid.uuid4().hex
-    AppliedMutation.objects.bulk_create(
-        [
-            AppliedMutation(
-                id=mutation_id,
-                device=device,
-                user=actor,
-                type=f["type"],
-                body_hash=f["digest"],
-                result={"claim": token},
-                device_time=f["device_time"],
-            )
-            for mutation_id, f in first.items()
-        ],
-        ignore_conflicts=True,
-    )
-    claims = AppliedMutation.objects.filter(pk__in=list(first)).values_list("pk", "result__claim")
-    ours = {mutation_id for mutation_id, claim in claims if claim == token}
-    theirs = [mutation_id for mutation_id in first if mutation_id not in ours]
-    return ours, ({row.id: row for row in AppliedMutation.objects.filter(pk__in=theirs)} if theirs else {})
+    if not fields:
+        return {}
+    hold_until_commit(SYNC_TURNS, device.pk)
+    return _answers_of(fields)
+
+
+def _answers_of(fields: list[dict]) -> dict:
+    return {row.id: row for row in AppliedMutation.objects.filter(pk__in={f["id"] for f in fields})}
 
 
 def _in_savepoint(handler, ctx: MutationContext):
@@ -210,7 +199,7 @@ def _applied(ctx: MutationContext, fields: dict, record_id, payload) -> tuple:
 def _apply_one(
     *, actor: User, device: Device, fields: dict, lookups: BatchLookups
 ) -> tuple[dict, AppliedMutation | None]:
-    """Apply one claimed mutation in its own savepoint: (its result, its AppliedMutation row if applied)."""
+    """Apply one mutation in its own savepoint: (its result, its AppliedMutation row if applied)."""
     mutation_id = fields["id"]
     ctx = _context(actor=actor, device=device, fields=fields, lookups=lookups)
     try:
@@ -291,7 +280,7 @@ def _apply_chunk(actor, device, chunk: list, lookups: BatchLookups, *, applied: 
 
 
 def _apply_batch(*, actor: User, device: Device, mutations: list) -> list[dict]:
-    """One transaction: claims, the mutations in runs under a savepoint, then every held row in one go."""
+    """One transaction: the tablet's turn, the mutations in runs under a savepoint, then every held row in one go."""
     checker = MutationSerializer()
     checked = [_envelope(raw, checker) for raw in mutations]
     results: list[dict] = []
@@ -307,8 +296,8 @@ def _apply_batch(*, actor: User, device: Device, mutations: list) -> list[dict]:
         reads_once(),
         changes_isolated(),
     ):
-        ours, stored = _claim(actor=actor, device=device, fields=[f for f, _r in checked if f is not None])
-        lookups = BatchLookups([f for f, _r in checked if f is not None and f["id"] in ours])
+        stored = _answered(device=device, fields=[f for f, _r in checked if f is not None])
+        lookups = BatchLookups([f for f, _r in checked if f is not None and f["id"] not in stored])
         applied: dict = {}
         for start in range(0, len(checked), CHUNK):
             chunk = checked[start : start + CHUNK]
@@ -319,12 +308,13 @@ def _apply_batch(*, actor: User, device: Device, mutations: list) -> list[dict]:
                     )
             except (_Undo, DatabaseError):
                 # A mutation failed, or writing the run's held rows did: redo the run change by change.
+                # Another tablet may have applied the same changes meanwhile (a copied outbox).
                 forget_reads()
+                stored |= _answers_of([f for f, _r in chunk if f is not None])
                 done, rows = _apply_chunk(actor, device, chunk, lookups, applied=applied, stored=stored, careful=True)
             applied.update(rows)
             results += done
-        if ours:
-            AppliedMutation.objects.filter(pk__in=list(ours)).delete()  # the claims, replaced by the answers
+        if applied:
             AppliedMutation.objects.bulk_create(applied.values())
         device_seen(device=device, user=actor)
     return results

@@ -143,3 +143,53 @@ def test_follow_up_rules_run_once_after_the_batch_commits_for_every_encounter_in
     assert len(heard) == 1 and len(heard[0]) == 3
     for create in creates:
         assert FollowUp.objects.filter(kind="wellness_debrief", encounter_id=create["record"]).count() == 1
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_tablets_applying_the_same_mutations_at_once_apply_them_once(responder, dispatcher, team):
+    """Batches of different tablets do not take turns, so the answers' primary key is the guard: a
+    copied outbox sent from a second tablet at the same moment writes nothing twice."""
+    import threading
+
+    from django.db import connections, transaction
+    from rest_framework.test import APIClient
+
+    from tests.factories import PASSWORD, DeviceFactory, device_key_for
+
+    batch = [encounter_create(*assigned_call(dispatcher, team))]
+    batch.append(note(batch[0]["record"], "Said the shelter bed is fine."))
+    answers = {}
+
+    def send(device, key):
+        client = APIClient()
+        body = {"username": responder.username, "password": PASSWORD, "device": str(device.pk), "device_key": key}
+        assert client.post("/api/v1/auth/login/", body, format="json").status_code == 200
+        answers[device.pk] = (client, [r["status"] for r in sync(client, device, batch)])
+        connections.close_all()
+
+    devices = [DeviceFactory(team=team), DeviceFactory(team=team)]
+    keys = [device_key_for(d) for d in devices]
+    threads = [threading.Thread(target=send, args=pair) for pair in zip(devices, keys, strict=True)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Both batches read that nothing was applied, apply, and wait to write their answers.
+        cursor.execute(f'LOCK TABLE "{AppliedMutation._meta.db_table}" IN EXCLUSIVE MODE')
+        for thread in threads:
+            thread.start()
+        for _ in range(300):
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0] >= 2:
+                break
+            threading.Event().wait(0.1)
+        else:
+            raise AssertionError("the two batches never met")
+    for thread in threads:
+        thread.join(timeout=60)
+    # The second to write its answers finds the first's: its own changes are undone, the answers the first's.
+    outcomes = sorted(statuses for _client, statuses in answers.values())
+    assert outcomes == [["applied", "applied"], ["duplicate", "duplicate"]], outcomes
+    assert Encounter.objects.filter(pk=batch[0]["record"]).count() == 1
+    assert EncounterNote.objects.filter(encounter_id=batch[0]["record"]).count() == 1
+    assert AppliedMutation.objects.filter(pk__in=[m["id"] for m in batch]).count() == 2
+    loser = next(d for d in devices if answers[d.pk][1] != ["applied", "applied"])
+    assert [r["status"] for r in sync(answers[loser.pk][0], loser, batch)] == ["duplicate", "duplicate"]

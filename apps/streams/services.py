@@ -2,8 +2,9 @@
 
 Inside `stream_batch()` (a caller applying many changes in one transaction: the tablet's sync) the
 events are held and written as the batch ends, still in that transaction: each stream's counter is
-moved once for all its events, the events go in one INSERT with contiguous seqs in the order they
-were appended, and one doorbell per stream rings after commit. An event appended inside a savepoint
+moved once for all its events, its events go in with contiguous seqs in the order they were
+appended (on PostgreSQL in the statement that moves the counter), and one doorbell per stream rings
+after commit. An event appended inside a savepoint
 that rolls back is dropped with it (apps/common/batching.py). Services do not know whether a batch
 is open: they call `stream_append` either way.
 """
@@ -21,6 +22,7 @@ from datetime import datetime
 from asgiref.sync import async_to_sync
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import connection, transaction
+from django.utils import timezone
 
 from apps.audit.context import access_context
 from apps.audit.models import Door, Outcome
@@ -181,18 +183,57 @@ def stream_append_many(*, stream: str, kind: str, datas: list[dict]) -> list[Eve
     return events
 
 
+# On PostgreSQL a stream's held events are numbered and written in the statement that moves its
+# counter. The counter's row stays locked from that statement until commit, and every tablet's batch
+# locks the board's: building the INSERT (a hundred rows, their JSON) must happen before, not while
+# the other batches wait.
+_NUMBERED_INSERT = """
+WITH counter AS (
+    UPDATE {counters} SET last_seq = last_seq + %(count)s WHERE stream = %(stream)s RETURNING last_seq
+)
+INSERT INTO {events} (stream, seq, kind, data, created_at)
+SELECT %(stream)s, counter.last_seq - %(count)s + item.position, item.body ->> 0, item.body -> 1, %(at)s
+FROM counter CROSS JOIN jsonb_array_elements(%(items)s::jsonb) WITH ORDINALITY AS item(body, position)
+RETURNING id, seq
+"""
+
+
+def _insert_numbered(stream: str, batch: list[Event]) -> bool:
+    """Number and write one stream's held events in one statement; False when the stream has no
+    counter yet (nothing was written)."""
+    at = timezone.now()
+    items = json.dumps([[event.kind, event.data] for event in batch])
+    sql = _NUMBERED_INSERT.format(
+        counters=connection.ops.quote_name(StreamCounter._meta.db_table),
+        events=connection.ops.quote_name(Event._meta.db_table),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"count": len(batch), "stream": stream, "at": at, "items": items})
+        rows = sorted(cursor.fetchall(), key=lambda row: row[1])
+    if not rows:
+        return False
+    for event, (event_id, seq) in zip(batch, rows, strict=True):
+        event.id, event.seq, event.created_at = event_id, seq, at
+    return True
+
+
 def _write_held(events: list[Event]) -> None:
     """A batch's events: one counter move per stream (in stream order, as `streams_append` locks),
-    one INSERT, and after commit one doorbell per stream for its last event."""
+    the events numbered after it, and after commit one doorbell per stream for its last event."""
     by_stream: dict[str, list[Event]] = {}
     for event in events:
         by_stream.setdefault(event.stream, []).append(event)
+    plain = []
     for stream in sorted(by_stream):
         batch = by_stream[stream]
+        if connection.vendor == "postgresql" and _insert_numbered(stream, batch):
+            continue
         last = _reserve_seqs(stream, len(batch))
         for offset, event in enumerate(batch):
             event.seq = last - len(batch) + 1 + offset
-    Event.objects.bulk_create(events)
+        plain += batch
+    if plain:  # SQLite, or a stream's first events (its counter was just created)
+        Event.objects.bulk_create(plain)
     for stream, batch in by_stream.items():
         message = batch[-1].as_message() if len(batch) == 1 else None
         last_seq, count = batch[-1].seq, len(batch)

@@ -183,38 +183,56 @@ def stream_append_many(*, stream: str, kind: str, datas: list[dict]) -> list[Eve
     return events
 
 
-# On PostgreSQL a stream's held events are numbered and written in the statement that moves its
-# counter. The counter's row stays locked from that statement until commit, and every tablet's batch
-# locks the board's: building the INSERT (a hundred rows, their JSON) must happen before, not while
-# the other batches wait.
-_NUMBERED_INSERT = """
-WITH counter AS (
-    UPDATE {counters} SET last_seq = last_seq + %(count)s WHERE stream = %(stream)s RETURNING last_seq
+# On PostgreSQL a batch's held events are numbered and written by the one statement that moves their
+# streams' counters. A counter's row stays locked from that statement until commit, and every
+# tablet's batch locks the board's: building the rows (a hundred events, their JSON) happens before,
+# and nothing but the commit comes after. Each counter's move waits for the one before it (the
+# EXISTS), so the counters are locked in stream order, as `streams_append` locks them.
+_COUNTER_MOVE = (
+    "counter{i} AS (UPDATE {counters} SET last_seq = last_seq + %(count{i})s"
+    " WHERE stream = %(stream{i})s{after} RETURNING stream, last_seq)"
 )
-INSERT INTO {events} (stream, seq, kind, data, created_at)
-SELECT %(stream)s, counter.last_seq - %(count)s + item.position, item.body ->> 0, item.body -> 1, %(at)s
-FROM counter CROSS JOIN jsonb_array_elements(%(items)s::jsonb) WITH ORDINALITY AS item(body, position)
-RETURNING id, seq
-"""
+_NUMBERED_ROWS = (
+    "SELECT counter{i}.stream, counter{i}.last_seq - %(count{i})s + item.position,"
+    " item.body ->> 0, item.body -> 1, %(at)s FROM counter{i}"
+    " CROSS JOIN jsonb_array_elements(%(items{i})s::jsonb) WITH ORDINALITY AS item(body, position)"
+)
 
 
-def _insert_numbered(stream: str, batch: list[Event]) -> bool:
-    """Number and write one stream's held events in one statement; False when the stream has no
-    counter yet (nothing was written)."""
+def _insert_numbered(by_stream: dict[str, list[Event]]) -> set[str]:
+    """Number and write the held events of every stream in one statement; the streams written (a
+    stream with no counter yet, and those after it, are not)."""
     at = timezone.now()
-    items = json.dumps([[event.kind, event.data] for event in batch])
-    sql = _NUMBERED_INSERT.format(
-        counters=connection.ops.quote_name(StreamCounter._meta.db_table),
-        events=connection.ops.quote_name(Event._meta.db_table),
+    streams = sorted(by_stream)
+    names = {
+        "counters": connection.ops.quote_name(StreamCounter._meta.db_table),
+        "events": connection.ops.quote_name(Event._meta.db_table),
+    }
+    moves, rows, params = [], [], {"at": at}
+    for i, stream in enumerate(streams):
+        after = f" AND EXISTS (SELECT FROM counter{i - 1})" if i else ""
+        moves.append(_COUNTER_MOVE.format(i=i, after=after, **names))
+        rows.append(_NUMBERED_ROWS.format(i=i))
+        params |= {
+            f"count{i}": len(by_stream[stream]),
+            f"stream{i}": stream,
+            f"items{i}": json.dumps([[event.kind, event.data] for event in by_stream[stream]]),
+        }
+    sql = (
+        f"WITH {', '.join(moves)} INSERT INTO {names['events']} (stream, seq, kind, data, created_at) "
+        f"{' UNION ALL '.join(rows)} RETURNING id, stream, seq"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"count": len(batch), "stream": stream, "at": at, "items": items})
-        rows = sorted(cursor.fetchall(), key=lambda row: row[1])
-    if not rows:
-        return False
-    for event, (event_id, seq) in zip(batch, rows, strict=True):
-        event.id, event.seq, event.created_at = event_id, seq, at
-    return True
+        cursor.execute(sql, params)
+        written = sorted(cursor.fetchall(), key=lambda row: (row[1], row[2]))
+    done = set()
+    for stream in streams:
+        numbered = [(event_id, seq) for event_id, row_stream, seq in written if row_stream == stream]
+        if numbered:
+            for event, (event_id, seq) in zip(by_stream[stream], numbered, strict=True):
+                event.id, event.seq, event.created_at = event_id, seq, at
+            done.add(stream)
+    return done
 
 
 def _write_held(events: list[Event]) -> None:
@@ -223,11 +241,10 @@ def _write_held(events: list[Event]) -> None:
     by_stream: dict[str, list[Event]] = {}
     for event in events:
         by_stream.setdefault(event.stream, []).append(event)
+    done = _insert_numbered(by_stream) if connection.vendor == "postgresql" else set()
     plain = []
-    for stream in sorted(by_stream):
+    for stream in sorted(set(by_stream) - done):
         batch = by_stream[stream]
-        if connection.vendor == "postgresql" and _insert_numbered(stream, batch):
-            continue
         last = _reserve_seqs(stream, len(batch))
         for offset, event in enumerate(batch):
             event.seq = last - len(batch) + 1 + offset

@@ -4,9 +4,9 @@ Inside `stream_batch()` (a caller applying many changes in one transaction: the 
 events are held and written as the batch ends, still in that transaction: each stream's counter is
 moved once for all its events, its events go in with contiguous seqs in the order they were
 appended (on PostgreSQL in the statement that moves the counter), and one doorbell per stream rings
-after commit. An event appended inside a savepoint
-that rolls back is dropped with it (apps/common/batching.py). Services do not know whether a batch
-is open: they call `stream_append` either way.
+after commit. An event appended inside a savepoint that rolls back is dropped with it
+(apps/common/batching.py). Services do not know whether a batch is open: they call `stream_append`
+either way.
 """
 
 import asyncio

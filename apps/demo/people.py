@@ -9,7 +9,7 @@ from django.contrib.auth.hashers import make_password
 
 from apps.accounts.models import User
 from apps.accounts.roles import Role
-from apps.common.days import program_zone
+from apps.common.days import local_day, program_zone
 from apps.demo.call_kinds import CALL_KINDS, named_in_other_languages
 from apps.demo.city import demo_uuid
 from apps.incidents.models import CallType
@@ -150,7 +150,7 @@ def _program(*, now: datetime, created: dict) -> Cast:
             _shift_for_day(team=team, members=members, hours=SHIFTS[index], now=now - timedelta(days=days_back))
 
     for number in range(1, 19):
-        _certifications(users[f"responder{number}"], number=number, today=now.astimezone(program_zone()).date())
+        _certifications(users[f"responder{number}"], number=number, today=local_day(now))
 
     for kind in CALL_KINDS:
         call_type, _made = CallType.objects.get_or_create(

@@ -9,11 +9,11 @@ It lives in followups, above resources and incidents, because it reads referrals
 """
 
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from django.db.models import F
 
-from apps.common.days import program_today, program_zone
+from apps.common.days import day_bounds, program_today
 from apps.followups.models import Referral
 from apps.incidents.models import EncounterVersion
 from apps.incidents.vocab import NEEDS
@@ -37,11 +37,7 @@ def needs_covered_by_partners(day: date) -> set[str]:
 
 
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
-    zone = program_zone()
-    return (
-        datetime.combine(start, time.min, tzinfo=zone),
-        datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone),
-    )
+    return day_bounds(start)[0], day_bounds(end)[1]
 
 
 def _referral_reason(referral) -> str | None:

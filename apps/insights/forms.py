@@ -3,10 +3,9 @@
 from datetime import date, timedelta
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.common.days import program_zone
+from apps.common.days import program_today
 from apps.insights import registry
 
 # The longest period a page computes at once (with its previous period, six years of rollups).
@@ -29,7 +28,7 @@ class PeriodForm(forms.Form):
         data = super().clean()
         if self.errors:
             return data
-        default_start, default_end = default_period(timezone.localtime(timezone.now(), program_zone()).date())
+        default_start, default_end = default_period(program_today())
         start = data.get("start") or default_start
         end = data.get("end") or default_end
         if end < start:

@@ -17,7 +17,7 @@ from apps.accounts.hooks import session_ended
 from apps.accounts.models import Device, DeviceSession, User
 from apps.accounts.roles import is_responder, may_manage_account
 from apps.accounts.selectors import SESSION_DEVICE_KEY, SESSION_LAST_ACTIVE_KEY
-from apps.accounts.services.devices import DEVICE_REQUIRED, device_key_matches
+from apps.accounts.services.devices import DEVICE_REQUIRED, device_key_matches, device_seen
 from apps.audit.models import Outcome
 from apps.audit.services import audit_record
 from apps.common.errors import ApplicationError, CredentialsRefused, PermissionRefused, TooManyAttempts
@@ -99,7 +99,7 @@ def auth_login(*, request, username: str, password: str, device_id=None, device_
         request.session.save()
         with transaction.atomic():
             DeviceSession.objects.create(device=device, user=user, session_key=request.session.session_key)
-            Device.objects.filter(pk=device.pk).update(last_seen_at=timezone.now(), last_user=user)
+            device_seen(device=device, user=user)
             audit_record(actor=user, action="device.session.start", obj=device, detail={"user": user.pk})
     return user
 

@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.db import transaction
 from django.test.utils import override_settings
 
-from apps.common.days import program_zone
+from apps.common.days import local_day, program_zone
 from apps.demo.archive.cast import Cast, archive_cast
 from apps.demo.archive.plan import PREFIX, ArchivePlanner, archive_start
 from apps.demo.archive.rows import ArchiveWriter
@@ -47,7 +47,7 @@ def load_archive(*, now: datetime, stdout, prefix: str = PREFIX) -> int:
     started = time.monotonic()
     first = archive_start(now)
     until = now - timedelta(days=HISTORY_DAYS)  # where the worked week's calls begin
-    last = until.astimezone(program_zone()).date()
+    last = local_day(until)
     rng = random.Random(f"{SEED}-archive")
     cast = archive_cast(rng=rng)
     if not cast.teams or any(len(members) < 1 for members in cast.crew.values()):

@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from apps.common.days import program_zone
+from apps.common.days import local_day, program_zone
 from apps.demo.archive.cast import Cast
 from apps.demo.call_kinds import (
     CALL_KINDS,
@@ -49,7 +49,7 @@ ALL_NO["suicide_attempt_with_means"] = "no"
 
 def archive_start(now: datetime) -> date:
     """The first day of the month thirteen months before the worked week begins."""
-    last = (now - timedelta(days=HISTORY_DAYS)).astimezone(program_zone()).date()
+    last = local_day(now - timedelta(days=HISTORY_DAYS))
     months = last.year * 12 + last.month - 1 - MONTHS
     return date(months // 12, months % 12 + 1, 1)
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import LazyObject
 from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user
 from django_otp.models import Device as OtpDevice
 from django_otp.plugins.otp_static.models import StaticToken
@@ -14,9 +15,12 @@ SESSION_LAST_ACTIVE_KEY = "firstline_last_active"
 
 def acting_user(user):
     """The signed-in user itself rather than the request's lazy stand-in, which forwards every read of
-    an attribute through a proxy: a tablet's batch reads its actor thousands of times."""
-    wrapped = getattr(user, "_wrapped", None)
-    return wrapped if isinstance(wrapped, User) else user
+    an attribute through a proxy: a tablet's batch reads its actor thousands of times. The stand-in
+    may be nested (django-otp wraps the session's own); one not yet looked up is left as it is."""
+    inner = user
+    while isinstance(inner, LazyObject):
+        inner = inner._wrapped  # `empty` until looked up
+    return inner if isinstance(inner, User) else user
 
 
 def user_team_id(user: User) -> int | None:

@@ -19,6 +19,7 @@ from apps.audit.actions import audit_action_check
 from apps.audit.context import current_context
 from apps.audit.models import AuditEntry, Outcome
 from apps.common.batching import RowBuffer
+from apps.common.bulk import bulk_insert
 
 
 def _entry(
@@ -96,7 +97,7 @@ def _write_many(entries: list[AuditEntry]) -> int:
         return 0
     # No savepoint of its own inside the caller's transaction: a failure here fails the caller's work.
     with transaction.atomic(savepoint=False):
-        AuditEntry.objects.bulk_create(entries, batch_size=500)
+        bulk_insert(AuditEntry, entries)
         chain.seal_pending()
     return len(entries)
 

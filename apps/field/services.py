@@ -32,6 +32,7 @@ from apps.audit.services import audit_batch, audit_record
 from apps.common import metrics
 from apps.common.api import validation_error_detail
 from apps.common.batching import changes_isolated, forget_reads, reads_once
+from apps.common.bulk import bulk_insert
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.common.locks import hold_until_commit
 from apps.field.lookups import BatchLookups
@@ -315,7 +316,7 @@ def _apply_batch(*, actor: User, device: Device, mutations: list) -> list[dict]:
             applied.update(rows)
             results += done
         if applied:
-            AppliedMutation.objects.bulk_create(applied.values())
+            bulk_insert(AppliedMutation, list(applied.values()))
         device_seen(device=device, user=actor)
     return results
 

@@ -7,8 +7,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.middleware import SessionMiddleware
+from django.http import HttpResponse
+from django.test import Client, RequestFactory
 from django.utils.functional import SimpleLazyObject
+from django_otp.middleware import OTPMiddleware
 
 from apps.accounts.models import User
 from apps.accounts.selectors import acting_user
@@ -53,3 +59,25 @@ def test_acting_user_is_the_user_behind_the_requests_stand_in():
     anonymous = SimpleLazyObject(AnonymousUser)
     assert not anonymous.is_authenticated
     assert acting_user(anonymous) is anonymous
+
+
+@pytest.mark.django_db
+def test_acting_user_sees_through_every_stand_in_a_request_carries():
+    """django-otp wraps the session's lazy user in a lazy user of its own: two proxies to see through."""
+    user = User.objects.create_user(username="stand-in-2", password="long-enough-password-1", role="responder")
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    request = RequestFactory().get("/", HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}={cookie}")
+    seen = {}
+
+    def view(request):
+        seen["user"] = request.user
+        return HttpResponse()
+
+    SessionMiddleware(AuthenticationMiddleware(OTPMiddleware(view)))(request)
+    stand_in = seen["user"]
+    assert isinstance(stand_in, SimpleLazyObject)
+    assert stand_in.pk == user.pk
+    assert type(acting_user(stand_in)) is User
+    assert acting_user(stand_in).pk == user.pk

@@ -12,6 +12,7 @@ from apps.accounts.roles import is_responder, is_supervisor
 from apps.accounts.selectors import user_team_id
 from apps.audit.services import audit_record
 from apps.common.batching import RowBuffer, service_atomic
+from apps.common.bulk import bulk_insert
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.incidents import timeline
 from apps.incidents.hooks import encounter_recorded_announce
@@ -61,7 +62,7 @@ def _write_records(rows: list) -> None:
     for model in (Encounter, EncounterVersion, EncounterNote):
         of_kind = [row for row in rows if type(row) is model]
         if of_kind:
-            model.objects.bulk_create(of_kind, batch_size=500)
+            bulk_insert(model, of_kind)
 
 
 # New encounters, versions and notes held back by a batch that writes them in bulk (the tablet's sync,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import can_dispatch, is_responder
 from apps.accounts.selectors import user_team_id
 from apps.common.batching import RowBuffer
+from apps.common.bulk import bulk_insert
 from apps.common.errors import ApplicationError, NotFound, PermissionRefused
 from apps.incidents import timeline
 from apps.incidents.models import Assignment, Incident, IncidentLogEntry
@@ -57,7 +58,7 @@ def _log(
         entry.save(force_insert=True)
 
 
-_held = RowBuffer("timeline", lambda entries: IncidentLogEntry.objects.bulk_create(entries, batch_size=500))
+_held = RowBuffer("timeline", lambda entries: bulk_insert(IncidentLogEntry, entries))
 
 
 @contextmanager

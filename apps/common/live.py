@@ -1,13 +1,14 @@
 """Where the live path's database work runs: threads of its own, not the thread of the process's requests.
 
-Under ASGI, Django runs every synchronous view of a process on one thread, one request at a time,
-and channels' `database_sync_to_async` queues on that same thread. A websocket's handshake (its
-session and user) and a follower's next events would then wait behind every request in flight: in
+Under ASGI, Django gives each request a thread of its own, but channels' `database_sync_to_async`
+runs outside any request's context, so every websocket's database step of a process queues on one
+shared thread (asgiref's thread-sensitive executor), one at a time. A websocket's handshake (its
+session and user) and a follower's next events would then wait behind every other socket's: in
 the reconnect storm (bench/reconnect_storm.py) a board sharing its process with a hundred syncing
 tablets got its events seconds late, and tablets' handshakes timed out. The live path's work runs
 here instead, on a small pool of threads (FIRSTLINE_LIVE_THREADS, 4), each with its own database
 connection (from the pool when FIRSTLINE_DB_POOL_SIZE is set). FIRSTLINE_LIVE_OWN_THREADS=False puts
-it back on the request thread.
+it back on the shared thread.
 """
 
 import functools
@@ -45,8 +46,8 @@ def live_read(func):
 class LiveDispatch:
     """For a consumer that does its database work only through `live_read`: dispatches each message
     as channels does, without channels' `aclose_old_connections()` before it, which waits for the
-    process's request thread (behind every sync view in flight: seconds in a storm of returning
-    tablets). `live_read` tidies its own threads' connections around each call."""
+    process's shared thread (behind every other socket's database step: seconds in a storm of
+    returning tablets). `live_read` tidies its own threads' connections around each call."""
 
     async def dispatch(self, message):
         handler = getattr(self, get_handler_name(message), None)

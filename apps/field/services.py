@@ -18,6 +18,7 @@ its mutation's savepoint if that mutation failed; the events ring after commit.
 import hashlib
 import json
 import logging
+import threading
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -35,10 +36,10 @@ from apps.common.batching import changes_isolated, forget_reads, reads_once
 from apps.common.bulk import bulk_insert
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.common.locks import hold_until_commit
+from apps.field import conf
 from apps.field.lookups import BatchLookups
 from apps.field.models import AppliedMutation
 from apps.field.mutations import HANDLERS, MutationContext
-from apps.field.turns import batch_turn
 from apps.incidents.hooks import encounter_recorded_batch
 from apps.incidents.services import encounter_writes_flush, encounter_writes_held, timeline_batch
 from apps.streams.services import stream_batch
@@ -322,6 +323,22 @@ def _apply_batch(*, actor: User, device: Device, mutations: list) -> list[dict]:
     return results
 
 
+# Batches applied at once by this process. Every batch's Python runs under the one interpreter lock,
+# and every batch appends to the board's stream, so twenty started together (a city's tablets back
+# online) finish later than the same twenty a few at a time; the board's own requests wait less too.
+_turns_lock = threading.Lock()
+_turns: tuple[int, threading.BoundedSemaphore] | None = None
+
+
+def _turns_of_process() -> threading.BoundedSemaphore:
+    global _turns
+    size = conf.batches_at_once()
+    with _turns_lock:
+        if _turns is None or _turns[0] != size:
+            _turns = (size, threading.BoundedSemaphore(size))
+        return _turns[1]
+
+
 def _mutation_id(raw) -> Any:
     return raw.get("id") if isinstance(raw, dict) else None
 
@@ -329,16 +346,24 @@ def _mutation_id(raw) -> Any:
 def sync_apply(*, actor: User, device: Device, mutations: list) -> list[dict]:
     """Apply a batch in order, each mutation exactly once; one result per mutation.
 
-    The batch first waits for one of the process's turns (apps/field/turns.py). One that waits
+    The batch first waits for one of the process's turns (`conf.batches_at_once`). One that waits
     longer than `conf.turn_wait_seconds` applies nothing: each change is answered "try again" (a 503
     inside the batch's 200), so the tablet keeps it queued and sends it again.
     """
-    with batch_turn() as turn:
-        if turn:
+    turns = _turns_of_process()
+    metrics.sync_batches_waiting.inc()
+    try:
+        turn = turns.acquire(timeout=conf.turn_wait_seconds())
+    finally:
+        metrics.sync_batches_waiting.dec()
+    if not turn:
+        logger.warning("a sync batch waited too long for its turn; its %d changes stay queued", len(mutations))
+        results = [_retry_later(_mutation_id(raw)) for raw in mutations]
+    else:
+        try:
             results = _apply_in_turn(actor=actor, device=device, mutations=mutations)
-        else:
-            logger.warning("a sync batch waited too long for its turn; its %d changes stay queued", len(mutations))
-            results = [_retry_later(_mutation_id(raw)) for raw in mutations]
+        finally:
+            turns.release()
     for result in results:
         metrics.sync_mutations.labels(result["status"]).inc()
     return results

@@ -256,9 +256,6 @@ else:
 # own, not behind the process's requests (apps/common/live.py).
 FIRSTLINE_LIVE_THREADS = env_int("FIRSTLINE_LIVE_THREADS", 4)
 FIRSTLINE_LIVE_OWN_THREADS = env_bool("FIRSTLINE_LIVE_OWN_THREADS", True)
-# Tablets' sync batches one process applies at once; the others wait their turn (apps/field/services.py).
-FIRSTLINE_SYNC_BATCHES_AT_ONCE = env_int("FIRSTLINE_SYNC_BATCHES_AT_ONCE", 3)
-FIRSTLINE_SYNC_TURN_WAIT_SECONDS = env_int("FIRSTLINE_SYNC_TURN_WAIT_SECONDS", 30)
 
 # --- celery -----------------------------------------------------------------------------------
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", REDIS_URL or "filesystem://")

@@ -21,11 +21,6 @@ websockets_connected = Gauge(
 )
 events_appended = Counter("firstline_stream_events_appended", "Events appended to the log", ["stream"])
 events_delivered = Counter("firstline_stream_events_delivered", "Events sent to websocket clients", ["stream"])
-sync_batches_waiting = Gauge(
-    "firstline_sync_batches_waiting",
-    "Tablet batches waiting for their turn to be applied",
-    multiprocess_mode="livesum",
-)
 sync_mutations = Counter("firstline_sync_mutations", "Offline tablet mutations by outcome", ["outcome"])
 reminder_lateness = Histogram(
     "firstline_reminder_lateness_seconds",

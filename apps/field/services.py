@@ -18,7 +18,6 @@ its mutation's savepoint if that mutation failed; the events ring after commit.
 import hashlib
 import json
 import logging
-import threading
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -36,7 +35,6 @@ from apps.common.batching import changes_isolated, forget_reads, reads_once
 from apps.common.bulk import bulk_insert
 from apps.common.errors import ApplicationError, Conflict, NotFound, PermissionRefused
 from apps.common.locks import hold_until_commit
-from apps.field import conf
 from apps.field.lookups import BatchLookups
 from apps.field.models import AppliedMutation
 from apps.field.mutations import HANDLERS, MutationContext
@@ -323,67 +321,26 @@ def _apply_batch(*, actor: User, device: Device, mutations: list) -> list[dict]:
     return results
 
 
-# Batches applied at once by this process. Every batch's Python runs under the one interpreter lock,
-# and every batch appends to the board's stream, so twenty started together (a city's tablets back
-# online) finish later than the same twenty a few at a time; the board's own requests wait less too.
-_turns_lock = threading.Lock()
-_turns: tuple[int, threading.BoundedSemaphore] | None = None
-
-
-def _turns_of_process() -> threading.BoundedSemaphore:
-    global _turns
-    size = conf.batches_at_once()
-    with _turns_lock:
-        if _turns is None or _turns[0] != size:
-            _turns = (size, threading.BoundedSemaphore(size))
-        return _turns[1]
-
-
-def _mutation_id(raw) -> Any:
-    return raw.get("id") if isinstance(raw, dict) else None
-
-
 def sync_apply(*, actor: User, device: Device, mutations: list) -> list[dict]:
     """Apply a batch in order, each mutation exactly once; one result per mutation.
 
-    The batch first waits for one of the process's turns (`conf.batches_at_once`). One that waits
-    longer than `conf.turn_wait_seconds` applies nothing: each change is answered "try again" (a 503
-    inside the batch's 200), so the tablet keeps it queued and sends it again.
-    """
-    turns = _turns_of_process()
-    metrics.sync_batches_waiting.inc()
-    try:
-        turn = turns.acquire(timeout=conf.turn_wait_seconds())
-    finally:
-        metrics.sync_batches_waiting.dec()
-    if not turn:
-        logger.warning("a sync batch waited too long for its turn; its %d changes stay queued", len(mutations))
-        results = [_retry_later(_mutation_id(raw)) for raw in mutations]
-    else:
-        try:
-            results = _apply_in_turn(actor=actor, device=device, mutations=mutations)
-        finally:
-            turns.release()
-    for result in results:
-        metrics.sync_mutations.labels(result["status"]).inc()
-    return results
-
-
-def _apply_in_turn(*, actor: User, device: Device, mutations: list) -> list[dict]:
-    """A mutation that fails does not stop the batch: later mutations are still applied. If writing
+    A mutation that fails does not stop the batch: later mutations are still applied. If writing
     the batch's held rows fails at its end (which no mutation's own savepoint could catch), the
     batch is applied again one mutation per transaction, so one bad row costs only its own change.
     """
     try:
-        return _apply_batch(actor=actor, device=device, mutations=mutations)
+        results = _apply_batch(actor=actor, device=device, mutations=mutations)
     except (DataError, IntegrityError, OperationalError) as error:
         if len(mutations) > 1:
             logger.warning("a sync batch could not be written; applying it one by one", exc_info=True)
-            return [r for raw in mutations for r in _apply_in_turn(actor=actor, device=device, mutations=[raw])]
+            return [r for raw in mutations for r in sync_apply(actor=actor, device=device, mutations=[raw])]
         logger.warning("a synced mutation could not be written", exc_info=True)
-        mutation_id = _mutation_id(mutations[0]) if mutations else None
+        mutation_id = mutations[0].get("id") if mutations and isinstance(mutations[0], dict) else None
         if isinstance(error, DataError):
             rejected = _result(mutation_id, REJECTED, errors={"detail": _("A value in this change cannot be stored.")})
         else:
             rejected = _retry_later(mutation_id)
-        return [rejected] * len(mutations)
+        results = [rejected] * len(mutations)
+    for result in results:
+        metrics.sync_mutations.labels(result["status"]).inc()
+    return results

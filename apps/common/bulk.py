@@ -41,9 +41,41 @@ def _json_value(value):
     raise _NotJson
 
 
-def _db_value(field: models.Field, obj: models.Model, connection):
-    """What `bulk_create` would send for this field of this new row (its defaults and clocks applied)."""
-    return field.get_db_prep_save(field.pre_save(obj, True), connection)
+# Django's own field classes send a value of these types to PostgreSQL unchanged, so the row need not
+# go through `get_db_prep_save` for it: a third of the time of writing a held row. Subclasses (an
+# encrypted text, say) and any other value take the full way.
+_SENT_AS_IS = {
+    models.CharField: str,
+    models.TextField: str,
+    models.BooleanField: bool,
+    models.IntegerField: int,
+    models.SmallIntegerField: int,
+    models.BigIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.PositiveBigIntegerField: int,
+    models.AutoField: int,
+    models.BigAutoField: int,
+    models.UUIDField: uuid.UUID,
+    models.DateTimeField: datetime.datetime,
+}
+
+
+def _sent_as_is(field: models.Field) -> type | None:
+    """The type of value this field sends unchanged (a plain foreign key sends its target's)."""
+    if type(field) is models.ForeignKey:
+        field = field.target_field
+    return _SENT_AS_IS.get(type(field))
+
+
+def _db_value(field: models.Field, plain: type | None, obj: models.Model, connection):
+    """What `bulk_create` would send for this field of this new row (its defaults and clocks
+    applied), as JSON."""
+    value = field.pre_save(obj, True)
+    naive = isinstance(value, datetime.datetime) and value.tzinfo is None  # Django warns, makes it aware
+    if plain is not None and (value is None or type(value) is plain) and not naive:
+        return _json_value(value)
+    return _json_value(field.get_db_prep_save(value, connection))
 
 
 def _columns(model) -> list[models.Field] | None:
@@ -75,7 +107,8 @@ def bulk_insert(model: type[models.Model], objs: list[models.Model]) -> list[mod
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="bulk_insert")  # as bulk_create checks
     try:
-        rows = [{field.column: _json_value(_db_value(field, obj, connection)) for field in fields} for obj in objs]
+        plan = [(field.column, field, _sent_as_is(field)) for field in fields]
+        rows = [{column: _db_value(field, plain, obj, connection) for column, field, plain in plan} for obj in objs]
         document = json.dumps(rows, allow_nan=False, separators=(",", ":"))
     except (_NotJson, ValueError, TypeError):
         return model.objects.bulk_create(objs)

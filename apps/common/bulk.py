@@ -1,9 +1,9 @@
 """New rows of one model written in one statement, their values sent as one JSON document.
 
 Django's `bulk_create` sends each column as an array parameter. psycopg builds the text of an array
-in Python, escaping every quote of every element, so a JSON column (an audit entry's detail, a
-timeline entry's values, a sync answer) cost a tablet's batch more to send than the database spent
-storing it. On PostgreSQL `bulk_insert` sends the rows as one JSON array, which the database unpacks
+in Python, escaping every quote of every element, so the JSON columns (an audit entry's detail, a
+timeline entry's values, a sync answer) alone took about a tenth of a tablet's batch
+(docs/performance/sync.md). On PostgreSQL `bulk_insert` sends the rows as one JSON array, which the database unpacks
 into the table's own row type (`jsonb_populate_recordset`): the same columns, the same values, the
 same defaults and constraints, one parameter. Elsewhere, or for a value it cannot put in JSON as
 itself, it is `bulk_create`.
@@ -42,7 +42,7 @@ def _json_value(value):
 
 
 # Django's own field classes send a value of these types to PostgreSQL unchanged, so the row need not
-# go through `get_db_prep_save` for it: a third of the time of writing a held row. Subclasses (an
+# go through `get_db_prep_save` for it, which was half of building a held row. Subclasses (an
 # encrypted text, say) and any other value take the full way.
 _SENT_AS_IS = {
     models.CharField: str,

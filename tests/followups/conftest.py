@@ -1,9 +1,18 @@
 """Shared set-up for follow-up tests: a documented encounter, made through the real services."""
 
+import re
+
 import pytest
 
 from apps.incidents import services as incident_services
 from tests.factories import OrganizationFactory, ServiceFactory, UserFactory
+
+ALIAS = "Sam"
+
+
+def names_the_person(text: str) -> bool:
+    """Whether `text` shows the person's alias as a word: a staff member's name may be Samantha."""
+    return re.search(rf"\b{ALIAS}\b", text) is not None
 
 
 def document_encounter(*, dispatcher, responder, team, disposition="resolved_on_scene", **fields):
@@ -16,7 +25,7 @@ def document_encounter(*, dispatcher, responder, team, disposition="resolved_on_
         actor=responder,
         incident_id=incident.pk,
         disposition=disposition,
-        person={"alias": "Sam", "age_range": "30-39", "language": "en", "housing_status": "unsheltered"},
+        person={"alias": ALIAS, "age_range": "30-39", "language": "en", "housing_status": "unsheltered"},
         **{"needs": ["shelter"], **fields},
     )
     # Free the team for the next call in the same test.

@@ -18,7 +18,7 @@ from apps.common.bulk import bulk_insert
 from apps.field.models import AppliedMutation
 from apps.incidents.models import Encounter, EncounterNote, EncounterVersion, IncidentLogEntry
 from tests.factories import DeviceFactory, IncidentFactory, TeamFactory, UserFactory
-from tests.field.helpers import encounter_create, note, synced
+from tests.field.helpers import assigned_call, encounter_create, note, synced
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
@@ -162,8 +162,6 @@ def test_a_value_postgresql_cannot_store_is_a_data_error_and_writes_nothing():
 
 
 def test_a_synced_note_and_its_replayed_answer_keep_every_character(tablet, device, dispatcher, team):
-    from tests.field.helpers import assigned_call
-
     incident, assignment = assigned_call(dispatcher, team)
     create = encounter_create(incident, assignment, narrative=AWKWARD, person={"alias": AWKWARD})
     batch = [create, note(create["record"], AWKWARD)]

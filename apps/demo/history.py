@@ -290,7 +290,11 @@ def _co_response(*, call: PlannedCall, incident: Incident, responder, on_scene: 
     if plan is None or (call.disposition == D.TRANSPORTED and call.number % 3):
         return
     agency, reason, outcome, minutes = plan
-    asked = on_scene + timedelta(minutes=4)
+    # The other agency comes and goes while the team is there, so the call's timeline still ends with
+    # its closing: a short visit squeezes the times into the team's time on scene.
+    cleared = call.steps[-1][1]
+    span = cleared - on_scene
+    asked = on_scene + min(timedelta(minutes=4), span / 10)
     co_response = co_response_request(
         actor=responder,
         co_response_id=uuid.uuid5(uuid.NAMESPACE_URL, f"firstline-demo-co-response-{call.number}"),
@@ -300,18 +304,17 @@ def _co_response(*, call: PlannedCall, incident: Incident, responder, on_scene: 
         via="tablet",
         at=asked,
     )
-    arrived = asked + timedelta(minutes=minutes)
+    arrived = asked + min(timedelta(minutes=minutes), span * 3 / 10)
+    left = min(arrived + timedelta(minutes=20), cleared - min(timedelta(minutes=2), span / 10))
     co_response_update(
         actor=responder,
         co_response_id=co_response.pk,
         arrived_at=arrived,
-        left_at=arrived + timedelta(minutes=20),
+        left_at=left,
         outcome=outcome,
     )
     # The service stamps the outcome line with the wall clock; in a past call it belongs to the departure.
-    IncidentLogEntry.objects.filter(
-        incident=incident, kind="co_response", at__gt=arrived + timedelta(minutes=20)
-    ).update(at=arrived + timedelta(minutes=20))
+    IncidentLogEntry.objects.filter(incident=incident, kind="co_response", at__gt=left).update(at=left)
 
 
 def _backdate_cancel(incident: Incident, at: datetime) -> None:

@@ -111,6 +111,10 @@ def test_a_week_of_calls_was_worked_through_to_encounters_and_response_times(dem
     assert set(co_responses.values_list("agency", flat=True)) == {"police", "ems"}
     assert not co_responses.filter(Q(arrived_at__isnull=True) | Q(outcome="")).exists()
     assert co_responses.filter(outcome="arrest").exists()
+    # The other agency came and went while the team was there: every call's timeline ends with its closing.
+    for row in co_responses.filter(incident__status=IncidentStatus.CLOSED).select_related("incident"):
+        assert row.requested_at < row.arrived_at < row.left_at < row.incident.closed_at
+        assert list(row.incident.timeline.values_list("kind", flat=True))[-1] == "incident.closed"
     # The timeline, unit history and audit were written by the services, not faked.
     sample = closed.first()
     kinds = list(sample.timeline.values_list("kind", flat=True))

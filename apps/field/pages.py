@@ -48,6 +48,7 @@ SHELL_STATIC = [
     "common/api.js",
     "common/stream.js",
     "common/format.js",
+    "common/coresponse.js",
     "common/i18n.js",
     "field/icons/icon-192.png",
     "field/icons/icon-512.png",

@@ -4,7 +4,7 @@
    dispatcher) arrives as a `co_response.*` event carrying the whole record, so the section redraws
    from the event without reading again. */
 import { refusalText, request } from "../common/api.js";
-import { formatDateTime } from "../common/format.js";
+import { coResponseTimes } from "../common/coresponse.js";
 import { gettext, interpolate } from "../common/i18n.js";
 import { el, flash } from "./state.js";
 
@@ -46,13 +46,6 @@ export function applyCoResponseEvent(event) {
   return true;
 }
 
-function times(row) {
-  const parts = [interpolate(gettext("asked %(time)s"), { time: formatDateTime(row.requested_at) })];
-  if (row.arrived_at) parts.push(interpolate(gettext("arrived %(time)s"), { time: formatDateTime(row.arrived_at) }));
-  if (row.left_at) parts.push(interpolate(gettext("left %(time)s"), { time: formatDateTime(row.left_at) }));
-  return parts.join(" · ");
-}
-
 function rowItem(row, vocab, redraw) {
   const url = `/api/v1/board/co-responses/${row.id}/`;
   const why = row.reason === "other" ? row.reason_text : row.reason_name;
@@ -72,7 +65,7 @@ function rowItem(row, vocab, redraw) {
     if (outcome.value) send("PATCH", url, { outcome: outcome.value, base_version: row.version }, gettext("Outcome saved."), redraw);
   });
   return el("li", { "data-co-response": row.id },
-    el("strong", {}, row.agency_name), ` · ${why} · ${times(row)}`,
+    el("strong", {}, row.agency_name), ` · ${why} · ${coResponseTimes(row)}`,
     row.outcome ? el("span", { class: "outcome" }, ` · ${row.outcome_name}`) : "",
     el("span", { class: "controls" }, ...buttons, outcome));
 }

@@ -2,7 +2,7 @@
    it shows with no signal), a tap-first way to ask, and "arrived", "left" and how it ended. Each step
    is a mutation in the outbox (co_response.request / co_response.update) and shows at once here,
    marked as not yet sent. */
-import { formatDateTime } from "../common/format.js";
+import { coResponseTimes } from "../common/coresponse.js";
 import { gettext, interpolate } from "../common/i18n.js";
 import { kick } from "./net.js";
 import { esc, render, S, say, state, vocab } from "./state.js";
@@ -34,13 +34,10 @@ function chips(action, items, chosen) {
 function rowBlock(row) {
   const l = lists();
   const why = row.reason === "other" ? row.reason_text : nameOf(l.reasons, row.reason);
-  const when = [interpolate(gettext("asked %(time)s"), { time: formatDateTime(row.requested_at) })];
-  if (row.arrived_at) when.push(interpolate(gettext("arrived %(time)s"), { time: formatDateTime(row.arrived_at) }));
-  if (row.left_at) when.push(interpolate(gettext("left %(time)s"), { time: formatDateTime(row.left_at) }));
   const step = !row.arrived_at ? ["arrived", gettext("They arrived")] : !row.left_at ? ["left", gettext("They left")] : null;
   return `<li class="co-response" data-co-response="${esc(row.id)}">
     <strong>${esc(nameOf(l.agencies, row.agency))}</strong> · ${esc(why)}${row.pending ? ` · <span class="hint">${esc(gettext("not sent yet"))}</span>` : ""}
-    <div class="hint">${esc(when.join(" · "))}${row.outcome ? ` · ${esc(nameOf(l.outcomes, row.outcome))}` : ""}</div>
+    <div class="hint">${esc(coResponseTimes(row))}${row.outcome ? ` · ${esc(nameOf(l.outcomes, row.outcome))}` : ""}</div>
     <div class="row">${step ? `<button type="button" class="btn" data-action="co-step" data-id="${esc(row.id)}" data-step="${step[0]}">${esc(step[1])}</button>` : ""}
       <label class="inline">${esc(gettext("How it ended"))}
         <select data-co-outcome="${esc(row.id)}"><option value="">—</option>${l.outcomes.map((o) => `<option value="${esc(o.code)}"${o.code === row.outcome ? " selected" : ""}>${esc(o.name)}</option>`).join("")}</select></label></div>

@@ -41,11 +41,15 @@ def test_police_asked_offline_from_the_tablet_reach_the_board_and_both_record_th
     row = board.locator("#detail #co-responses li[data-co-response]")
     row.wait_for(timeout=10000)
     assert "Police" in row.inner_text() and "Man with a bat" in row.inner_text()
+    assert "asked " in row.inner_text() and "arrived " not in row.inner_text()
     assert_accessible(board)
 
     row.get_by_role("button", name="Arrived").click()
     assert eventually(lambda: CoResponse.objects.filter(incident=incident, arrived_at__isnull=False).exists())
     page.wait_for_selector("#co-responses [data-step=left]", timeout=15000)  # the tablet now offers "They left"
+    times = page.inner_text("#co-responses .co-response .hint")
+    assert "asked " in times and "arrived " in times and "left " not in times
+    board.wait_for_selector("#detail #co-responses li:has-text('arrived ')", timeout=10000)
     page.select_option("#co-responses select[data-co-outcome]", "assisted")
     assert eventually(lambda: CoResponse.objects.filter(incident=incident, outcome="assisted").exists())
     board.wait_for_selector("#detail #co-responses li .outcome:has-text('the team stayed in charge')", timeout=10000)

@@ -131,6 +131,29 @@ def clear_counters() -> None:
         cache.clear()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _connections_let_go(django_db_setup, django_db_blocker):
+    """Close what still holds the test database open before it is dropped at the end of the session
+    (requesting `django_db_setup` orders this first), or the drop fails with "being accessed by other
+    users": the websockets' live threads keep a connection each, and connections of threads that
+    have ended (asyncio's helpers in the websocket tests) are not always let go at once. The database
+    is this session's own (each xdist worker has its own), so what is left on it is ours to end."""
+    yield
+    from django.db import connection
+
+    from apps.common.live import close_live_threads
+
+    close_live_threads()
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_counters():
     """Each test starts with no failed sign-ins on record, as lockout counts outlive a test's database."""

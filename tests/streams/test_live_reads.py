@@ -1,12 +1,13 @@
 """A websocket's handshake and a follower's events do not wait for the process's requests (issue 20
 item 3).
 
-Django runs a process's synchronous views on one thread, and `database_sync_to_async` queues on it.
-In the reconnect storm, a board sharing its process with a hundred syncing tablets waited behind
-their syncs for every event it had to read from the log, and tablets' handshakes timed out. The live
-path's database work runs on threads of its own (apps/common/live.py): here the request thread is
-held shut while a follower connects and events the doorbell does not carry are appended, and the
-follower must still be welcomed and receive them."""
+Channels' `database_sync_to_async` runs every websocket's database step of a process on one shared
+thread (the one Django's thread-sensitive code outside a request uses). In the reconnect storm, a
+board sharing its process with a hundred syncing tablets waited behind their syncs for every event
+it had to read from the log, and tablets' handshakes timed out. The live path's database work runs
+on threads of its own (apps/common/live.py): here that shared thread is held shut while a follower
+connects and events the doorbell does not carry are appended, and the follower must still be
+welcomed and receive them."""
 
 import asyncio
 import contextlib

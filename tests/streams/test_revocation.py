@@ -7,10 +7,12 @@ now, through the channel layer (Redis, or in-memory in the embedded mode), or, w
 not reach (a command in the embedded mode), through the poller.
 """
 
+import contextlib
 import json
 import os
 import subprocess
 import sys
+import urllib.request
 
 import pytest
 from asgiref.sync import async_to_sync
@@ -33,9 +35,11 @@ EMBEDDED = {**SLOW_RECHECK, "REDIS_URL": "", "CELERY_BROKER_URL": "memory://"}
 WAIT = 5  # seconds: far under the 300 s recheck, so passing means revocation closed it
 
 
-def modes():
-    yield pytest.param(EMBEDDED, id="embedded")
-    yield pytest.param(SLOW_RECHECK, id="redis", marks=pytest.mark.services)
+def modes() -> list:
+    return [
+        pytest.param(EMBEDDED, id="embedded"),
+        pytest.param(SLOW_RECHECK, id="redis", marks=pytest.mark.services),
+    ]
 
 
 def tablet_session(user, device) -> str:
@@ -46,12 +50,15 @@ def tablet_session(user, device) -> str:
     return client.cookies["sessionid"].value
 
 
-def open_team_feed(server, session: str, team):
-    socket = connect(
-        f"{server.ws_url}/ws/v1/stream/",
-        origin=server.url,
-        additional_headers={"Cookie": f"sessionid={session}"},
-        open_timeout=10,
+def open_team_feed(sockets: contextlib.ExitStack, server, session: str, team):
+    """A tablet's websocket following its team's stream; `sockets` closes it at the test's end."""
+    socket = sockets.enter_context(
+        connect(
+            f"{server.ws_url}/ws/v1/stream/",
+            origin=server.url,
+            additional_headers={"Cookie": f"sessionid={session}"},
+            open_timeout=10,
+        )
     )
     socket.send(json.dumps({"type": "hello", "cursors": {team_stream(team.pk): None}}))
     assert json.loads(socket.recv(timeout=10))["type"] == "welcome"
@@ -81,13 +88,12 @@ def server_for(mode):
 @pytest.mark.parametrize("mode", modes())
 def test_revoking_through_the_api_closes_the_tablets_team_feed_at_once(mode, responder, supervisor, team):
     device = DeviceFactory(team=team)
-    server = server_for(mode)
-    try:
-        feed = open_team_feed(server, tablet_session(responder, device), team)
+    with contextlib.ExitStack() as sockets:
+        server = server_for(mode)
+        sockets.callback(server.stop)
+        feed = open_team_feed(sockets, server, tablet_session(responder, device), team)
         admin = APIClient()
         admin.post("/api/v1/auth/login/", {"username": supervisor.username, "password": PASSWORD}, format="json")
-        import urllib.request
-
         request = urllib.request.Request(  # noqa: S310 (loopback test server)
             f"{server.url}/api/v1/devices/{device.pk}/revoke/",
             data=b'{"reason": "stolen"}',
@@ -103,16 +109,15 @@ def test_revoking_through_the_api_closes_the_tablets_team_feed_at_once(mode, res
         with urllib.request.urlopen(request) as answer:  # noqa: S310
             assert answer.status == 200
         assert closed_with(feed) == 4410
-    finally:
-        server.stop()
 
 
 @pytest.mark.parametrize("mode", modes())
 def test_revoking_with_the_command_in_another_process_closes_the_feed_at_once(mode, responder, supervisor, team):
     device = DeviceFactory(team=team)
-    server = server_for(mode)
-    try:
-        feed = open_team_feed(server, tablet_session(responder, device), team)
+    with contextlib.ExitStack() as sockets:
+        server = server_for(mode)
+        sockets.callback(server.stop)
+        feed = open_team_feed(sockets, server, tablet_session(responder, device), team)
         subprocess.run(
             [sys.executable, "manage.py", "revoke_device", str(device.pk), "--by", supervisor.username],
             cwd=ROOT,
@@ -122,24 +127,21 @@ def test_revoking_with_the_command_in_another_process_closes_the_feed_at_once(mo
             timeout=60,
         )
         assert closed_with(feed) == 4410
-    finally:
-        server.stop()
 
 
 @pytest.mark.parametrize("mode", modes())
 def test_every_socket_of_the_tablet_closes_and_other_tablets_stay_open(mode, responder, supervisor, team):
     device, other = DeviceFactory(team=team), DeviceFactory(team=team)
-    server = server_for(mode)
-    try:
-        feeds = [open_team_feed(server, tablet_session(responder, device), team) for _ in range(2)]
-        bystander = open_team_feed(server, tablet_session(responder, other), team)
+    with contextlib.ExitStack() as sockets:
+        server = server_for(mode)
+        sockets.callback(server.stop)
+        feeds = [open_team_feed(sockets, server, tablet_session(responder, device), team) for _ in range(2)]
+        bystander = open_team_feed(sockets, server, tablet_session(responder, other), team)
         device_revoke(actor=supervisor, device_id=device.pk, reason="lost")
         assert [closed_with(feed) for feed in feeds] == [4410, 4410]
         bystander.send(json.dumps({"type": "ping"}))
         assert json.loads(bystander.recv(timeout=WAIT))["type"] == "pong"
         bystander.close()
-    finally:
-        server.stop()
 
 
 # --- in-process (WebsocketCommunicator against the real ASGI application) ----------------------------

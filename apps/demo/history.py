@@ -290,9 +290,9 @@ def _co_response(*, call: PlannedCall, incident: Incident, responder, on_scene: 
     if plan is None or (call.disposition == D.TRANSPORTED and call.number % 3):
         return
     agency, reason, outcome, minutes = plan
-    # The other agency comes and goes while the team is there, so the call's timeline still ends with
-    # its closing: a short visit squeezes the times into the team's time on scene.
-    cleared = call.steps[-1][1]
+    # The other agency comes and goes while the team is on scene (before it leaves with the person or
+    # clears), so the call's timeline still ends with its closing: a short visit squeezes the times.
+    cleared = next(moment for _status, moment in call.steps if moment > on_scene)
     span = cleared - on_scene
     asked = on_scene + min(timedelta(minutes=4), span / 10)
     co_response = co_response_request(

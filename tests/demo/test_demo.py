@@ -114,6 +114,8 @@ def test_a_week_of_calls_was_worked_through_to_encounters_and_response_times(dem
     # The other agency came and went while the team was there: every call's timeline ends with its closing.
     for row in co_responses.filter(incident__status=IncidentStatus.CLOSED).select_related("incident"):
         assert row.requested_at < row.arrived_at < row.left_at < row.incident.closed_at
+        team = row.incident.assignments.get()  # on scene all along: before it took the person or cleared
+        assert team.on_scene_at < row.requested_at and row.left_at < (team.transport_started_at or team.cleared_at)
         assert list(row.incident.timeline.values_list("kind", flat=True))[-1] == "incident.closed"
     # The timeline, unit history and audit were written by the services, not faked.
     sample = closed.first()

@@ -4,6 +4,7 @@ same suppression, for whole months. Data: tests/insights/public_data.py."""
 import pytest
 from django.core.cache import cache
 
+from apps.common import formats
 from apps.insights import public, suppression
 from apps.insights.services import releases_publish
 from tests.insights import public_data
@@ -145,3 +146,22 @@ def test_by_default_the_last_twelve_complete_months(client, history):
     start, end = public.default_range()
     assert (body["from"], body["to"]) == (start.isoformat(), end.isoformat())
     assert 'id="this-month"' in client.get("/transparency/").content.decode()
+
+
+def test_the_dashboard_writes_numbers_and_the_moment_as_people_read_them(client, db):
+    """Thousands grouped in the reader's language, the rollups' moment on the program's clock (not an
+    ISO timestamp), and each public page linked once."""
+    cache.clear()
+    public_data.write((("2026-11-15", [("911", 15601, "2", "north", "welfare", "resolved_on_scene")]),))
+    releases_publish()
+    november = {"from": "2026-11-01", "to": "2026-11-30"}
+    english = client.get("/transparency/", november)
+    body = english.content.decode()
+    headline = body.split('data-measure="calls">')[1].split("</li>")[0]
+    assert ">15,601<" in headline
+    as_of = english.context["summary"]["as_of"]
+    assert as_of not in body and f"Numbers as of {formats.when(as_of, 'long')}." in body
+    assert body.count('href="/transparency/feedback/"') == 1
+    spanish = client.get("/transparency/", november, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert ">15\xa0601<" in spanish.split('data-measure="calls">')[1].split("</li>")[0]
+    cache.clear()

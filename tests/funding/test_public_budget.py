@@ -70,10 +70,12 @@ def test_anyone_reads_the_budget_by_category_and_source_and_no_detail(client, bu
     page = client.get("/public/budget/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert '<td id="public-budget-total">107500.50</td>' in body
-    assert "<li>City (General fund): 70000.00</li>" in body
-    assert "<li>State (Grant): 35000.00</li>" in body
-    assert "<td>2500.50</td>" in body  # radios, no source yet
+    assert '<td id="public-budget-total" class="amount">107,500.50</td>' in body
+    assert "<li>City (General fund): 70,000.00</li>" in body
+    assert "<li>State (Grant): 35,000.00</li>" in body
+    assert '<td class="amount">2,500.50</td>' in body  # radios, no source yet
+    spanish = client.get("/public/budget/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert '<td id="public-budget-total" class="amount">107\xa0500,50</td>' in spanish
     assert "999999" not in body
     for marker in MARKERS:
         assert marker not in body

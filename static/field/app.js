@@ -8,6 +8,7 @@ import { setUpCheckins } from "./checkin.js";
 import { coResponseAction, coResponseChange, coResponseInput } from "./coresponse.js";
 import { setUpEmergency } from "./emergency.js";
 import { setUpNewCalls } from "./newcall.js";
+import { premiseAction } from "./premise.js";
 import { questionTap, questionTyped } from "./questions.js";
 import { reportPositions } from "./position.js";
 import { acknowledge, addNote, openForm, resolveProblem, saveDraft, setStatus, submitForm } from "./encounters.js";
@@ -68,6 +69,7 @@ document.addEventListener("click", async (event) => {
   const { action, id } = target.dataset;
   const f = state.form;
   if (await coResponseAction(action, target)) return;
+  if (premiseAction(action, target)) { render(); return; }
   if (questionTap(f, action, target)) { await saveDraft(); render(); return; }
   if (await cardAction(action, target)) return;
   if (action === "reload") { location.reload(); return; }

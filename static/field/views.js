@@ -105,10 +105,10 @@ function viewCall() {
     ${safetyBlock(i)}
     <p class="address">${esc(i.location_text)}</p>
     <div class="map-links">${mapLinks(i)}</div>
-    ${premiseBlock(a.incident)}
-    ${coResponseBlock(a.incident)}
     <h2>${esc(gettext("What the caller said"))}</h2><p class="call-notes">${esc(i.summary)}${i.caller_notes ? `\n\n${esc(i.caller_notes)}` : ""}</p>
     ${i.callback ? `<p>${esc(gettext("Callback:"))} <a href="tel:${esc(i.callback)}">${esc(i.callback)}</a></p>` : ""}
+    ${premiseBlock(a.incident)}
+    ${coResponseBlock(a.incident)}
     <h2>${esc(gettext("Encounters"))}</h2>${encounters.map(encounterBlock).join("") || `<p class="empty">${esc(gettext("Nothing documented yet."))}</p>`}
   </article>`;
 }

@@ -49,3 +49,33 @@ def test_the_board_detail_shows_premise_history(browser_login, premises, dispatc
     board.click(f"[data-incident='{incident.pk}']")
     board.wait_for_selector("#detail #premise:has-text('Large dog in the yard.')", timeout=10000)
     assert "same address" in board.inner_text("#detail #premise")
+
+
+def test_a_busy_address_shows_the_latest_calls_and_every_flagged_one_and_the_rest_on_a_tap(
+    field_app, responder, tablet_device, dispatcher, team
+):
+    """Dozens of earlier calls must not push the call itself off the screen; none with a safety flag
+    may be the one hidden."""
+    now = timezone.now()
+    for days in range(1, 8):  # seven earlier calls, the oldest with weapons
+        services.incident_create(
+            actor=dispatcher,
+            summary="Earlier call",
+            location_text="Union Station bus bay",
+            safety_flags=["weapons"] if days == 7 else [],
+            received_at=now - timedelta(days=days),
+        )
+    assigned_call(dispatcher, team, location_text="Union Station bus bay")
+    _context, page = field_app(responder, tablet_device)
+    page.click(".call-card:has-text('Union Station bus bay')")
+    section = page.locator("#premise")
+    section.wait_for()
+    assert "7 earlier calls here in the last" in section.inner_text()
+    assert section.locator(".prior-calls li").count() == 4  # the latest three and the flagged one
+    assert "weapons" in section.inner_text()
+    page.get_by_role("button", name="Show all 7").click()
+    assert section.locator(".prior-calls li").count() == 7
+    page.get_by_role("button", name="Show fewer").click()
+    assert section.locator(".prior-calls li").count() == 4
+    # What the caller said comes before the history.
+    assert page.locator("h2:has-text('What the caller said') ~ #premise").count() == 1

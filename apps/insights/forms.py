@@ -52,9 +52,16 @@ class FilterForm(PeriodForm):
 
 def read_filters(params, *, with_breakdown: bool = True) -> tuple[forms.Form, dict | None]:
     """The bound form and its clean values, or None for the values when the input is refused."""
-    form = (FilterForm if with_breakdown else PeriodForm)(params)
+    kind = FilterForm if with_breakdown else PeriodForm
+    form = kind(params)
     if not form.is_valid():
         return form, None
     values = dict(form.cleaned_data)
+    if not (params.get("start") and params.get("end")):
+        # The fields show the period in effect, not empty boxes beside "This period: …".
+        filled = params.copy()
+        filled["start"], filled["end"] = values["start"].isoformat(), values["end"].isoformat()
+        form = kind(filled)
+        form.is_valid()
     values.setdefault("by", None)
     return form, values

@@ -7,6 +7,7 @@ disagree. Values come from `selectors.measure_values` (the rollups); nothing her
 
 import csv
 import io
+from calendar import monthrange
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -40,13 +41,19 @@ def _month_start(day: date, months_back: int) -> date:
 
 
 def previous_period(start: date, end: date) -> tuple[date, date]:
-    """The period of the same length that ends the day before `start`: as many whole months when
-    the period is whole months (October against September, a quarter against the one before),
-    else as many days."""
+    """The period of the same length before `start`: as many whole months when the period is whole
+    months (October against September, a quarter against the one before); months so far (from a
+    first of the month to a day within a later month) against as many months before, to the same
+    day of the last (1 October to 2 December against 1 July to 2 September), so each month meets
+    its counterpart whole and not a sliver of one; else as many days."""
     previous_end = start - timedelta(days=1)
-    if start.day == 1 and (end + timedelta(days=1)).day == 1:
+    if start.day == 1:
         months = (end.year - start.year) * 12 + end.month - start.month + 1
-        return _month_start(start, months), previous_end
+        if (end + timedelta(days=1)).day == 1:
+            return _month_start(start, months), previous_end
+        last_month = _month_start(end, months)
+        last_day = min(end.day, monthrange(last_month.year, last_month.month)[1])
+        return _month_start(start, months), last_month.replace(day=last_day)
     return previous_end - timedelta(days=(end - start).days), previous_end
 
 

@@ -15,7 +15,9 @@ import pytest
 
 from apps.accounts.roles import Role
 from apps.audit.models import AuditEntry
+from apps.common.days import program_today
 from apps.insights import services as insight_services
+from apps.insights.forms import default_period
 from apps.insights.tables import previous_period
 from tests.factories import PASSWORD, OrganizationFactory, UserFactory
 from tests.insights.dataset import Clock, build, mdt, mst, people
@@ -87,6 +89,11 @@ def test_the_previous_period_has_the_same_length():
     assert previous_period(date(2026, 10, 1), date(2026, 10, 31)) == (date(2026, 9, 1), date(2026, 9, 30))
     assert previous_period(date(2026, 1, 1), date(2026, 3, 31)) == (date(2025, 10, 1), date(2025, 12, 31))
     assert previous_period(date(2026, 10, 5), date(2026, 10, 11)) == (date(2026, 9, 28), date(2026, 10, 4))
+    # Months so far: the same months before, to the same day (clamped to a shorter month), so
+    # October meets all of July and not July's last two days.
+    assert previous_period(date(2026, 10, 1), date(2026, 12, 2)) == (date(2026, 7, 1), date(2026, 9, 2))
+    assert previous_period(date(2026, 10, 1), date(2026, 10, 15)) == (date(2026, 9, 1), date(2026, 9, 15))
+    assert previous_period(date(2026, 3, 1), date(2026, 3, 30)) == (date(2026, 2, 1), date(2026, 2, 28))
 
 
 def test_an_analyst_starts_on_the_insights_pages(client, program):
@@ -251,3 +258,11 @@ def test_screening_and_referral_numbers_open_their_calls(client, monkeypatch, su
     link = next(link for link in table_of(page, "measure-table").links if f"group={shelter}" in link)
     assert shown(link) == [c3]  # the partner is named by its organization's id
     assert shown(f"/insights/measures/referrals_served/calls/?{period}") == [c3]
+
+
+def test_with_no_period_chosen_the_fields_show_the_period_in_effect(client, program):
+    signed_in(client, Role.ANALYST)
+    body = client.get("/insights/measures/calls/?by=month").content.decode()
+    start, end = default_period(program_today())
+    assert f'name="start" value="{start.isoformat()}"' in body and f'name="end" value="{end.isoformat()}"' in body
+    assert '<option value="month" selected>' in body

@@ -164,4 +164,7 @@ def test_the_dashboard_writes_numbers_and_the_moment_as_people_read_them(client,
     assert body.count('href="/transparency/feedback/"') == 1
     spanish = client.get("/transparency/", november, HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert ">15\xa0601<" in spanish.split('data-measure="calls">')[1].split("</li>")[0]
+    share = spanish.split('data-measure="without_police_share">')[1].split("</li>")[0]
+    assert ">100,0\xa0%<" in share  # Spanish writes a space before the sign; English none
+    assert ">100.0%<" in body.split('data-measure="without_police_share">')[1].split("</li>")[0]
     cache.clear()

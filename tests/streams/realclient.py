@@ -1,6 +1,7 @@
 """An independent websocket client (the `websockets` package) that follows streams and resumes."""
 
 import asyncio
+import collections
 import json
 import random
 import threading
@@ -27,6 +28,9 @@ class StreamFollower:
         self.kinds: list[tuple[str, int, str]] = []
         self.reconnects = 0
         self.closes: list[int | None] = []
+        # The last steps of each connection (time, what), to say why a wait failed.
+        self.history: collections.deque = collections.deque(maxlen=40)
+        self.began = time.monotonic()
         self.stop = threading.Event()
         self.ready = threading.Event()
         self.thread = threading.Thread(target=lambda: asyncio.run(self._run()), daemon=True)
@@ -48,9 +52,17 @@ class StreamFollower:
             time.sleep(0.05)
         return False
 
+    def story(self) -> str:
+        """What the last connections did, for an assertion's message."""
+        return "; ".join(f"{at:.1f}s {what}" for at, what in self.history)
+
+    def _note(self, what: str) -> None:
+        self.history.append((time.monotonic() - self.began, what))
+
     async def _run(self) -> None:
         while not self.stop.is_set():
             try:
+                self._note(f"connect at {self.cursors}")
                 async with connect(
                     self.url,
                     origin=self.origin,
@@ -62,8 +74,10 @@ class StreamFollower:
                     dropped = await self._follow(socket)
                     if dropped:
                         self.reconnects += 1
+                        self._note(f"dropped at {self.cursors}")
             except Exception as error:  # server or Redis down: back off and retry, as a tablet does
                 self.closes.append(getattr(getattr(error, "rcvd", None), "code", None))
+                self._note(f"{type(error).__name__}: {error}"[:200])
                 await asyncio.sleep(0.2 + self.random.random() * 0.3)
 
     async def _follow(self, socket) -> bool:
@@ -74,6 +88,7 @@ class StreamFollower:
                 continue
             message = json.loads(raw)
             if message["type"] == "welcome":
+                self._note(f"welcome {message.get('streams')}")
                 self.ready.set()
             elif message["type"] == "event":
                 stream = message["stream"]
@@ -84,5 +99,8 @@ class StreamFollower:
                     await socket.close()
                     return True
             elif message["type"] == "resync":
+                self._note(f"resync {message}")
                 self.cursors[message["stream"]] = message["seq"]
+            else:
+                self._note(f"other {message}"[:200])
         return False

@@ -53,7 +53,8 @@ def test_1000_assignments_with_random_reconnects_arrive_exactly_once_in_order(as
     for team in teams:
         services.incident_assign(actor=dispatcher, incident_id=incident.pk, team_id=team.pk)
     head = stream_head(stream="board")
-    assert client.wait_for("board", head, timeout=60), f"stopped at {client.cursors['board']} of {head}"
+    reached = client.wait_for("board", head, timeout=60)
+    assert reached, f"stopped at {client.cursors['board']} of {head}: {client.story()}"
     client.finish()
     assert client.received["board"] == list(range(start + 1, head + 1))
     assert [k for _s, _q, k in client.kinds].count("assignment.created") == 1000
@@ -75,7 +76,8 @@ def test_a_redis_restart_in_the_middle_loses_nothing(private_redis, transactiona
 
             assign_and_cancel(dispatcher, incident, team, 150, during=chaos)
             head = stream_head(stream=stream)
-            assert client.wait_for(stream, head, timeout=30), f"stopped at {client.cursors[stream]} of {head}"
+            reached = client.wait_for(stream, head, timeout=30)
+            assert reached, f"stopped at {client.cursors[stream]} of {head}: {client.story()}"
             client.finish()
         assert client.received[stream] == list(range(1, head + 1))
     finally:

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,14 @@ from apps.teams.models import BUSY_STATUSES, Capability, Membership, PositionRep
 # Statuses a team sets by hand; the others follow its assignment.
 MANUAL_STATUSES = {UnitStatus.AVAILABLE, UnitStatus.OUT_OF_SERVICE, UnitStatus.OFF_DUTY}
 POSITION_EVENT_MIN_SECONDS = 10
+
+
+def position_event_gap() -> int:
+    """Seconds between two moves the board hears of: at most 10, and never more than the tablets are
+    told to report while moving (FIRSTLINE_POSITION_REPORT_SECONDS). With a faster cadence and a
+    fixed 10 s, every report after the first fell inside the gap and the board never heard the team
+    move again, live or after a queue sent late, until it read its snapshot anew."""
+    return max(1, min(POSITION_EVENT_MIN_SECONDS, settings.FIRSTLINE_POSITION_REPORT_SECONDS))
 
 
 def team_event_data(team: Team) -> dict:
@@ -119,7 +128,7 @@ def team_report_position(
         team.last_latitude, team.last_longitude, team.last_position_at = latitude, longitude, at
         team.last_position_accuracy_m = accuracy_m
         team.save(update_fields=["last_latitude", "last_longitude", "last_position_at", "last_position_accuracy_m"])
-        if previous is None or (at - previous).total_seconds() >= POSITION_EVENT_MIN_SECONDS:
+        if previous is None or (at - previous).total_seconds() >= position_event_gap():
             streams_append(
                 streams=[BOARD],
                 kind="team.position",

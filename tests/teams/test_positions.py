@@ -102,3 +102,20 @@ def test_a_calls_track_is_on_the_assignment_page_for_supervisors(dispatcher, res
     page = client.get(f"/admin/incidents/assignment/{assignment.pk}/change/").content.decode()
     assert "<polyline" in page and "39.71000, -104.90000" in page and "40.50000" not in page
     assert Team.objects.get(pk=team.pk).last_latitude == pytest.approx(39.72)
+
+
+def test_a_faster_reporting_cadence_still_tells_the_board_of_every_move(api, responder, team, settings):
+    """A program that has tablets report every 5 s while moving: each report is a move the board
+    hears of (with a fixed 10 s gap, none after the first was)."""
+    settings.FIRSTLINE_POSITION_REPORT_SECONDS = 5
+    device = DeviceFactory(team=team)
+    api.login_as(responder, device=device.pk)
+    track = [report(round(39.70 + i / 100, 2), -104.90, seconds_ago=30 - 6 * i) for i in range(5)]
+    answer = api.post(SYNC, {"device": str(device.pk), "mutations": track}, "json")
+    assert [r["status"] for r in answer.json()["results"]] == ["applied"] * 5
+    moves = list(Event.objects.filter(kind="team.position").order_by("seq").values_list("data__latitude", flat=True))
+    assert moves == [39.70, 39.71, 39.72, 39.73, 39.74]
+    # Reports closer together than the cadence still make at most one move in the gap.
+    api.post(SYNC, {"device": str(device.pk), "mutations": [report(39.75, -104.90, seconds_ago=1)]}, "json")
+    api.post(SYNC, {"device": str(device.pk), "mutations": [report(39.76, -104.90, seconds_ago=0)]}, "json")
+    assert Event.objects.filter(kind="team.position").count() == 6

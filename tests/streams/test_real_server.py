@@ -134,13 +134,3 @@ def test_an_event_from_a_management_command_style_writer_reaches_a_real_client(a
         stream_append(stream="board", kind="device.revoked", data={"device": "ping"})
     assert client.wait_for("board", head + 1, timeout=3)
     client.finish()
-
-
-def test_an_idle_follower_stays_connected(asgi_server, dispatcher):
-    """A board on a quiet night: nothing to hear for longer than the channel layer's blocking pop
-    (5 s), and the socket stays open (with redis-py 8's default read timeout it closed with 1011
-    every 6 s; tests/streams/test_idle_channel.py)."""
-    client = follower(asgi_server, dispatcher, {"board": stream_head(stream="board")})
-    time.sleep(13)
-    client.finish()
-    assert client.closes == [] and client.reconnects == 0, client.story()

@@ -243,17 +243,8 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # redis-py 8 caps a connection pool at 100 and fails the 101st command at once: a process
             # with a burst of websockets connecting (a reconnect storm) met "Too many connections".
-            # It also gives every read 5 s, the length of channels-redis's blocking pop for a
-            # channel's next message: an idle socket's listener died with "Timeout reading from
-            # Redis" (tests/streams/test_idle_channel.py). Reads here wait longer than the pop.
             "CONFIG": {
-                "hosts": [
-                    {
-                        "address": REDIS_URL,
-                        "max_connections": env_int("FIRSTLINE_REDIS_MAX_CONNECTIONS", 1000),
-                        "socket_timeout": env_int("FIRSTLINE_REDIS_READ_SECONDS", 15),
-                    }
-                ],
+                "hosts": [{"address": REDIS_URL, "max_connections": env_int("FIRSTLINE_REDIS_MAX_CONNECTIONS", 1000)}],
                 "capacity": 1500,
                 "expiry": 30,
             },

@@ -133,7 +133,7 @@ def clear_counters() -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def _connections_let_go(django_db_setup, django_db_blocker):
-    """Close what still holds the test database open before it is dropped at the end of the session
+    """End what still holds the test database open before it is dropped at the end of the session
     (requesting `django_db_setup` orders this first), or the drop fails with "being accessed by other
     users": the websockets' live threads keep a connection each, and connections of threads that
     have ended (asyncio's helpers in the websocket tests) are not always let go at once. The database
@@ -141,9 +141,6 @@ def _connections_let_go(django_db_setup, django_db_blocker):
     yield
     from django.db import connection
 
-    from apps.common.live import close_live_threads
-
-    close_live_threads()
     if connection.vendor != "postgresql":
         return
     with django_db_blocker.unblock(), connection.cursor() as cursor:

@@ -11,47 +11,22 @@ connection (from the pool when FIRSTLINE_DB_POOL_SIZE is set). FIRSTLINE_LIVE_OW
 it back on the shared thread.
 """
 
-import contextlib
 import functools
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from channels.consumer import get_handler_name
 from channels.db import DatabaseSyncToAsync, database_sync_to_async
 from django.conf import settings
-from django.db import connections
 
 _executor: ThreadPoolExecutor | None = None
-_threads = 0
 
 
 def _pool() -> ThreadPoolExecutor:
-    global _executor, _threads
-    if _executor is None:
-        _threads = max(1, int(getattr(settings, "FIRSTLINE_LIVE_THREADS", 4)))
-        _executor = ThreadPoolExecutor(max_workers=_threads, thread_name_prefix="firstline-live")
-    return _executor
-
-
-def close_live_threads() -> None:
-    """Close every live thread's database connections and let the threads go, for a process (or a
-    test session) that is ending: each thread holds its connection open between reads, and a database
-    still in use cannot be dropped. The next `live_read` starts a new pool."""
     global _executor
-    executor, _executor = _executor, None
-    if executor is None:
-        return
-    # One task per thread: each waits at the barrier until all are running, so no thread takes two.
-    barrier = threading.Barrier(_threads, timeout=5)
-
-    def close() -> None:
-        with contextlib.suppress(threading.BrokenBarrierError):  # one still busy: close this one's anyway
-            barrier.wait()
-        connections.close_all()
-
-    for done in [executor.submit(close) for _ in range(_threads)]:
-        done.result()
-    executor.shutdown()
+    if _executor is None:
+        threads = max(1, int(getattr(settings, "FIRSTLINE_LIVE_THREADS", 4)))
+        _executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="firstline-live")
+    return _executor
 
 
 def live_read(func):

@@ -292,8 +292,8 @@ def _co_response(*, call: PlannedCall, incident: Incident, responder, on_scene: 
     agency, reason, outcome, minutes = plan
     # The other agency comes and goes while the team is on scene (before it leaves with the person or
     # clears), so the call's timeline still ends with its closing: a short visit squeezes the times.
-    cleared = next(moment for _status, moment in call.steps if moment > on_scene)
-    span = cleared - on_scene
+    team_leaves = next(moment for _status, moment in call.steps if moment > on_scene)
+    span = team_leaves - on_scene
     asked = on_scene + min(timedelta(minutes=4), span / 10)
     co_response = co_response_request(
         actor=responder,
@@ -305,7 +305,7 @@ def _co_response(*, call: PlannedCall, incident: Incident, responder, on_scene: 
         at=asked,
     )
     arrived = asked + min(timedelta(minutes=minutes), span * 3 / 10)
-    left = min(arrived + timedelta(minutes=20), cleared - min(timedelta(minutes=2), span / 10))
+    left = min(arrived + timedelta(minutes=20), team_leaves - min(timedelta(minutes=2), span / 10))
     co_response_update(
         actor=responder,
         co_response_id=co_response.pk,

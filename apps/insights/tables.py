@@ -49,11 +49,11 @@ def previous_period(start: date, end: date) -> tuple[date, date]:
     previous_end = start - timedelta(days=1)
     if start.day == 1:
         months = (end.year - start.year) * 12 + end.month - start.month + 1
+        first = _month_start(start, months)
         if (end + timedelta(days=1)).day == 1:
-            return _month_start(start, months), previous_end
+            return first, previous_end
         last_month = _month_start(end, months)
-        last_day = min(end.day, monthrange(last_month.year, last_month.month)[1])
-        return _month_start(start, months), last_month.replace(day=last_day)
+        return first, last_month.replace(day=min(end.day, monthrange(last_month.year, last_month.month)[1]))
     return previous_end - timedelta(days=(end - start).days), previous_end
 
 
